@@ -1,0 +1,59 @@
+/*
+ * hv/spinlock.h - a fair (ticket) spinlock.
+ *
+ * CPUs get the lock in the order they asked for it, so no pCPU starves
+ * under contention.  Holding it does not mask interrupts: code that takes a
+ * lock from an interrupt handler must mask interrupts around it itself
+ * (that is the arch library's business, not libhv-core's).
+ */
+#ifndef HV_SPINLOCK_H
+#define HV_SPINLOCK_H
+
+#include <hv/atomic.h>
+
+HV_BEGIN_DECLS
+
+typedef struct {
+	uint32_t next;  /* the ticket the next locker draws */
+	uint32_t owner; /* the ticket now holding the lock */
+} hv_spinlock_t;
+
+#define HV_SPINLOCK_INIT {0, 0}
+
+static inline void hv_spin_init(hv_spinlock_t *l)
+{
+	l->next = 0;
+	l->owner = 0;
+}
+
+static inline void hv_spin_lock(hv_spinlock_t *l)
+{
+	uint32_t ticket = hv_atomic_fetch_add_u32(&l->next, 1);
+
+	while (hv_atomic_load_u32(&l->owner) != ticket)
+		hv_cpu_relax();
+}
+
+/* Take the lock only if nobody holds or waits for it; true if taken. */
+static inline bool hv_spin_trylock(hv_spinlock_t *l)
+{
+	uint32_t owner = hv_atomic_load_u32(&l->owner);
+	uint32_t expected = owner;
+
+	return hv_atomic_cmpxchg_u32(&l->next, &expected, owner + 1);
+}
+
+static inline void hv_spin_unlock(hv_spinlock_t *l)
+{
+	/* Only the holder writes owner, so a plain increment is enough. */
+	hv_atomic_store_u32(&l->owner, l->owner + 1);
+}
+
+static inline bool hv_spin_is_locked(hv_spinlock_t *l)
+{
+	return hv_atomic_load_u32(&l->next) != hv_atomic_load_u32(&l->owner);
+}
+
+HV_END_DECLS
+
+#endif /* HV_SPINLOCK_H */

@@ -1,0 +1,2 @@
+/* placeholder until implemented */
+#include <hv/core.h>
