@@ -19,7 +19,8 @@ HV_BEGIN_DECLS
 /*
  * As C99 vsnprintf: writes at most size bytes including the terminating NUL
  * (nothing when size is 0) and returns the length the full output would
- * have, so a return value >= size means it was truncated.
+ * have, so a return value >= size means it was truncated; -1 if that length
+ * exceeds INT_MAX.
  */
 int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int hv_snprintf(char *buf, size_t size, const char *fmt, ...) HV_PRINTF(3, 4);

@@ -14,7 +14,8 @@
  * nothing here truncates a guest pointer.
  *
  * Errors: -HV_EFAULT for any range that is not wholly mapped with the access
- * asked for, that wraps around, or that reaches past the address width.
+ * asked for, that wraps around (gaddr + len must fit in 64 bits), or that
+ * reaches past the address width.
  * Copies are all or nothing: every page is checked before the first byte
  * moves, so a failed copy leaves both sides unchanged.
  */
@@ -75,8 +76,9 @@ int hv_gmem_map(const struct hv_gmem *gm, uint64_t gaddr, size_t len,
 /*
  * Copy a NUL-terminated guest string of at most max - 1 characters into
  * dst (max > 0) and NUL-terminate it.  Returns its length, -HV_EFAULT as
- * above, or -HV_ENAMETOOLONG when no NUL is found within max - 1 bytes.
- * Reads no further than the terminating NUL (or max - 1 bytes).
+ * above, -HV_EINVAL for max == 0, or -HV_ENAMETOOLONG when none of the
+ * first max bytes is a NUL.  Reads no further than the terminating NUL
+ * (at most max bytes).
  */
 int hv_gmem_copy_string(const struct hv_gmem *gm, char *dst, uint64_t gaddr,
 			size_t max) HV_WARN_UNUSED_RESULT;

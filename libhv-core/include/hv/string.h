@@ -16,6 +16,10 @@
 #if defined(__STDC_HOSTED__) && __STDC_HOSTED__
 #include <stdlib.h>
 #include <string.h>
+#ifndef __cplusplus
+/* POSIX, not C11: strict -std=c11 <string.h> leaves it undeclared. */
+size_t strnlen(const char *s, size_t max);
+#endif
 #else
 HV_BEGIN_DECLS
 void *memcpy(void *dst, const void *src, size_t n);

@@ -50,7 +50,8 @@ hv_time_t hv_timerq_next_deadline(const struct hv_timerq *q);
  * Fire every timer that expires at or before `now`, earliest first.
  * A timer that a callback arms (again) for a time at or before `now` fires
  * on the next call, not this one, so a callback cannot keep this call
- * looping.  Callbacks may arm and cancel any timer of the queue.
+ * looping.  Callbacks may arm and cancel any timer of the queue, but must
+ * not call hv_timerq_run on it.
  * Returns the number of timers fired.
  */
 size_t hv_timerq_run(struct hv_timerq *q, hv_time_t now);

@@ -1,0 +1,42 @@
+/*
+ * hv/arm_boot.h - bringing an AArch64 image up at EL2.
+ *
+ * An image links libhv-arm's head (hv_arm_head_lib, with image.ld) and
+ * defines hv_image_main(dtb_pa); see src/head.S for the state it is
+ * entered in.  These functions are for that first stretch of boot.
+ */
+#ifndef HV_ARM_BOOT_H
+#define HV_ARM_BOOT_H
+
+#include <hv/types.h>
+
+HV_BEGIN_DECLS
+
+/* Defined by the image: entered once, at EL2, on the boot stack. */
+void hv_image_main(uint64_t dtb_pa);
+
+/* A physical range of normal memory. */
+struct hv_arm_mem_range {
+	hv_paddr_t base;
+	uint64_t size;
+};
+
+/*
+ * Turn on the EL2 MMU with an identity map of the first 512 GiB in 1 GiB
+ * blocks: normal write-back cacheable memory for every block that overlaps
+ * one of `ram` (n ranges), Device-nGnRE for the rest.  The caches come on
+ * with it, and unaligned accesses to RAM stop faulting (libfdt needs that).
+ * `l1` is one 4 KiB-aligned page the function fills and the MMU then uses
+ * for as long as it runs.  Returns -HV_EINVAL for a misaligned table or a
+ * range beyond 512 GiB, else 0.
+ */
+int hv_arm_mmu_enable_identity(uint64_t *l1, const struct hv_arm_mem_range *ram,
+			       size_t n);
+
+/* Leave QEMU with `code` as its exit status (needs QEMU's -semihosting; on
+ * anything else this traps). */
+HV_NORETURN void hv_arm_semihost_exit(uint32_t code);
+
+HV_END_DECLS
+
+#endif /* HV_ARM_BOOT_H */

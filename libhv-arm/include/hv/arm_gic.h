@@ -1,0 +1,49 @@
+/*
+ * hv/arm_gic.h - the GICv3 pieces the hypervisor itself uses: its own
+ * CPU interface (system registers), one redistributor, the distributor,
+ * and the list registers through which virtual interrupts reach a guest.
+ */
+#ifndef HV_ARM_GIC_H
+#define HV_ARM_GIC_H
+
+#include <hv/arm_vcpu.h>
+
+HV_BEGIN_DECLS
+
+#define HV_ARM_INTID_SPURIOUS 1023
+#define HV_ARM_PPI_HYP_TIMER 26  /* CNTHP: the hypervisor's tick */
+#define HV_ARM_PPI_VIRT_TIMER 27 /* CNTV: a guest's virtual timer */
+
+struct hv_arm_gic {
+	uintptr_t gicd; /* distributor */
+	uintptr_t gicr; /* this pCPU's redistributor (RD frame) */
+	unsigned int nr_lr; /* list registers (ICH_VTR_EL2.ListRegs + 1) */
+};
+
+/*
+ * Bring up the distributor, this CPU's redistributor and its system
+ * register interface, with every interrupt group 1, and enable the given
+ * PPIs.  EOImode is 1: hv_arm_gic_ack() then hv_arm_gic_eoi() drops the
+ * priority, and hv_arm_gic_deactivate() ends the interrupt, so that an
+ * interrupt forwarded to a guest can be left for the guest to end.
+ * Returns -HV_ENODEV if the redistributor does not wake up.
+ */
+int hv_arm_gic_init(struct hv_arm_gic *gic, uintptr_t gicd, uintptr_t gicr,
+		    const unsigned int *ppis, size_t nr_ppis);
+
+/* Acknowledge the highest-priority pending interrupt: its INTID, or
+ * HV_ARM_INTID_SPURIOUS. */
+unsigned int hv_arm_gic_ack(void);
+void hv_arm_gic_eoi(unsigned int intid);
+void hv_arm_gic_deactivate(unsigned int intid);
+
+/* Switch the virtual CPU interface state with the vCPU (see
+ * hv_arm_vcpu_load/put). */
+void hv_arm_gic_vcpu_load(const struct hv_arm_gic *gic,
+			  const struct hv_arm_vgic_regs *r);
+void hv_arm_gic_vcpu_put(const struct hv_arm_gic *gic,
+			 struct hv_arm_vgic_regs *r);
+
+HV_END_DECLS
+
+#endif /* HV_ARM_GIC_H */

@@ -1,0 +1,29 @@
+/*
+ * hv/arm_pl011.h - the PL011 UART, transmit side: the hypervisor's console.
+ *
+ * Polled, no interrupts, no FIFO configuration: firmware (or QEMU) has set
+ * the line up, and the hypervisor only writes.
+ */
+#ifndef HV_ARM_PL011_H
+#define HV_ARM_PL011_H
+
+#include <hv/log.h>
+
+HV_BEGIN_DECLS
+
+struct hv_pl011 {
+	volatile uint32_t *regs; /* the UART's MMIO registers */
+};
+
+void hv_pl011_init(struct hv_pl011 *uart, uintptr_t base);
+void hv_pl011_putc(const struct hv_pl011 *uart, char c);
+void hv_pl011_write(const struct hv_pl011 *uart, const char *s, size_t len);
+
+/* An hv_log sink (opaque = the UART) writing "(hvkit) msg\n", with the
+ * level named for warnings and errors. */
+void hv_pl011_log_sink(void *uart, enum hv_log_level level, const char *msg,
+		       size_t len);
+
+HV_END_DECLS
+
+#endif /* HV_ARM_PL011_H */

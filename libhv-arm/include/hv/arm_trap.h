@@ -1,0 +1,100 @@
+/*
+ * hv/arm_trap.h - decoding why an AArch64 guest trapped to EL2.
+ *
+ * Pure functions of ESR_EL2 (and HPFAR/FAR), so they are unit-tested on
+ * the host.  Field layouts: Arm ARM D13.2.37 (ESR_EL2), D13.2.55 (HPFAR).
+ */
+#ifndef HV_ARM_TRAP_H
+#define HV_ARM_TRAP_H
+
+#include <hv/types.h>
+
+HV_BEGIN_DECLS
+
+/* Exception classes (ESR_EL2.EC) that hvkit handles. */
+enum hv_arm_ec {
+	HV_ARM_EC_UNKNOWN = 0x00,
+	HV_ARM_EC_WFX = 0x01,
+	HV_ARM_EC_FP_ACCESS = 0x07,
+	HV_ARM_EC_ILLEGAL_STATE = 0x0e,
+	HV_ARM_EC_HVC64 = 0x16,
+	HV_ARM_EC_SMC64 = 0x17,
+	HV_ARM_EC_SYSREG = 0x18,
+	HV_ARM_EC_IABT_LOWER = 0x20,
+	HV_ARM_EC_PC_ALIGN = 0x22,
+	HV_ARM_EC_DABT_LOWER = 0x24,
+	HV_ARM_EC_SP_ALIGN = 0x26,
+	HV_ARM_EC_SERROR = 0x2f,
+	HV_ARM_EC_BRK64 = 0x3c,
+};
+
+static inline unsigned int hv_arm_esr_ec(uint64_t esr)
+{
+	return (unsigned int)(esr >> 26) & 0x3f;
+}
+
+static inline uint32_t hv_arm_esr_iss(uint64_t esr)
+{
+	return (uint32_t)esr & 0x1ffffff;
+}
+
+/* Length of the trapped instruction in bytes (ESR.IL: 4, or 2 for T32). */
+static inline unsigned int hv_arm_esr_insn_len(uint64_t esr)
+{
+	return (esr >> 25) & 1 ? 4 : 2;
+}
+
+/* HVC/SMC: the immediate. */
+static inline uint16_t hv_arm_esr_imm16(uint64_t esr)
+{
+	return (uint16_t)esr;
+}
+
+/* WFI/WFE: true for WFE. */
+static inline bool hv_arm_esr_is_wfe(uint64_t esr)
+{
+	return esr & 1;
+}
+
+/* A data abort from the guest (EC 0x24), decoded. */
+struct hv_arm_dabt {
+	bool valid;       /* ISV: the fields below describe the access */
+	bool write;       /* WnR */
+	bool sign_extend; /* SSE */
+	bool sf;          /* the register is 64-bit (else 32-bit) */
+	unsigned int size; /* access size in bytes: 1, 2, 4 or 8 */
+	unsigned int reg;  /* SRT: 0-30, 31 = xzr */
+	bool s1ptw;        /* fault on a stage-1 page-table walk */
+	unsigned int fsc;  /* DFSC: fault status code */
+	hv_gpaddr_t ipa;   /* the faulting guest-physical address */
+};
+
+/* Decode a data abort; `hpfar` and `far` give the faulting IPA. */
+void hv_arm_decode_dabt(uint64_t esr, uint64_t hpfar, uint64_t far,
+			struct hv_arm_dabt *out);
+
+/* A trapped MSR/MRS (EC 0x18), decoded. */
+struct hv_arm_sysreg_access {
+	unsigned int op0, op1, crn, crm, op2;
+	unsigned int reg; /* Rt */
+	bool read;        /* MRS (else MSR) */
+};
+
+void hv_arm_decode_sysreg(uint64_t esr, struct hv_arm_sysreg_access *out);
+
+/* The sysreg encoding as one number, to compare with HV_ARM_SYSREG(). */
+#define HV_ARM_SYSREG(op0, op1, crn, crm, op2)                                 \
+	((op0) << 14 | (op1) << 11 | (crn) << 7 | (crm) << 3 | (op2))
+
+static inline unsigned int
+hv_arm_sysreg_id(const struct hv_arm_sysreg_access *a)
+{
+	return HV_ARM_SYSREG(a->op0, a->op1, a->crn, a->crm, a->op2);
+}
+
+/* A name for an exception class, for messages ("HVC64", "DABT_LOWER"). */
+const char *hv_arm_ec_name(unsigned int ec);
+
+HV_END_DECLS
+
+#endif /* HV_ARM_TRAP_H */

@@ -1,0 +1,72 @@
+/* Decoding ESR_EL2 for guest exits. */
+#include <hv/arm_trap.h>
+
+#define ISS_DABT_ISV (1u << 24)
+#define ISS_DABT_SAS_SHIFT 22
+#define ISS_DABT_SSE (1u << 21)
+#define ISS_DABT_SRT_SHIFT 16
+#define ISS_DABT_SF (1u << 15)
+#define ISS_DABT_S1PTW (1u << 7)
+#define ISS_DABT_WNR (1u << 6)
+#define ISS_DABT_FSC_MASK 0x3fu
+
+/* HPFAR_EL2.FIPA (bits 43:4) holds IPA bits 51:12. */
+#define HPFAR_FIPA_MASK 0xfffffffffff0ull
+
+void hv_arm_decode_dabt(uint64_t esr, uint64_t hpfar, uint64_t far,
+			struct hv_arm_dabt *out)
+{
+	uint32_t iss = hv_arm_esr_iss(esr);
+
+	out->valid = iss & ISS_DABT_ISV;
+	out->write = iss & ISS_DABT_WNR;
+	out->sign_extend = iss & ISS_DABT_SSE;
+	out->sf = iss & ISS_DABT_SF;
+	out->size = 1u << ((iss >> ISS_DABT_SAS_SHIFT) & 3);
+	out->reg = (iss >> ISS_DABT_SRT_SHIFT) & 0x1f;
+	out->s1ptw = iss & ISS_DABT_S1PTW;
+	out->fsc = iss & ISS_DABT_FSC_MASK;
+	out->ipa = (hpfar & HPFAR_FIPA_MASK) << 8 | (far & 0xfff);
+}
+
+void hv_arm_decode_sysreg(uint64_t esr, struct hv_arm_sysreg_access *out)
+{
+	uint32_t iss = hv_arm_esr_iss(esr);
+
+	out->op0 = (iss >> 20) & 3;
+	out->op2 = (iss >> 17) & 7;
+	out->op1 = (iss >> 14) & 7;
+	out->crn = (iss >> 10) & 0xf;
+	out->reg = (iss >> 5) & 0x1f;
+	out->crm = (iss >> 1) & 0xf;
+	out->read = iss & 1;
+}
+
+struct ec_name {
+	unsigned int ec;
+	const char *name;
+};
+
+static const struct ec_name ec_names[] = {
+	{HV_ARM_EC_UNKNOWN, "UNKNOWN"},
+	{HV_ARM_EC_WFX, "WFX"},
+	{HV_ARM_EC_FP_ACCESS, "FP_ACCESS"},
+	{HV_ARM_EC_ILLEGAL_STATE, "ILLEGAL_STATE"},
+	{HV_ARM_EC_HVC64, "HVC64"},
+	{HV_ARM_EC_SMC64, "SMC64"},
+	{HV_ARM_EC_SYSREG, "SYSREG"},
+	{HV_ARM_EC_IABT_LOWER, "IABT_LOWER"},
+	{HV_ARM_EC_PC_ALIGN, "PC_ALIGN"},
+	{HV_ARM_EC_DABT_LOWER, "DABT_LOWER"},
+	{HV_ARM_EC_SP_ALIGN, "SP_ALIGN"},
+	{HV_ARM_EC_SERROR, "SERROR"},
+	{HV_ARM_EC_BRK64, "BRK64"},
+};
+
+const char *hv_arm_ec_name(unsigned int ec)
+{
+	for (size_t i = 0; i < HV_ARRAY_SIZE(ec_names); i++)
+		if (ec_names[i].ec == ec)
+			return ec_names[i].name;
+	return "other";
+}

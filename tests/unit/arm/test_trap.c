@@ -1,0 +1,148 @@
+/* ESR_EL2 decoding, against syndromes built from the Arm ARM's layouts
+ * and one measured on QEMU (the HVC). */
+#include <hv/arm_trap.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define ESR(ec, iss) ((uint64_t)(ec) << 26 | 1ull << 25 | (iss))
+
+static void hvc_from_qemu(void **state)
+{
+	const uint64_t esr = 0x5a000ea1; /* hvc #0xea1, as QEMU reported it */
+
+	(void)state;
+	assert_int_equal(hv_arm_esr_ec(esr), HV_ARM_EC_HVC64);
+	assert_int_equal(hv_arm_esr_imm16(esr), 0xea1);
+	assert_int_equal(hv_arm_esr_insn_len(esr), 4);
+	assert_string_equal(hv_arm_ec_name(hv_arm_esr_ec(esr)), "HVC64");
+}
+
+static void insn_len_of_t32(void **state)
+{
+	(void)state;
+	assert_int_equal(hv_arm_esr_insn_len(0x16ull << 26), 2);
+}
+
+static void wfi_and_wfe(void **state)
+{
+	(void)state;
+	assert_false(hv_arm_esr_is_wfe(ESR(HV_ARM_EC_WFX, 0)));
+	assert_true(hv_arm_esr_is_wfe(ESR(HV_ARM_EC_WFX, 1)));
+}
+
+static void dabt_word_store(void **state)
+{
+	/* ISV, SAS = word, SRT = x3, WnR, DFSC = translation fault, level 3 */
+	uint64_t esr = ESR(HV_ARM_EC_DABT_LOWER,
+			   1u << 24 | 2u << 22 | 3u << 16 | 1u << 6 | 0x07);
+	struct hv_arm_dabt d;
+
+	(void)state;
+	hv_arm_decode_dabt(esr, 0x12345678000ull >> 12 << 4, 0xffff0abc, &d);
+	assert_true(d.valid);
+	assert_true(d.write);
+	assert_false(d.sign_extend);
+	assert_false(d.sf);
+	assert_int_equal(d.size, 4);
+	assert_int_equal(d.reg, 3);
+	assert_false(d.s1ptw);
+	assert_int_equal(d.fsc, 0x07);
+	assert_int_equal(d.ipa, 0x12345678abcull);
+}
+
+static void dabt_signed_byte_load_into_x30(void **state)
+{
+	uint64_t esr = ESR(HV_ARM_EC_DABT_LOWER,
+			   1u << 24 | 0u << 22 | 1u << 21 | 30u << 16 |
+				   1u << 15 | 0x06);
+	struct hv_arm_dabt d;
+
+	(void)state;
+	hv_arm_decode_dabt(esr, 0, 0x7, &d);
+	assert_true(d.valid);
+	assert_false(d.write);
+	assert_true(d.sign_extend);
+	assert_true(d.sf);
+	assert_int_equal(d.size, 1);
+	assert_int_equal(d.reg, 30);
+	assert_int_equal(d.ipa, 0x7);
+}
+
+static void dabt_without_syndrome(void **state)
+{
+	struct hv_arm_dabt d;
+
+	(void)state;
+	/* A fault on a stage-1 walk carries no instruction syndrome. */
+	hv_arm_decode_dabt(ESR(HV_ARM_EC_DABT_LOWER, 1u << 7 | 0x0f), 0, 0, &d);
+	assert_false(d.valid);
+	assert_true(d.s1ptw);
+	assert_int_equal(d.fsc, 0x0f);
+}
+
+static void sysreg_read_of_sctlr_el1(void **state)
+{
+	/* MRS x2, SCTLR_EL1: op0 3, op1 0, CRn 1, CRm 0, op2 0 */
+	uint32_t iss = 3u << 20 | 0u << 17 | 0u << 14 | 1u << 10 | 2u << 5 |
+		       0u << 1 | 1;
+	struct hv_arm_sysreg_access a;
+
+	(void)state;
+	hv_arm_decode_sysreg(ESR(HV_ARM_EC_SYSREG, iss), &a);
+	assert_int_equal(a.op0, 3);
+	assert_int_equal(a.op1, 0);
+	assert_int_equal(a.crn, 1);
+	assert_int_equal(a.crm, 0);
+	assert_int_equal(a.op2, 0);
+	assert_int_equal(a.reg, 2);
+	assert_true(a.read);
+	assert_int_equal(hv_arm_sysreg_id(&a), HV_ARM_SYSREG(3, 0, 1, 0, 0));
+}
+
+static void sysreg_write_fields_do_not_bleed(void **state)
+{
+	/* MSR with every field at its maximum but the direction bit. */
+	uint32_t iss = 3u << 20 | 7u << 17 | 7u << 14 | 15u << 10 | 31u << 5 |
+		       15u << 1;
+	struct hv_arm_sysreg_access a;
+
+	(void)state;
+	hv_arm_decode_sysreg(ESR(HV_ARM_EC_SYSREG, iss), &a);
+	assert_int_equal(a.op0, 3);
+	assert_int_equal(a.op1, 7);
+	assert_int_equal(a.crn, 15);
+	assert_int_equal(a.crm, 15);
+	assert_int_equal(a.op2, 7);
+	assert_int_equal(a.reg, 31);
+	assert_false(a.read);
+}
+
+static void ec_names(void **state)
+{
+	(void)state;
+	assert_string_equal(hv_arm_ec_name(HV_ARM_EC_DABT_LOWER), "DABT_LOWER");
+	assert_string_equal(hv_arm_ec_name(HV_ARM_EC_SMC64), "SMC64");
+	assert_string_equal(hv_arm_ec_name(0x3f), "other");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hvc_from_qemu),
+		cmocka_unit_test(insn_len_of_t32),
+		cmocka_unit_test(wfi_and_wfe),
+		cmocka_unit_test(dabt_word_store),
+		cmocka_unit_test(dabt_signed_byte_load_into_x30),
+		cmocka_unit_test(dabt_without_syndrome),
+		cmocka_unit_test(sysreg_read_of_sctlr_el1),
+		cmocka_unit_test(sysreg_write_fields_do_not_bleed),
+		cmocka_unit_test(ec_names),
+	};
+	return cmocka_run_group_tests_name("arm-trap", tests, NULL, NULL);
+}
