@@ -1,0 +1,420 @@
+/*
+ * test_qemu.c - the QEMU command line (a pure function of the options),
+ * the default memory, shell quoting for --verbose, and finding the image.
+ */
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "qemu.h"
+#include "testutil.h"
+
+static void check_argv(const struct hvkit_argv *a, const char *const *want)
+{
+	size_t i;
+
+	for (i = 0; want[i]; i++) {
+		assert_true(i < a->n);
+		assert_string_equal(a->v[i], want[i]);
+	}
+	assert_int_equal(a->n, i);
+	assert_null(a->v[i]);
+}
+
+static void test_aarch64_default(void **state)
+{
+	static const char *const want[] = {
+	    "qemu-system-aarch64",
+	    "-M",
+	    "virt,virtualization=on,gic-version=3",
+	    "-cpu",
+	    "cortex-a57",
+	    "-smp",
+	    "1",
+	    "-m",
+	    "192M",
+	    "-nographic",
+	    "-no-reboot",
+	    "-semihosting",
+	    "-kernel",
+	    "img",
+	    "-initrd",
+	    "b",
+	    NULL,
+	};
+	const struct hvkit_qemu_opts o = {
+	    .arch = HVKIT_ARCH_AARCH64,
+	    .memory_mib = 192,
+	    .image = "img",
+	    .bundle = "b",
+	};
+	struct hvkit_argv a;
+
+	(void)state;
+	hvkit_qemu_argv(&a, &o);
+	check_argv(&a, want);
+	hvkit_qemu_argv_free(&a);
+	assert_null(a.v);
+	assert_int_equal(a.n, 0);
+}
+
+static void test_x86_default(void **state)
+{
+	static const char *const want[] = {
+	    "qemu-system-x86_64",
+	    "-M",
+	    "microvm",
+	    "-accel",
+	    "tcg",
+	    "-cpu",
+	    "qemu64,+svm,+npt",
+	    "-smp",
+	    "1",
+	    "-m",
+	    "64M",
+	    "-nodefaults",
+	    "-no-user-config",
+	    "-serial",
+	    "stdio",
+	    "-display",
+	    "none",
+	    "-no-reboot",
+	    "-device",
+	    "isa-debug-exit,iobase=0xf4,iosize=0x04",
+	    "-kernel",
+	    "/x/x86-mini.elf",
+	    "-initrd",
+	    "/tmp/bundle",
+	    NULL,
+	};
+	const struct hvkit_qemu_opts o = {
+	    .arch = HVKIT_ARCH_X86_64,
+	    .memory_mib = 64,
+	    .image = "/x/x86-mini.elf",
+	    .bundle = "/tmp/bundle",
+	};
+	struct hvkit_argv a;
+
+	(void)state;
+	hvkit_qemu_argv(&a, &o);
+	check_argv(&a, want);
+	hvkit_qemu_argv_free(&a);
+}
+
+static void test_overrides(void **state)
+{
+	static const char *const extra[] = {"-d", "int", "-append", "x y"};
+	static const char *const want_x86[] = {
+	    "qemu-system-x86_64",
+	    "-M",
+	    "pc",
+	    "-accel",
+	    "tcg",
+	    "-cpu",
+	    "max",
+	    "-smp",
+	    "1",
+	    "-m",
+	    "128M",
+	    "-nodefaults",
+	    "-no-user-config",
+	    "-serial",
+	    "stdio",
+	    "-display",
+	    "none",
+	    "-no-reboot",
+	    "-device",
+	    "isa-debug-exit,iobase=0xf4,iosize=0x04",
+	    "-kernel",
+	    "i",
+	    "-initrd",
+	    "b",
+	    "-d",
+	    "int",
+	    "-append",
+	    "x y",
+	    NULL,
+	};
+	static const char *const want_arm[] = {
+	    "qemu-system-aarch64",
+	    "-M",
+	    "virt,virtualization=on",
+	    "-cpu",
+	    "cortex-a57",
+	    "-smp",
+	    "1",
+	    "-m",
+	    "128M",
+	    "-nographic",
+	    "-no-reboot",
+	    "-semihosting",
+	    "-kernel",
+	    "i",
+	    "-initrd",
+	    "b",
+	    "-d",
+	    "int",
+	    NULL,
+	};
+	struct hvkit_qemu_opts o = {
+	    .arch = HVKIT_ARCH_X86_64,
+	    .machine = "pc",
+	    .cpu = "max",
+	    .memory_mib = 128,
+	    .image = "i",
+	    .bundle = "b",
+	    .extra = extra,
+	    .nr_extra = 4,
+	};
+	struct hvkit_argv a;
+
+	(void)state;
+	hvkit_qemu_argv(&a, &o);
+	check_argv(&a, want_x86);
+	hvkit_qemu_argv_free(&a);
+	o.arch = HVKIT_ARCH_AARCH64;
+	o.machine = "virt,virtualization=on";
+	o.cpu = NULL;
+	o.nr_extra = 2;
+	hvkit_qemu_argv(&a, &o);
+	check_argv(&a, want_arm);
+	hvkit_qemu_argv_free(&a);
+}
+
+static void test_default_memory(void **state)
+{
+	(void)state;
+	/* domains + bundle (rounded up to MiB) + 64 MiB, up to 64 MiB. */
+	assert_int_equal(hvkit_qemu_default_memory_mib(0, 0), 64);
+	assert_int_equal(hvkit_qemu_default_memory_mib(1, 1), 128);
+	assert_int_equal(hvkit_qemu_default_memory_mib(64, 0), 128);
+	assert_int_equal(hvkit_qemu_default_memory_mib(63, 1 << 20), 128);
+	assert_int_equal(hvkit_qemu_default_memory_mib(63, (1 << 20) + 1), 192);
+	assert_int_equal(hvkit_qemu_default_memory_mib(256, 34 << 20), 384);
+}
+
+static void test_shell_line(void **state)
+{
+	char *argv[] = {"qemu", "-M",	 "virt,x=on",	     "",  "a b",
+			"it's", "$HOME", "/p/a-t_h.1@2%:+=", NULL};
+	struct hvkit_argv a = {argv, 8};
+	char *line = hvkit_argv_to_shell(&a);
+
+	(void)state;
+	assert_string_equal(line, "qemu -M virt,x=on '' 'a b' 'it'\\''s' "
+				  "'$HOME' /p/a-t_h.1@2%:+=");
+	free(line);
+}
+
+static char *dir;
+
+static int setup_dir(void **state)
+{
+	(void)state;
+	dir = tu_mkdtemp();
+	return 0;
+}
+
+static int teardown_dir(void **state)
+{
+	(void)state;
+	tu_rmtree(dir);
+	free(dir);
+	return 0;
+}
+
+static struct hvkit_image img;
+static struct hvkit_err err;
+
+static int resolve(const char *arg, enum hvkit_arch arch)
+{
+	memset(&err, 0, sizeof(err));
+	return hvkit_image_resolve(&img, arg, arch, dir, &err);
+}
+
+static void resolve_fails(const char *arg, enum hvkit_arch arch,
+			  const char *msg)
+{
+	char want[1024];
+
+	assert_int_equal(resolve(arg, arch), -1);
+	snprintf(want, sizeof(want), msg, dir);
+	assert_string_equal(err.msg, want);
+	assert_null(img.path);
+}
+
+/* Makes BUILD/arch/images/r/r.ext. */
+static void make_recipe(const char *arch, const char *r, const char *ext)
+{
+	char sub[512], name[256];
+
+	snprintf(sub, sizeof(sub), "%s/images/%s", arch, r);
+	snprintf(name, sizeof(name), "%s/images/%s/%s%s", arch, r, r, ext);
+	free(tu_mkdir(dir, arch));
+	{
+		char images[300];
+
+		snprintf(images, sizeof(images), "%s/images", arch);
+		free(tu_mkdir(dir, images));
+	}
+	free(tu_mkdir(dir, sub));
+	free(tu_write_str(dir, name, "image"));
+}
+
+static void test_recipe_arch(void **state)
+{
+	(void)state;
+	assert_int_equal(hvkit_recipe_arch("arm64-mini"), HVKIT_ARCH_AARCH64);
+	assert_int_equal(hvkit_recipe_arch("x86-mini"), HVKIT_ARCH_X86_64);
+	assert_int_equal(hvkit_recipe_arch("arm64"), HVKIT_ARCH_NONE);
+	assert_int_equal(hvkit_recipe_arch("mini"), HVKIT_ARCH_NONE);
+}
+
+static void test_recipes(void **state)
+{
+	char want[1024];
+
+	(void)state;
+	make_recipe("aarch64", "arm64-mini", ".img");
+	make_recipe("x86_64", "x86-mini", ".elf");
+	assert_int_equal(resolve("arm64-mini", HVKIT_ARCH_NONE), 0);
+	snprintf(want, sizeof(want),
+		 "%s/aarch64/images/arm64-mini/"
+		 "arm64-mini.img",
+		 dir);
+	assert_string_equal(img.path, want);
+	assert_int_equal(img.arch, HVKIT_ARCH_AARCH64);
+	hvkit_image_free(&img);
+	assert_null(img.path);
+	assert_int_equal(resolve("x86-mini", HVKIT_ARCH_X86_64), 0);
+	snprintf(want, sizeof(want), "%s/x86_64/images/x86-mini/x86-mini.elf",
+		 dir);
+	assert_string_equal(img.path, want);
+	assert_int_equal(img.arch, HVKIT_ARCH_X86_64);
+	hvkit_image_free(&img);
+}
+
+static void test_recipe_errors(void **state)
+{
+	(void)state;
+	make_recipe("x86_64", "other", ".elf");
+	resolve_fails("arm64-none", HVKIT_ARCH_NONE,
+		      "no image for recipe arm64-none: "
+		      "%s/aarch64/images/arm64-none/arm64-none.img does not "
+		      "exist (build it with `make`, or give --build-dir)");
+	resolve_fails("other", HVKIT_ARCH_NONE,
+		      "cannot tell the architecture of recipe other (not "
+		      "arm64-* or x86-*): give --arch");
+	assert_int_equal(resolve("other", HVKIT_ARCH_X86_64), 0);
+	assert_int_equal(img.arch, HVKIT_ARCH_X86_64);
+	hvkit_image_free(&img);
+	resolve_fails("x86-mini", HVKIT_ARCH_AARCH64,
+		      "recipe x86-mini is an x86_64 image, not aarch64");
+}
+
+static void test_paths(void **state)
+{
+	uint8_t hdr[64] = {0};
+	char path[1024];
+	char *p;
+
+	(void)state;
+	memcpy(hdr, ELFMAG, SELFMAG);
+	hdr[EI_CLASS] = ELFCLASS64;
+	hdr[EI_DATA] = ELFDATA2LSB;
+	hdr[18] = EM_X86_64;
+	p = tu_write(dir, "hv.elf", hdr, sizeof(hdr));
+	assert_int_equal(resolve(p, HVKIT_ARCH_NONE), 0);
+	assert_string_equal(img.path, p);
+	assert_int_equal(img.arch, HVKIT_ARCH_X86_64);
+	hvkit_image_free(&img);
+	snprintf(path, sizeof(path), "image %s is for x86_64, not aarch64", p);
+	assert_int_equal(resolve(p, HVKIT_ARCH_AARCH64), -1);
+	assert_string_equal(err.msg, path);
+	free(p);
+
+	memset(hdr, 0, sizeof(hdr));
+	memcpy(hdr + 56, "ARM\x64", 4);
+	p = tu_write(dir, "Image", hdr, sizeof(hdr));
+	assert_int_equal(resolve(p, HVKIT_ARCH_NONE), 0);
+	assert_int_equal(img.arch, HVKIT_ARCH_AARCH64);
+	hvkit_image_free(&img);
+	free(p);
+
+	p = tu_write_str(dir, "blob", "what is this");
+	snprintf(path, sizeof(path),
+		 "cannot tell the architecture of image %s "
+		 "(neither ELF nor an arm64 Image): give --arch",
+		 p);
+	assert_int_equal(resolve(p, HVKIT_ARCH_NONE), -1);
+	assert_string_equal(err.msg, path);
+	assert_int_equal(resolve(p, HVKIT_ARCH_AARCH64), 0);
+	assert_int_equal(img.arch, HVKIT_ARCH_AARCH64);
+	hvkit_image_free(&img);
+	free(p);
+
+	resolve_fails("./no/such.img", HVKIT_ARCH_AARCH64,
+		      "cannot read image ./no/such.img: No such file or "
+		      "directory");
+	snprintf(path, sizeof(path), "%s/", dir);
+	assert_int_equal(resolve(path, HVKIT_ARCH_AARCH64), -1);
+	assert_non_null(strstr(err.msg, ": Is a directory"));
+}
+
+/* A bare name that is an existing file is a path, not a recipe. */
+static void test_bare_file_name(void **state)
+{
+	uint8_t hdr[64] = {0};
+	char *cwd = getcwd(NULL, 0);
+
+	(void)state;
+	memcpy(hdr + 56, "ARM\x64", 4);
+	free(tu_write(dir, "x86-looks-like-a-recipe", hdr, sizeof(hdr)));
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(resolve("x86-looks-like-a-recipe", HVKIT_ARCH_NONE),
+			 0);
+	assert_string_equal(img.path, "x86-looks-like-a-recipe");
+	assert_int_equal(img.arch, HVKIT_ARCH_AARCH64);
+	hvkit_image_free(&img);
+	assert_int_equal(chdir(cwd), 0);
+	free(cwd);
+}
+
+static void test_default_build_dir(void **state)
+{
+	char *d;
+
+	(void)state;
+	d = hvkit_default_build_dir("/w/build/host/tools/hvkit/hvkit");
+	assert_string_equal(d, "/w/build/host/tools/hvkit/../../..");
+	free(d);
+	d = hvkit_default_build_dir("hvkit");
+	assert_string_equal(d, "./../../..");
+	free(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_aarch64_default),
+	    cmocka_unit_test(test_x86_default),
+	    cmocka_unit_test(test_overrides),
+	    cmocka_unit_test(test_default_memory),
+	    cmocka_unit_test(test_shell_line),
+	    cmocka_unit_test(test_recipe_arch),
+	    cmocka_unit_test_setup_teardown(test_recipes, setup_dir,
+					    teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_recipe_errors, setup_dir,
+					    teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_paths, setup_dir,
+					    teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_bare_file_name, setup_dir,
+					    teardown_dir),
+	    cmocka_unit_test(test_default_build_dir),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,163 @@
+/*
+ * qemu.c - QEMU command lines (facts in /work/shared/notes/qemu-*.md).
+ *
+ * aarch64: `virtualization=on` starts the image at EL2, GICv3 is what the
+ * image drives, -semihosting lets it exit with a status (SYS_EXIT), and an
+ * arm64 Image given to -kernel gets x0 = the DTB, whose /chosen names the
+ * -initrd (the bundle).
+ * x86_64: TCG is the only accelerator with SVM here, and plain qemu64 has
+ * no nested paging, hence +svm,+npt.  microvm boots a PVH ELF straight
+ * from -kernel in ~30 ms; -nodefaults leaves only what is named: the COM1
+ * console on stdio and isa-debug-exit at port 0xf4 for the exit status.
+ * The bundle arrives as the first PVH module.
+ */
+#include "qemu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define EXTRA_MIB 64u
+#define ROUND_MIB 64u
+
+static const char *const aarch64_head[] = {
+    "qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3", "-cpu",
+    "cortex-a57",
+};
+static const char *const aarch64_tail[] = {
+    "-nographic",
+    "-no-reboot",
+    "-semihosting",
+};
+static const char *const x86_head[] = {
+    "qemu-system-x86_64", "-M", "microvm", "-accel", "tcg", "-cpu",
+    "qemu64,+svm,+npt",
+};
+static const char *const x86_tail[] = {
+    "-nodefaults", "-no-user-config", "-serial",
+    "stdio",	   "-display",	      "none",
+    "-no-reboot",  "-device",	      "isa-debug-exit,iobase=0xf4,iosize=0x04",
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static void push(struct hvkit_argv *a, const char *s)
+{
+	a->v[a->n++] = hvkit_xstrdup(s);
+	a->v[a->n] = NULL;
+}
+
+static void push_all(struct hvkit_argv *a, const char *const *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		push(a, s[i]);
+}
+
+/* Pushes the default head, with -M and -cpu values replaced if asked. */
+static void push_head(struct hvkit_argv *a, const char *const *head, size_t n,
+		      const struct hvkit_qemu_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *s = head[i];
+
+		if (i > 0 && !strcmp(head[i - 1], "-M") && o->machine)
+			s = o->machine;
+		else if (i > 0 && !strcmp(head[i - 1], "-cpu") && o->cpu)
+			s = o->cpu;
+		push(a, s);
+	}
+}
+
+void hvkit_qemu_argv(struct hvkit_argv *a, const struct hvkit_qemu_opts *o)
+{
+	bool arm = o->arch == HVKIT_ARCH_AARCH64;
+	char mem[32];
+	/* x86's lists are the longer; 8: -smp, -m, -kernel, -initrd pairs. */
+	size_t max = COUNT(x86_head) + COUNT(x86_tail) + 8 + o->nr_extra + 1;
+
+	a->v = hvkit_xcalloc(max, sizeof(*a->v));
+	a->n = 0;
+	if (arm)
+		push_head(a, aarch64_head, COUNT(aarch64_head), o);
+	else
+		push_head(a, x86_head, COUNT(x86_head), o);
+	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)o->memory_mib);
+	push_all(a, (const char *const[]){"-smp", "1", "-m", mem}, 4);
+	if (arm)
+		push_all(a, aarch64_tail, COUNT(aarch64_tail));
+	else
+		push_all(a, x86_tail, COUNT(x86_tail));
+	push_all(
+	    a, (const char *const[]){"-kernel", o->image, "-initrd", o->bundle},
+	    4);
+	push_all(a, o->extra, o->nr_extra);
+}
+
+void hvkit_qemu_argv_free(struct hvkit_argv *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+	a->v = NULL;
+	a->n = 0;
+}
+
+uint64_t hvkit_qemu_default_memory_mib(uint64_t domains_mib,
+				       uint64_t bundle_bytes)
+{
+	uint64_t bundle_mib = (bundle_bytes + HVKIT_MIB - 1) / HVKIT_MIB;
+	uint64_t total = domains_mib + bundle_mib + EXTRA_MIB;
+
+	return (total + ROUND_MIB - 1) / ROUND_MIB * ROUND_MIB;
+}
+
+static bool shell_safe(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!strchr(
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			"0123456789_-+=,.:/@%",
+			*s))
+			return false;
+	return true;
+}
+
+char *hvkit_argv_to_shell(const struct hvkit_argv *a)
+{
+	size_t i, cap = 1;
+	char *out, *p;
+
+	for (i = 0; i < a->n; i++)
+		cap += 4 * strlen(a->v[i]) + 3; /* worst case: every ' */
+	out = p = hvkit_xmalloc(cap);
+	for (i = 0; i < a->n; i++) {
+		const char *s;
+
+		if (i)
+			*p++ = ' ';
+		if (shell_safe(a->v[i])) {
+			p = stpcpy(p, a->v[i]);
+			continue;
+		}
+		*p++ = '\'';
+		for (s = a->v[i]; *s; s++) {
+			if (*s == '\'')
+				p = stpcpy(p, "'\\''"); /* close, \', reopen */
+			else
+				*p++ = *s;
+		}
+		*p++ = '\'';
+	}
+	*p = '\0';
+	return out;
+}

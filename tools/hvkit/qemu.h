@@ -1,0 +1,56 @@
+/*
+ * qemu.h - the QEMU command line for booting an image with a bundle.
+ */
+#ifndef HVKIT_QEMU_H
+#define HVKIT_QEMU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch.h"
+
+struct hvkit_qemu_opts {
+	enum hvkit_arch arch;
+	const char *machine;	  /* -M value; NULL: the arch's default */
+	const char *cpu;	  /* -cpu value; NULL: the arch's default */
+	uint64_t memory_mib;	  /* -m */
+	const char *image;	  /* -kernel */
+	const char *bundle;	  /* -initrd */
+	const char *const *extra; /* appended as given (after `--`) */
+	size_t nr_extra;
+};
+
+/* A NULL-terminated argv; free with hvkit_qemu_argv_free(). */
+struct hvkit_argv {
+	char **v;
+	size_t n; /* entries before the NULL */
+};
+
+/*
+ * aarch64: qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
+ *   -cpu cortex-a57 -smp 1 -m MEM -nographic -no-reboot -semihosting
+ *   -kernel IMAGE -initrd BUNDLE EXTRA...
+ * x86_64: qemu-system-x86_64 -M microvm -accel tcg -cpu qemu64,+svm,+npt
+ *   -smp 1 -m MEM -nodefaults -no-user-config -serial stdio -display none
+ *   -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+ *   -kernel IMAGE -initrd BUNDLE EXTRA...
+ * with @o->machine and @o->cpu replacing the -M and -cpu values.
+ */
+void hvkit_qemu_argv(struct hvkit_argv *argv, const struct hvkit_qemu_opts *o);
+void hvkit_qemu_argv_free(struct hvkit_argv *argv);
+
+/*
+ * The default -m: the domains' memory plus the bundle (which QEMU holds in
+ * guest RAM as the initrd) plus 64 MiB for the image and firmware, rounded
+ * up to a multiple of 64 MiB.
+ */
+uint64_t hvkit_qemu_default_memory_mib(uint64_t domains_mib,
+				       uint64_t bundle_bytes);
+
+/*
+ * @argv as one shell-quoted line, for --verbose (malloc'd): words with
+ * characters a shell would interpret are put in single quotes.
+ */
+char *hvkit_argv_to_shell(const struct hvkit_argv *argv);
+
+#endif /* HVKIT_QEMU_H */
