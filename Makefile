@@ -35,26 +35,29 @@ $(HOST)/build.ninja: | deps
 $(SAN)/build.ninja: | deps
 	$(SETUP) $(SAN) --native-file cross/native-clang.ini \
 		-Db_sanitize=address,undefined -Db_lundef=false
+# The freestanding builds' QEMU tests run the host build's hvkit tool.
+HVKIT := $(abspath $(HOST))/tools/hvkit/hvkit
 $(X86)/build.ninja: | deps
-	$(SETUP) $(X86) --cross-file cross/x86_64-none.ini
+	$(SETUP) $(X86) --cross-file cross/x86_64-none.ini -Dhvkit=$(HVKIT)
 $(ARM)/build.ninja: | deps
-	$(SETUP) $(ARM) --cross-file cross/aarch64-none.ini
+	$(SETUP) $(ARM) --cross-file cross/aarch64-none.ini -Dhvkit=$(HVKIT)
 
 check: all $(SAN)/build.ninja
 	@ninja -C $(SAN) --quiet
 	@scripts/run-tests $(HOST) $(SAN) $(X86) $(ARM)
 
+# The default image and its two demo guests (examples/guests/).
+RUN_IMAGE := arm64-mini
+RUN_GUESTS := $(ARM)/examples/guests/aarch64/hello-a.cfg \
+	$(ARM)/examples/guests/aarch64/hello-b.cfg
 run: all
-	@echo "make run: no bootable image exists yet: images/ has no recipe." >&2
-	@echo "make run: the AArch64 and x86_64 image issues add them; until then" >&2
-	@echo "make run: 'make check' exercises the libraries on the host." >&2
-	@exit 1
+	$(HVKIT) run $(RUN_IMAGE) $(RUN_GUESTS)
 
 sizes: all
 	@scripts/sizes $(X86) $(ARM)
 
 bench: all
-	@scripts/bench $(HOST)
+	@scripts/bench $(HOST) $(ARM) $(X86)
 
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i

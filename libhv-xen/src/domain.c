@@ -49,7 +49,7 @@ const char *hv_xen_shutdown_reason_name(unsigned int reason)
 	return "unknown";
 }
 
-void hv_xen_shutdown(struct hv_xen_domain *d, uint8_t reason)
+void hv_xen_domain_shutdown(struct hv_xen_domain *d, uint8_t reason)
 {
 	if (d->shut_down)
 		return;
@@ -67,7 +67,7 @@ void hv_xen_domain_crash(struct hv_xen_domain *d, const char *why)
 		return;
 	hv_xen_console_flush(d);
 	hv_xen_report(d, "(hvkit) domain %s crashed: %s", d->name, why);
-	hv_xen_shutdown(d, SHUTDOWN_crash);
+	hv_xen_domain_shutdown(d, SHUTDOWN_crash);
 }
 
 long hv_xen_hypercall(struct hv_xen_domain *d, hv_vcpuid_t vcpu,

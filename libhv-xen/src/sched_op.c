@@ -18,7 +18,7 @@ static long shutdown_op(struct hv_xen_domain *d, const struct hv_gmem *gm,
 			d->shutdown_code = (uint8_t)s.reason;
 		return 0;
 	}
-	hv_xen_shutdown(d, (uint8_t)s.reason);
+	hv_xen_domain_shutdown(d, (uint8_t)s.reason);
 	return 0;
 }
 

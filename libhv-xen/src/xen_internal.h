@@ -8,8 +8,6 @@
 void hv_xen_report(struct hv_xen_domain *d, const char *fmt, ...)
 	HV_PRINTF(2, 3);
 
-/* Record and announce a shutdown, once. */
-void hv_xen_shutdown(struct hv_xen_domain *d, uint8_t reason);
 
 /* One function per hypercall, from hv_xen_hypercall. */
 long hv_xen_console_io(struct hv_xen_domain *d, const struct hv_gmem *gm,

@@ -92,6 +92,13 @@ uint64_t hv_arm_vcpu_default_hcr(void);
 /* Enter the guest; returns the exit kind (also in v->exit.kind). */
 enum hv_arm_exit_kind hv_arm_vcpu_run(struct hv_arm_vcpu *v);
 
+/*
+ * Make the guest take an undefined-instruction exception at the trapped
+ * instruction (ESR_EL1.EC 0, as Xen does for an HVC without its tag or an
+ * unhandled system register).  The vCPU must be loaded.
+ */
+void hv_arm_vcpu_inject_undef(struct hv_arm_vcpu *v);
+
 /* Switch the pCPU's EL1 state to (load) or from (put) this vCPU. */
 void hv_arm_vcpu_load(const struct hv_arm_vcpu *v);
 void hv_arm_vcpu_put(struct hv_arm_vcpu *v);

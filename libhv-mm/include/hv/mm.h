@@ -1,16 +1,28 @@
 /*
- * hv/mm.h - libhv-mm, memory: the physical page allocator and the P2M (guest-physical to machine) engine over arch page-table formats.
+ * hv/mm.h - libhv-mm, memory: the physical page allocator, the P2M engine
+ * and the XENMEM hypercalls that drive them.
  *
- * Skeleton: the library builds and links everywhere, and its API grows
- * here.  See docs/ARCHITECTURE.md for its place among the libraries.
+ *   <hv/mm_heap.h>    buddy page allocator: NUMA nodes, deferred scrubbing,
+ *                     per-domain accounting, frame reference counts
+ *   <hv/mm_p2m.h>     the P2M: guest-physical to machine map over an arch
+ *                     page-table format, superpages, batched TLB flushes
+ *   <hv/mm_impl.h>    the format descriptor, for arch libraries
+ *   <hv/mm_xenmem.h>  domains' memory, and XENMEM_populate_physmap,
+ *                     _decrease_reservation, _add_to_physmap decoding
+ *
+ * See docs/mm.md for the design and the measured numbers.
  */
 #ifndef HV_MM_H
 #define HV_MM_H
 
-/* Bumped whenever the API changes incompatibly; 0 while it is unstable. */
-#define HV_MM_API_VERSION 0
+/* Bumped whenever the API changes incompatibly. */
+#define HV_MM_API_VERSION 1
 
 #include <hv/compiler.h>
+#include <hv/error.h>
+#include <hv/mm_heap.h>
+#include <hv/mm_p2m.h>
+#include <hv/mm_xenmem.h>
 
 HV_BEGIN_DECLS
 

@@ -28,6 +28,7 @@
 #include <hv/error.h>
 #include <hv/gmem.h>
 
+
 HV_BEGIN_DECLS
 
 struct hv_xen_domain;
@@ -93,6 +94,7 @@ struct hv_xen_domain {
 	uint64_t console_tokens;
 	hv_time_t console_refilled;
 	uint64_t console_dropped;
+
 };
 
 /*
@@ -114,9 +116,18 @@ long hv_xen_hypercall(struct hv_xen_domain *d, hv_vcpuid_t vcpu,
 		      const uint64_t args[5]);
 
 /*
- * Stop a domain from the hypervisor's side (e.g. it touched memory it does
- * not own): prints "(hvkit) domain NAME crashed: WHY", then shuts it down
- * with SHUTDOWN_crash.  Does nothing to a domain already shut down.
+ * Shut a domain down from the hypervisor's side (e.g. PSCI SYSTEM_OFF) as
+ * if it had called SCHEDOP_shutdown: records the reason, prints
+ * "(hvkit) domain NAME: shutdown REASON", calls ops->shutdown.  Only the
+ * first shutdown of a domain counts.
+ */
+void hv_xen_domain_shutdown(struct hv_xen_domain *d, uint8_t reason);
+
+/*
+ * Stop a domain that did something the hypervisor cannot allow (e.g. it
+ * touched memory it does not own): prints "(hvkit) domain NAME crashed:
+ * WHY", then shuts it down with SHUTDOWN_crash.  Does nothing to a domain
+ * already shut down.
  */
 void hv_xen_domain_crash(struct hv_xen_domain *d, const char *why);
 

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Boot and hypercall costs of hypervisor images under QEMU.
+
+  image_bench.py --hvkit HVKIT --arch ARCH [--machine M]... [--boots N]
+                 --boot-cfg CFG --null-cfg CFG[:LABEL]... IMAGE...
+
+For each image: the seconds from starting `hvkit run` (which writes the
+bundle and starts QEMU) to the first line a guest prints, median of N
+boots, on each machine; and the cost of a null hypercall as the guest
+measured it ("null hypercall: N ns per call" on its console), for each
+--null-cfg.  Prints plain-text tables.
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+GUEST_LINE = re.compile(r"^\((?!hvkit\))[^)]+\) ")
+NULL_LINE = re.compile(r"null hypercall: (\d+) ns per call over (\d+) calls")
+
+
+def first_guest_line(hvkit, image, cfg, machine):
+    """Seconds from start to the first guest line; the run must succeed."""
+    cmd = [hvkit, "run", "--timeout", "60"]
+    if machine:
+        cmd += ["--machine", machine]
+    start = time.monotonic()
+    p = subprocess.Popen(cmd + [image, cfg], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    seen = None
+    for line in p.stdout:
+        if seen is None and GUEST_LINE.match(line):
+            seen = time.monotonic() - start
+    if p.wait() != 0 or seen is None:
+        sys.exit(f"image_bench: {image} on {machine or 'default'}: the "
+                 f"boot failed (hvkit exited {p.returncode})")
+    return seen
+
+
+def null_hypercall(hvkit, image, cfg):
+    out = subprocess.run([hvkit, "run", "--timeout", "120", image, cfg],
+                         capture_output=True, text=True).stdout
+    m = NULL_LINE.search(out)
+    if not m:
+        sys.exit(f"image_bench: {image}: no null-hypercall figure in:\n{out}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--hvkit", required=True)
+    ap.add_argument("--arch", required=True)
+    ap.add_argument("--machine", action="append", default=[])
+    ap.add_argument("--boots", type=int, default=5)
+    ap.add_argument("--boot-cfg", required=True)
+    ap.add_argument("--null-cfg", action="append", default=[])
+    ap.add_argument("images", nargs="+")
+    a = ap.parse_args()
+    machines = a.machine or [None]
+
+    print(f"hvkit images ({a.arch}): QEMU start to first guest console line,"
+          f" median of {a.boots} boots")
+    print(f"  {'image':<16}{'machine':<12}{'seconds':>10}{'min':>8}{'max':>8}")
+    for image in a.images:
+        for m in machines:
+            t = [first_guest_line(a.hvkit, image, a.boot_cfg, m)
+                 for _ in range(a.boots)]
+            print(f"  {os.path.basename(image):<16}{m or 'default':<12}"
+                  f"{statistics.median(t):>10.3f}{min(t):>8.3f}{max(t):>8.3f}")
+    print()
+    print(f"hvkit images ({a.arch}): null hypercall, measured in the guest")
+    print(f"  {'image':<16}{'guest':<12}{'ns/call':>10}{'calls':>8}")
+    for image in a.images:
+        for spec in a.null_cfg:
+            cfg, _, label = spec.partition(":")
+            ns, calls = null_hypercall(a.hvkit, image, cfg)
+            print(f"  {os.path.basename(image):<16}{label or 'guest':<12}"
+                  f"{ns:>10}{calls:>8}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+/*
+ * The device tree a guest boots with, as Xen on Arm gives a domU: its
+ * memory, one CPU, PSCI through HVC, the command line and ramdisk in
+ * /chosen, and a hypervisor node ("xen,xen") with Xen's grant-table
+ * region.  Built with libfdt's sequential writer.
+ */
+/* The guest memory map (GUEST_*) is for toolstacks, whose job this is;
+ * defined before any header can include <xen/xen.h>. */
+#define __XEN_TOOLS__
+
+#include "hyp.h"
+
+#include <libfdt.h>
+#include <xen/xen.h>
+
+#define XEN_COMPAT_VERSION "xen,xen-4.14"
+
+static int u64_pair(void *fdt, const char *name, uint64_t a, uint64_t b)
+{
+	fdt64_t v[2] = {cpu_to_fdt64(a), cpu_to_fdt64(b)};
+
+	return fdt_property(fdt, name, v, sizeof(v));
+}
+
+static int chosen(void *fdt, const struct hv_boot_domain *cfg,
+		  hv_gpaddr_t rd, uint64_t rd_size)
+{
+	int err = fdt_begin_node(fdt, "chosen");
+
+	err = err ? err : fdt_property_string(fdt, "bootargs", cfg->cmdline);
+	if (!err && rd_size) {
+		err = fdt_property_u64(fdt, "linux,initrd-start", rd);
+		err = err ? err
+			  : fdt_property_u64(fdt, "linux,initrd-end",
+					     rd + rd_size);
+	}
+	return err ? err : fdt_end_node(fdt);
+}
+
+/* vCPU n: MPIDR affinity n, started through PSCI. */
+static int cpu(void *fdt, unsigned int n)
+{
+	char name[16];
+	int err;
+
+	hv_snprintf(name, sizeof(name), "cpu@%u", n);
+	err = fdt_begin_node(fdt, name);
+	err = err ? err : fdt_property_string(fdt, "device_type", "cpu");
+	err = err ? err : fdt_property_string(fdt, "compatible", "arm,armv8");
+	err = err ? err : fdt_property_u32(fdt, "reg", n);
+	err = err ? err : fdt_property_string(fdt, "enable-method", "psci");
+	return err ? err : fdt_end_node(fdt);
+}
+
+static int cpus(void *fdt, unsigned int nr)
+{
+	int err = fdt_begin_node(fdt, "cpus");
+
+	err = err ? err : fdt_property_u32(fdt, "#address-cells", 1);
+	err = err ? err : fdt_property_u32(fdt, "#size-cells", 0);
+	for (unsigned int n = 0; n < nr && !err; n++)
+		err = cpu(fdt, n);
+	return err ? err : fdt_end_node(fdt);
+}
+
+static int psci(void *fdt)
+{
+	static const char compat[] = "arm,psci-1.0\0arm,psci-0.2";
+	int err = fdt_begin_node(fdt, "psci");
+
+	err = err ? err : fdt_property(fdt, "compatible", compat, sizeof(compat));
+	err = err ? err : fdt_property_string(fdt, "method", "hvc");
+	return err ? err : fdt_end_node(fdt);
+}
+
+static int memory(void *fdt, const struct hv_boot_domain *cfg)
+{
+	char name[32];
+	int err;
+
+	hv_snprintf(name, sizeof(name), "memory@%llx",
+		    (unsigned long long)cfg->ram_base);
+	err = fdt_begin_node(fdt, name);
+	err = err ? err : fdt_property_string(fdt, "device_type", "memory");
+	err = err ? err : u64_pair(fdt, "reg", cfg->ram_base, cfg->memory);
+	return err ? err : fdt_end_node(fdt);
+}
+
+static int hypervisor(void *fdt)
+{
+	static const char compat[] = XEN_COMPAT_VERSION "\0xen,xen";
+	int err = fdt_begin_node(fdt, "hypervisor");
+
+	err = err ? err : fdt_property(fdt, "compatible", compat, sizeof(compat));
+	err = err ? err
+		  : u64_pair(fdt, "reg", GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE);
+	return err ? err : fdt_end_node(fdt);
+}
+
+int hyp_guest_fdt(void *buf, size_t size, const struct hv_boot_domain *cfg,
+		  hv_gpaddr_t ramdisk, uint64_t ramdisk_size)
+{
+	int err = fdt_create(buf, (int)size);
+
+	err = err ? err : fdt_finish_reservemap(buf);
+	err = err ? err : fdt_begin_node(buf, "");
+	err = err ? err : fdt_property_u32(buf, "#address-cells", 2);
+	err = err ? err : fdt_property_u32(buf, "#size-cells", 2);
+	err = err ? err : fdt_property_string(buf, "compatible", "xen,xenvm");
+	err = err ? err : chosen(buf, cfg, ramdisk, ramdisk_size);
+	err = err ? err : cpus(buf, cfg->vcpus);
+	err = err ? err : psci(buf);
+	err = err ? err : memory(buf, cfg);
+	err = err ? err : hypervisor(buf);
+	err = err ? err : fdt_end_node(buf);
+	err = err ? err : fdt_finish(buf);
+	return err ? -HV_ENOSPC : 0;
+}

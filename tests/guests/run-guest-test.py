@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Boot an image with domains under `hvkit run` and check what happened.
+
+  run-guest-test.py --hvkit HVKIT --image IMAGE [--timeout S]
+                    --expect NAME=REASON... [--before A,B]...
+                    [--interleaved A,B]... [--line TEXT]... DOMAIN.cfg...
+
+Passes when every named domain shut down with the expected reason (read
+from the image's "(hvkit) domain NAME: shutdown REASON" lines), every
+domain that printed a "Test result:" line printed SUCCESS, each --before
+pair shut down in that order, each --interleaved pair's console lines
+interleave (each printed a line before the other's last), each --line
+appears in the console output,
+and hvkit's exit status agrees (0 exactly when every domain powered off).
+The console output is shown either way.
+"""
+import argparse
+import re
+import subprocess
+import sys
+
+SHUTDOWN = re.compile(r"^\(hvkit\) domain (\S+): shutdown (\S+)$")
+RESULT = re.compile(r"^\((\S+)\) Test result: (\S+)$")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--hvkit", required=True)
+    ap.add_argument("--image", required=True)
+    ap.add_argument("--timeout", default="60")
+    ap.add_argument("--expect", action="append", default=[])
+    ap.add_argument("--before", action="append", default=[])
+    ap.add_argument("--interleaved", action="append", default=[])
+    ap.add_argument("--line", action="append", default=[])
+    ap.add_argument("configs", nargs="+")
+    a = ap.parse_args()
+
+    cmd = [a.hvkit, "run", "--timeout", a.timeout, a.image] + a.configs
+    print("$ " + " ".join(cmd), flush=True)
+    run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True, errors="replace")
+    print(run.stdout, end="")
+    lines = run.stdout.splitlines()
+
+    problems = []
+    order, reasons = [], {}
+    for line in lines:
+        m = SHUTDOWN.match(line)
+        if m:
+            order.append(m.group(1))
+            reasons[m.group(1)] = m.group(2)
+        m = RESULT.match(line)
+        if m and m.group(2) != "SUCCESS":
+            problems.append(f"{m.group(1)}: Test result: {m.group(2)}")
+    expected = dict(e.split("=", 1) for e in a.expect)
+    for name, reason in expected.items():
+        if reasons.get(name) != reason:
+            problems.append(f"{name}: expected shutdown {reason}, "
+                            f"got {reasons.get(name, 'none')}")
+    for pair in a.before:
+        first, second = pair.split(",")
+        if first in order and second in order and \
+                order.index(first) > order.index(second):
+            problems.append(f"{first} should have finished before {second}")
+    for pair in a.interleaved:
+        x, y = pair.split(",")
+        at = {n: [i for i, l in enumerate(lines) if l.startswith(f"({n}) ")]
+              for n in (x, y)}
+        if not at[x] or not at[y] or at[x][0] > at[y][-1] or at[y][0] > at[x][-1]:
+            problems.append(f"the output of {x} and {y} does not interleave")
+    for text in a.line:
+        if not any(text in line for line in lines):
+            problems.append(f"missing console line: {text}")
+    all_poweroff = bool(expected) and all(r == "poweroff" for r in expected.values())
+    if (run.returncode == 0) != all_poweroff:
+        problems.append(f"hvkit run exited {run.returncode}")
+
+    for p in problems:
+        print("FAIL: " + p)
+    print("PASS" if not problems else "FAILED")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()

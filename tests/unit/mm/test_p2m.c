@@ -1,0 +1,435 @@
+/*
+ * The P2M engine over every real format (x86 NPT, AArch64 stage 2 with
+ * 32-, 40- and 48-bit IPAs): superpages, splits and merges, types and
+ * rights at every level, batching, break-before-make, failure atomicity
+ * and argument checks.  Tables sit between guard pages (mm_test.c), so a
+ * walk that strayed outside a table would crash the test.
+ */
+#include "mm_test.h"
+
+#include <string.h>
+
+#define SZ_2M (UINT64_C(1) << 9)  /* in frames */
+#define SZ_1G (UINT64_C(1) << 18) /* in frames */
+
+struct fx {
+	struct test_tables t;
+	struct hv_mm_p2m p2m;
+	const struct hv_mm_p2m_format *fmt;
+};
+
+static void fx_init(struct fx *f, const struct hv_mm_p2m_format *fmt,
+		    unsigned int max_order)
+{
+	test_tables_init(&f->t);
+	f->fmt = fmt;
+	assert_int_equal(
+	    hv_mm_p2m_init(&f->p2m, fmt, &test_table_ops, &f->t, max_order), 0);
+	assert_int_equal(f->t.live, 1);
+}
+
+static void fx_fini(struct fx *f)
+{
+	hv_mm_p2m_destroy(&f->p2m);
+	assert_int_equal(f->t.live, 0);
+}
+
+/* The table level whose entries map 2^order frames. */
+static unsigned int level_of(const struct hv_mm_p2m_format *fmt,
+			     unsigned int order)
+{
+	for (unsigned int l = 0; l < fmt->levels; l++)
+		if (fmt->shift[l] == order + HV_PAGE_SHIFT)
+			return l;
+	fail();
+	return 0;
+}
+
+static struct hv_mm_p2m_info lookup(struct fx *f, uint64_t gfn)
+{
+	struct hv_mm_p2m_info info;
+
+	assert_int_equal(hv_mm_p2m_lookup(&f->p2m, hv_gfn(gfn), &info), 0);
+	return info;
+}
+
+static void expect(struct fx *f, uint64_t gfn, enum hv_mm_p2m_type type,
+		   unsigned int access, uint64_t mfn, unsigned int order)
+{
+	struct hv_mm_p2m_info info = lookup(f, gfn);
+
+	assert_int_equal(info.type, type);
+	assert_int_equal(info.access, access);
+	assert_int_equal(hv_mfn_x(info.mfn), mfn);
+	assert_int_equal(info.order, order);
+	assert_int_equal(info.level, level_of(f->fmt, order));
+}
+
+static int count_piece(void *ctx, hv_gfn_t first, uint64_t nr,
+		       const struct hv_mm_p2m_info *info)
+{
+	(void)first;
+	(void)nr;
+	(void)info;
+	(*(uint64_t *)ctx)++;
+	return 0;
+}
+
+static uint64_t pieces(struct fx *f, uint64_t gfn, uint64_t nr)
+{
+	uint64_t n = 0;
+
+	assert_int_equal(
+	    hv_mm_p2m_walk(&f->p2m, hv_gfn(gfn), nr, count_piece, &n), 0);
+	return n;
+}
+
+static void set_ok(struct fx *f, struct hv_mm_p2m_batch *b, uint64_t gfn,
+		   uint64_t mfn, uint64_t nr, enum hv_mm_p2m_type type,
+		   unsigned int access)
+{
+	assert_int_equal(hv_mm_p2m_set(&f->p2m, b, hv_gfn(gfn), hv_mfn(mfn), nr,
+				       type, access),
+			 0);
+}
+
+/* What the batch's removed callback heard. */
+struct removals {
+	unsigned int n;
+	struct {
+		uint64_t gfn, mfn, nr;
+		enum hv_mm_p2m_type type;
+	} r[8];
+};
+
+static void record_removed(void *ctx, hv_gfn_t gfn, hv_mfn_t mfn, uint64_t nr,
+			   enum hv_mm_p2m_type type)
+{
+	struct removals *rm = ctx;
+
+	if (rm->n < HV_ARRAY_SIZE(rm->r)) {
+		rm->r[rm->n].gfn = hv_gfn_x(gfn);
+		rm->r[rm->n].mfn = hv_mfn_x(mfn);
+		rm->r[rm->n].nr = nr;
+		rm->r[rm->n].type = type;
+	}
+	rm->n++;
+}
+
+/*
+ * The issue's case: a 1 GiB-aligned range maps with one 1 GiB entry;
+ * unmapping one 4 KiB page splits it into the minimal set (511 2 MiB
+ * entries and 511 pages); mapping the page back restores the 1 GiB entry.
+ */
+static void superpage_split_and_merge(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < test_nr_formats; i++) {
+		const uint64_t g = SZ_1G * 2, m = SZ_1G * 7, x = 0x12345;
+		struct removals rm = {0};
+		struct hv_mm_p2m_batch b;
+		struct hv_mm_p2m_stats st;
+		struct fx f;
+		long tables;
+
+		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		set_ok(&f, NULL, g, m, SZ_1G, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
+		tables = f.t.live;
+		expect(&f, g, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, m, 18);
+		expect(&f, g + x, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, m + x, 18);
+		expect(&f, g + SZ_1G - 1, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX,
+		       m + SZ_1G - 1, 18);
+		assert_int_equal(pieces(&f, 0, hv_mm_p2m_gfn_limit(&f.p2m)), 1);
+
+		hv_mm_p2m_batch_begin(&b, &f.p2m, record_removed, &rm);
+		assert_int_equal(hv_mm_p2m_remove(&f.p2m, &b, hv_gfn(g + x), 1),
+				 0);
+		hv_mm_p2m_batch_end(&b);
+		assert_int_equal(rm.n, 1);
+		assert_int_equal(rm.r[0].gfn, g + x);
+		assert_int_equal(rm.r[0].mfn, m + x);
+		assert_int_equal(rm.r[0].nr, 1);
+		assert_int_equal(rm.r[0].type, HV_MM_P2M_RAM_RW);
+		expect(&f, g + x, HV_MM_P2M_INVALID, 0, HV_INVALID_FRAME, 0);
+		expect(&f, g + x + 1, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX,
+		       m + x + 1, 0);
+		expect(&f, (g + x) & ~(SZ_2M - 1), HV_MM_P2M_RAM_RW,
+		       HV_MM_P2M_RWX, m + (x & ~(SZ_2M - 1)), 0);
+		expect(&f, g, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, m, 9);
+		expect(&f, g + SZ_1G - 1, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX,
+		       m + SZ_1G - 1, 9);
+		assert_int_equal(pieces(&f, g, SZ_1G), 511 + 511);
+		assert_int_equal(f.t.live, tables + 2);
+		hv_mm_p2m_get_stats(&f.p2m, &st);
+		assert_int_equal(st.splits, 2);
+		assert_int_equal(st.tables, (uint64_t)f.t.live);
+
+		set_ok(&f, NULL, g + x, m + x, 1, HV_MM_P2M_RAM_RW,
+		       HV_MM_P2M_RWX);
+		expect(&f, g + x, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, m + x, 18);
+		assert_int_equal(pieces(&f, g, SZ_1G), 1);
+		assert_int_equal(f.t.live, tables);
+		hv_mm_p2m_get_stats(&f.p2m, &st);
+		assert_int_equal(st.merges, 2);
+		fx_fini(&f);
+	}
+}
+
+/* Every type with every rights combination, at every leaf level. */
+static void types_and_rights_at_every_level(void **state)
+{
+	static const unsigned int orders[] = {0, 9, 18};
+
+	(void)state;
+	for (size_t i = 0; i < test_nr_formats; i++) {
+		struct fx f;
+
+		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		for (size_t o = 0; o < HV_ARRAY_SIZE(orders); o++) {
+			uint64_t size = UINT64_C(1) << orders[o];
+			uint64_t g = 2 * size, m = SZ_1G * 9 + 3 * size;
+
+			for (int t = HV_MM_P2M_RAM_RW; t < HV_MM_P2M_NR_TYPES;
+			     t++) {
+				for (unsigned int a = 0; a <= HV_MM_P2M_RWX;
+				     a++) {
+					enum hv_mm_p2m_type type = t;
+					unsigned int eff =
+					    a & hv_mm_p2m_type_rights(type);
+					bool framed =
+					    hv_mm_p2m_type_has_frame(type);
+					uint64_t off = size - 1;
+
+					set_ok(&f, NULL, g, m, size, type, a);
+					expect(&f, g + off, type, eff,
+					       framed ? m + off
+						      : HV_INVALID_FRAME,
+					       orders[o]);
+				}
+			}
+			assert_int_equal(
+			    hv_mm_p2m_remove(&f.p2m, NULL, hv_gfn(g), size), 0);
+			assert_int_equal(f.t.live, 1);
+		}
+		fx_fini(&f);
+	}
+}
+
+/* A range maps with the largest entries its alignment allows. */
+static void largest_entries_that_fit(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < test_nr_formats; i++) {
+		struct fx f;
+		uint64_t g = SZ_1G - 3, nr = SZ_1G + SZ_2M + 5;
+
+		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		/* 3 pages, one 1 GiB entry, one 2 MiB entry, 2 pages. */
+		set_ok(&f, NULL, g, g + SZ_1G, nr, HV_MM_P2M_RAM_RW,
+		       HV_MM_P2M_RWX);
+		assert_int_equal(pieces(&f, g, nr), 3 + 1 + 1 + 2);
+		expect(&f, g, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, g + SZ_1G, 0);
+		expect(&f, SZ_1G, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, SZ_1G * 2,
+		       18);
+		expect(&f, SZ_1G * 2, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX,
+		       SZ_1G * 3, 9);
+		expect(&f, SZ_1G * 2 + SZ_2M + 1, HV_MM_P2M_RAM_RW,
+		       HV_MM_P2M_RWX, SZ_1G * 3 + SZ_2M + 1, 0);
+		/* Machine frames misaligned by one page: pages only. */
+		set_ok(&f, NULL, SZ_1G, 77, 2 * SZ_2M, HV_MM_P2M_MMIO,
+		       HV_MM_P2M_RW);
+		assert_int_equal(pieces(&f, SZ_1G, 2 * SZ_2M), 2 * SZ_2M);
+		/* Aligned to 2 MiB only: 2 MiB entries. */
+		set_ok(&f, NULL, SZ_1G, SZ_2M * 3, SZ_1G, HV_MM_P2M_RAM_RO,
+		       HV_MM_P2M_R);
+		assert_int_equal(pieces(&f, SZ_1G, SZ_1G), 512);
+		fx_fini(&f);
+	}
+}
+
+/* max_order caps the entries used (a CPU without 1 GiB nested pages). */
+static void max_order_caps_entries(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < test_nr_formats; i++) {
+		struct fx f;
+
+		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_2M);
+		set_ok(&f, NULL, SZ_1G, SZ_1G, SZ_1G, HV_MM_P2M_RAM_RW,
+		       HV_MM_P2M_RWX);
+		assert_int_equal(pieces(&f, SZ_1G, SZ_1G), 512);
+		expect(&f, SZ_1G + 1, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX,
+		       SZ_1G + 1, 9);
+		fx_fini(&f);
+
+		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_4K);
+		set_ok(&f, NULL, 0, SZ_1G, 4 * SZ_2M, HV_MM_P2M_RAM_RW,
+		       HV_MM_P2M_RWX);
+		assert_int_equal(pieces(&f, 0, 4 * SZ_2M), 4 * SZ_2M);
+		expect(&f, 3, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, SZ_1G + 3, 0);
+		fx_fini(&f);
+	}
+}
+
+/* Filling a 2 MiB region page by page with contiguous frames merges it;
+ * emptying it frees every table. */
+static void page_by_page_merges_and_frees(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < test_nr_formats; i++) {
+		struct fx f;
+
+		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		for (uint64_t p = 0; p < SZ_2M; p++)
+			set_ok(&f, NULL, SZ_2M * 7 + p, SZ_2M * 3 + p, 1,
+			       HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
+		expect(&f, SZ_2M * 7 + 100, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX,
+		       SZ_2M * 3 + 100, 9);
+		for (uint64_t p = 0; p < SZ_2M; p++)
+			assert_int_equal(hv_mm_p2m_remove(&f.p2m, NULL,
+							  hv_gfn(SZ_2M * 7 + p),
+							  1),
+					 0);
+		assert_int_equal(f.t.live, 1);
+		assert_int_equal(pieces(&f, 0, hv_mm_p2m_gfn_limit(&f.p2m)), 0);
+		fx_fini(&f);
+	}
+}
+
+/* The first and last frames of each format's space, and the root's last
+ * slot (the concatenated root's second page for a 40-bit IPA). */
+static void edges_of_the_space(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < test_nr_formats; i++) {
+		struct fx f;
+		uint64_t limit;
+		struct hv_mm_p2m_info info;
+
+		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		limit = hv_mm_p2m_gfn_limit(&f.p2m);
+		assert_int_equal(limit, UINT64_C(1) << (f.fmt->shift[0] +
+							f.fmt->bits[0] -
+							HV_PAGE_SHIFT));
+		set_ok(&f, NULL, 0, 5, 1, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
+		set_ok(&f, NULL, limit - 1, 9, 1, HV_MM_P2M_RAM_RW,
+		       HV_MM_P2M_RWX);
+		expect(&f, 0, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, 5, 0);
+		expect(&f, limit - 1, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, 9, 0);
+		assert_int_equal(hv_mm_p2m_max_mapped_gfn(&f.p2m), limit - 1);
+		assert_int_equal(pieces(&f, 0, limit), 2);
+		assert_int_equal(hv_mm_p2m_lookup(&f.p2m, hv_gfn(limit), &info),
+				 -HV_EINVAL);
+		/* A hole reports the size of the empty entry. */
+		info = lookup(&f, limit / 2);
+		assert_int_equal(info.type, HV_MM_P2M_INVALID);
+		assert_int_equal(info.level, 0);
+		assert_int_equal(info.order, f.fmt->shift[0] - HV_PAGE_SHIFT);
+		assert_true(hv_mm_p2m_root(&f.p2m) != 0);
+		fx_fini(&f);
+	}
+}
+
+static void bad_arguments_change_nothing(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < test_nr_formats; i++) {
+		struct fx f, other;
+		struct hv_mm_p2m_batch b;
+		uint64_t limit, frames;
+		struct hv_mm_p2m *p = &f.p2m;
+
+		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		fx_init(&other, test_formats[i], HV_MM_P2M_ORDER_1G);
+		limit = hv_mm_p2m_gfn_limit(p);
+		frames = UINT64_C(1) << (f.fmt->pa_bits - HV_PAGE_SHIFT);
+		assert_int_equal(hv_mm_p2m_set(p, NULL, hv_gfn(limit - 1),
+					       hv_mfn(0), 2, HV_MM_P2M_RAM_RW,
+					       HV_MM_P2M_RWX),
+				 -HV_EINVAL);
+		assert_int_equal(hv_mm_p2m_set(p, NULL, hv_gfn(UINT64_MAX),
+					       hv_mfn(0), 2, HV_MM_P2M_RAM_RW,
+					       HV_MM_P2M_RWX),
+				 -HV_EINVAL);
+		assert_int_equal(hv_mm_p2m_set(p, NULL, hv_gfn(0),
+					       hv_mfn(frames - 1), 2,
+					       HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX),
+				 -HV_EINVAL);
+		assert_int_equal(hv_mm_p2m_set(p, NULL, hv_gfn(0), hv_mfn(0), 1,
+					       HV_MM_P2M_NR_TYPES, 0),
+				 -HV_EINVAL);
+		assert_int_equal(hv_mm_p2m_set(p, NULL, hv_gfn(0), hv_mfn(0), 1,
+					       HV_MM_P2M_RAM_RW, 8),
+				 -HV_EINVAL);
+		assert_int_equal(hv_mm_p2m_set_access(p, NULL, hv_gfn(0), 1, 9),
+				 -HV_EINVAL);
+		assert_int_equal(
+		    hv_mm_p2m_set_access(p, NULL, hv_gfn(limit), 1, 0),
+		    -HV_EINVAL);
+		hv_mm_p2m_batch_begin(&b, &other.p2m, NULL, NULL);
+		assert_int_equal(hv_mm_p2m_set(p, &b, hv_gfn(0), hv_mfn(0), 1,
+					       HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX),
+				 -HV_EINVAL);
+		assert_int_equal(hv_mm_p2m_set_access(p, &b, hv_gfn(0), 1, 0),
+				 -HV_EINVAL);
+		assert_int_equal(
+		    hv_mm_p2m_grant_map(p, &b, hv_gfn(0), hv_mfn(0), false),
+		    -HV_EINVAL);
+		hv_mm_p2m_batch_end(&b);
+		/* Frames are not checked for types without them. */
+		assert_int_equal(hv_mm_p2m_set(p, NULL, hv_gfn(0),
+					       hv_mfn(UINT64_MAX), 1,
+					       HV_MM_P2M_PAGED_OUT, 0),
+				 0);
+		assert_int_equal(hv_mm_p2m_remove(p, NULL, hv_gfn(0), 1), 0);
+		/* Nothing to do is not an error. */
+		assert_int_equal(hv_mm_p2m_set(p, NULL, hv_gfn(0), hv_mfn(0), 0,
+					       HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX),
+				 0);
+		assert_int_equal(hv_mm_p2m_set_access(p, NULL, hv_gfn(0), 0, 0),
+				 0);
+		assert_int_equal(pieces(&f, 0, limit), 0);
+		assert_int_equal(f.t.live, 1);
+		assert_int_equal(hv_mm_p2m_max_mapped_gfn(p), 0);
+		fx_fini(&other);
+		fx_fini(&f);
+	}
+}
+
+static void init_rejects_bad_setups(void **state)
+{
+	struct hv_mm_p2m_ops no_flush = test_table_ops;
+	struct hv_mm_p2m p2m;
+	struct test_tables t;
+
+	(void)state;
+	no_flush.flush_tlb = NULL;
+	test_tables_init(&t);
+	assert_int_equal(hv_mm_p2m_init(&p2m, NULL, &test_table_ops, &t, 18),
+			 -HV_EINVAL);
+	assert_int_equal(hv_mm_p2m_init(&p2m, test_formats[0], NULL, &t, 18),
+			 -HV_EINVAL);
+	assert_int_equal(
+	    hv_mm_p2m_init(&p2m, test_formats[0], &no_flush, &t, 18),
+	    -HV_EINVAL);
+	t.fail_after = 0;
+	assert_int_equal(
+	    hv_mm_p2m_init(&p2m, test_formats[0], &test_table_ops, &t, 18),
+	    -HV_ENOMEM);
+	assert_int_equal(t.live, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(superpage_split_and_merge),
+	    cmocka_unit_test(types_and_rights_at_every_level),
+	    cmocka_unit_test(largest_entries_that_fit),
+	    cmocka_unit_test(max_order_caps_entries),
+	    cmocka_unit_test(page_by_page_merges_and_frees),
+	    cmocka_unit_test(edges_of_the_space),
+	    cmocka_unit_test(bad_arguments_change_nothing),
+	    cmocka_unit_test(init_rejects_bad_setups),
+	};
+	return cmocka_run_group_tests_name("mm-p2m", tests, NULL, NULL);
+}
