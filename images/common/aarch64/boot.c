@@ -128,6 +128,9 @@ void hyp_main(const struct hyp_config *config, uint64_t dtb)
 	console_init(h, fdt);
 	hv_log_info(&h->log, "%s at %p, device tree at %#llx", config->name,
 		    (void *)hyp_main, (unsigned long long)dtb);
+	for (const struct hyp_extension *const *e = config->extensions; e && *e;
+	     e++)
+		hv_log_info(&h->log, "with %s", (*e)->name);
 	hyp_platform_probe(h, fdt);
 	hyp_memory_init(h, fdt);
 	hv_arm_timer_init(&h->timer);

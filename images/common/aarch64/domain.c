@@ -141,6 +141,7 @@ int hyp_domain_build(struct hyp *h, struct domain *d,
 		return err;
 	d->shared_info = si;
 
+	hyp_gmem_guest_phys(&d->guest_phys, d);
 	d->nr_vcpus = cfg->vcpus;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		d->vcpus[i].dom = d;

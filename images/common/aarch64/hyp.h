@@ -45,6 +45,9 @@ struct hyp_extension {
 	bool (*pending)(const struct vcpu *v);
 };
 
+/* Event channels (evtchn.c, libhv-evtchn): 2-level and FIFO. */
+extern const struct hyp_extension hyp_evtchn;
+
 /* What the recipe chooses. */
 struct hyp_config {
 	const char *name;      /* printed at boot */
@@ -67,6 +70,7 @@ struct hyp_platform {
 
 enum vcpu_state { VCPU_RUNNABLE, VCPU_BLOCKED, VCPU_DOWN };
 
+struct hv_evtchn_domain;
 
 struct vcpu {
 	struct hv_arm_vcpu arch;
@@ -87,6 +91,8 @@ struct domain {
 	bool shared_info_mapped;
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[HYP_MAX_VCPUS]; /* vCPU 0 starts; PSCI the rest */
+	struct hv_gmem guest_phys;        /* its RAM by guest-physical address */
+	struct hv_evtchn_domain *evtchn;  /* with the hyp_evtchn extension */
 };
 
 struct hyp {

@@ -1,0 +1,20 @@
+/*
+ * arm64-xen: arm64-mini plus Xen event channels (libhv-evtchn, both the
+ * 2-level and FIFO ABIs): guests can bind interdomain channels, send
+ * events to each other and block until one arrives.
+ */
+#include "hyp.h"
+
+static const struct hyp_extension *const extensions[] = {&hyp_evtchn, NULL};
+
+static const struct hyp_config config = {
+	.name = "arm64-xen",
+	.timeslice = HV_MSEC(10),
+	.log_level = HV_LOG_INFO,
+	.extensions = extensions,
+};
+
+void hv_image_main(uint64_t dtb)
+{
+	hyp_main(&config, dtb);
+}
