@@ -88,7 +88,7 @@ static int load(struct domain *d, const struct hv_boot_domain *cfg,
 		if (err)
 			return err;
 	}
-	err = hyp_guest_fdt(fdt_buf, sizeof(fdt_buf), cfg,
+	err = hyp_guest_fdt(fdt_buf, sizeof(fdt_buf), cfg, &hyp_xen_layout,
 			    cfg->has_ramdisk ? cfg->ramdisk.gpa : 0,
 			    cfg->has_ramdisk ? cfg->ramdisk.len : 0);
 	if (err)

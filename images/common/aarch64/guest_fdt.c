@@ -2,16 +2,13 @@
  * The device tree a guest boots with, as Xen on Arm gives a domU: its
  * memory, one CPU, PSCI through HVC, the command line and ramdisk in
  * /chosen, and a hypervisor node ("xen,xen") with Xen's grant-table
- * region.  Built with libfdt's sequential writer.
+ * region, and the emulated UART as stdout.  Built with libfdt's sequential
+ * writer; the addresses come from a struct hyp_guest_layout, so the same
+ * code is tested natively.
  */
-/* The guest memory map (GUEST_*) is for toolstacks, whose job this is;
- * defined before any header can include <xen/xen.h>. */
-#define __XEN_TOOLS__
-
 #include "hyp.h"
 
 #include <libfdt.h>
-#include <xen/xen.h>
 
 #define XEN_COMPAT_VERSION "xen,xen-4.14"
 
@@ -22,12 +19,25 @@ static int u64_pair(void *fdt, const char *name, uint64_t a, uint64_t b)
 	return fdt_property(fdt, name, v, sizeof(v));
 }
 
+/* The emulated UART (vpl011.c), as Xen describes its vpl011. */
+static int uart(void *fdt, const char *name,
+		const struct hyp_guest_layout *layout)
+{
+	int err = fdt_begin_node(fdt, name);
+
+	err = err ? err : fdt_property_string(fdt, "compatible", "arm,sbsa-uart");
+	err = err ? err : u64_pair(fdt, "reg", layout->uart, layout->uart_size);
+	err = err ? err : fdt_property_u32(fdt, "current-speed", 115200);
+	return err ? err : fdt_end_node(fdt);
+}
+
 static int chosen(void *fdt, const struct hv_boot_domain *cfg,
-		  hv_gpaddr_t rd, uint64_t rd_size)
+		  const char *uart_path, hv_gpaddr_t rd, uint64_t rd_size)
 {
 	int err = fdt_begin_node(fdt, "chosen");
 
 	err = err ? err : fdt_property_string(fdt, "bootargs", cfg->cmdline);
+	err = err ? err : fdt_property_string(fdt, "stdout-path", uart_path);
 	if (!err && rd_size) {
 		err = fdt_property_u64(fdt, "linux,initrd-start", rd);
 		err = err ? err
@@ -86,32 +96,38 @@ static int memory(void *fdt, const struct hv_boot_domain *cfg)
 	return err ? err : fdt_end_node(fdt);
 }
 
-static int hypervisor(void *fdt)
+static int hypervisor(void *fdt, const struct hyp_guest_layout *layout)
 {
 	static const char compat[] = XEN_COMPAT_VERSION "\0xen,xen";
 	int err = fdt_begin_node(fdt, "hypervisor");
 
 	err = err ? err : fdt_property(fdt, "compatible", compat, sizeof(compat));
 	err = err ? err
-		  : u64_pair(fdt, "reg", GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE);
+		  : u64_pair(fdt, "reg", layout->gnttab, layout->gnttab_size);
 	return err ? err : fdt_end_node(fdt);
 }
 
 int hyp_guest_fdt(void *buf, size_t size, const struct hv_boot_domain *cfg,
-		  hv_gpaddr_t ramdisk, uint64_t ramdisk_size)
+		  const struct hyp_guest_layout *layout, hv_gpaddr_t ramdisk,
+		  uint64_t ramdisk_size)
 {
+	char uart_path[32]; /* "/sbsa-uart@ADDR"; the node's name is path + 1 */
 	int err = fdt_create(buf, (int)size);
+
+	hv_snprintf(uart_path, sizeof(uart_path), "/sbsa-uart@%llx",
+		    (unsigned long long)layout->uart);
 
 	err = err ? err : fdt_finish_reservemap(buf);
 	err = err ? err : fdt_begin_node(buf, "");
 	err = err ? err : fdt_property_u32(buf, "#address-cells", 2);
 	err = err ? err : fdt_property_u32(buf, "#size-cells", 2);
 	err = err ? err : fdt_property_string(buf, "compatible", "xen,xenvm");
-	err = err ? err : chosen(buf, cfg, ramdisk, ramdisk_size);
+	err = err ? err : chosen(buf, cfg, uart_path, ramdisk, ramdisk_size);
 	err = err ? err : cpus(buf, cfg->vcpus);
 	err = err ? err : psci(buf);
 	err = err ? err : memory(buf, cfg);
-	err = err ? err : hypervisor(buf);
+	err = err ? err : uart(buf, uart_path + 1, layout);
+	err = err ? err : hypervisor(buf, layout);
 	err = err ? err : fdt_end_node(buf);
 	err = err ? err : fdt_finish(buf);
 	return err ? -HV_ENOSPC : 0;

@@ -11,6 +11,7 @@
 #include <hv/arm_gic.h>
 #include <hv/arm_pl011.h>
 #include <hv/arm_timer.h>
+#include <hv/arm_trap.h>
 #include <hv/boot.h>
 #include <hv/core.h>
 #include <hv/mm_heap.h>
@@ -126,8 +127,17 @@ int hyp_domain_build(struct hyp *h, struct domain *d,
 		     const struct hv_boot_domain *cfg, hv_domid_t id);
 /* Reset a vCPU to enter the guest at `entry` with x0, and make it run. */
 void hyp_vcpu_start(struct vcpu *v, uint64_t entry, uint64_t x0);
+/* Guest-physical addresses of what the image emulates or reserves. */
+struct hyp_guest_layout {
+	hv_gpaddr_t uart, uart_size;     /* the emulated SBSA UART */
+	hv_gpaddr_t gnttab, gnttab_size; /* the grant-table region */
+};
+/* Xen's guest memory map (layout.c). */
+extern const struct hyp_guest_layout hyp_xen_layout;
+
 int hyp_guest_fdt(void *buf, size_t size, const struct hv_boot_domain *cfg,
-		  hv_gpaddr_t ramdisk, uint64_t ramdisk_size);
+		  const struct hyp_guest_layout *layout, hv_gpaddr_t ramdisk,
+		  uint64_t ramdisk_size);
 
 /* Guest-physical access to a domain's RAM through its P2M (domain.c). */
 void hyp_gmem_guest_phys(struct hv_gmem *gm, struct domain *d);
@@ -135,6 +145,12 @@ void hyp_gmem_guest_phys(struct hv_gmem *gm, struct domain *d);
  * to the same physical interrupt if `hw` (run.c). */
 void hyp_vcpu_inject(struct hyp *h, struct vcpu *v, unsigned int intid,
 		     bool hw);
+
+/* The guest's emulated SBSA UART at GUEST_PL011_BASE (vpl011.c): whether
+ * an IPA is its, and the emulation of a trapped access (false if it cannot
+ * be emulated: no instruction syndrome, or not the UART's). */
+bool hyp_vpl011_in_range(hv_gpaddr_t ipa);
+bool hyp_vpl011_access(struct vcpu *v, const struct hv_arm_dabt *a);
 
 /* The libhv-xen glue (xen_glue.c). */
 extern const struct hv_xen_ops hyp_xen_ops;

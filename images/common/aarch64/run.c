@@ -202,6 +202,8 @@ static void data_abort(struct vcpu *v, const struct hv_arm_exit *e)
 	struct hv_arm_dabt d;
 
 	hv_arm_decode_dabt(e->esr, e->hpfar, e->far, &d);
+	if (hyp_vpl011_access(v, &d))
+		return;
 	crash(v, "%s at IPA %#llx, outside its memory (pc %#llx)",
 	      d.write ? "write" : "read", (unsigned long long)d.ipa,
 	      (unsigned long long)v->arch.pc);
