@@ -83,6 +83,11 @@ long hv_xen_hypercall(struct hv_xen_domain *d, hv_vcpuid_t vcpu,
 		return hv_xen_version_op(gm, args[0], args[1]);
 	case __HYPERVISOR_memory_op:
 		return hv_xen_memory_op(d, gm, args[0], args[1]);
+#if defined(__x86_64__)
+	/* x86 semantics; Xen on Arm answers hvm_op differently. */
+	case __HYPERVISOR_hvm_op:
+		return hv_xen_hvm_op(d, gm, args[0], args[1]);
+#endif
 	default:
 		return -HV_ENOSYS;
 	}

@@ -1,14 +1,22 @@
 /*
- * hv/x86.h - libhv-x86, x86_64: PVH entry, long mode, console, LAPIC timer, and the AMD SVM backend with vCPU emulation.
+ * hv/x86.h - libhv-x86, x86_64 with AMD SVM: the PVH entry and long mode
+ * (x86_boot.h), descriptor tables and traps (x86_cpu.h), the COM1 console
+ * (x86_uart.h), TSC and local APIC timer (x86_timer.h), the SVM run loop
+ * (x86_svm.h) over the VMCB and its intercept maps (x86_vmcb.h), exit
+ * decoding (x86_exit.h), the MOV decoder for unbacked-memory accesses
+ * (x86_insn.h), guest page-table walks (x86_paging.h), the Xen CPUID
+ * leaves, hypercall page and hypercall ABI (x86_xen.h), and nested page
+ * tables for libhv-mm's P2M (x86_npt.h).
  *
- * Skeleton: the library builds and links everywhere, and its API grows
- * here.  See docs/ARCHITECTURE.md for its place among the libraries.
+ * What decides (decoders, walks, tables, conversions) is portable and
+ * unit-tested on the host; what touches the CPU builds only for x86_64
+ * images.  docs/x86.md describes the whole.
  */
 #ifndef HV_X86_H
 #define HV_X86_H
 
 /* Bumped whenever the API changes incompatibly; 0 while it is unstable. */
-#define HV_X86_API_VERSION 0
+#define HV_X86_API_VERSION 1
 
 #include <hv/compiler.h>
 

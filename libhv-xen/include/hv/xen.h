@@ -28,6 +28,7 @@
 #include <hv/error.h>
 #include <hv/gmem.h>
 
+#include <xen/hvm/params.h>
 
 HV_BEGIN_DECLS
 
@@ -95,6 +96,10 @@ struct hv_xen_domain {
 	hv_time_t console_refilled;
 	uint64_t console_dropped;
 
+	/* HVM parameters (HVMOP_get_param/set_param, answered on x86): what
+	 * the image gave the domain (e.g. its console's pfn and event
+	 * channel) and what the guest set; 0 for anything never given. */
+	uint64_t hvm_params[HVM_NR_PARAMS];
 };
 
 /*

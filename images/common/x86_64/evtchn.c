@@ -1,0 +1,108 @@
+/*
+ * The event-channel extension: libhv-evtchn in an x86_64 image.  Each
+ * domain gets its channel state (both delivery ABIs), event_channel_op
+ * goes to the library, the shared-info page is handed to it when the guest
+ * maps it, and an event for a vCPU wakes it if it was blocked (SCHEDOP_block
+ * or HLT).  No interrupt is injected (these images have no callback
+ * vector): a guest looks at its shared-info page when it wakes.  A recipe
+ * that does not name hyp_evtchn links none of this.
+ */
+#include "hyp.h"
+
+#include <hv/evtchn.h>
+#include <xen/xen.h>
+
+/* The library's allocations come from the heap a page or more at a time:
+ * few and small (buckets of 64 channels, per-vCPU state). */
+static unsigned int order_of(size_t size)
+{
+	unsigned int order = 0;
+
+	while ((HV_PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
+
+static void *alloc(void *opaque, size_t size, size_t align)
+{
+	hv_paddr_t pa;
+
+	(void)align; /* pages are aligned beyond the 64 bytes asked at most */
+	if (hyp_alloc_page(opaque, order_of(size), &pa))
+		return NULL;
+	return (void *)(uintptr_t)pa;
+}
+
+static void release(void *opaque, void *ptr, size_t size)
+{
+	struct hyp *h = opaque;
+
+	hv_mm_put_pages(&h->heap, hv_paddr_to_mfn((uintptr_t)ptr),
+			order_of(size), 0);
+}
+
+static struct hv_evtchn_domain *get_domain(void *ctx, hv_domid_t domid)
+{
+	struct hyp *h = ctx;
+
+	return domid < h->nr_domains ? h->domains[domid].evtchn : NULL;
+}
+
+static void notify(void *ctx, struct hv_evtchn_domain *ed, hv_vcpuid_t vcpu)
+{
+	struct hyp *h = ctx;
+	struct vcpu *v = &h->domains[hv_evtchn_domain_id(ed)].vcpu;
+
+	if (vcpu == v->id && v->state == VCPU_BLOCKED)
+		v->state = VCPU_RUNNABLE;
+}
+
+static const struct hv_evtchn_ops ops = {
+    .get_domain = get_domain,
+    .notify = notify,
+};
+
+static int domain_build(struct hyp *h, struct domain *d)
+{
+	struct hv_evtchn_config cfg = {
+	    .domid = d->xen.id,
+	    .nr_vcpus = 1,
+	    .abi_2l = &hv_evtchn_2l,
+	    .abi_fifo = &hv_evtchn_fifo,
+	    .gmem = &d->guest_phys, /* what the library keeps mapped */
+	    .ops = &ops,
+	    .ctx = h,
+	    .alloc = {.alloc = alloc, .free = release, .opaque = h},
+	    .log = &h->log,
+	};
+
+	return hv_evtchn_domain_create(&cfg, &d->evtchn);
+}
+
+static bool hypercall(struct vcpu *v, uint64_t nr, const uint64_t args[5],
+		      const struct hv_gmem *gm, long *ret)
+{
+	if (nr != __HYPERVISOR_event_channel_op)
+		return false;
+	*ret = hv_evtchn_hypercall(v->dom->evtchn, gm, (unsigned int)args[0],
+				   args[1]);
+	return true;
+}
+
+static void shared_info_mapped(struct domain *d, hv_gpaddr_t gpa)
+{
+	hv_evtchn_map_shared_info(d->evtchn, gpa);
+}
+
+static bool pending(const struct vcpu *v)
+{
+	return hv_evtchn_upcall_pending(v->dom->evtchn, v->id);
+}
+
+const struct hyp_extension hyp_evtchn = {
+    .name = "event channels (2-level, FIFO)",
+    .domain_build = domain_build,
+    .hypercall = hypercall,
+    .shared_info_mapped = shared_info_mapped,
+    .pending = pending,
+};

@@ -1,0 +1,31 @@
+/* CPUID: Xen's hypervisor leaves, and the host's leaves as a guest sees
+ * them (<hv/x86_xen.h>). */
+#include "hyp.h"
+
+#include <hv/x86_xen.h>
+
+#define CPUID_LEN 2
+
+void hyp_exit_cpuid(struct hyp *h, struct vcpu *v)
+{
+	uint64_t *gpr = v->arch.gpr;
+	uint32_t leaf = (uint32_t)gpr[HV_X86_RAX];
+	uint32_t subleaf = (uint32_t)gpr[HV_X86_RCX];
+	struct hv_x86_xen_cpuid_info info = {
+	    .tsc_hz = h->timer.tsc_hz,
+	    .vcpu_id = v->id,
+	    .domid = v->dom->xen.id,
+	};
+	struct hv_x86_cpuid_regs r;
+
+	if (!hv_x86_xen_cpuid(leaf, subleaf, &info, &r)) {
+		hv_x86_cpuid(leaf, subleaf, &r);
+		hv_x86_cpuid_guest(leaf, subleaf, &r);
+	}
+	/* 32-bit results zero-extend into the 64-bit registers. */
+	gpr[HV_X86_RAX] = r.eax;
+	gpr[HV_X86_RBX] = r.ebx;
+	gpr[HV_X86_RCX] = r.ecx;
+	gpr[HV_X86_RDX] = r.edx;
+	v->arch.vmcb->save.rip += CPUID_LEN;
+}

@@ -1,0 +1,122 @@
+/*
+ * RDMSR and WRMSR of the MSRs the guest cannot reach directly: the Xen
+ * hypercall-page MSR, EFER (whose SVME bit the guest never sees), PAT,
+ * and the TSC (a write moves the guest's TSC offset, so RDTSC, which runs
+ * unintercepted, agrees); any other MSR raises #GP(0), as a CPU does for
+ * one it does not have.
+ */
+#include "hyp.h"
+
+#include <hv/x86_exit.h>
+#include <hv/x86_xen.h>
+
+#define MSR_LEN	 2
+#define MSR_EFER 0xc0000080u
+#define MSR_PAT	 0x00000277u
+#define MSR_TSC	 0x00000010u
+
+/* What the guest may set in EFER: SCE, LME, NXE (LMA follows paging). */
+#define EFER_GUEST_BITS (HV_X86_EFER_SCE | HV_X86_EFER_LME | HV_X86_EFER_NXE)
+
+static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	switch (msr) {
+	case HV_X86_XEN_MSR_HYPERCALL:
+		*val = 0;
+		return true;
+	case MSR_EFER:
+		*val = v->arch.vmcb->save.efer & ~HV_X86_EFER_SVME;
+		return true;
+	case MSR_PAT:
+		*val = v->pat;
+		return true;
+	case MSR_TSC:
+		*val = hv_x86_rdtsc() + v->arch.vmcb->control.tsc_offset;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Xen: the page index must be 0 and the frame writable guest RAM. */
+static bool hypercall_page(struct vcpu *v, uint64_t val)
+{
+	struct hv_gmem gm;
+	void *page;
+
+	if ((val & 0xfff) != 0)
+		return false;
+	hyp_gmem_phys(&gm, v->dom);
+	if (hv_gmem_map(&gm, val & ~0xfffull, HV_PAGE_SIZE, HV_PAGE_SIZE,
+			HV_GMEM_WRITE, &page))
+		return false;
+	hv_x86_xen_hypercall_page(page);
+	return true;
+}
+
+static bool write_efer(struct vcpu *v, uint64_t val)
+{
+	struct hv_x86_vmcb_save *s = &v->arch.vmcb->save;
+	bool paging = s->cr0 & HV_X86_CR0_PG;
+
+	if (val & ~(EFER_GUEST_BITS | HV_X86_EFER_LMA))
+		return false;
+	/* LME cannot change while paging is on. */
+	if (paging && ((val ^ s->efer) & HV_X86_EFER_LME))
+		return false;
+	s->efer = (val & EFER_GUEST_BITS) | (s->efer & HV_X86_EFER_LMA) |
+		  HV_X86_EFER_SVME;
+	return true;
+}
+
+/* Each byte a memory type: UC, WC, WT, WP, WB or UC- (0, 1, 4-7). */
+static bool write_pat(struct vcpu *v, uint64_t val)
+{
+	for (unsigned int i = 0; i < 8; i++) {
+		uint8_t type = (uint8_t)(val >> (8 * i));
+
+		if (type == 2 || type == 3 || type > 7)
+			return false;
+	}
+	v->pat = val;
+	return true;
+}
+
+static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	switch (msr) {
+	case HV_X86_XEN_MSR_HYPERCALL:
+		return hypercall_page(v, val);
+	case MSR_EFER:
+		return write_efer(v, val);
+	case MSR_PAT:
+		return write_pat(v, val);
+	case MSR_TSC:
+		v->arch.vmcb->control.tsc_offset = val - hv_x86_rdtsc();
+		return true;
+	default:
+		return false;
+	}
+}
+
+void hyp_exit_msr(struct hyp *h, struct vcpu *v)
+{
+	uint64_t *gpr = v->arch.gpr;
+	uint32_t msr = (uint32_t)gpr[HV_X86_RCX];
+	bool write = v->arch.vmcb->control.exitinfo1 & HV_X86_MSR_EXIT_WRITE;
+	uint64_t val = (uint64_t)(uint32_t)gpr[HV_X86_RDX] << 32 |
+		       (uint32_t)gpr[HV_X86_RAX];
+	bool ok = write ? write_msr(v, msr, val) : read_msr(v, msr, &val);
+
+	(void)h;
+	if (!ok) {
+		hv_x86_vmcb_inject_exception(v->arch.vmcb, HV_X86_VEC_GP, true,
+					     0);
+		return;
+	}
+	if (!write) {
+		gpr[HV_X86_RAX] = (uint32_t)val;
+		gpr[HV_X86_RDX] = val >> 32;
+	}
+	v->arch.vmcb->save.rip += MSR_LEN;
+}

@@ -1,0 +1,143 @@
+/*
+ * Memory: the page allocator over the RAM hvm_start_info reports, minus
+ * everything already in use (the image, the frame table right after it,
+ * the start info and the bundle); and the P2M glue for nested paging.
+ * The hypervisor runs on the boot identity map, so a machine address is
+ * its own pointer.
+ */
+#include "hyp.h"
+
+extern char __hv_image_start[], __hv_image_end[];
+
+static void *phys_to_virt(void *ctx, hv_paddr_t pa)
+{
+	(void)ctx;
+	return (void *)(uintptr_t)pa;
+}
+
+static void ram_span(const struct hyp_platform *p, uint64_t *first,
+		     uint64_t *end)
+{
+	*first = UINT64_MAX;
+	*end = 0;
+	for (unsigned int i = 0; i < p->nr_ram; i++) {
+		*first = hv_min_u64(*first, p->ram[i].base >> HV_PAGE_SHIFT);
+		*end = hv_max_u64(*end, (p->ram[i].base + p->ram[i].size) >>
+					    HV_PAGE_SHIFT);
+	}
+}
+
+static bool in_ram(const struct hyp_platform *p, uint64_t base, uint64_t size)
+{
+	for (unsigned int i = 0; i < p->nr_ram; i++)
+		if (base >= p->ram[i].base &&
+		    base + size <= p->ram[i].base + p->ram[i].size)
+			return true;
+	return false;
+}
+
+/* Give the heap [start, end) minus every reserved region (frames). */
+static void add_free(struct hyp *h, uint64_t start, uint64_t end)
+{
+	for (unsigned int i = 0; i < h->plat.nr_reserved && start < end; i++) {
+		const struct hyp_range *r = &h->plat.reserved[i];
+		uint64_t rs = r->base >> HV_PAGE_SHIFT;
+		uint64_t re = HV_ALIGN_UP(r->base + r->size, HV_PAGE_SIZE) >>
+			      HV_PAGE_SHIFT;
+
+		if (re <= start || rs >= end)
+			continue;
+		if (rs > start)
+			add_free(h, start, rs);
+		start = re;
+	}
+	if (start < end &&
+	    hv_mm_heap_add(&h->heap, hv_mfn(start), end - start, 0) != 0)
+		hyp_panic(h, "cannot give frames %#llx-%#llx to the heap",
+			  (unsigned long long)start, (unsigned long long)end);
+}
+
+void hyp_memory_init(struct hyp *h)
+{
+	uint64_t first, end, table_bytes;
+	uintptr_t table;
+	struct hyp_range *image;
+
+	/* The frame table goes right after the image. */
+	ram_span(&h->plat, &first, &end);
+	table_bytes = hv_mm_frame_table_bytes(end - first);
+	table = HV_ALIGN_UP((uintptr_t)__hv_image_end, HV_PAGE_SIZE);
+	if (h->plat.nr_reserved == HYP_MAX_RESERVED)
+		hyp_panic(h, "no room to reserve the image");
+	image = &h->plat.reserved[h->plat.nr_reserved++];
+	image->base = (uintptr_t)__hv_image_start;
+	image->size = table + table_bytes - image->base;
+	if (!in_ram(&h->plat, table, table_bytes))
+		hyp_panic(h, "no RAM for the frame table at %#llx",
+			  (unsigned long long)table);
+
+	if (hv_mm_heap_init(&h->heap, &h->node, 1, phys_to_virt, h) ||
+	    hv_mm_heap_node_init(&h->heap, 0, hv_mfn(first), end - first,
+				 (void *)table, table_bytes))
+		hyp_panic(h, "cannot set up the page allocator");
+	for (unsigned int i = 0; i < h->plat.nr_ram; i++)
+		add_free(h, h->plat.ram[i].base >> HV_PAGE_SHIFT,
+			 (h->plat.ram[i].base + h->plat.ram[i].size) >>
+			     HV_PAGE_SHIFT);
+}
+
+int hyp_alloc_page(struct hyp *h, unsigned int order, hv_paddr_t *pa)
+{
+	hv_mfn_t mfn;
+	int err =
+	    hv_mm_alloc_pages(&h->heap, order, HV_MM_NODE_ANY, 0, NULL, &mfn);
+
+	if (!err)
+		*pa = hv_mfn_to_paddr(mfn);
+	return err;
+}
+
+static int alloc_table(void *ctx, unsigned int order, hv_paddr_t *pa)
+{
+	struct domain *d = ctx;
+	hv_mfn_t mfn;
+	int err = hv_mm_alloc_pages(&d->hyp->heap, order, HV_MM_NODE_ANY,
+				    HV_MM_ALLOC_NO_SCRUB, NULL, &mfn);
+
+	if (!err)
+		*pa = hv_mfn_to_paddr(mfn);
+	return err;
+}
+
+static void free_table(void *ctx, hv_paddr_t pa, unsigned int order)
+{
+	struct domain *d = ctx;
+
+	hv_mm_put_pages(&d->hyp->heap, hv_paddr_to_mfn(pa), order,
+			HV_MM_PUT_CLEAN);
+}
+
+/* The domain's ASID tags its TLB entries; QEMU flushes everything on a
+ * flush request anyway, so ask for that (TLB_CONTROL 1) at the next
+ * VMRUN of the domain's vCPU. */
+static void flush_tlb(void *ctx, hv_gfn_t first, uint64_t nr)
+{
+	struct domain *d = ctx;
+
+	(void)first;
+	(void)nr;
+	d->vcpu.arch.vmcb->control.tlb_control = HV_X86_TLB_FLUSH_ALL;
+}
+
+static void *domain_phys_to_virt(void *ctx, hv_paddr_t pa)
+{
+	return phys_to_virt(ctx, pa);
+}
+
+/* The P2M's context is its domain. */
+const struct hv_mm_p2m_ops hyp_p2m_ops = {
+    .alloc_table = alloc_table,
+    .free_table = free_table,
+    .phys_to_virt = domain_phys_to_virt,
+    .flush_tlb = flush_tlb,
+};

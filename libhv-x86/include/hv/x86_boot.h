@@ -1,0 +1,42 @@
+/*
+ * hv/x86_boot.h - bringing an x86_64 image up from a PVH boot.
+ *
+ * An image links libhv-x86's head (hv_x86_head_lib, with image.ld) and
+ * defines hv_image_main().  The head carries the XEN_ELFNOTE_PHYS32_ENTRY
+ * note in a PT_NOTE segment, so a PVH loader (QEMU's -kernel, Xen's
+ * toolstack) enters it in 32-bit protected mode with paging off and %ebx =
+ * the physical address of a struct hvm_start_info.  It then switches to
+ * long mode on its own page tables: an identity map of the first 4 GiB in
+ * 2 MiB pages (write-back, except the top 32 MiB, where the local APIC and
+ * I/O APIC live: uncached), with EFER.NXE on where the CPU has NX and
+ * CR4.OSFXSR on, so that FXSAVE/FXRSTOR move SSE state.
+ */
+#ifndef HV_X86_BOOT_H
+#define HV_X86_BOOT_H
+
+#include <hv/types.h>
+
+HV_BEGIN_DECLS
+
+/*
+ * Defined by the image: entered once, in 64-bit mode on the boot stack,
+ * with interrupts off, .bss zeroed, a boot GDT (code 0x08, data 0x10) and
+ * the identity map above.  `start_info` is the physical address of the
+ * loader's struct hvm_start_info (<xen/arch-x86/hvm/start_info.h>).
+ */
+void hv_image_main(hv_paddr_t start_info);
+
+/* The first 4 GiB: what the boot identity map covers. */
+#define HV_X86_BOOT_MAP_LIMIT (UINT64_C(4) << 30)
+
+/* The isa-debug-exit port QEMU is started with (-device
+ * isa-debug-exit,iobase=0xf4,iosize=0x04). */
+#define HV_X86_DEBUG_EXIT_PORT 0xf4
+
+/* Leave QEMU through isa-debug-exit: its exit status is value * 2 + 1.
+ * Without the device, halts the CPU for good. */
+HV_NORETURN void hv_x86_debug_exit(uint8_t value);
+
+HV_END_DECLS
+
+#endif /* HV_X86_BOOT_H */

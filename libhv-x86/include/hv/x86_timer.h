@@ -1,0 +1,59 @@
+/*
+ * hv/x86_timer.h - time for the hypervisor: the TSC, calibrated against
+ * the local APIC timer, and the local APIC timer (one-shot) as the
+ * hypervisor's preemption tick.
+ *
+ * The local APIC is used in xAPIC mode through its MMIO page (which the
+ * boot identity map covers, uncached).  The APIC timer's input clock is
+ * not discoverable on every machine; the caller says what it is: under
+ * QEMU (TCG or KVM's emulated APIC) it counts nanoseconds, 1 GHz with the
+ * divider at 1.  Machines without a PIT (QEMU's microvm) leave no other
+ * reference, so the TSC is measured against it.
+ */
+#ifndef HV_X86_TIMER_H
+#define HV_X86_TIMER_H
+
+#include <hv/types.h>
+
+HV_BEGIN_DECLS
+
+/* QEMU's APIC timer input clock with the divider at 1: one tick per ns. */
+#define HV_X86_LAPIC_HZ_QEMU UINT64_C(1000000000)
+
+struct hv_x86_timer {
+	volatile uint32_t *lapic; /* the local APIC's register page */
+	uint64_t lapic_hz;	  /* APIC timer ticks per second */
+	uint64_t tsc_hz;	  /* TSC ticks per second, measured */
+	unsigned int vector;	  /* the timer's interrupt vector */
+};
+
+/*
+ * Set up the local APIC of this CPU as the only interrupt source: software
+ * enable with spurious vector 0xff, LINT0/LINT1 and the legacy 8259 PICs
+ * masked, the timer one-shot on `vector` (32..254) and stopped; then
+ * measure the TSC over 1 ms of APIC timer.  0, or -HV_ENODEV if the APIC
+ * is off or in x2APIC mode, or its timer does not count.
+ */
+int hv_x86_timer_init(struct hv_x86_timer *t, uint64_t lapic_hz,
+		      unsigned int vector);
+
+/* Now, in ns of TSC time. */
+hv_time_t hv_x86_timer_now(const struct hv_x86_timer *t);
+
+/* Interrupt at `deadline` (absolute ns), or a little after; at once if it
+ * has passed; HV_TIME_NEVER stops the timer.  Deadlines more than ~4 s
+ * away (the 32-bit counter) fire early: re-arm then. */
+void hv_x86_timer_set(const struct hv_x86_timer *t, hv_time_t deadline);
+
+/* Acknowledge the interrupt being handled (EOI). */
+void hv_x86_timer_eoi(const struct hv_x86_timer *t);
+
+/* Conversions between ticks of a `hz` clock and ns, exact for every tick
+ * count whose ns fit in hv_time_t (no 128-bit arithmetic); ns to ticks
+ * rounds up, so a timer never fires before its time. */
+hv_time_t hv_x86_ticks_to_ns(uint64_t ticks, uint64_t hz);
+uint64_t hv_x86_ns_to_ticks(hv_time_t ns, uint64_t hz);
+
+HV_END_DECLS
+
+#endif /* HV_X86_TIMER_H */

@@ -1,0 +1,83 @@
+/*
+ * hv/x86_xen.h - the x86 side of the Xen guest interface, as Xen presents
+ * it to an HVM/PVH guest: the hypervisor CPUID leaves at 0x40000000
+ * (<xen/arch-x86/cpuid.h>), the hypercall page a guest asks for through
+ * the MSR those leaves name, the register conventions of the hypercall
+ * ABI, and the CPUID view of the processor a guest gets.  Pure functions:
+ * the image reads and writes guest state, these decide.
+ */
+#ifndef HV_X86_XEN_H
+#define HV_X86_XEN_H
+
+#include <hv/x86_cpu.h>
+
+HV_BEGIN_DECLS
+
+/* The hypercall-page MSR (CPUID 0x40000002 EBX). */
+#define HV_X86_XEN_MSR_HYPERCALL 0x40000000u
+/* Xen's MSR range: other MSRs in it raise #GP. */
+#define HV_X86_XEN_MSR_FIRST 0x40000000u
+#define HV_X86_XEN_MSR_LAST  0x400000ffu
+
+/* The hypercall page: 128 stubs of 32 bytes. */
+#define HV_X86_XEN_HYPERCALL_STUB_SIZE 32u
+#define HV_X86_XEN_HYPERCALL_STUBS     128u
+
+/* What the hypervisor leaves report about the caller. */
+struct hv_x86_xen_cpuid_info {
+	uint64_t tsc_hz;     /* the guest's TSC frequency (not emulated) */
+	hv_vcpuid_t vcpu_id; /* the calling vCPU */
+	hv_domid_t domid;    /* its domain */
+};
+
+/*
+ * Xen's leaves 0x40000000-0x400000ff: true and *out for a leaf in that
+ * range (zeroes beyond 0x40000005), false for any other leaf.
+ *   0x40000000: max leaf 0x40000005, "XenVMMXenVMM"
+ *   0x40000001: version, major << 16 | minor, of the headers' interface
+ *   0x40000002: one hypercall page, its MSR 0x40000000
+ *   0x40000003: TSC: subleaf 0 tsc_mode 0 (native) and the frequency in
+ *               kHz in ECX; subleaf 1 the tsc->ns scale (mul_frac, shift)
+ *               with offset 0; subleaf 2 the host's frequency in kHz
+ *   0x40000004: HVM features: vCPU id in EBX and domid in ECX
+ *   0x40000005: PV parameters: none (zeroes)
+ */
+bool hv_x86_xen_cpuid(uint32_t leaf, uint32_t subleaf,
+		      const struct hv_x86_xen_cpuid_info *info,
+		      struct hv_x86_cpuid_regs *out);
+
+/*
+ * The guest's view of a processor leaf, from the host's (in *regs, changed
+ * in place): the hypervisor bit set; hidden what hvkit does not virtualise
+ * (SVM and VMX, local APIC and x2APIC, MONITOR/MWAIT, XSAVE/AVX and their
+ * leaf 0xd, MCE/MCA, MTRR, thermal and performance-monitoring leaves,
+ * leaf 7 features outside a short list that needs no help); APIC ID 0.
+ */
+void hv_x86_cpuid_guest(uint32_t leaf, uint32_t subleaf,
+			struct hv_x86_cpuid_regs *regs);
+
+/*
+ * Fill a hypercall page as Xen does for an SVM guest: 0xcc everywhere,
+ * then in stub i `mov $i, %eax; vmmcall; ret`, except stub 23
+ * (__HYPERVISOR_iret), which is `ud2`.
+ */
+void hv_x86_xen_hypercall_page(uint8_t page[4096]);
+
+/*
+ * The hypercall number and arguments from the guest's registers (`gpr`
+ * by x86 register number): in 64-bit mode rax; rdi, rsi, rdx, r10, r8;
+ * otherwise eax; ebx, ecx, edx, esi, edi, zero-extended.
+ */
+void hv_x86_xen_hypercall_args(const uint64_t gpr[16], bool long_mode,
+			       uint64_t *nr, uint64_t args[5]);
+
+/*
+ * The scale that turns ticks of a `hz` clock into ns as Xen's time ABI
+ * does: ns = ((ticks << shift) * mul_frac) >> 32 (a right shift for a
+ * negative shift).  hz must be at least 1.
+ */
+void hv_x86_tsc_scale(uint64_t hz, uint32_t *mul_frac, int *shift);
+
+HV_END_DECLS
+
+#endif /* HV_X86_XEN_H */

@@ -1,0 +1,116 @@
+/*
+ * Filling and reading a VMCB: the PVH start state, the guest's mode and
+ * privilege, event injection (AMD APM vol. 2, 15.5 "VMRUN", 15.20 "Event
+ * injection").
+ */
+#include <hv/string.h>
+#include <hv/x86_vmcb.h>
+
+#define CR0_PVH		(HV_X86_CR0_PE | HV_X86_CR0_ET)
+#define RFLAGS_RESERVED 0x2ull
+#define DR6_INIT	0xffff0ff0ull
+#define DR7_INIT	0x400ull
+#define PAT_DEFAULT	0x0007040600070406ull
+#define FLAT_LIMIT	0xffffffffu
+#define TSS32_LIMIT	0x67u
+#define GUEST_CODE_SEL	0x08
+#define GUEST_DATA_SEL	0x10
+#define GPR_RBX		3
+
+#define INTERCEPTS1                                                            \
+	(HV_X86_INTERCEPT1_INTR | HV_X86_INTERCEPT1_NMI |                      \
+	 HV_X86_INTERCEPT1_SMI | HV_X86_INTERCEPT1_INIT |                      \
+	 HV_X86_INTERCEPT1_CPUID | HV_X86_INTERCEPT1_HLT |                     \
+	 HV_X86_INTERCEPT1_INVLPGA | HV_X86_INTERCEPT1_IOIO |                  \
+	 HV_X86_INTERCEPT1_MSR | HV_X86_INTERCEPT1_SHUTDOWN)
+#define INTERCEPTS2                                                            \
+	(HV_X86_INTERCEPT2_VMRUN | HV_X86_INTERCEPT2_VMMCALL |                 \
+	 HV_X86_INTERCEPT2_VMLOAD | HV_X86_INTERCEPT2_VMSAVE |                 \
+	 HV_X86_INTERCEPT2_STGI | HV_X86_INTERCEPT2_CLGI |                     \
+	 HV_X86_INTERCEPT2_SKINIT | HV_X86_INTERCEPT2_MONITOR |                \
+	 HV_X86_INTERCEPT2_MWAIT | HV_X86_INTERCEPT2_XSETBV)
+
+static struct hv_x86_vmcb_seg flat(uint16_t sel, uint16_t attrib)
+{
+	struct hv_x86_vmcb_seg s = {sel, attrib, FLAT_LIMIT, 0};
+
+	return s;
+}
+
+void hv_x86_vmcb_init_pvh(struct hv_x86_vmcb *vmcb, uint64_t gpr[16],
+			  const struct hv_x86_vmcb_setup *setup)
+{
+	struct hv_x86_vmcb_control *c = &vmcb->control;
+	struct hv_x86_vmcb_save *s = &vmcb->save;
+
+	memset(vmcb, 0, sizeof(*vmcb));
+	memset(gpr, 0, 16 * sizeof(gpr[0]));
+	c->intercept_misc1 = INTERCEPTS1;
+	c->intercept_misc2 = INTERCEPTS2;
+	c->iopm_base_pa = setup->iopm_pa;
+	c->msrpm_base_pa = setup->msrpm_pa;
+	c->asid = setup->asid;
+	c->tlb_control = HV_X86_TLB_FLUSH_ALL;
+	c->vintr = HV_X86_VINTR_MASKING;
+	c->nested_ctl = 1;
+	c->ncr3 = setup->ncr3;
+
+	s->cs = flat(GUEST_CODE_SEL, HV_X86_SEG_CODE32);
+	s->ds = s->es = s->ss = s->fs = s->gs =
+	    flat(GUEST_DATA_SEL, HV_X86_SEG_DATA32);
+	s->tr.attrib = HV_X86_SEG_TSS32_BUSY;
+	s->tr.limit = TSS32_LIMIT;
+	/* SVME must stay set in the VMCB for VMRUN to accept it; the
+	 * guest never sees it (EFER reads are emulated). */
+	s->efer = HV_X86_EFER_SVME;
+	s->cr0 = CR0_PVH;
+	s->rflags = RFLAGS_RESERVED;
+	s->rip = setup->entry;
+	s->dr6 = DR6_INIT;
+	s->dr7 = DR7_INIT;
+	s->g_pat = PAT_DEFAULT;
+	gpr[GPR_RBX] = setup->start_info;
+}
+
+enum hv_x86_mode hv_x86_vmcb_mode(const struct hv_x86_vmcb *vmcb)
+{
+	const struct hv_x86_vmcb_save *s = &vmcb->save;
+
+	if (!(s->cr0 & HV_X86_CR0_PE))
+		return HV_X86_MODE_REAL;
+	if ((s->efer & HV_X86_EFER_LMA) && (s->cs.attrib & HV_X86_SEG_L))
+		return HV_X86_MODE_LONG64;
+	if (s->rflags & HV_X86_RFLAGS_VM)
+		return HV_X86_MODE_VM86;
+	return s->cs.attrib & HV_X86_SEG_DB ? HV_X86_MODE_PROT32
+					    : HV_X86_MODE_PROT16;
+}
+
+unsigned int hv_x86_vmcb_cpl(const struct hv_x86_vmcb *vmcb)
+{
+	switch (hv_x86_vmcb_mode(vmcb)) {
+	case HV_X86_MODE_REAL:
+		return 0;
+	case HV_X86_MODE_VM86:
+		return 3;
+	default:
+		return (vmcb->save.ss.attrib >> HV_X86_SEG_DPL_SHIFT) & 3;
+	}
+}
+
+void hv_x86_vmcb_inject_exception(struct hv_x86_vmcb *vmcb, unsigned int vector,
+				  bool has_error, uint32_t error_code)
+{
+	uint64_t e =
+	    HV_X86_EVENT_VALID | HV_X86_EVENT_TYPE_EXCEPTION | (vector & 0xff);
+
+	if (has_error)
+		e |= HV_X86_EVENT_ERROR_VALID | (uint64_t)error_code << 32;
+	vmcb->control.eventinj = e;
+}
+
+void hv_x86_vmcb_reinject(struct hv_x86_vmcb *vmcb)
+{
+	if (vmcb->control.exitintinfo & HV_X86_EVENT_VALID)
+		vmcb->control.eventinj = vmcb->control.exitintinfo;
+}

@@ -1,0 +1,120 @@
+/*
+ * hvm_op: HVMOP_get_param and HVMOP_set_param, as Xen on x86 answers them
+ * for an HVM/PVH domain asking about itself (xen/arch/x86/hvm/hvm.c:
+ * hvmop_get_param, hvmop_set_param and their permission checks).  A
+ * parameter the domain was never given reads as 0.
+ */
+/* DM_DOMAIN and BUFIOREQ_EVTCHN are only defined for the toolstack
+ * (before <hv/xen.h>, which includes the same header). */
+#define __XEN_TOOLS__
+#include <hv/xen.h>
+
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
+
+#include "xen_internal.h"
+
+/* What a guest may read of its own parameters. */
+static int get_allowed(uint32_t index)
+{
+	switch (index) {
+	case HVM_PARAM_CALLBACK_IRQ:
+	case HVM_PARAM_VM86_TSS:
+	case HVM_PARAM_VM86_TSS_SIZED:
+	case HVM_PARAM_ACPI_IOPORTS_LOCATION:
+	case HVM_PARAM_VM_GENERATION_ID_ADDR:
+	case HVM_PARAM_STORE_PFN:
+	case HVM_PARAM_STORE_EVTCHN:
+	case HVM_PARAM_CONSOLE_PFN:
+	case HVM_PARAM_CONSOLE_EVTCHN:
+	case HVM_PARAM_ALTP2M:
+	case HVM_PARAM_X87_FIP_WIDTH:
+		return 0;
+	case HVM_PARAM_DM_DOMAIN:
+	case HVM_PARAM_BUFIOREQ_EVTCHN:
+		return -HV_ENODATA; /* no device model: nothing to tell */
+	default:
+		return -HV_EPERM; /* the toolstack's alone */
+	}
+}
+
+/* What a guest may set of its own parameters, and the values it may. */
+static int set_allowed(uint32_t index, uint64_t value)
+{
+	switch (index) {
+	case HVM_PARAM_CALLBACK_IRQ:
+	case HVM_PARAM_VM86_TSS:
+	case HVM_PARAM_VM86_TSS_SIZED:
+	case HVM_PARAM_ACPI_IOPORTS_LOCATION:
+	case HVM_PARAM_VM_GENERATION_ID_ADDR:
+	case HVM_PARAM_STORE_EVTCHN:
+	case HVM_PARAM_CONSOLE_EVTCHN:
+		return 0;
+	case HVM_PARAM_X87_FIP_WIDTH:
+		return value == 0 || value == 4 || value == 8 ? 0 : -HV_EINVAL;
+	default:
+		/* Including STORE_PFN and CONSOLE_PFN (set by the builder),
+		 * DM_DOMAIN and BUFIOREQ_EVTCHN. */
+		return -HV_EPERM;
+	}
+}
+
+/* Xen's order: the index first, then which domain. */
+static int check_target(struct hv_xen_domain *d, const struct xen_hvm_param *a)
+{
+	if (a->index >= HVM_NR_PARAMS)
+		return -HV_EINVAL;
+	if (a->domid == DOMID_SELF || a->domid == d->id)
+		return 0;
+	if (a->domid >= DOMID_FIRST_RESERVED ||
+	    !d->ops->domain_exists(d->opaque, a->domid))
+		return -HV_ESRCH;
+	return -HV_EPERM;
+}
+
+static long get_param(struct hv_xen_domain *d, const struct hv_gmem *gm,
+		      uint64_t arg)
+{
+	struct xen_hvm_param a;
+	int err;
+
+	if (hv_gmem_copy_from(gm, &a, arg, sizeof(a)))
+		return -HV_EFAULT;
+	err = check_target(d, &a);
+	if (!err)
+		err = get_allowed(a.index);
+	if (err)
+		return err;
+	a.value = d->hvm_params[a.index];
+	return hv_gmem_copy_to(gm, arg, &a, sizeof(a)) ? -HV_EFAULT : 0;
+}
+
+static long set_param(struct hv_xen_domain *d, const struct hv_gmem *gm,
+		      uint64_t arg)
+{
+	struct xen_hvm_param a;
+	int err;
+
+	if (hv_gmem_copy_from(gm, &a, arg, sizeof(a)))
+		return -HV_EFAULT;
+	err = check_target(d, &a);
+	if (!err)
+		err = set_allowed(a.index, a.value);
+	if (err)
+		return err;
+	d->hvm_params[a.index] = a.value;
+	return 0;
+}
+
+long hv_xen_hvm_op(struct hv_xen_domain *d, const struct hv_gmem *gm,
+		   uint64_t cmd, uint64_t arg)
+{
+	switch (cmd) {
+	case HVMOP_set_param:
+		return set_param(d, gm, arg);
+	case HVMOP_get_param:
+		return get_param(d, gm, arg);
+	default:
+		return -HV_ENOSYS;
+	}
+}

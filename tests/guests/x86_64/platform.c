@@ -1,0 +1,188 @@
+/*
+ * What an x86 guest sees of the machine, as on Xen: the hypervisor CPUID
+ * leaves and the processor leaves it is shown, the hypercall page, MSRs
+ * (the hypercall-page MSR's rules; EFER, PAT and the TSC; #GP for every
+ * MSR not implemented, the host's SVM MSRs among them), SVM instructions
+ * (#UD), port I/O (all ones, writes dropped, the hypervisor's own devices
+ * out of reach), the HVM debug port 0xe9, and (64-bit) a hypercall from
+ * user mode.  Built 64-bit and 32-bit.
+ */
+#include "guest.h"
+
+#include <xen/arch-x86/cpuid.h>
+#include <xen/errno.h>
+#include <xen/version.h>
+
+#define MSR_APIC_BASE	0x0000001bu
+#define MSR_TSC		0x00000010u
+#define MSR_PAT		0x00000277u
+#define MSR_EFER	0xc0000080u
+#define MSR_VM_HSAVE_PA 0xc0010117u
+#define EFER_LME	(1u << 8)
+#define EFER_LMA	(1u << 10)
+#define EFER_SVME	(1u << 12)
+#define VEC_UD		6
+#define VEC_GP		13
+#define RDMSR_LEN	2
+#define VMRUN_LEN	3
+#define UNMAPPED	0x20000000ul
+
+static void cpuid_leaves(void)
+{
+	uint32_t r[4];
+	long version = guest_hypercall(__HYPERVISOR_xen_version, XENVER_version,
+				       0, 0, 0, 0);
+
+	guest_cpuid(XEN_CPUID_LEAF(0), 0, r);
+	CHECK_EQ(r[0], XEN_CPUID_LEAF(5));
+	CHECK_EQ(r[1], XEN_CPUID_SIGNATURE_EBX);
+	CHECK_EQ(r[2], XEN_CPUID_SIGNATURE_ECX);
+	CHECK_EQ(r[3], XEN_CPUID_SIGNATURE_EDX);
+	guest_cpuid(XEN_CPUID_LEAF(1), 0, r);
+	CHECK_EQ(r[0], version);
+	guest_cpuid(XEN_CPUID_LEAF(2), 0, r);
+	CHECK_EQ(r[0], 1);
+	CHECK_EQ(r[1], 0x40000000u);
+	guest_cpuid(XEN_CPUID_LEAF(3), 0, r);
+	CHECK(r[2] > 100000); /* TSC kHz: over 100 MHz */
+	guest_cpuid(XEN_CPUID_LEAF(4), 0, r);
+	CHECK_EQ(r[0],
+		 XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT);
+	CHECK_EQ(r[1], 0); /* vCPU 0 */
+	/* Domain 0 is the first domain, the initial one (SIF_INITDOMAIN,
+	 * with SIF_PRIVILEGED as Xen's PVH dom0 has it); the others not. */
+	CHECK_EQ(r[2] == 0, !!(guest_start_info->flags & SIF_INITDOMAIN));
+	CHECK_EQ(r[2] == 0, !!(guest_start_info->flags & SIF_PRIVILEGED));
+	CHECK_EQ(guest_start_info->magic, XEN_HVM_START_MAGIC_VALUE);
+	CHECK_EQ(guest_start_info->version, 1);
+	guest_cpuid(XEN_CPUID_LEAF(6), 0, r);
+	CHECK_EQ(r[0] | r[1] | r[2] | r[3], 0);
+	/* The processor: a hypervisor is present, and no SVM or VMX. */
+	guest_cpuid(1, 0, r);
+	CHECK(r[2] & (1u << 31));
+	CHECK(!(r[2] & (1u << 5)));
+	guest_cpuid(0x80000001u, 0, r);
+	CHECK(!(r[2] & (1u << 2)));
+}
+
+static void hypercall_page(void)
+{
+	static const uint8_t stub1[] = {0xb8, 1,    0,	  0,   0,
+					0x0f, 0x01, 0xd9, 0xc3};
+	const uint8_t *p = guest_hypercall_page;
+
+	for (unsigned int i = 0; i < sizeof(stub1); i++)
+		CHECK_EQ(p[32 + i], stub1[i]);
+	CHECK_EQ(p[32 + sizeof(stub1)], 0xcc);
+	CHECK_EQ(p[31], 0xcc);
+	CHECK_EQ(p[23 * 32], 0x0f); /* __HYPERVISOR_iret: ud2 */
+	CHECK_EQ(p[23 * 32 + 1], 0x0b);
+	CHECK_EQ(p[127 * 32 + 1], 127);
+}
+
+/* An MSR access that must raise #GP(0). */
+static void expect_gp_read(uint32_t msr)
+{
+	unsigned int faults = guest_faults;
+
+	guest_expect_fault(RDMSR_LEN);
+	guest_rdmsr(msr);
+	CHECK_EQ(guest_faults, faults + 1);
+	CHECK_EQ(guest_fault_vector, VEC_GP);
+	CHECK_EQ(guest_fault_error, 0);
+}
+
+static void expect_gp_write(uint32_t msr, uint64_t val)
+{
+	unsigned int faults = guest_faults;
+
+	guest_expect_fault(RDMSR_LEN);
+	guest_wrmsr(msr, val);
+	CHECK_EQ(guest_faults, faults + 1);
+	CHECK_EQ(guest_fault_vector, VEC_GP);
+}
+
+static void msrs(void)
+{
+	uintptr_t page = (uintptr_t)guest_hypercall_page;
+	uint64_t efer = guest_rdmsr(MSR_EFER);
+	uint64_t tsc = guest_rdmsr(MSR_TSC);
+
+	CHECK_EQ(guest_rdmsr(0x40000000u), 0);
+	expect_gp_write(0x40000000u, page | 1); /* not a page boundary */
+	expect_gp_write(0x40000000u, UNMAPPED); /* not our RAM */
+	expect_gp_write(0x40000001u, page);	/* not an MSR of Xen's */
+	guest_wrmsr(0x40000000u, page);		/* again: fine */
+	expect_gp_read(MSR_APIC_BASE);		/* no local APIC here */
+	expect_gp_read(MSR_VM_HSAVE_PA);	/* the host's SVM */
+	expect_gp_write(MSR_VM_HSAVE_PA, 0);
+	CHECK(guest_rdmsr(MSR_TSC) > tsc);
+	CHECK(guest_ticks() > tsc);
+	/* A write moves the guest's TSC, RDTSC's too. */
+	guest_wrmsr(MSR_TSC, 1ull << 50);
+	CHECK(guest_ticks() >= 1ull << 50);
+	CHECK(guest_rdmsr(MSR_TSC) >= 1ull << 50);
+	CHECK(!(efer & EFER_SVME));
+	CHECK_EQ(!!(efer & EFER_LMA), sizeof(long) == 8);
+	CHECK_EQ(guest_rdmsr(MSR_PAT), 0x0007040600070406ull);
+	guest_wrmsr(MSR_PAT, 0x0606060606060606ull);
+	CHECK_EQ(guest_rdmsr(MSR_PAT), 0x0606060606060606ull);
+	expect_gp_write(MSR_PAT, 0x0202020202020202ull); /* a reserved type */
+	expect_gp_write(MSR_EFER, efer | EFER_SVME);
+}
+
+static void svm_instructions(void)
+{
+	unsigned int faults = guest_faults;
+
+	guest_expect_fault(VMRUN_LEN);
+	__asm__ __volatile__("vmrun" ::"a"(0));
+	CHECK_EQ(guest_faults, faults + 1);
+	CHECK_EQ(guest_fault_vector, VEC_UD);
+}
+
+#if defined(__x86_64__)
+#define MSR_STAR   0xc0000081u
+#define MSR_LSTAR  0xc0000082u
+#define EFER_SCE   1u
+#define SYSCALL_CS 0x18ull /* the guest's kernel code segment */
+
+void guest_syscall_entry(void);
+
+/* As Xen: a hypercall from user mode (CPL > 0) is refused. */
+static void from_user_mode(void)
+{
+	guest_wrmsr(MSR_EFER, guest_rdmsr(MSR_EFER) | EFER_SCE);
+	guest_wrmsr(MSR_STAR, SYSCALL_CS << 32);
+	guest_wrmsr(MSR_LSTAR, (uintptr_t)guest_syscall_entry);
+	CHECK_EQ(guest_hypercall_from_user(__HYPERVISOR_xen_version),
+		 -XEN_EPERM);
+	/* The same call from the kernel works. */
+	CHECK(guest_hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0, 0,
+			      0) > 0);
+}
+#endif
+
+static void ports(void)
+{
+	static const char line[] = "hello via port 0xe9\n";
+
+	CHECK_EQ(guest_inb(0x80), 0xff);
+	CHECK_EQ(guest_inb(0x3f8 + 5), 0xff); /* not the hypervisor's UART */
+	guest_outb(0xf4, 0);		      /* nor QEMU's exit device */
+	for (const char *c = line; *c; c++)
+		guest_outb(0xe9, (uint8_t)*c);
+}
+
+int main(void)
+{
+	cpuid_leaves();
+	hypercall_page();
+	msrs();
+	svm_instructions();
+#if defined(__x86_64__)
+	from_user_mode();
+#endif
+	ports();
+	return guest_test_result();
+}

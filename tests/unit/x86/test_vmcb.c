@@ -1,0 +1,261 @@
+/* The VMCB: the PVH start state, mode and privilege, event injection, the
+ * intercept maps, the exit decoding, and a new vCPU's state. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <hv/error.h>
+#include <hv/x86_exit.h>
+#include <hv/x86_svm.h>
+#include <hv/x86_vmcb.h>
+
+static struct hv_x86_vmcb vmcb __attribute__((aligned(4096)));
+static uint8_t iopm[HV_X86_IOPM_SIZE];
+static uint8_t msrpm[HV_X86_MSRPM_SIZE];
+
+static void pvh_start_state(void **state)
+{
+	struct hv_x86_vmcb_setup s = {.entry = 0x100000,
+				      .start_info = 0x1000,
+				      .ncr3 = 0x5000,
+				      .asid = 3,
+				      .iopm_pa = 0x10000,
+				      .msrpm_pa = 0x20000};
+	uint64_t gpr[16];
+
+	(void)state;
+	memset(&vmcb, 0xa5, sizeof(vmcb));
+	memset(gpr, 0xa5, sizeof(gpr));
+	hv_x86_vmcb_init_pvh(&vmcb, gpr, &s);
+	assert_true(vmcb.save.rip == 0x100000);
+	assert_true(gpr[HV_X86_RBX] == 0x1000);
+	assert_true(gpr[HV_X86_RAX] == 0 && gpr[HV_X86_RSP] == 0 &&
+		    gpr[HV_X86_R15] == 0);
+	assert_true(vmcb.save.cr0 == (HV_X86_CR0_PE | HV_X86_CR0_ET));
+	assert_true(vmcb.save.cr4 == 0);
+	assert_true(vmcb.save.efer == HV_X86_EFER_SVME);
+	assert_true(vmcb.save.rflags == 2);
+	assert_int_equal(vmcb.save.cs.attrib, HV_X86_SEG_CODE32);
+	assert_int_equal(vmcb.save.ss.attrib, HV_X86_SEG_DATA32);
+	assert_int_equal(vmcb.save.ds.limit, 0xffffffffu);
+	assert_true(vmcb.save.cs.base == 0);
+	assert_int_equal(vmcb.save.tr.attrib, HV_X86_SEG_TSS32_BUSY);
+	assert_true(vmcb.control.ncr3 == 0x5000);
+	assert_true(vmcb.control.nested_ctl == 1);
+	assert_int_equal(vmcb.control.asid, 3);
+	assert_true(vmcb.control.iopm_base_pa == 0x10000);
+	assert_true(vmcb.control.msrpm_base_pa == 0x20000);
+	assert_true(vmcb.control.vintr & HV_X86_VINTR_MASKING);
+	assert_int_equal(vmcb.control.tlb_control, HV_X86_TLB_FLUSH_ALL);
+	assert_true(vmcb.control.intercept_misc1 & HV_X86_INTERCEPT1_INTR);
+	assert_true(vmcb.control.intercept_misc1 & HV_X86_INTERCEPT1_SHUTDOWN);
+	assert_true(vmcb.control.intercept_misc1 & HV_X86_INTERCEPT1_IOIO);
+	assert_true(vmcb.control.intercept_misc1 & HV_X86_INTERCEPT1_MSR);
+	assert_true(vmcb.control.intercept_misc1 & HV_X86_INTERCEPT1_HLT);
+	assert_true(vmcb.control.intercept_misc1 & HV_X86_INTERCEPT1_CPUID);
+	assert_true(vmcb.control.intercept_misc2 & HV_X86_INTERCEPT2_VMRUN);
+	assert_true(vmcb.control.intercept_misc2 & HV_X86_INTERCEPT2_VMMCALL);
+	assert_int_equal(vmcb.control.intercept_exceptions, 0);
+	assert_true(vmcb.control.eventinj == 0);
+	/* A PVH guest starts in 32-bit protected mode at CPL 0. */
+	assert_int_equal(hv_x86_vmcb_mode(&vmcb), HV_X86_MODE_PROT32);
+	assert_int_equal(hv_x86_vmcb_cpl(&vmcb), 0);
+}
+
+static void modes_and_privilege(void **state)
+{
+	(void)state;
+	memset(&vmcb, 0, sizeof(vmcb));
+	assert_int_equal(hv_x86_vmcb_mode(&vmcb), HV_X86_MODE_REAL);
+	assert_int_equal(hv_x86_vmcb_cpl(&vmcb), 0);
+	vmcb.save.cr0 = HV_X86_CR0_PE;
+	assert_int_equal(hv_x86_vmcb_mode(&vmcb), HV_X86_MODE_PROT16);
+	vmcb.save.cs.attrib = HV_X86_SEG_CODE32;
+	assert_int_equal(hv_x86_vmcb_mode(&vmcb), HV_X86_MODE_PROT32);
+	vmcb.save.rflags = HV_X86_RFLAGS_VM;
+	assert_int_equal(hv_x86_vmcb_mode(&vmcb), HV_X86_MODE_VM86);
+	assert_int_equal(hv_x86_vmcb_cpl(&vmcb), 3);
+	vmcb.save.rflags = 2;
+	/* Compatibility mode: LMA with a 32-bit CS. */
+	vmcb.save.efer = HV_X86_EFER_LMA;
+	assert_int_equal(hv_x86_vmcb_mode(&vmcb), HV_X86_MODE_PROT32);
+	vmcb.save.cs.attrib = 0x29b; /* 64-bit code */
+	assert_int_equal(hv_x86_vmcb_mode(&vmcb), HV_X86_MODE_LONG64);
+	/* CPL from SS.DPL, whatever the VMCB's CPL byte says. */
+	vmcb.save.cpl = 0;
+	vmcb.save.ss.attrib = 0x0f3; /* DPL 3 */
+	assert_int_equal(hv_x86_vmcb_cpl(&vmcb), 3);
+	vmcb.save.ss.attrib = 0x0b3; /* DPL 1 */
+	assert_int_equal(hv_x86_vmcb_cpl(&vmcb), 1);
+}
+
+static void event_injection(void **state)
+{
+	(void)state;
+	memset(&vmcb, 0, sizeof(vmcb));
+	hv_x86_vmcb_inject_exception(&vmcb, HV_X86_VEC_GP, true, 0x18);
+	assert_true(vmcb.control.eventinj ==
+		    (HV_X86_EVENT_VALID | HV_X86_EVENT_TYPE_EXCEPTION |
+		     HV_X86_EVENT_ERROR_VALID | 13 | 0x18ull << 32));
+	hv_x86_vmcb_inject_exception(&vmcb, HV_X86_VEC_UD, false, 0x18);
+	assert_true(vmcb.control.eventinj ==
+		    (HV_X86_EVENT_VALID | HV_X86_EVENT_TYPE_EXCEPTION | 6));
+	/* An interrupted delivery goes again; nothing else is touched. */
+	vmcb.control.eventinj = 0;
+	vmcb.control.exitintinfo = 14 | HV_X86_EVENT_TYPE_EXCEPTION;
+	hv_x86_vmcb_reinject(&vmcb);
+	assert_true(vmcb.control.eventinj == 0);
+	vmcb.control.exitintinfo |= HV_X86_EVENT_VALID;
+	hv_x86_vmcb_reinject(&vmcb);
+	assert_true(vmcb.control.eventinj == vmcb.control.exitintinfo);
+}
+
+static void io_permission_map(void **state)
+{
+	(void)state;
+	hv_x86_iopm_init(iopm);
+	assert_true(hv_x86_iopm_intercepts(iopm, 0x80, 1));
+	hv_x86_iopm_set(iopm, 0x80, false);
+	assert_false(hv_x86_iopm_intercepts(iopm, 0x80, 1));
+	/* A wider access checks every byte's bit. */
+	assert_true(hv_x86_iopm_intercepts(iopm, 0x80, 2));
+	hv_x86_iopm_set(iopm, 0x81, false);
+	assert_false(hv_x86_iopm_intercepts(iopm, 0x80, 2));
+	assert_true(hv_x86_iopm_intercepts(iopm, 0x7f, 2));
+	hv_x86_iopm_set(iopm, 0x80, true);
+	assert_true(hv_x86_iopm_intercepts(iopm, 0x80, 1));
+	/* Past port 0xffff the map still answers (its bits are set). */
+	hv_x86_iopm_set(iopm, 0xffff, false);
+	assert_false(hv_x86_iopm_intercepts(iopm, 0xffff, 1));
+	assert_true(hv_x86_iopm_intercepts(iopm, 0xffff, 4));
+}
+
+static void msr_permission_map(void **state)
+{
+	static const uint32_t msrs[] = {0x10,	     0x1fff,	  0xc0000080u,
+					0xc0001fffu, 0xc0010000u, 0xc0011fffu};
+
+	(void)state;
+	hv_x86_msrpm_init(msrpm);
+	for (unsigned int i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++) {
+		assert_true(hv_x86_msrpm_intercepts(msrpm, msrs[i], false));
+		assert_int_equal(hv_x86_msrpm_set(msrpm, msrs[i], false, true),
+				 0);
+		assert_false(hv_x86_msrpm_intercepts(msrpm, msrs[i], false));
+		assert_true(hv_x86_msrpm_intercepts(msrpm, msrs[i], true));
+		assert_int_equal(hv_x86_msrpm_set(msrpm, msrs[i], true, false),
+				 0);
+		assert_true(hv_x86_msrpm_intercepts(msrpm, msrs[i], false));
+		assert_false(hv_x86_msrpm_intercepts(msrpm, msrs[i], true));
+	}
+	/* Neighbours keep their bits. */
+	assert_true(hv_x86_msrpm_intercepts(msrpm, 0x11, true));
+	assert_true(hv_x86_msrpm_intercepts(msrpm, 0xc0000081u, false));
+	/* The bit layout (APM 15.11): MSR 0x10's read bit is bit 32. */
+	hv_x86_msrpm_init(msrpm);
+	hv_x86_msrpm_set(msrpm, 0x10, false, true);
+	assert_int_equal(msrpm[4], 0xfe);
+	hv_x86_msrpm_set(msrpm, 0xc0010000u, true, false);
+	assert_int_equal(msrpm[0x1000], 0xfd);
+	/* Outside the three ranges: always intercepted, cannot be set. */
+	assert_int_equal(hv_x86_msrpm_set(msrpm, 0x2000, false, false),
+			 -HV_EINVAL);
+	assert_int_equal(hv_x86_msrpm_set(msrpm, 0x40000000u, false, false),
+			 -HV_EINVAL);
+	assert_int_equal(hv_x86_msrpm_set(msrpm, 0xc0012000u, false, false),
+			 -HV_EINVAL);
+	assert_true(hv_x86_msrpm_intercepts(msrpm, 0x40000000u, false));
+	assert_true(hv_x86_msrpm_intercepts(msrpm, 0xbfffffffu, true));
+}
+
+static void exit_names(void **state)
+{
+	(void)state;
+	assert_string_equal(hv_x86_exit_name(HV_X86_EXIT_NPF), "npf");
+	assert_string_equal(hv_x86_exit_name(HV_X86_EXIT_VMMCALL), "vmmcall");
+	assert_string_equal(hv_x86_exit_name(HV_X86_EXIT_SHUTDOWN), "shutdown");
+	assert_string_equal(hv_x86_exit_name(HV_X86_EXIT_EXCEPTION_BASE + 13),
+			    "#GP");
+	assert_string_equal(hv_x86_exit_name(0x3ff), "unknown");
+	/* VMEXIT_INVALID as the APM writes it and as QEMU stores it. */
+	assert_string_equal(hv_x86_exit_name(UINT64_MAX), "invalid");
+	assert_string_equal(hv_x86_exit_name(0xffffffffull), "invalid");
+	assert_true(hv_x86_exit_is_invalid(0xffffffffull));
+	assert_false(hv_x86_exit_is_invalid(HV_X86_EXIT_NPF));
+	assert_string_equal(hv_x86_exception_name(14), "#PF");
+	assert_string_equal(hv_x86_exception_name(32), "?");
+}
+
+static void ioio_decoding(void **state)
+{
+	struct hv_x86_ioio io;
+
+	(void)state;
+	/* in %dx(0x3f8), %al */
+	assert_int_equal(hv_x86_decode_ioio(0x03f80000ull | 1 | 1 << 4, &io),
+			 0);
+	assert_int_equal(io.port, 0x3f8);
+	assert_int_equal(io.size, 1);
+	assert_true(io.in);
+	assert_false(io.string);
+	assert_false(io.rep);
+	/* out %ax, $0xe9 */
+	assert_int_equal(hv_x86_decode_ioio(0x00e90000ull | 1 << 5, &io), 0);
+	assert_int_equal(io.size, 2);
+	assert_false(io.in);
+	/* rep outsl with 64-bit addresses from %fs (segment 4) */
+	assert_int_equal(hv_x86_decode_ioio(0x00800000ull | 1 << 2 | 1 << 3 |
+						1 << 6 | 1 << 9 | 4 << 10,
+					    &io),
+			 0);
+	assert_int_equal(io.size, 4);
+	assert_true(io.string);
+	assert_true(io.rep);
+	assert_int_equal(io.addr_size, 8);
+	assert_int_equal(io.segment, 4);
+	assert_int_equal(hv_x86_decode_ioio(1 << 7 | 1 << 4, &io), 0);
+	assert_int_equal(io.addr_size, 2);
+	/* No size bit, or two: malformed. */
+	assert_int_equal(hv_x86_decode_ioio(0x00800000ull, &io), -HV_EINVAL);
+	assert_int_equal(hv_x86_decode_ioio(3 << 4, &io), -HV_EINVAL);
+}
+
+static void new_vcpu_state(void **state)
+{
+	struct hv_x86_vcpu v;
+	uint16_t fcw;
+	uint32_t mxcsr;
+
+	(void)state;
+	memset(&v, 0xa5, sizeof(v));
+	hv_x86_vcpu_init(&v, &vmcb, 0x7000);
+	assert_ptr_equal(v.vmcb, &vmcb);
+	assert_true(v.vmcb_pa == 0x7000);
+	assert_true(v.gpr[HV_X86_RAX] == 0 && v.gpr[HV_X86_R15] == 0);
+	memcpy(&fcw, &v.fxsave[0], 2);
+	memcpy(&mxcsr, &v.fxsave[24], 4);
+	assert_int_equal(fcw, 0x37f);
+	assert_int_equal(mxcsr, 0x1f80);
+	assert_int_equal(v.fxsave[2], 0); /* FSW */
+	assert_int_equal((uintptr_t)v.fxsave % 16, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(pvh_start_state),
+	    cmocka_unit_test(modes_and_privilege),
+	    cmocka_unit_test(event_injection),
+	    cmocka_unit_test(io_permission_map),
+	    cmocka_unit_test(msr_permission_map),
+	    cmocka_unit_test(exit_names),
+	    cmocka_unit_test(ioio_decoding),
+	    cmocka_unit_test(new_vcpu_state),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
