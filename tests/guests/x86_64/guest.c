@@ -1,6 +1,7 @@
 /*
  * The x86_64 test guests' runtime in C: discovery of Xen, the hypercall page,
- * console output, shutdown, expected exceptions and checks (guest.h).
+ * the TSC, port and MSR access, and expected exceptions (guest.h); the rest
+ * is tests/guests/common.
  */
 #include "guest.h"
 
@@ -15,7 +16,6 @@ uint8_t guest_hypercall_page[4096] __attribute__((aligned(4096)));
 volatile unsigned int guest_faults, guest_fault_vector;
 volatile unsigned long guest_fault_error;
 static unsigned int expected_len;
-static unsigned int checks, failures;
 static uint32_t hypercall_msr;
 
 void guest_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
@@ -101,43 +101,6 @@ void guest_init(void)
 	guest_wrmsr(hypercall_msr, (uintptr_t)guest_hypercall_page);
 }
 
-void guest_print(const char *s)
-{
-	guest_hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, strlen(s),
-			(unsigned long)s, 0, 0);
-}
-
-void guest_printf(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	hv_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	guest_print(buf);
-}
-
-void guest_yield(void)
-{
-	guest_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
-}
-
-void guest_shutdown(unsigned int reason)
-{
-	struct sched_shutdown s = {.reason = reason};
-
-	guest_hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown,
-			(unsigned long)&s, 0, 0, 0);
-	for (;;)
-		guest_print("shutdown returned!\n");
-}
-
-void guest_exit(int status)
-{
-	guest_shutdown(status == 0 ? SHUTDOWN_poweroff : SHUTDOWN_crash);
-}
-
 void guest_expect_fault(unsigned int insn_len)
 {
 	expected_len = insn_len;
@@ -159,29 +122,3 @@ unsigned long guest_exception(unsigned long vector, unsigned long error,
 	return ip;
 }
 
-void guest_check(bool ok, const char *what, int line)
-{
-	checks++;
-	if (!ok) {
-		failures++;
-		guest_printf("FAILED line %d: %s\n", line, what);
-	}
-}
-
-void guest_check_eq(long long got, long long want, const char *what, int line)
-{
-	checks++;
-	if (got != want) {
-		failures++;
-		guest_printf("FAILED line %d: %s is %lld, expected %lld\n",
-			     line, what, got, want);
-	}
-}
-
-int guest_test_result(void)
-{
-	guest_printf("%u checks, %u failed\n", checks, failures);
-	guest_print(failures ? "Test result: FAILURE\n"
-			     : "Test result: SUCCESS\n");
-	return failures ? 1 : 0;
-}

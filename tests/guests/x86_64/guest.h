@@ -7,9 +7,7 @@
 #ifndef GUEST_H
 #define GUEST_H
 
-#include <hv/compiler.h>
-#include <stdbool.h>
-#include <stdint.h>
+#include "../common/guest_common.h"
 
 #include <xen/xen.h>
 #include <xen/arch-x86/hvm/start_info.h>
@@ -17,16 +15,9 @@
 extern const struct hvm_start_info *guest_start_info; /* %ebx at entry */
 extern uint8_t guest_hypercall_page[4096];
 
-/* Through the hypercall page, in the convention of the guest's mode. */
-long guest_hypercall(unsigned long nr, unsigned long a0, unsigned long a1,
-		     unsigned long a2, unsigned long a3, unsigned long a4);
+/* guest_hypercall goes through the hypercall page, in the convention of
+ * the guest's mode. */
 
-void guest_print(const char *s);
-void guest_printf(const char *fmt, ...) HV_PRINTF(1, 2);
-void guest_yield(void);
-HV_NORETURN void guest_shutdown(unsigned int reason);
-/* Called by the entry code with main's result. */
-HV_NORETURN void guest_exit(int status);
 /* Called by the entry code before main: Xen's CPUID leaves and the
  * hypercall page. */
 void guest_init(void);
@@ -73,14 +64,5 @@ extern volatile unsigned long guest_fault_error;
 /* The C side of the exception stubs: returns where to resume. */
 unsigned long guest_exception(unsigned long vector, unsigned long error,
 			      unsigned long ip);
-
-/* Checks: a failed one is printed; guest_test_result() prints the line
- * the harness reads and returns main's status. */
-#define CHECK(cond) guest_check((cond), #cond, __LINE__)
-#define CHECK_EQ(got, want)                                                    \
-	guest_check_eq((long long)(got), (long long)(want), #got, __LINE__)
-void guest_check(bool ok, const char *what, int line);
-void guest_check_eq(long long got, long long want, const char *what, int line);
-int guest_test_result(void);
 
 #endif

@@ -1,0 +1,37 @@
+/*
+ * What every test guest's runtime offers, whatever its architecture:
+ * console output and shutdown through the Xen ABI, and checks that end in
+ * the "Test result: ..." line tests/guests/run-guest-test.py reads.  Each
+ * architecture's guest.h includes this and adds its own entry, hypercall
+ * mechanism and timers.
+ */
+#ifndef GUEST_COMMON_H
+#define GUEST_COMMON_H
+
+#include <hv/compiler.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Defined by the architecture: number in the ABI's register, arguments in
+ * the others, the result as the guest gets it. */
+long guest_hypercall(unsigned long nr, unsigned long a0, unsigned long a1,
+		     unsigned long a2, unsigned long a3, unsigned long a4);
+
+void guest_print(const char *s);
+void guest_printf(const char *fmt, ...) HV_PRINTF(1, 2);
+void guest_yield(void);
+HV_NORETURN void guest_shutdown(unsigned int reason);
+/* Called by the entry code with main's result: poweroff if 0, else
+ * crash. */
+HV_NORETURN void guest_exit(int status);
+
+/* Checks: a failed one is printed; guest_test_result() prints the line
+ * the harness reads and returns main's status. */
+#define CHECK(cond) guest_check((cond), #cond, __LINE__)
+#define CHECK_EQ(got, want)                                                    \
+	guest_check_eq((long long)(got), (long long)(want), #got, __LINE__)
+void guest_check(bool ok, const char *what, int line);
+void guest_check_eq(long long got, long long want, const char *what, int line);
+int guest_test_result(void);
+
+#endif
