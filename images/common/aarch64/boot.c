@@ -1,8 +1,10 @@
 /*
  * From the entry to the run loop: an early map so libfdt can read the
- * device tree, the console, the machine, memory, the timer and GIC, the
- * domains from the bundle.  Failures before the console exists leave QEMU
- * with status 2 silently; after, they print "(hvkit) PANIC: ...".
+ * device tree, the console, the machine, memory, the timer and GIC,
+ * stage-2 translation, the domains from the bundle.  Failures before the
+ * console exists leave QEMU with status 2 silently; after, they print
+ * "(hvkit) PANIC: ..." (hyp_panic).  And two hooks: leaving QEMU
+ * (semihosting) and console output (the PL011).
  */
 #include "hyp.h"
 
@@ -17,28 +19,14 @@
 static struct hyp the_hyp;
 static uint64_t early_l1[512] __attribute__((aligned(4096)));
 
-void hyp_panic(struct hyp *h, const char *fmt, ...)
+void hyp_arch_exit(unsigned int status)
 {
-	char msg[200];
-	va_list ap;
-
-	if (h->uart.regs) {
-		va_start(ap, fmt);
-		hv_vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-		hv_log_err(&h->log, "PANIC: %s", msg);
-	}
-	hv_arm_semihost_exit(2);
+	hv_arm_semihost_exit(status);
 }
 
-void hyp_finish(struct hyp *h)
+void hyp_arch_console_write(struct hyp *h, const char *s, size_t len)
 {
-	bool all_poweroff = true;
-
-	for (unsigned int i = 0; i < h->nr_domains; i++)
-		all_poweroff &= h->domains[i].xen.shutdown_reason == 0;
-	hv_log_info(&h->log, "all domains finished");
-	hv_arm_semihost_exit(all_poweroff ? 0 : 1);
+	hv_pl011_write(&h->arch.uart, s, len);
 }
 
 static void el2_fault(void *opaque, const struct hv_arm_hyp_fault *f)
@@ -55,8 +43,8 @@ static void el2_fault(void *opaque, const struct hv_arm_hyp_fault *f)
 static void early_mmu(uint64_t dtb)
 {
 	struct hv_arm_mem_range known[2] = {
-		{HV_ALIGN_DOWN((uintptr_t)hyp_main, GIB), GIB},
-		{HV_ALIGN_DOWN(dtb, GIB), GIB},
+	    {HV_ALIGN_DOWN((uintptr_t)hyp_main, GIB), GIB},
+	    {HV_ALIGN_DOWN(dtb, GIB), GIB},
 	};
 
 	if (hv_arm_mmu_enable_identity(early_l1, known, 2) != 0)
@@ -75,44 +63,10 @@ static void console_init(struct hyp *h, const void *fdt)
 	reg = node < 0 ? NULL : fdt_getprop(fdt, node, "reg", &len);
 	if (!reg || len < 8)
 		hv_arm_semihost_exit(2);
-	hv_pl011_init(&h->uart, (uintptr_t)fdt32_to_cpu(reg[0]) << 32 |
-					fdt32_to_cpu(reg[1]));
-	hv_log_init(&h->log, hv_pl011_log_sink, &h->uart,
+	hv_pl011_init(&h->arch.uart, (uintptr_t)fdt32_to_cpu(reg[0]) << 32 |
+					 fdt32_to_cpu(reg[1]));
+	hv_log_init(&h->log, hv_pl011_log_sink, &h->arch.uart,
 		    h->config->log_level);
-}
-
-void hyp_domains_build(struct hyp *h)
-{
-	const void *bundle = (const void *)(uintptr_t)h->plat.bundle;
-	struct hv_boot_error err;
-	struct hv_boot_domain cfg;
-	int n = hv_boot_bundle_open(bundle, h->plat.bundle_size, "aarch64",
-				    &err);
-
-	if (n < 0)
-		hyp_panic(h, "%s", err.msg);
-	if (n > HYP_MAX_DOMAINS)
-		hyp_panic(h, "%d domains; this image runs at most %d", n,
-			  HYP_MAX_DOMAINS);
-	if (hv_arm_stage2_enable(&hv_arm_stage2_ipa40) != 0)
-		hyp_panic(h, "cannot configure stage-2 translation");
-	for (int i = 0; i < n; i++) {
-		struct domain *d = &h->domains[i];
-		int e;
-
-		if (hv_boot_bundle_domain(bundle, (unsigned int)i, &cfg, &err))
-			hyp_panic(h, "%s", err.msg);
-		e = hyp_domain_build(h, d, &cfg, (hv_domid_t)i);
-		if (e)
-			hyp_panic(h, "cannot build domain %s: %s", cfg.name,
-				  hv_core_strerror(e));
-		hv_log_info(&h->log, "domain %s: %llu MiB at %#llx, entry %#llx",
-			    cfg.name, (unsigned long long)(cfg.memory >> 20),
-			    (unsigned long long)cfg.ram_base,
-			    (unsigned long long)cfg.entry);
-		h->nr_domains++;
-		h->live_domains++;
-	}
 }
 
 void hyp_main(const struct hyp_config *config, uint64_t dtb)
@@ -124,7 +78,7 @@ void hyp_main(const struct hyp_config *config, uint64_t dtb)
 
 	h->config = config;
 	early_mmu(dtb);
-	hv_arm_cpu_init(&h->cpu, el2_fault, h);
+	hv_arm_cpu_init(&h->arch.cpu, el2_fault, h);
 	console_init(h, fdt);
 	hv_log_info(&h->log, "%s at %p, device tree at %#llx", config->name,
 		    (void *)hyp_main, (unsigned long long)dtb);
@@ -132,11 +86,13 @@ void hyp_main(const struct hyp_config *config, uint64_t dtb)
 	     e++)
 		hv_log_info(&h->log, "with %s", (*e)->name);
 	hyp_platform_probe(h, fdt);
-	hyp_memory_init(h, fdt);
-	hv_arm_timer_init(&h->timer);
-	if (hv_arm_gic_init(&h->gic, h->plat.gicd, h->plat.gicr, ppis,
+	hyp_memory_init(h);
+	hv_arm_timer_init(&h->arch.timer);
+	if (hv_arm_gic_init(&h->arch.gic, h->arch.gicd, h->arch.gicr, ppis,
 			    HV_ARRAY_SIZE(ppis)))
 		hyp_panic(h, "the GIC redistributor does not wake up");
+	if (hv_arm_stage2_enable(&hv_arm_stage2_ipa40) != 0)
+		hyp_panic(h, "cannot configure stage-2 translation");
 	hyp_domains_build(h);
 	hyp_run(h);
 }

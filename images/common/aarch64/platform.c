@@ -35,23 +35,11 @@ static bool reg_entry(const void *fdt, int node, int index, uint64_t *addr,
 	return true;
 }
 
-static void add_reserved(struct hyp *h, uint64_t base, uint64_t size)
-{
-	struct hyp_platform *p = &h->plat;
-
-	if (p->nr_reserved == HYP_MAX_RESERVED)
-		hyp_panic(h, "more than %d reserved memory regions",
-			  HYP_MAX_RESERVED);
-	p->reserved[p->nr_reserved].base = base;
-	p->reserved[p->nr_reserved].size = size;
-	p->nr_reserved++;
-}
-
 static void find_ram(struct hyp *h, const void *fdt)
 {
 	int node;
 
-	fdt_for_each_subnode(node, fdt, 0) {
+	fdt_for_each_subnode (node, fdt, 0) {
 		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 		uint64_t base, size;
 
@@ -77,12 +65,12 @@ static void find_reserved(struct hyp *h, const void *fdt)
 
 	for (int i = 0; i < fdt_num_mem_rsv(fdt); i++)
 		if (fdt_get_mem_rsv(fdt, i, &base, &size) == 0)
-			add_reserved(h, base, size);
+			hyp_reserve(h, base, size);
 	if (node < 0)
 		return;
-	fdt_for_each_subnode(node, fdt, node)
+	fdt_for_each_subnode (node, fdt, node)
 		if (reg_entry(fdt, node, 0, &base, &size))
-			add_reserved(h, base, size);
+			hyp_reserve(h, base, size);
 }
 
 static uint64_t chosen_u64(const void *fdt, int chosen, const char *prop)
@@ -104,7 +92,7 @@ static void find_bundle(struct hyp *h, const void *fdt)
 			     "(hvkit run does)");
 	h->plat.bundle = start;
 	h->plat.bundle_size = end - start;
-	add_reserved(h, start, end - start);
+	hyp_reserve(h, start, end - start);
 }
 
 static uintptr_t device(struct hyp *h, const void *fdt, const char *compat,
@@ -125,7 +113,7 @@ void hyp_platform_probe(struct hyp *h, const void *fdt)
 	find_ram(h, fdt);
 	find_reserved(h, fdt);
 	find_bundle(h, fdt);
-	add_reserved(h, (uintptr_t)fdt, fdt_totalsize(fdt));
-	h->plat.gicd = device(h, fdt, "arm,gic-v3", 0);
-	h->plat.gicr = device(h, fdt, "arm,gic-v3", 1);
+	hyp_reserve(h, (uintptr_t)fdt, fdt_totalsize(fdt));
+	h->arch.gicd = device(h, fdt, "arm,gic-v3", 0);
+	h->arch.gicr = device(h, fdt, "arm,gic-v3", 1);
 }

@@ -1,14 +1,14 @@
 /*
  * The guest's UART: an emulated SBSA UART (the PL011 subset) at Xen's
- * GUEST_PL011_BASE (hyp_xen_layout), as Xen's vpl011 gives a domU, transmit only.  Bytes
- * written to its data register go to the domain's console like console_io
- * output; the flag register says the transmitter is always empty.  Every
- * access is a trapped data abort decoded from its syndrome.
+ * GUEST_PL011_BASE (hyp_xen_layout), as Xen's vpl011 gives a domU, transmit
+ * only.  Bytes written to its data register go to the domain's console like
+ * console_io output; the flag register says the transmitter is always empty.
+ * Every access is a trapped data abort decoded from its syndrome.
  */
 #include "hyp.h"
 
-#define UARTDR 0x000
-#define UARTFR 0x018
+#define UARTDR	    0x000
+#define UARTFR	    0x018
 #define UARTFR_TXFE (1u << 7) /* transmit FIFO empty */
 #define UARTFR_RXFE (1u << 4) /* receive FIFO empty */
 
@@ -21,7 +21,8 @@ bool hyp_vpl011_in_range(hv_gpaddr_t ipa)
 bool hyp_vpl011_access(struct vcpu *v, const struct hv_arm_dabt *a)
 {
 	uint64_t offset = a->ipa - hyp_xen_layout.uart;
-	uint64_t *reg = a->reg < 31 ? &v->arch.x[a->reg] : NULL; /* 31: xzr */
+	uint64_t *reg =
+	    a->reg < 31 ? &v->arch.cpu.x[a->reg] : NULL; /* 31: xzr */
 
 	if (!a->valid || !hyp_vpl011_in_range(a->ipa))
 		return false;
@@ -33,6 +34,6 @@ bool hyp_vpl011_access(struct vcpu *v, const struct hv_arm_dabt *a)
 	} else if (reg) {
 		*reg = offset == UARTFR ? UARTFR_TXFE | UARTFR_RXFE : 0;
 	}
-	v->arch.pc += 4; /* a data abort's ELR is the access itself */
+	v->arch.cpu.pc += 4; /* a data abort's ELR is the access itself */
 	return true;
 }

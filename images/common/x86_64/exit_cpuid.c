@@ -8,11 +8,11 @@
 
 void hyp_exit_cpuid(struct hyp *h, struct vcpu *v)
 {
-	uint64_t *gpr = v->arch.gpr;
+	uint64_t *gpr = v->arch.cpu.gpr;
 	uint32_t leaf = (uint32_t)gpr[HV_X86_RAX];
 	uint32_t subleaf = (uint32_t)gpr[HV_X86_RCX];
 	struct hv_x86_xen_cpuid_info info = {
-	    .tsc_hz = h->timer.tsc_hz,
+	    .tsc_hz = h->arch.timer.tsc_hz,
 	    .vcpu_id = v->id,
 	    .domid = v->dom->xen.id,
 	};
@@ -27,5 +27,5 @@ void hyp_exit_cpuid(struct hyp *h, struct vcpu *v)
 	gpr[HV_X86_RBX] = r.ebx;
 	gpr[HV_X86_RCX] = r.ecx;
 	gpr[HV_X86_RDX] = r.edx;
-	v->arch.vmcb->save.rip += CPUID_LEN;
+	v->arch.cpu.vmcb->save.rip += CPUID_LEN;
 }

@@ -22,7 +22,7 @@ static void port_in(uint64_t *rax, unsigned int size)
 
 void hyp_exit_ioio(struct hyp *h, struct vcpu *v)
 {
-	struct hv_x86_vmcb *vmcb = v->arch.vmcb;
+	struct hv_x86_vmcb *vmcb = v->arch.cpu.vmcb;
 	struct hv_x86_ioio io;
 	char c;
 
@@ -34,9 +34,9 @@ void hyp_exit_ioio(struct hyp *h, struct vcpu *v)
 		return;
 	}
 	if (io.in) {
-		port_in(&v->arch.gpr[HV_X86_RAX], io.size);
+		port_in(&v->arch.cpu.gpr[HV_X86_RAX], io.size);
 	} else if (io.port == DEBUG_PORT && io.size == 1) {
-		c = (char)v->arch.gpr[HV_X86_RAX];
+		c = (char)v->arch.cpu.gpr[HV_X86_RAX];
 		hv_xen_console_write(&v->dom->xen, &c, 1);
 	}
 	/* Without NRIPS, exitinfo2 still holds the next instruction. */

@@ -25,13 +25,13 @@ static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = 0;
 		return true;
 	case MSR_EFER:
-		*val = v->arch.vmcb->save.efer & ~HV_X86_EFER_SVME;
+		*val = v->arch.cpu.vmcb->save.efer & ~HV_X86_EFER_SVME;
 		return true;
 	case MSR_PAT:
-		*val = v->pat;
+		*val = v->arch.pat;
 		return true;
 	case MSR_TSC:
-		*val = hv_x86_rdtsc() + v->arch.vmcb->control.tsc_offset;
+		*val = hv_x86_rdtsc() + v->arch.cpu.vmcb->control.tsc_offset;
 		return true;
 	default:
 		return false;
@@ -46,7 +46,7 @@ static bool hypercall_page(struct vcpu *v, uint64_t val)
 
 	if ((val & 0xfff) != 0)
 		return false;
-	hyp_gmem_phys(&gm, v->dom);
+	hyp_gmem_guest_phys(&gm, v->dom);
 	if (hv_gmem_map(&gm, val & ~0xfffull, HV_PAGE_SIZE, HV_PAGE_SIZE,
 			HV_GMEM_WRITE, &page))
 		return false;
@@ -56,7 +56,7 @@ static bool hypercall_page(struct vcpu *v, uint64_t val)
 
 static bool write_efer(struct vcpu *v, uint64_t val)
 {
-	struct hv_x86_vmcb_save *s = &v->arch.vmcb->save;
+	struct hv_x86_vmcb_save *s = &v->arch.cpu.vmcb->save;
 	bool paging = s->cr0 & HV_X86_CR0_PG;
 
 	if (val & ~(EFER_GUEST_BITS | HV_X86_EFER_LMA))
@@ -78,7 +78,7 @@ static bool write_pat(struct vcpu *v, uint64_t val)
 		if (type == 2 || type == 3 || type > 7)
 			return false;
 	}
-	v->pat = val;
+	v->arch.pat = val;
 	return true;
 }
 
@@ -92,7 +92,7 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_PAT:
 		return write_pat(v, val);
 	case MSR_TSC:
-		v->arch.vmcb->control.tsc_offset = val - hv_x86_rdtsc();
+		v->arch.cpu.vmcb->control.tsc_offset = val - hv_x86_rdtsc();
 		return true;
 	default:
 		return false;
@@ -101,22 +101,23 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 
 void hyp_exit_msr(struct hyp *h, struct vcpu *v)
 {
-	uint64_t *gpr = v->arch.gpr;
+	uint64_t *gpr = v->arch.cpu.gpr;
 	uint32_t msr = (uint32_t)gpr[HV_X86_RCX];
-	bool write = v->arch.vmcb->control.exitinfo1 & HV_X86_MSR_EXIT_WRITE;
+	bool write =
+	    v->arch.cpu.vmcb->control.exitinfo1 & HV_X86_MSR_EXIT_WRITE;
 	uint64_t val = (uint64_t)(uint32_t)gpr[HV_X86_RDX] << 32 |
 		       (uint32_t)gpr[HV_X86_RAX];
 	bool ok = write ? write_msr(v, msr, val) : read_msr(v, msr, &val);
 
 	(void)h;
 	if (!ok) {
-		hv_x86_vmcb_inject_exception(v->arch.vmcb, HV_X86_VEC_GP, true,
-					     0);
+		hv_x86_vmcb_inject_exception(v->arch.cpu.vmcb, HV_X86_VEC_GP,
+					     true, 0);
 		return;
 	}
 	if (!write) {
 		gpr[HV_X86_RAX] = (uint32_t)val;
 		gpr[HV_X86_RDX] = val >> 32;
 	}
-	v->arch.vmcb->save.rip += MSR_LEN;
+	v->arch.cpu.vmcb->save.rip += MSR_LEN;
 }

@@ -16,8 +16,8 @@
 /* The instruction at CS:RIP, as many bytes as are mapped (up to 15). */
 static int fetch(struct vcpu *v, uint8_t *buf, size_t *len)
 {
-	const struct hv_x86_vmcb_save *s = &v->arch.vmcb->save;
-	enum hv_x86_mode mode = hv_x86_vmcb_mode(v->arch.vmcb);
+	const struct hv_x86_vmcb_save *s = &v->arch.cpu.vmcb->save;
+	enum hv_x86_mode mode = hv_x86_vmcb_mode(v->arch.cpu.vmcb);
 	uint64_t linear = mode == HV_X86_MODE_LONG64
 			      ? s->rip
 			      : (uint32_t)(s->cs.base + s->rip);
@@ -43,20 +43,20 @@ static void cannot_emulate(struct vcpu *v, const uint8_t *b, size_t len,
 	hyp_crash(v,
 		  "cannot emulate the instruction at rip %#llx (%s ...) "
 		  "touching unbacked memory at %#llx",
-		  (unsigned long long)v->arch.vmcb->save.rip, hex + 1,
+		  (unsigned long long)v->arch.cpu.vmcb->save.rip, hex + 1,
 		  (unsigned long long)gpa);
 }
 
 static void emulate(struct vcpu *v, hv_gpaddr_t gpa)
 {
-	enum hv_x86_mode mode = hv_x86_vmcb_mode(v->arch.vmcb);
+	enum hv_x86_mode mode = hv_x86_vmcb_mode(v->arch.cpu.vmcb);
 	uint8_t insn[HV_X86_INSN_MAX];
 	struct hv_x86_mov m;
 	size_t len;
 
 	if (fetch(v, insn, &len)) {
 		hyp_crash(v, "cannot fetch the instruction at rip %#llx",
-			  (unsigned long long)v->arch.vmcb->save.rip);
+			  (unsigned long long)v->arch.cpu.vmcb->save.rip);
 		return;
 	}
 	if (hv_x86_decode_mov(insn, len, mode, &m)) {
@@ -64,13 +64,13 @@ static void emulate(struct vcpu *v, hv_gpaddr_t gpa)
 		return;
 	}
 	if (!m.write)
-		hv_x86_mov_load(&m, v->arch.gpr, UINT64_MAX);
-	v->arch.vmcb->save.rip += m.len;
+		hv_x86_mov_load(&m, v->arch.cpu.gpr, UINT64_MAX);
+	v->arch.cpu.vmcb->save.rip += m.len;
 }
 
 void hyp_exit_npf(struct hyp *h, struct vcpu *v)
 {
-	const struct hv_x86_vmcb_control *c = &v->arch.vmcb->control;
+	const struct hv_x86_vmcb_control *c = &v->arch.cpu.vmcb->control;
 	hv_gpaddr_t gpa = c->exitinfo2;
 	struct hv_mm_p2m_info info;
 	const char *when = NULL;
@@ -91,7 +91,7 @@ void hyp_exit_npf(struct hyp *h, struct vcpu *v)
 			  "%#llx)",
 			  (unsigned long long)gpa, when,
 			  (unsigned long long)c->exitinfo1,
-			  (unsigned long long)v->arch.vmcb->save.rip);
+			  (unsigned long long)v->arch.cpu.vmcb->save.rip);
 		return;
 	}
 	emulate(v, gpa);

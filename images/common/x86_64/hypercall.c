@@ -11,23 +11,9 @@
 
 #define VMMCALL_LEN 3
 
-/* The recipe's extensions first, then libhv-xen (which says -ENOSYS to
- * anything nobody handles). */
-long hyp_hypercall(struct hyp *h, struct vcpu *v, const struct hv_gmem *gm,
-		   uint64_t nr, const uint64_t args[5])
-{
-	const struct hyp_extension *const *e = h->config->extensions;
-	long ret;
-
-	for (; e && *e; e++)
-		if ((*e)->hypercall && (*e)->hypercall(v, nr, args, gm, &ret))
-			return ret;
-	return hv_xen_hypercall(&v->dom->xen, v->id, gm, nr, args);
-}
-
 void hyp_exit_vmmcall(struct hyp *h, struct vcpu *v)
 {
-	struct hv_x86_vmcb *vmcb = v->arch.vmcb;
+	struct hv_x86_vmcb *vmcb = v->arch.cpu.vmcb;
 	enum hv_x86_mode mode = hv_x86_vmcb_mode(vmcb);
 	uint64_t nr, args[5];
 	struct hv_gmem gm;
@@ -35,15 +21,15 @@ void hyp_exit_vmmcall(struct hyp *h, struct vcpu *v)
 
 	vmcb->save.rip += VMMCALL_LEN;
 	if (mode == HV_X86_MODE_VM86 || hv_x86_vmcb_cpl(vmcb) > 0) {
-		v->arch.gpr[HV_X86_RAX] = (uint64_t)(long)-HV_EPERM;
+		v->arch.cpu.gpr[HV_X86_RAX] = (uint64_t)(long)-HV_EPERM;
 		return;
 	}
-	hv_x86_xen_hypercall_args(v->arch.gpr, mode == HV_X86_MODE_LONG64, &nr,
-				  args);
+	hv_x86_xen_hypercall_args(v->arch.cpu.gpr, mode == HV_X86_MODE_LONG64,
+				  &nr, args);
 	hyp_gmem_linear(&gm, v);
 	if (mode == HV_X86_MODE_LONG64)
 		ret = hyp_hypercall(h, v, &gm, nr, args);
 	else
 		ret = hyp_compat_hypercall(h, v, &gm, nr, args);
-	v->arch.gpr[HV_X86_RAX] = (uint64_t)ret;
+	v->arch.cpu.gpr[HV_X86_RAX] = (uint64_t)ret;
 }

@@ -13,20 +13,6 @@
 /* Below 1 MiB live the firmware and the loader's tables: left alone. */
 #define LOW_MEMORY_END (1ull << 20)
 
-static void add_reserved(struct hyp *h, uint64_t base, uint64_t size)
-{
-	struct hyp_platform *p = &h->plat;
-
-	if (size == 0)
-		return;
-	if (p->nr_reserved == HYP_MAX_RESERVED)
-		hyp_panic(h, "more than %d reserved memory regions",
-			  HYP_MAX_RESERVED);
-	p->reserved[p->nr_reserved].base = base;
-	p->reserved[p->nr_reserved].size = size;
-	p->nr_reserved++;
-}
-
 /* RAM from the memory map, within what the identity map covers. */
 static void add_ram(struct hyp *h, uint64_t base, uint64_t size)
 {
@@ -62,7 +48,7 @@ static void find_ram(struct hyp *h, const struct hvm_start_info *si)
 			add_ram(h, map[i].addr, map[i].size);
 	if (h->plat.nr_ram == 0)
 		hyp_panic(h, "the memory map has no RAM above 1 MiB");
-	add_reserved(h, si->memmap_paddr, si->memmap_entries * sizeof(*map));
+	hyp_reserve(h, si->memmap_paddr, si->memmap_entries * sizeof(*map));
 }
 
 static void find_bundle(struct hyp *h, const struct hvm_start_info *si)
@@ -75,8 +61,8 @@ static void find_bundle(struct hyp *h, const struct hvm_start_info *si)
 			     "(hvkit run does)");
 	h->plat.bundle = mods[0].paddr;
 	h->plat.bundle_size = mods[0].size;
-	add_reserved(h, mods[0].paddr, mods[0].size);
-	add_reserved(h, si->modlist_paddr, si->nr_modules * sizeof(*mods));
+	hyp_reserve(h, mods[0].paddr, mods[0].size);
+	hyp_reserve(h, si->modlist_paddr, si->nr_modules * sizeof(*mods));
 }
 
 void hyp_platform_probe(struct hyp *h, hv_paddr_t start_info)
@@ -86,7 +72,7 @@ void hyp_platform_probe(struct hyp *h, hv_paddr_t start_info)
 	if (si->magic != XEN_HVM_START_MAGIC_VALUE)
 		hyp_panic(h, "no hvm_start_info at %#llx (magic %#x)",
 			  (unsigned long long)start_info, si->magic);
-	add_reserved(h, start_info, sizeof(*si));
+	hyp_reserve(h, start_info, sizeof(*si));
 	find_ram(h, si);
 	find_bundle(h, si);
 }

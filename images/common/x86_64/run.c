@@ -1,9 +1,10 @@
 /*
- * The run loop: round-robin over runnable vCPUs, each for a time slice
- * ended by the local APIC timer, and the dispatch of every guest exit.  A
- * guest that does something the hypervisor cannot allow or emulate
- * (triple-faults, touches unbacked memory with an instruction hvkit cannot
- * decode) is crashed with a message; the others go on.
+ * The x86_64 half of the run loop (hyp_run, sched.c): loading a vCPU, the
+ * local APIC timer that ends its slice, running it and dispatching every
+ * guest exit, and ending what can never run again.  A guest that does
+ * something the hypervisor cannot allow or emulate (triple-faults, touches
+ * unbacked memory with an instruction hvkit cannot decode) is crashed with
+ * a message; the others go on.
  */
 #include "hyp.h"
 
@@ -11,39 +12,15 @@
 
 #include <xen/sched.h>
 
-static void load(struct hyp *h, struct vcpu *v)
+void hyp_arch_vcpu_load(struct hyp *h, struct vcpu *v)
 {
 	if (h->loaded == v)
 		return;
 	if (h->loaded)
-		hv_x86_vcpu_put(&h->loaded->arch);
+		hv_x86_vcpu_put(&h->loaded->arch.cpu);
 	h->loaded = v;
 	if (v)
-		hv_x86_vcpu_load(&v->arch);
-}
-
-static struct vcpu *pick(struct hyp *h)
-{
-	for (unsigned int i = 0; i < h->nr_domains; i++) {
-		unsigned int n = (h->next + i) % h->nr_domains;
-		struct vcpu *v = &h->domains[n].vcpu;
-
-		if (v->state == VCPU_RUNNABLE) {
-			h->next = (n + 1) % h->nr_domains;
-			return v;
-		}
-	}
-	return NULL;
-}
-
-void hyp_vcpu_block(struct hyp *h, struct vcpu *v)
-{
-	for (const struct hyp_extension *const *e = h->config->extensions;
-	     e && *e; e++)
-		if ((*e)->pending && (*e)->pending(v))
-			return;
-	v->state = VCPU_BLOCKED;
-	h->resched = true;
+		hv_x86_vcpu_load(&v->arch.cpu);
 }
 
 /*
@@ -52,10 +29,10 @@ void hyp_vcpu_block(struct hyp *h, struct vcpu *v)
  * blocked domains would wait forever, as they would on Xen.  End them,
  * saying why, so that the run finishes.
  */
-static void deadlock(struct hyp *h)
+void hyp_arch_idle(struct hyp *h)
 {
 	for (unsigned int i = 0; i < h->nr_domains; i++) {
-		struct vcpu *v = &h->domains[i].vcpu;
+		struct vcpu *v = &h->domains[i].vcpus[0];
 
 		if (v->state == VCPU_BLOCKED)
 			hyp_crash(v, "blocked with nothing left to wake it "
@@ -63,20 +40,9 @@ static void deadlock(struct hyp *h)
 	}
 }
 
-void hyp_crash(struct vcpu *v, const char *fmt, ...)
-{
-	char why[160];
-	va_list ap;
-
-	va_start(ap, fmt);
-	hv_vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	hv_xen_domain_crash(&v->dom->xen, why);
-}
-
 static void skip(struct vcpu *v, unsigned int len)
 {
-	v->arch.vmcb->save.rip += len;
+	v->arch.cpu.vmcb->save.rip += len;
 }
 
 /*
@@ -88,7 +54,7 @@ static void skip(struct vcpu *v, unsigned int len)
 static void halt(struct hyp *h, struct vcpu *v)
 {
 	skip(v, 1);
-	if (v->arch.vmcb->save.rflags & HV_X86_RFLAGS_IF) {
+	if (v->arch.cpu.vmcb->save.rflags & HV_X86_RFLAGS_IF) {
 		hyp_vcpu_block(h, v);
 		return;
 	}
@@ -101,7 +67,7 @@ static void halt(struct hyp *h, struct vcpu *v)
 
 static void handle_exit(struct hyp *h, struct vcpu *v, uint64_t code)
 {
-	struct hv_x86_vmcb *vmcb = v->arch.vmcb;
+	struct hv_x86_vmcb *vmcb = v->arch.cpu.vmcb;
 
 	hv_x86_vmcb_reinject(vmcb);
 	switch (code) {
@@ -164,23 +130,17 @@ static void handle_exit(struct hyp *h, struct vcpu *v, uint64_t code)
 	}
 }
 
-void hyp_run(struct hyp *h)
+hv_time_t hyp_arch_now(struct hyp *h)
 {
-	for (;;) {
-		struct vcpu *v;
+	return hv_x86_timer_now(&h->arch.timer);
+}
 
-		if (h->live_domains == 0)
-			hyp_finish(h);
-		v = pick(h);
-		if (!v) {
-			deadlock(h);
-			continue;
-		}
-		load(h, v);
-		hv_x86_timer_set(&h->timer, hv_x86_timer_now(&h->timer) +
-						h->config->timeslice);
-		h->resched = false;
-		while (!h->resched && v->state == VCPU_RUNNABLE)
-			handle_exit(h, v, hv_x86_vcpu_run(&h->svm, &v->arch));
-	}
+void hyp_arch_timer_set(struct hyp *h, hv_time_t deadline)
+{
+	hv_x86_timer_set(&h->arch.timer, deadline);
+}
+
+void hyp_arch_vcpu_run(struct hyp *h, struct vcpu *v)
+{
+	handle_exit(h, v, hv_x86_vcpu_run(&h->arch.svm, &v->arch.cpu));
 }

@@ -27,11 +27,11 @@ static void intercept_maps(struct hyp *h)
 {
 	uint8_t *iopm, *msrpm;
 
-	if (hyp_alloc_page(h, ORDER_IOPM, &h->iopm) ||
-	    hyp_alloc_page(h, ORDER_MSRPM, &h->msrpm))
+	if (hyp_alloc_page(h, ORDER_IOPM, &h->arch.iopm) ||
+	    hyp_alloc_page(h, ORDER_MSRPM, &h->arch.msrpm))
 		hyp_panic(h, "no memory for the intercept maps");
-	iopm = (uint8_t *)(uintptr_t)h->iopm;
-	msrpm = (uint8_t *)(uintptr_t)h->msrpm;
+	iopm = (uint8_t *)(uintptr_t)h->arch.iopm;
+	msrpm = (uint8_t *)(uintptr_t)h->arch.msrpm;
 	hv_x86_iopm_init(iopm);
 	hv_x86_msrpm_init(msrpm);
 	for (unsigned int i = 0; i < HV_ARRAY_SIZE(guest_owned_msrs); i++)
@@ -44,13 +44,13 @@ void hyp_svm_init(struct hyp *h)
 
 	if (hyp_alloc_page(h, 0, &hsave) || hyp_alloc_page(h, 0, &host_vmcb))
 		hyp_panic(h, "no memory for the SVM host state");
-	if (hv_x86_svm_enable(&h->svm, hsave,
+	if (hv_x86_svm_enable(&h->arch.svm, hsave,
 			      (struct hv_x86_vmcb *)(uintptr_t)host_vmcb,
 			      host_vmcb))
 		hyp_panic(h, "this CPU has no SVM with nested paging "
 			     "(QEMU: -cpu qemu64,+svm,+npt)");
 	intercept_maps(h);
 	hv_log_info(&h->log, "SVM with nested paging, %u ASIDs%s",
-		    h->svm.nr_asids,
-		    h->svm.npt_1g ? ", 1 GiB nested pages" : "");
+		    h->arch.svm.nr_asids,
+		    h->arch.svm.npt_1g ? ", 1 GiB nested pages" : "");
 }

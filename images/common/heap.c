@@ -1,13 +1,25 @@
 /*
- * Memory: the page allocator over the RAM hvm_start_info reports, minus
- * everything already in use (the image, the frame table right after it,
- * the start info and the bundle); and the P2M glue for nested paging.
- * The hypervisor runs on the boot identity map, so a machine address is
- * its own pointer.
+ * The page allocator over the RAM the platform reports, minus everything
+ * already in use: the regions the platform code reserved (the boot
+ * loader's tables, the bundle, firmware's regions) and the image with the
+ * frame table right after it.  The hypervisor runs on an identity map, so
+ * a machine address is its own pointer.
  */
-#include "hyp.h"
+#include "hyp_common.h"
 
 extern char __hv_image_start[], __hv_image_end[];
+
+void hyp_reserve(struct hyp *h, hv_paddr_t base, uint64_t size)
+{
+	struct hyp_platform *p = &h->plat;
+
+	if (p->nr_reserved == HYP_MAX_RESERVED)
+		hyp_panic(h, "more than %d reserved memory regions",
+			  HYP_MAX_RESERVED);
+	p->reserved[p->nr_reserved].base = base;
+	p->reserved[p->nr_reserved].size = size;
+	p->nr_reserved++;
+}
 
 static void *phys_to_virt(void *ctx, hv_paddr_t pa)
 {
@@ -15,6 +27,7 @@ static void *phys_to_virt(void *ctx, hv_paddr_t pa)
 	return (void *)(uintptr_t)pa;
 }
 
+/* The span of machine frames the RAM ranges cover. */
 static void ram_span(const struct hyp_platform *p, uint64_t *first,
 		     uint64_t *end)
 {
@@ -57,7 +70,7 @@ static void add_free(struct hyp *h, uint64_t start, uint64_t end)
 			  (unsigned long long)start, (unsigned long long)end);
 }
 
-void hyp_memory_init(struct hyp *h)
+void hyp_heap_init(struct hyp *h)
 {
 	uint64_t first, end, table_bytes;
 	uintptr_t table;
@@ -96,48 +109,3 @@ int hyp_alloc_page(struct hyp *h, unsigned int order, hv_paddr_t *pa)
 		*pa = hv_mfn_to_paddr(mfn);
 	return err;
 }
-
-static int alloc_table(void *ctx, unsigned int order, hv_paddr_t *pa)
-{
-	struct domain *d = ctx;
-	hv_mfn_t mfn;
-	int err = hv_mm_alloc_pages(&d->hyp->heap, order, HV_MM_NODE_ANY,
-				    HV_MM_ALLOC_NO_SCRUB, NULL, &mfn);
-
-	if (!err)
-		*pa = hv_mfn_to_paddr(mfn);
-	return err;
-}
-
-static void free_table(void *ctx, hv_paddr_t pa, unsigned int order)
-{
-	struct domain *d = ctx;
-
-	hv_mm_put_pages(&d->hyp->heap, hv_paddr_to_mfn(pa), order,
-			HV_MM_PUT_CLEAN);
-}
-
-/* The domain's ASID tags its TLB entries; QEMU flushes everything on a
- * flush request anyway, so ask for that (TLB_CONTROL 1) at the next
- * VMRUN of the domain's vCPU. */
-static void flush_tlb(void *ctx, hv_gfn_t first, uint64_t nr)
-{
-	struct domain *d = ctx;
-
-	(void)first;
-	(void)nr;
-	d->vcpu.arch.vmcb->control.tlb_control = HV_X86_TLB_FLUSH_ALL;
-}
-
-static void *domain_phys_to_virt(void *ctx, hv_paddr_t pa)
-{
-	return phys_to_virt(ctx, pa);
-}
-
-/* The P2M's context is its domain. */
-const struct hv_mm_p2m_ops hyp_p2m_ops = {
-    .alloc_table = alloc_table,
-    .free_table = free_table,
-    .phys_to_virt = domain_phys_to_virt,
-    .flush_tlb = flush_tlb,
-};

@@ -1,19 +1,16 @@
 /*
- * The event-channel extension: libhv-evtchn in an AArch64 image.  Each
- * domain gets its channel state (both delivery ABIs), event_channel_op
- * goes to the library, the shared-info page is handed to it when the guest
- * maps it, and an event for a vCPU becomes Xen's event-channel interrupt
- * (PPI 31, GUEST_EVTCHN_PPI) in its list registers and wakes it if it was
- * blocked.  A recipe that does not name hyp_evtchn links none of this.
+ * The event-channel extension: libhv-evtchn in an image.  Each domain gets
+ * its channel state (both delivery ABIs), event_channel_op goes to the
+ * library, the shared-info page is handed to it when the guest maps it,
+ * and an event for a vCPU is signalled as the architecture does it
+ * (hyp_arch_evtchn_upcall) and wakes the vCPU if it was blocked
+ * (SCHEDOP_block, or the arch's idle instruction).  A recipe that does not
+ * name hyp_evtchn links none of this.
  */
-#include "hyp.h"
+#include "hyp_common.h"
 
 #include <hv/evtchn.h>
 #include <xen/xen.h>
-
-/* Xen's PPI for event upcalls on Arm (GUEST_EVTCHN_PPI in arch-arm.h,
- * which only toolstacks see). */
-#define EVTCHN_PPI 31
 
 /* The library's allocations come from the heap a page or more at a time:
  * few and small (buckets of 64 channels, per-vCPU state). */
@@ -28,14 +25,12 @@ static unsigned int order_of(size_t size)
 
 static void *alloc(void *opaque, size_t size, size_t align)
 {
-	struct hyp *h = opaque;
-	hv_mfn_t mfn;
+	hv_paddr_t pa;
 
 	(void)align; /* pages are aligned beyond the 64 bytes asked at most */
-	if (hv_mm_alloc_pages(&h->heap, order_of(size), HV_MM_NODE_ANY, 0,
-			      NULL, &mfn))
+	if (hyp_alloc_page(opaque, order_of(size), &pa))
 		return NULL;
-	return (void *)(uintptr_t)hv_mfn_to_paddr(mfn);
+	return (void *)(uintptr_t)pa;
 }
 
 static void release(void *opaque, void *ptr, size_t size)
@@ -56,30 +51,34 @@ static struct hv_evtchn_domain *get_domain(void *ctx, hv_domid_t domid)
 static void notify(void *ctx, struct hv_evtchn_domain *ed, hv_vcpuid_t vcpu)
 {
 	struct hyp *h = ctx;
-	struct vcpu *v = &h->domains[hv_evtchn_domain_id(ed)].vcpus[vcpu];
+	struct domain *d = &h->domains[hv_evtchn_domain_id(ed)];
+	struct vcpu *v;
 
-	hyp_vcpu_inject(h, v, EVTCHN_PPI, false);
+	if (vcpu >= d->nr_vcpus)
+		return;
+	v = &d->vcpus[vcpu];
+	hyp_arch_evtchn_upcall(h, v);
 	if (v->state == VCPU_BLOCKED)
 		v->state = VCPU_RUNNABLE;
 }
 
 static const struct hv_evtchn_ops ops = {
-	.get_domain = get_domain,
-	.notify = notify,
+    .get_domain = get_domain,
+    .notify = notify,
 };
 
 static int domain_build(struct hyp *h, struct domain *d)
 {
 	struct hv_evtchn_config cfg = {
-		.domid = d->xen.id,
-		.nr_vcpus = d->nr_vcpus,
-		.abi_2l = &hv_evtchn_2l,
-		.abi_fifo = &hv_evtchn_fifo,
-		.gmem = &d->guest_phys, /* what the library keeps mapped */
-		.ops = &ops,
-		.ctx = h,
-		.alloc = {.alloc = alloc, .free = release, .opaque = h},
-		.log = &h->log,
+	    .domid = d->xen.id,
+	    .nr_vcpus = d->nr_vcpus,
+	    .abi_2l = &hv_evtchn_2l,
+	    .abi_fifo = &hv_evtchn_fifo,
+	    .gmem = &d->guest_phys, /* what the library keeps mapped */
+	    .ops = &ops,
+	    .ctx = h,
+	    .alloc = {.alloc = alloc, .free = release, .opaque = h},
+	    .log = &h->log,
 	};
 
 	return hv_evtchn_domain_create(&cfg, &d->evtchn);
@@ -106,9 +105,9 @@ static bool pending(const struct vcpu *v)
 }
 
 const struct hyp_extension hyp_evtchn = {
-	.name = "event channels (2-level, FIFO)",
-	.domain_build = domain_build,
-	.hypercall = hypercall,
-	.shared_info_mapped = shared_info_mapped,
-	.pending = pending,
+    .name = "event channels (2-level, FIFO)",
+    .domain_build = domain_build,
+    .hypercall = hypercall,
+    .shared_info_mapped = shared_info_mapped,
+    .pending = pending,
 };
