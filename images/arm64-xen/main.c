@@ -1,17 +1,24 @@
 /*
  * arm64-xen: arm64-mini plus Xen event channels (libhv-evtchn, both the
- * 2-level and FIFO ABIs): guests can bind interdomain channels, send
- * events to each other and block until one arrives.
+ * 2-level and FIFO ABIs: guests bind interdomain channels, send events to
+ * each other and block until one arrives) and Xen's credit2 scheduler
+ * (libhv-sched: domains share the pCPU by their configured weight and cap,
+ * and vCPUs that wake from blocking run soon).
  */
 #include "hyp.h"
 
+#include <hv/sched.h>
+
 static const struct hyp_extension *const extensions[] = {&hyp_evtchn, NULL};
+static const struct hyp_scheduler credit2 =
+	HYP_LIBHV_SCHEDULER(&hv_sched_credit2);
 
 static const struct hyp_config config = {
 	.name = "arm64-xen",
 	.timeslice = HV_MSEC(10),
 	.log_level = HV_LOG_INFO,
 	.extensions = extensions,
+	.scheduler = &credit2,
 };
 
 void hv_image_main(uint64_t dtb)

@@ -10,6 +10,20 @@
 
 #define ORDER_2M 9
 
+/* The recipe's scheduler (or the glue's round-robin), before any domain
+ * joins it. */
+static void scheduler_start(struct hyp *h)
+{
+	int err;
+
+	h->sched = h->config->scheduler ? h->config->scheduler
+					: &hyp_round_robin;
+	err = h->sched->init ? h->sched->init(h->sched, h) : 0;
+	if (err)
+		hyp_panic(h, "cannot start the %s scheduler: %s",
+			  h->sched->name, hv_core_strerror(err));
+}
+
 void hyp_domains_build(struct hyp *h)
 {
 	const void *bundle = (const void *)(uintptr_t)h->plat.bundle;
@@ -23,6 +37,7 @@ void hyp_domains_build(struct hyp *h)
 	if (n > HYP_MAX_DOMAINS)
 		hyp_panic(h, "%d domains; this image runs at most %d", n,
 			  HYP_MAX_DOMAINS);
+	scheduler_start(h);
 	for (int i = 0; i < n; i++) {
 		int e;
 
@@ -110,7 +125,8 @@ int hyp_domain_create(struct hyp *h, struct domain *d,
 	return err;
 }
 
-int hyp_domain_start(struct hyp *h, struct domain *d)
+int hyp_domain_start(struct hyp *h, struct domain *d,
+		     const struct hv_boot_domain *cfg)
 {
 	hv_mm_p2m_activate(&d->p2m);
 	for (const struct hyp_extension *const *e = h->config->extensions;
@@ -120,5 +136,5 @@ int hyp_domain_start(struct hyp *h, struct domain *d)
 		if (err)
 			return err;
 	}
-	return 0;
+	return h->sched->domain_add ? h->sched->domain_add(h, d, cfg) : 0;
 }

@@ -12,33 +12,15 @@
 #include <hv/evtchn.h>
 #include <xen/xen.h>
 
-/* The library's allocations come from the heap a page or more at a time:
- * few and small (buckets of 64 channels, per-vCPU state). */
-static unsigned int order_of(size_t size)
-{
-	unsigned int order = 0;
-
-	while ((HV_PAGE_SIZE << order) < size)
-		order++;
-	return order;
-}
-
 static void *alloc(void *opaque, size_t size, size_t align)
 {
-	hv_paddr_t pa;
-
 	(void)align; /* pages are aligned beyond the 64 bytes asked at most */
-	if (hyp_alloc_page(opaque, order_of(size), &pa))
-		return NULL;
-	return (void *)(uintptr_t)pa;
+	return hyp_alloc_bytes(opaque, size);
 }
 
 static void release(void *opaque, void *ptr, size_t size)
 {
-	struct hyp *h = opaque;
-
-	hv_mm_put_pages(&h->heap, hv_paddr_to_mfn((uintptr_t)ptr),
-			order_of(size), 0);
+	hyp_free_bytes(opaque, ptr, size);
 }
 
 static struct hv_evtchn_domain *get_domain(void *ctx, hv_domid_t domid)
@@ -59,7 +41,7 @@ static void notify(void *ctx, struct hv_evtchn_domain *ed, hv_vcpuid_t vcpu)
 	v = &d->vcpus[vcpu];
 	hyp_arch_evtchn_upcall(h, v);
 	if (v->state == VCPU_BLOCKED)
-		v->state = VCPU_RUNNABLE;
+		hyp_vcpu_set_state(h, v, VCPU_RUNNABLE);
 }
 
 static const struct hv_evtchn_ops ops = {

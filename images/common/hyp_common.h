@@ -65,12 +65,59 @@ struct hyp_extension {
 extern const struct hyp_extension hyp_evtchn;
 
 /* What the recipe chooses. */
+enum vcpu_state { VCPU_RUNNABLE, VCPU_BLOCKED, VCPU_DOWN };
+
+/*
+ * How the glue shares the pCPU among vCPUs.  The built-in round-robin is
+ * the default; HYP_LIBHV_SCHEDULER(&hv_sched_credit2) (sched_libhv.c) runs
+ * a libhv-sched policy instead and links only that policy.
+ */
+struct hyp_scheduler {
+	const char *name;
+	/* Before any domain: 0 or -HV_E*. */
+	int (*init)(const struct hyp_scheduler *s, struct hyp *h);
+	/* A built domain joins, with its configured weight and cap. */
+	int (*domain_add)(struct hyp *h, struct domain *d,
+			  const struct hv_boot_domain *cfg);
+	/* What runs from `now`, and until when (the glue's tick is armed
+	 * for it); NULL to idle. */
+	struct vcpu *(*pick)(struct hyp *h, hv_time_t now, hv_time_t *until);
+	/* v's state changed from `was` (hyp_vcpu_set_state). */
+	void (*state_changed)(struct hyp *h, struct vcpu *v,
+			      enum vcpu_state was);
+	/* The running vCPU v gives up the rest of its slice. */
+	void (*yield)(struct hyp *h, struct vcpu *v);
+	const void *policy; /* HYP_LIBHV_SCHEDULER's libhv-sched policy */
+};
+
+/* The glue's round-robin (sched.c), used when the config names none. */
+extern const struct hyp_scheduler hyp_round_robin;
+
+/* A libhv-sched policy as the glue's scheduler (sched_libhv.c). */
+struct hv_sched_policy;
+int hyp_libhv_init(const struct hyp_scheduler *s, struct hyp *h);
+int hyp_libhv_domain_add(struct hyp *h, struct domain *d,
+			 const struct hv_boot_domain *cfg);
+struct vcpu *hyp_libhv_pick(struct hyp *h, hv_time_t now, hv_time_t *until);
+void hyp_libhv_state_changed(struct hyp *h, struct vcpu *v,
+			     enum vcpu_state was);
+void hyp_libhv_yield(struct hyp *h, struct vcpu *v);
+#define HYP_LIBHV_SCHEDULER(policy_descriptor)                                 \
+	{                                                                      \
+		.name = "libhv-sched", .init = hyp_libhv_init,                 \
+		.domain_add = hyp_libhv_domain_add, .pick = hyp_libhv_pick,    \
+		.state_changed = hyp_libhv_state_changed,                      \
+		.yield = hyp_libhv_yield, .policy = (policy_descriptor),       \
+	}
+
 struct hyp_config {
 	const char *name;    /* printed at boot */
 	hv_time_t timeslice; /* round-robin slice */
 	enum hv_log_level log_level;
 	/* NULL-terminated, or NULL for none. */
 	const struct hyp_extension *const *extensions;
+	/* NULL: hyp_round_robin. */
+	const struct hyp_scheduler *scheduler;
 };
 
 struct hyp_range {
@@ -88,7 +135,6 @@ struct hyp_platform {
 	uint64_t bundle_size;
 };
 
-enum vcpu_state { VCPU_RUNNABLE, VCPU_BLOCKED, VCPU_DOWN };
 
 struct hv_evtchn_domain;
 
@@ -128,6 +174,8 @@ struct hyp {
 	struct hv_mm_heap heap;
 	struct hv_mm_node node;
 	struct vcpu *loaded; /* whose guest state the pCPU holds */
+	const struct hyp_scheduler *sched;
+	void *sched_state;   /* the scheduler's own, from the heap */
 	unsigned int next;   /* round-robin position: domain * vCPUs + vCPU */
 	bool resched;	     /* leave the running vCPU at the next exit */
 	unsigned int nr_domains;
@@ -149,6 +197,9 @@ void hyp_crash(struct vcpu *v, const char *fmt, ...) HV_PRINTF(2, 3);
 void hyp_reserve(struct hyp *h, hv_paddr_t base, uint64_t size);
 void hyp_heap_init(struct hyp *h);
 int hyp_alloc_page(struct hyp *h, unsigned int order, hv_paddr_t *pa);
+/* `size` bytes of zeroed memory, page-aligned, or NULL; and back. */
+void *hyp_alloc_bytes(struct hyp *h, size_t size);
+void hyp_free_bytes(struct hyp *h, void *p, size_t size);
 
 /* A domain's P2M (p2m.c): the callbacks, whose context is the domain;
  * the host page of a guest frame of `domain` if it is RAM with the access
@@ -163,7 +214,7 @@ void hyp_gmem_guest_phys(struct hv_gmem *gm, struct domain *d);
  * hyp_domain_create (the libhv-xen domain, a P2M of `fmt` with RAM in
  * 2 MiB blocks where they fit, the kernel and ramdisk copied in) and,
  * once its vCPUs are set, hyp_domain_start (the P2M goes live, the
- * extensions build their part). */
+ * extensions build their part, the domain joins the scheduler). */
 void hyp_domains_build(struct hyp *h);
 int hyp_domain_build(struct hyp *h, struct domain *d,
 		     const struct hv_boot_domain *cfg, hv_domid_t id);
@@ -171,7 +222,8 @@ int hyp_domain_create(struct hyp *h, struct domain *d,
 		      const struct hv_boot_domain *cfg, hv_domid_t id,
 		      const struct hv_mm_p2m_format *fmt,
 		      unsigned int max_order);
-int hyp_domain_start(struct hyp *h, struct domain *d);
+int hyp_domain_start(struct hyp *h, struct domain *d,
+		     const struct hv_boot_domain *cfg);
 
 /* The libhv-xen glue (xen_glue.c), and a hypercall: the recipe's
  * extensions first, then libhv-xen (which says -ENOSYS to anything nobody
@@ -180,13 +232,14 @@ extern const struct hv_xen_ops hyp_xen_ops;
 long hyp_hypercall(struct hyp *h, struct vcpu *v, const struct hv_gmem *gm,
 		   uint64_t nr, const uint64_t args[5]);
 
-/* The built-in scheduler (sched.c): the run loop, the last step of boot;
- * the next runnable vCPU round-robin, or NULL; and blocking a vCPU until
+/* Scheduling (sched.c): the run loop, the last step of boot; every change
+ * of a vCPU's state, which the scheduler hears of; blocking a vCPU until
  * it has work, unless an extension says it has some already (as Xen's
- * vcpu_block). */
+ * vcpu_block); and yielding. */
 HV_NORETURN void hyp_run(struct hyp *h);
-struct vcpu *hyp_pick(struct hyp *h);
+void hyp_vcpu_set_state(struct hyp *h, struct vcpu *v, enum vcpu_state s);
 void hyp_vcpu_block(struct hyp *h, struct vcpu *v);
+void hyp_vcpu_yield(struct hyp *h, struct vcpu *v);
 
 /*
  * The hooks each architecture implements.

@@ -26,16 +26,13 @@ static void shutdown(void *opaque, struct hv_xen_domain *xd,
 
 	(void)reason;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		d->vcpus[i].state = VCPU_DOWN;
+		hyp_vcpu_set_state(h, &d->vcpus[i], VCPU_DOWN);
 	h->live_domains--;
-	h->resched = true;
 }
 
 static void yield(void *opaque, struct hv_xen_domain *xd, hv_vcpuid_t vcpu)
 {
-	(void)xd;
-	(void)vcpu;
-	((struct hyp *)opaque)->resched = true;
+	hyp_vcpu_yield(opaque, &domain_of(xd)->vcpus[vcpu]);
 }
 
 static void block(void *opaque, struct hv_xen_domain *xd, hv_vcpuid_t vcpu)

@@ -58,7 +58,7 @@ int hyp_domain_build(struct hyp *h, struct domain *d,
 		d->vcpus[i].state = VCPU_DOWN;
 	}
 	hyp_vcpu_start(&d->vcpus[0], cfg->entry, dtb);
-	err = hyp_domain_start(h, d);
+	err = hyp_domain_start(h, d, cfg);
 	if (!err)
 		hv_log_info(&h->log,
 			    "domain %s: %llu MiB at %#llx, entry %#llx",
@@ -72,7 +72,7 @@ void hyp_vcpu_start(struct vcpu *v, uint64_t entry, uint64_t x0)
 {
 	hv_arm_vcpu_reset(&v->arch.cpu, entry, x0, hv_mm_p2m_root(&v->dom->p2m),
 			  v->dom->arch.vmid, v->id, hv_arm_vcpu_default_hcr());
-	v->state = VCPU_RUNNABLE;
+	hyp_vcpu_set_state(v->dom->hyp, v, VCPU_RUNNABLE);
 }
 
 /* Stage-2 TLB entries are tagged by VMID: drop all of the domain's

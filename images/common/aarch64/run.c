@@ -85,7 +85,8 @@ void hyp_arch_idle(struct hyp *h)
 
 		for (unsigned int j = 0; j < d->nr_vcpus; j++)
 			if (wake_time(h, &d->vcpus[j]) <= now)
-				d->vcpus[j].state = VCPU_RUNNABLE;
+				hyp_vcpu_set_state(h, &d->vcpus[j],
+						   VCPU_RUNNABLE);
 	}
 }
 
@@ -126,15 +127,13 @@ static void psci(struct hyp *h, struct vcpu *v)
 	hv_arm_psci(&call, d->nr_vcpus, online, &r);
 	switch (r.action) {
 	case HV_PSCI_ACT_SUSPEND:
-		v->state = VCPU_BLOCKED;
-		h->resched = true;
+		hyp_vcpu_block(h, v);
 		break;
 	case HV_PSCI_ACT_CPU_ON:
 		cpu_on(h, d, &r);
 		break;
 	case HV_PSCI_ACT_CPU_OFF:
-		v->state = VCPU_DOWN;
-		h->resched = true;
+		hyp_vcpu_set_state(h, v, VCPU_DOWN);
 		break;
 	case HV_PSCI_ACT_SYSTEM_OFF:
 		hv_xen_domain_shutdown(&d->xen, SHUTDOWN_poweroff);
@@ -190,9 +189,10 @@ static void sync_exit(struct hyp *h, struct vcpu *v)
 		break;
 	case HV_ARM_EC_WFX: /* ELR is the wfi/wfe itself */
 		v->arch.cpu.pc += 4;
-		if (!hv_arm_esr_is_wfe(e->esr))
-			v->state = VCPU_BLOCKED;
-		h->resched = true;
+		if (hv_arm_esr_is_wfe(e->esr))
+			hyp_vcpu_yield(h, v);
+		else
+			hyp_vcpu_block(h, v);
 		break;
 	case HV_ARM_EC_DABT_LOWER:
 		data_abort(v, e);

@@ -56,7 +56,7 @@ int hyp_domain_build(struct hyp *h, struct domain *d,
 	if (!err)
 		err = vcpu_create(h, d, cfg);
 	if (!err)
-		err = hyp_domain_start(h, d);
+		err = hyp_domain_start(h, d, cfg);
 	if (!err)
 		hv_log_info(&h->log, "domain %s: %llu MiB, entry %#llx%s",
 			    cfg->name, (unsigned long long)(cfg->memory >> 20),
