@@ -26,6 +26,7 @@
 /* Bumped whenever the API changes incompatibly; 0 while it is unstable. */
 #define HV_EVTCHN_API_VERSION 1
 
+#include <hv/error.h>
 #include <hv/gmem.h>
 #include <hv/log.h>
 #include <hv/types.h>
