@@ -94,6 +94,13 @@ static void s2_decode(uint64_t e, unsigned int shift, struct hv_mm_p2m_pte *out)
 	s2_decode_leaf(e, shift, out);
 }
 
+/* What the three formats share: the descriptors above, 48-bit output
+ * addresses and break-before-make. */
+#define S2_FORMAT_COMMON                                                       \
+	.pa_bits = 48, .break_before_make = true, .addr_mask = S2_ADDR_MASK,   \
+	.make_table = s2_make_table, .make_leaf = s2_make_leaf,                \
+	.decode = s2_decode
+
 /* Levels 1..3 map 1 GiB, 2 MiB and 4 KiB; the root's size sets the IPA
  * width.  The 48-bit format adds level 0 (512 GiB, never a leaf). */
 const struct hv_mm_p2m_format hv_arm_stage2_ipa32 = {
@@ -102,12 +109,7 @@ const struct hv_mm_p2m_format hv_arm_stage2_ipa32 = {
     .shift = {30, 21, 12},
     .bits = {2, 9, 9},
     .leaf_levels = 0x7,
-    .pa_bits = 48,
-    .break_before_make = true,
-    .addr_mask = S2_ADDR_MASK,
-    .make_table = s2_make_table,
-    .make_leaf = s2_make_leaf,
-    .decode = s2_decode,
+    S2_FORMAT_COMMON,
 };
 
 const struct hv_mm_p2m_format hv_arm_stage2_ipa40 = {
@@ -116,12 +118,7 @@ const struct hv_mm_p2m_format hv_arm_stage2_ipa40 = {
     .shift = {30, 21, 12},
     .bits = {10, 9, 9},
     .leaf_levels = 0x7,
-    .pa_bits = 48,
-    .break_before_make = true,
-    .addr_mask = S2_ADDR_MASK,
-    .make_table = s2_make_table,
-    .make_leaf = s2_make_leaf,
-    .decode = s2_decode,
+    S2_FORMAT_COMMON,
 };
 
 const struct hv_mm_p2m_format hv_arm_stage2_ipa48 = {
@@ -130,12 +127,7 @@ const struct hv_mm_p2m_format hv_arm_stage2_ipa48 = {
     .shift = {39, 30, 21, 12},
     .bits = {9, 9, 9, 9},
     .leaf_levels = 0xe,
-    .pa_bits = 48,
-    .break_before_make = true,
-    .addr_mask = S2_ADDR_MASK,
-    .make_table = s2_make_table,
-    .make_leaf = s2_make_leaf,
-    .decode = s2_decode,
+    S2_FORMAT_COMMON,
 };
 
 static bool is_stage2(const struct hv_mm_p2m_format *fmt)

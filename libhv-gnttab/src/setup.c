@@ -44,36 +44,70 @@ static int16_t list_frames(const struct gnttab_call *c,
 	return rc;
 }
 
-static int16_t setup(const struct gnttab_call *c, struct hv_gnttab_domain *t,
-		     const struct gnttab_setup_table *op)
+/* Read the one op of a call that must have count == 1. */
+static int get_single_op(const struct gnttab_call *c, void *op, size_t size)
+{
+	if (c->count != 1)
+		return -HV_EINVAL;
+	if (gnttab_get_op(c, 0, op, size))
+		return -HV_EFAULT;
+	return 0;
+}
+
+/* setup_table: grow t's table to at least nr frames (gnttab_grow). */
+static int16_t grow(struct hv_gnttab_domain *t, uint32_t nr)
 {
 	int rc;
 
-	HV_STATIC_ASSERT(sizeof(xen_pfn_t) == sizeof(uint64_t),
-			 "frame lists hold 64-bit frames");
 	/* Past the limit (-HV_EINVAL) or out of memory: general_error. */
 	hv_spin_lock(&t->lock);
-	rc = gnttab_grow(t, op->nr_frames);
+	rc = gnttab_grow(t, nr);
 	hv_spin_unlock(&t->lock);
-	if (rc)
-		return GNTST_general_error;
-	return list_frames(c, t, (uint64_t)(uintptr_t)op->frame_list.p,
-			   op->nr_frames, false);
+	return rc ? GNTST_general_error : GNTST_okay;
+}
+
+/* get_status_frames: t must already have nr status frames. */
+static int16_t have_status_frames(struct hv_gnttab_domain *t, uint32_t nr)
+{
+	bool enough;
+
+	hv_spin_lock(&t->lock);
+	enough = nr <= t->nr_status;
+	hv_spin_unlock(&t->lock);
+	return enough ? GNTST_okay : GNTST_general_error;
+}
+
+/*
+ * setup_table (status false) and get_status_frames (status true): find
+ * the domain, make sure it has nr shared or status frames, and list them
+ * at `list`; the op's GNTST_* status.
+ */
+static int16_t frame_list_op(const struct gnttab_call *c, hv_domid_t dom,
+			     uint32_t nr, uint64_t list, bool status)
+{
+	struct hv_gnttab_domain *t;
+	int16_t rc;
+
+	HV_STATIC_ASSERT(sizeof(xen_pfn_t) == sizeof(uint64_t),
+			 "frame lists hold 64-bit frames");
+	rc = target(c, dom, &t);
+	if (!rc)
+		rc = status ? have_status_frames(t, nr) : grow(t, nr);
+	if (!rc)
+		rc = list_frames(c, t, list, nr, status);
+	gnttab_put(c->d, t);
+	return rc;
 }
 
 int gnttab_op_setup_table(const struct gnttab_call *c)
 {
 	struct gnttab_setup_table op;
-	struct hv_gnttab_domain *t;
+	int rc = get_single_op(c, &op, sizeof(op));
 
-	if (c->count != 1)
-		return -HV_EINVAL;
-	if (gnttab_get_op(c, 0, &op, sizeof(op)))
-		return -HV_EFAULT;
-	op.status = target(c, op.dom, &t);
-	if (!op.status)
-		op.status = setup(c, t, &op);
-	gnttab_put(c->d, t);
+	if (rc)
+		return rc;
+	op.status = frame_list_op(c, op.dom, op.nr_frames,
+				  (uint64_t)(uintptr_t)op.frame_list.p, false);
 	return gnttab_put_field(c, sizeof(op), 0,
 				offsetof(struct gnttab_setup_table, status),
 				&op.status, sizeof(op.status));
@@ -83,11 +117,10 @@ int gnttab_op_query_size(const struct gnttab_call *c)
 {
 	struct gnttab_query_size op;
 	struct hv_gnttab_domain *t;
+	int rc = get_single_op(c, &op, sizeof(op));
 
-	if (c->count != 1)
-		return -HV_EINVAL;
-	if (gnttab_get_op(c, 0, &op, sizeof(op)))
-		return -HV_EFAULT;
+	if (rc)
+		return rc;
 	op.status = target(c, op.dom, &t);
 	if (!op.status) {
 		hv_spin_lock(&t->lock);
@@ -99,34 +132,15 @@ int gnttab_op_query_size(const struct gnttab_call *c)
 	return gnttab_put_op(c, 0, &op, sizeof(op));
 }
 
-static int16_t status_frames(const struct gnttab_call *c,
-			     struct hv_gnttab_domain *t,
-			     const struct gnttab_get_status_frames *op)
-{
-	bool enough;
-
-	hv_spin_lock(&t->lock);
-	enough = op->nr_frames <= t->nr_status;
-	hv_spin_unlock(&t->lock);
-	if (!enough)
-		return GNTST_general_error;
-	return list_frames(c, t, (uint64_t)(uintptr_t)op->frame_list.p,
-			   op->nr_frames, true);
-}
-
 int gnttab_op_get_status_frames(const struct gnttab_call *c)
 {
 	struct gnttab_get_status_frames op;
-	struct hv_gnttab_domain *t;
+	int rc = get_single_op(c, &op, sizeof(op));
 
-	if (c->count != 1)
-		return -HV_EINVAL;
-	if (gnttab_get_op(c, 0, &op, sizeof(op)))
-		return -HV_EFAULT;
-	op.status = target(c, op.dom, &t);
-	if (!op.status)
-		op.status = status_frames(c, t, &op);
-	gnttab_put(c->d, t);
+	if (rc)
+		return rc;
+	op.status = frame_list_op(c, op.dom, op.nr_frames,
+				  (uint64_t)(uintptr_t)op.frame_list.p, true);
 	return gnttab_put_field(
 	    c, sizeof(op), 0, offsetof(struct gnttab_get_status_frames, status),
 	    &op.status, sizeof(op.status));

@@ -59,6 +59,51 @@ static bool op_leaf_unchanged(const struct p2m_op *op,
 	return op_keeps_mapping(op, pte, eg) && pte->access == op->access;
 }
 
+/* Report the leaf pte, which maps span frames from eg, as removed. */
+static void report_leaf_removed(struct p2m_op *op,
+				const struct hv_mm_p2m_pte *pte, uint64_t eg,
+				uint64_t span)
+{
+	p2m_report_removed(op, eg,
+			   hv_mm_p2m_type_has_frame(pte->type)
+			       ? pte->addr >> HV_PAGE_SHIFT
+			       : HV_INVALID_FRAME,
+			   span, pte->type);
+}
+
+/*
+ * The entries of one table that the op's range overlaps, in order: what
+ * both passes walk.  entry_walk_next gives each entry's slot and the first
+ * guest frame it maps (eg, aligned to the entry's span).
+ */
+struct entry_walk {
+	struct hv_mm_p2m *p2m;
+	uint64_t *slots;
+	unsigned int level;
+	uint64_t span, g, end;
+};
+
+static void entry_walk_start(struct entry_walk *w, const struct p2m_op *op,
+			     hv_paddr_t table, unsigned int level,
+			     uint64_t base)
+{
+	w->p2m = op->p2m;
+	w->slots = p2m_table(op->p2m, table);
+	w->level = level;
+	w->span = p2m_span(op->p2m, level);
+	p2m_op_clip(op, level, base, &w->g, &w->end);
+}
+
+static bool entry_walk_next(struct entry_walk *w, uint64_t **slot, uint64_t *eg)
+{
+	if (w->g >= w->end)
+		return false;
+	*eg = w->g & ~(w->span - 1);
+	*slot = &w->slots[p2m_index(w->p2m, w->level, *eg)];
+	w->g = *eg + w->span;
+	return true;
+}
+
 /* Replace a leaf by a table of equivalent leaves one level down. */
 static int split_leaf(struct p2m_op *op, uint64_t *slot,
 		      const struct hv_mm_p2m_pte *pte, unsigned int level,
@@ -130,27 +175,22 @@ static int prepare_entry(struct p2m_op *op, uint64_t *slot, unsigned int level,
 static int prepare(struct p2m_op *op, hv_paddr_t table, unsigned int level,
 		   uint64_t base)
 {
-	struct hv_mm_p2m *p2m = op->p2m;
-	uint64_t *slots = p2m_table(p2m, table);
-	uint64_t span = p2m_span(p2m, level);
-	uint64_t g, end;
+	struct entry_walk w;
+	uint64_t *slot, eg;
 
-	p2m_op_clip(op, level, base, &g, &end);
-	while (g < end) {
-		uint64_t eg = g & ~(span - 1);
+	entry_walk_start(&w, op, table, level, base);
+	while (entry_walk_next(&w, &slot, &eg)) {
 		hv_paddr_t child;
-		int rc = prepare_entry(op, &slots[p2m_index(p2m, level, eg)],
-				       level, eg, &child);
+		int rc = prepare_entry(op, slot, level, eg, &child);
 
 		if (rc < 0)
 			return rc;
 		/* The last level never needs a table below it. */
-		if (rc > 0 && level + 1 < p2m_last_level(p2m)) {
+		if (rc > 0 && level + 1 < p2m_last_level(op->p2m)) {
 			rc = prepare(op, child, level + 1, eg);
 			if (rc)
 				return rc;
 		}
-		g = eg + span;
 	}
 	return 0;
 }
@@ -185,11 +225,7 @@ static void commit_map_entry(struct p2m_op *op, uint64_t *slot,
 		return;
 	moved = !op_keeps_mapping(op, &old, eg);
 	if (moved)
-		p2m_report_removed(op, eg,
-				   hv_mm_p2m_type_has_frame(old.type)
-				       ? old.addr >> HV_PAGE_SHIFT
-				       : HV_INVALID_FRAME,
-				   span, old.type);
+		report_leaf_removed(op, &old, eg, span);
 	if (!old.hw_valid) {
 		pte_write(slot, value);
 		return;
@@ -233,18 +269,13 @@ static void commit_access_entry(struct p2m_op *op, uint64_t *slot,
 static void commit(struct p2m_op *op, hv_paddr_t table, unsigned int level,
 		   uint64_t base)
 {
-	struct hv_mm_p2m *p2m = op->p2m;
-	uint64_t *slots = p2m_table(p2m, table);
-	uint64_t span = p2m_span(p2m, level);
-	uint64_t g, end;
+	struct entry_walk w;
+	uint64_t *slot, eg;
 
-	p2m_op_clip(op, level, base, &g, &end);
-	while (g < end) {
-		uint64_t eg = g & ~(span - 1);
-		uint64_t *slot = &slots[p2m_index(p2m, level, eg)];
+	entry_walk_start(&w, op, table, level, base);
+	while (entry_walk_next(&w, &slot, &eg)) {
 		struct hv_mm_p2m_pte pte;
 
-		g = eg + span;
 		if (op_writes_entry(op, level, eg)) {
 			if (op->kind == P2M_OP_MAP)
 				commit_map_entry(op, slot, level, eg);
@@ -253,7 +284,7 @@ static void commit(struct p2m_op *op, hv_paddr_t table, unsigned int level,
 			continue;
 		}
 		/* Prepare left a table wherever the op must go down. */
-		pte_decode(p2m, pte_read(slot), level, &pte);
+		pte_decode(op->p2m, pte_read(slot), level, &pte);
 		if (pte.kind != HV_MM_PTE_TABLE)
 			continue;
 		commit(op, pte.addr, level + 1, eg);
@@ -310,11 +341,7 @@ void p2m_detach_subtree(struct p2m_op *op, hv_paddr_t table, unsigned int level,
 			p2m_detach_subtree(op, pte.addr, level + 1, eg);
 		else if (pte.kind == HV_MM_PTE_LEAF &&
 			 !op_keeps_mapping(op, &pte, eg))
-			p2m_report_removed(op, eg,
-					   hv_mm_p2m_type_has_frame(pte.type)
-					       ? pte.addr >> HV_PAGE_SHIFT
-					       : HV_INVALID_FRAME,
-					   span, pte.type);
+			report_leaf_removed(op, &pte, eg, span);
 	}
 	p2m_batch_retire(op->batch, table, p2m->geom[level].order);
 }

@@ -59,9 +59,13 @@ static int set_allowed(uint32_t index, uint64_t value)
 	}
 }
 
-/* Xen's order: the index first, then which domain. */
-static int check_target(struct hv_xen_domain *d, const struct xen_hvm_param *a)
+/* Read the guest's xen_hvm_param at arg and check it names one of d's own
+ * parameters; Xen's order: the index first, then which domain. */
+static int read_param(struct hv_xen_domain *d, const struct hv_gmem *gm,
+		      uint64_t arg, struct xen_hvm_param *a)
 {
+	if (hv_gmem_copy_from(gm, a, arg, sizeof(*a)))
+		return -HV_EFAULT;
 	if (a->index >= HVM_NR_PARAMS)
 		return -HV_EINVAL;
 	if (a->domid == DOMID_SELF || a->domid == d->id)
@@ -76,11 +80,8 @@ static long get_param(struct hv_xen_domain *d, const struct hv_gmem *gm,
 		      uint64_t arg)
 {
 	struct xen_hvm_param a;
-	int err;
+	int err = read_param(d, gm, arg, &a);
 
-	if (hv_gmem_copy_from(gm, &a, arg, sizeof(a)))
-		return -HV_EFAULT;
-	err = check_target(d, &a);
 	if (!err)
 		err = get_allowed(a.index);
 	if (err)
@@ -93,11 +94,8 @@ static long set_param(struct hv_xen_domain *d, const struct hv_gmem *gm,
 		      uint64_t arg)
 {
 	struct xen_hvm_param a;
-	int err;
+	int err = read_param(d, gm, arg, &a);
 
-	if (hv_gmem_copy_from(gm, &a, arg, sizeof(a)))
-		return -HV_EFAULT;
-	err = check_target(d, &a);
 	if (!err)
 		err = set_allowed(a.index, a.value);
 	if (err)

@@ -69,6 +69,14 @@ static int expand(struct fake_dom *fd, uint64_t gfn)
 	return guest_op(fd, EVTCHNOP_expand_array, &op);
 }
 
+/* The guest consumer adds array page `page`, the guest's GFN_ARRAY + page. */
+static int guest_expand(struct fake_dom *fd, unsigned int page)
+{
+	return hv_evtchn_guest_fifo_expand(&fd->array,
+					   guest_page(fd, GFN_ARRAY + page),
+					   GFN_ARRAY + page, &fd->gops);
+}
+
 static void assert_still_2l(struct fake_dom *fd)
 {
 	struct evtchn_set_priority op = {.port = 0, .priority = 0};
@@ -134,10 +142,7 @@ static void expand_array_errors(void **state)
 	for (unsigned int p = 0; p < ARRAY_PAGES; p++)
 		a->array.page[p] = guest_page(a, GFN_ARRAY + p);
 	a->array.nr_pages = ARRAY_PAGES;
-	assert_int_equal(hv_evtchn_guest_fifo_expand(&a->array,
-						     guest_page(a, GFN_ARRAY),
-						     GFN_ARRAY, &a->gops),
-			 -HV_ENOSPC);
+	assert_int_equal(guest_expand(a, 0), -HV_ENOSPC);
 }
 
 static void guest_expand_failure_keeps_array(void **state)
@@ -381,16 +386,10 @@ static void pending_state_survives_until_the_word_exists(void **state)
 	c.port = 1499;
 	assert_int_equal(guest_op(a, EVTCHNOP_close, &c), 0);
 	assert_int_equal(a->notified[0], 1); /* the 2-level send only */
-	assert_int_equal(hv_evtchn_guest_fifo_expand(&a->array,
-						     guest_page(a, GFN_ARRAY),
-						     GFN_ARRAY, &a->gops),
-			 0);
+	assert_int_equal(guest_expand(a, 0), 0);
 	assert_int_equal(*fifo_word(a, early), W_PENDING | W_MASKED);
 	assert_int_equal(*fifo_word(a, quiet), W_MASKED);
-	assert_int_equal(
-	    hv_evtchn_guest_fifo_expand(&a->array, guest_page(a, GFN_ARRAY + 1),
-					GFN_ARRAY + 1, &a->gops),
-	    0);
+	assert_int_equal(guest_expand(a, 1), 0);
 	assert_int_equal(*fifo_word(a, late), W_PENDING | W_MASKED);
 	assert_int_equal(*fifo_word(a, 1499), W_MASKED);
 	assert_int_equal(hv_evtchn_guest_fifo_unmask(&a->gfifo[0], late), 0);
@@ -539,10 +538,7 @@ static void vcpu_without_control_block(void **state)
 			     &a->gfifo[0], &a->array, fifo_cb(a, 0), GFN_CB, 0,
 			     0, guest_vcpu_info(a, 0), &a->gops),
 			 0);
-	assert_int_equal(hv_evtchn_guest_fifo_expand(&a->array,
-						     guest_page(a, GFN_ARRAY),
-						     GFN_ARRAY, &a->gops),
-			 0);
+	assert_int_equal(guest_expand(a, 0), 0);
 	p = bind_ipi(a, 1);
 	*fifo_word(a, p) = 0;
 	send_port(a, p);

@@ -182,3 +182,49 @@ void test_domain_fini(struct test_domain *td)
 	hv_mm_p2m_destroy(&td->p2m);
 	assert_int_equal(td->t.live, 0);
 }
+
+void test_p2m_init(struct test_p2m *f, const struct hv_mm_p2m_format *fmt,
+		   unsigned int max_order)
+{
+	test_tables_init(&f->t);
+	f->fmt = fmt;
+	assert_int_equal(
+	    hv_mm_p2m_init(&f->p2m, fmt, &test_table_ops, &f->t, max_order), 0);
+}
+
+void test_p2m_fini(struct test_p2m *f)
+{
+	hv_mm_p2m_destroy(&f->p2m);
+	assert_int_equal(f->t.live, 0);
+}
+
+void test_p2m_set(struct test_p2m *f, struct hv_mm_p2m_batch *b, uint64_t gfn,
+		  uint64_t mfn, uint64_t nr, enum hv_mm_p2m_type type,
+		  unsigned int access)
+{
+	assert_int_equal(hv_mm_p2m_set(&f->p2m, b, hv_gfn(gfn), hv_mfn(mfn), nr,
+				       type, access),
+			 0);
+}
+
+struct hv_mm_p2m_info test_p2m_lookup(struct test_p2m *f, uint64_t gfn)
+{
+	struct hv_mm_p2m_info info;
+
+	assert_int_equal(hv_mm_p2m_lookup(&f->p2m, hv_gfn(gfn), &info), 0);
+	return info;
+}
+
+void test_record_removed(void *ctx, hv_gfn_t gfn, hv_mfn_t mfn, uint64_t nr,
+			 enum hv_mm_p2m_type type)
+{
+	struct test_removals *rm = ctx;
+
+	if (rm->n < HV_ARRAY_SIZE(rm->r)) {
+		rm->r[rm->n].gfn = hv_gfn_x(gfn);
+		rm->r[rm->n].mfn = hv_mfn_x(mfn);
+		rm->r[rm->n].nr = nr;
+		rm->r[rm->n].type = type;
+	}
+	rm->n++;
+}

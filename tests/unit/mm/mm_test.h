@@ -79,6 +79,37 @@ void test_domain_init(struct test_domain *td, struct test_machine *m,
 /* Release the domain's memory, destroy its P2M; no table may leak. */
 void test_domain_fini(struct test_domain *td);
 
+/* A P2M on its own, its tables from its own test_tables, for the engine
+ * tests. */
+struct test_p2m {
+	struct test_tables t;
+	struct hv_mm_p2m p2m;
+	const struct hv_mm_p2m_format *fmt;
+};
+
+void test_p2m_init(struct test_p2m *f, const struct hv_mm_p2m_format *fmt,
+		   unsigned int max_order);
+/* Destroy the P2M; no table may leak. */
+void test_p2m_fini(struct test_p2m *f);
+/* hv_mm_p2m_set and hv_mm_p2m_lookup, which must succeed. */
+void test_p2m_set(struct test_p2m *f, struct hv_mm_p2m_batch *b, uint64_t gfn,
+		  uint64_t mfn, uint64_t nr, enum hv_mm_p2m_type type,
+		  unsigned int access);
+struct hv_mm_p2m_info test_p2m_lookup(struct test_p2m *f, uint64_t gfn);
+
+/* What a batch's removed callback test_record_removed (ctx: a struct
+ * test_removals) heard: every call is counted, the first 8 kept. */
+struct test_removals {
+	unsigned int n;
+	struct {
+		uint64_t gfn, mfn, nr;
+		enum hv_mm_p2m_type type;
+	} r[8];
+};
+
+void test_record_removed(void *ctx, hv_gfn_t gfn, hv_mfn_t mfn, uint64_t nr,
+			 enum hv_mm_p2m_type type);
+
 /* The P2M formats every engine test runs over. */
 extern const struct hv_mm_p2m_format *const test_formats[];
 extern const size_t test_nr_formats;

@@ -12,26 +12,13 @@
 #define SZ_2M (UINT64_C(1) << 9)  /* in frames */
 #define SZ_1G (UINT64_C(1) << 18) /* in frames */
 
-struct fx {
-	struct test_tables t;
-	struct hv_mm_p2m p2m;
-	const struct hv_mm_p2m_format *fmt;
-};
-
-static void fx_init(struct fx *f, const struct hv_mm_p2m_format *fmt,
-		    unsigned int max_order)
+/* A new P2M holds its root table only. */
+static void init_root_only(struct test_p2m *f,
+			   const struct hv_mm_p2m_format *fmt,
+			   unsigned int max_order)
 {
-	test_tables_init(&f->t);
-	f->fmt = fmt;
-	assert_int_equal(
-	    hv_mm_p2m_init(&f->p2m, fmt, &test_table_ops, &f->t, max_order), 0);
+	test_p2m_init(f, fmt, max_order);
 	assert_int_equal(f->t.live, 1);
-}
-
-static void fx_fini(struct fx *f)
-{
-	hv_mm_p2m_destroy(&f->p2m);
-	assert_int_equal(f->t.live, 0);
 }
 
 /* The table level whose entries map 2^order frames. */
@@ -45,18 +32,10 @@ static unsigned int level_of(const struct hv_mm_p2m_format *fmt,
 	return 0;
 }
 
-static struct hv_mm_p2m_info lookup(struct fx *f, uint64_t gfn)
-{
-	struct hv_mm_p2m_info info;
-
-	assert_int_equal(hv_mm_p2m_lookup(&f->p2m, hv_gfn(gfn), &info), 0);
-	return info;
-}
-
-static void expect(struct fx *f, uint64_t gfn, enum hv_mm_p2m_type type,
+static void expect(struct test_p2m *f, uint64_t gfn, enum hv_mm_p2m_type type,
 		   unsigned int access, uint64_t mfn, unsigned int order)
 {
-	struct hv_mm_p2m_info info = lookup(f, gfn);
+	struct hv_mm_p2m_info info = test_p2m_lookup(f, gfn);
 
 	assert_int_equal(info.type, type);
 	assert_int_equal(info.access, access);
@@ -75,45 +54,13 @@ static int count_piece(void *ctx, hv_gfn_t first, uint64_t nr,
 	return 0;
 }
 
-static uint64_t pieces(struct fx *f, uint64_t gfn, uint64_t nr)
+static uint64_t pieces(struct test_p2m *f, uint64_t gfn, uint64_t nr)
 {
 	uint64_t n = 0;
 
 	assert_int_equal(
 	    hv_mm_p2m_walk(&f->p2m, hv_gfn(gfn), nr, count_piece, &n), 0);
 	return n;
-}
-
-static void set_ok(struct fx *f, struct hv_mm_p2m_batch *b, uint64_t gfn,
-		   uint64_t mfn, uint64_t nr, enum hv_mm_p2m_type type,
-		   unsigned int access)
-{
-	assert_int_equal(hv_mm_p2m_set(&f->p2m, b, hv_gfn(gfn), hv_mfn(mfn), nr,
-				       type, access),
-			 0);
-}
-
-/* What the batch's removed callback heard. */
-struct removals {
-	unsigned int n;
-	struct {
-		uint64_t gfn, mfn, nr;
-		enum hv_mm_p2m_type type;
-	} r[8];
-};
-
-static void record_removed(void *ctx, hv_gfn_t gfn, hv_mfn_t mfn, uint64_t nr,
-			   enum hv_mm_p2m_type type)
-{
-	struct removals *rm = ctx;
-
-	if (rm->n < HV_ARRAY_SIZE(rm->r)) {
-		rm->r[rm->n].gfn = hv_gfn_x(gfn);
-		rm->r[rm->n].mfn = hv_mfn_x(mfn);
-		rm->r[rm->n].nr = nr;
-		rm->r[rm->n].type = type;
-	}
-	rm->n++;
 }
 
 /*
@@ -126,14 +73,15 @@ static void superpage_split_and_merge(void **state)
 	(void)state;
 	for (size_t i = 0; i < test_nr_formats; i++) {
 		const uint64_t g = SZ_1G * 2, m = SZ_1G * 7, x = 0x12345;
-		struct removals rm = {0};
+		struct test_removals rm = {0};
 		struct hv_mm_p2m_batch b;
 		struct hv_mm_p2m_stats st;
-		struct fx f;
+		struct test_p2m f;
 		long tables;
 
-		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
-		set_ok(&f, NULL, g, m, SZ_1G, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
+		init_root_only(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		test_p2m_set(&f, NULL, g, m, SZ_1G, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
 		tables = f.t.live;
 		expect(&f, g, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, m, 18);
 		expect(&f, g + x, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, m + x, 18);
@@ -141,7 +89,7 @@ static void superpage_split_and_merge(void **state)
 		       m + SZ_1G - 1, 18);
 		assert_int_equal(pieces(&f, 0, hv_mm_p2m_gfn_limit(&f.p2m)), 1);
 
-		hv_mm_p2m_batch_begin(&b, &f.p2m, record_removed, &rm);
+		hv_mm_p2m_batch_begin(&b, &f.p2m, test_record_removed, &rm);
 		assert_int_equal(hv_mm_p2m_remove(&f.p2m, &b, hv_gfn(g + x), 1),
 				 0);
 		hv_mm_p2m_batch_end(&b);
@@ -164,14 +112,14 @@ static void superpage_split_and_merge(void **state)
 		assert_int_equal(st.splits, 2);
 		assert_int_equal(st.tables, (uint64_t)f.t.live);
 
-		set_ok(&f, NULL, g + x, m + x, 1, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
+		test_p2m_set(&f, NULL, g + x, m + x, 1, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
 		expect(&f, g + x, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, m + x, 18);
 		assert_int_equal(pieces(&f, g, SZ_1G), 1);
 		assert_int_equal(f.t.live, tables);
 		hv_mm_p2m_get_stats(&f.p2m, &st);
 		assert_int_equal(st.merges, 2);
-		fx_fini(&f);
+		test_p2m_fini(&f);
 	}
 }
 
@@ -182,9 +130,9 @@ static void types_and_rights_at_every_level(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < test_nr_formats; i++) {
-		struct fx f;
+		struct test_p2m f;
 
-		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		init_root_only(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
 		for (size_t o = 0; o < HV_ARRAY_SIZE(orders); o++) {
 			uint64_t size = UINT64_C(1) << orders[o];
 			uint64_t g = 2 * size, m = SZ_1G * 9 + 3 * size;
@@ -200,7 +148,8 @@ static void types_and_rights_at_every_level(void **state)
 					    hv_mm_p2m_type_has_frame(type);
 					uint64_t off = size - 1;
 
-					set_ok(&f, NULL, g, m, size, type, a);
+					test_p2m_set(&f, NULL, g, m, size, type,
+						     a);
 					expect(&f, g + off, type, eff,
 					       framed ? m + off
 						      : HV_INVALID_FRAME,
@@ -211,7 +160,7 @@ static void types_and_rights_at_every_level(void **state)
 			    hv_mm_p2m_remove(&f.p2m, NULL, hv_gfn(g), size), 0);
 			assert_int_equal(f.t.live, 1);
 		}
-		fx_fini(&f);
+		test_p2m_fini(&f);
 	}
 }
 
@@ -220,13 +169,13 @@ static void largest_entries_that_fit(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < test_nr_formats; i++) {
-		struct fx f;
+		struct test_p2m f;
 		uint64_t g = SZ_1G - 3, nr = SZ_1G + SZ_2M + 5;
 
-		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		init_root_only(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
 		/* 3 pages, one 1 GiB entry, one 2 MiB entry, 2 pages. */
-		set_ok(&f, NULL, g, g + SZ_1G, nr, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
+		test_p2m_set(&f, NULL, g, g + SZ_1G, nr, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
 		assert_int_equal(pieces(&f, g, nr), 3 + 1 + 1 + 2);
 		expect(&f, g, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, g + SZ_1G, 0);
 		expect(&f, SZ_1G, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, SZ_1G * 2,
@@ -236,14 +185,14 @@ static void largest_entries_that_fit(void **state)
 		expect(&f, SZ_1G * 2 + SZ_2M + 1, HV_MM_P2M_RAM_RW,
 		       HV_MM_P2M_RWX, SZ_1G * 3 + SZ_2M + 1, 0);
 		/* Machine frames misaligned by one page: pages only. */
-		set_ok(&f, NULL, SZ_1G, 77, 2 * SZ_2M, HV_MM_P2M_MMIO,
-		       HV_MM_P2M_RW);
+		test_p2m_set(&f, NULL, SZ_1G, 77, 2 * SZ_2M, HV_MM_P2M_MMIO,
+			     HV_MM_P2M_RW);
 		assert_int_equal(pieces(&f, SZ_1G, 2 * SZ_2M), 2 * SZ_2M);
 		/* Aligned to 2 MiB only: 2 MiB entries. */
-		set_ok(&f, NULL, SZ_1G, SZ_2M * 3, SZ_1G, HV_MM_P2M_RAM_RO,
-		       HV_MM_P2M_R);
+		test_p2m_set(&f, NULL, SZ_1G, SZ_2M * 3, SZ_1G,
+			     HV_MM_P2M_RAM_RO, HV_MM_P2M_R);
 		assert_int_equal(pieces(&f, SZ_1G, SZ_1G), 512);
-		fx_fini(&f);
+		test_p2m_fini(&f);
 	}
 }
 
@@ -252,22 +201,22 @@ static void max_order_caps_entries(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < test_nr_formats; i++) {
-		struct fx f;
+		struct test_p2m f;
 
-		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_2M);
-		set_ok(&f, NULL, SZ_1G, SZ_1G, SZ_1G, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
+		init_root_only(&f, test_formats[i], HV_MM_P2M_ORDER_2M);
+		test_p2m_set(&f, NULL, SZ_1G, SZ_1G, SZ_1G, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
 		assert_int_equal(pieces(&f, SZ_1G, SZ_1G), 512);
 		expect(&f, SZ_1G + 1, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX,
 		       SZ_1G + 1, 9);
-		fx_fini(&f);
+		test_p2m_fini(&f);
 
-		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_4K);
-		set_ok(&f, NULL, 0, SZ_1G, 4 * SZ_2M, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
+		init_root_only(&f, test_formats[i], HV_MM_P2M_ORDER_4K);
+		test_p2m_set(&f, NULL, 0, SZ_1G, 4 * SZ_2M, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
 		assert_int_equal(pieces(&f, 0, 4 * SZ_2M), 4 * SZ_2M);
 		expect(&f, 3, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, SZ_1G + 3, 0);
-		fx_fini(&f);
+		test_p2m_fini(&f);
 	}
 }
 
@@ -277,12 +226,12 @@ static void page_by_page_merges_and_frees(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < test_nr_formats; i++) {
-		struct fx f;
+		struct test_p2m f;
 
-		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		init_root_only(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
 		for (uint64_t p = 0; p < SZ_2M; p++)
-			set_ok(&f, NULL, SZ_2M * 7 + p, SZ_2M * 3 + p, 1,
-			       HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
+			test_p2m_set(&f, NULL, SZ_2M * 7 + p, SZ_2M * 3 + p, 1,
+				     HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
 		expect(&f, SZ_2M * 7 + 100, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX,
 		       SZ_2M * 3 + 100, 9);
 		for (uint64_t p = 0; p < SZ_2M; p++)
@@ -292,7 +241,7 @@ static void page_by_page_merges_and_frees(void **state)
 					 0);
 		assert_int_equal(f.t.live, 1);
 		assert_int_equal(pieces(&f, 0, hv_mm_p2m_gfn_limit(&f.p2m)), 0);
-		fx_fini(&f);
+		test_p2m_fini(&f);
 	}
 }
 
@@ -302,18 +251,19 @@ static void edges_of_the_space(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < test_nr_formats; i++) {
-		struct fx f;
+		struct test_p2m f;
 		uint64_t limit;
 		struct hv_mm_p2m_info info;
 
-		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		init_root_only(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
 		limit = hv_mm_p2m_gfn_limit(&f.p2m);
 		assert_int_equal(limit, UINT64_C(1) << (f.fmt->shift[0] +
 							f.fmt->bits[0] -
 							HV_PAGE_SHIFT));
-		set_ok(&f, NULL, 0, 5, 1, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
-		set_ok(&f, NULL, limit - 1, 9, 1, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
+		test_p2m_set(&f, NULL, 0, 5, 1, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
+		test_p2m_set(&f, NULL, limit - 1, 9, 1, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
 		expect(&f, 0, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, 5, 0);
 		expect(&f, limit - 1, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, 9, 0);
 		assert_int_equal(hv_mm_p2m_max_mapped_gfn(&f.p2m), limit - 1);
@@ -321,12 +271,12 @@ static void edges_of_the_space(void **state)
 		assert_int_equal(hv_mm_p2m_lookup(&f.p2m, hv_gfn(limit), &info),
 				 -HV_EINVAL);
 		/* A hole reports the size of the empty entry. */
-		info = lookup(&f, limit / 2);
+		info = test_p2m_lookup(&f, limit / 2);
 		assert_int_equal(info.type, HV_MM_P2M_INVALID);
 		assert_int_equal(info.level, 0);
 		assert_int_equal(info.order, f.fmt->shift[0] - HV_PAGE_SHIFT);
 		assert_true(hv_mm_p2m_root(&f.p2m) != 0);
-		fx_fini(&f);
+		test_p2m_fini(&f);
 	}
 }
 
@@ -334,13 +284,13 @@ static void bad_arguments_change_nothing(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < test_nr_formats; i++) {
-		struct fx f, other;
+		struct test_p2m f, other;
 		struct hv_mm_p2m_batch b;
 		uint64_t limit, frames;
 		struct hv_mm_p2m *p = &f.p2m;
 
-		fx_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
-		fx_init(&other, test_formats[i], HV_MM_P2M_ORDER_1G);
+		init_root_only(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		init_root_only(&other, test_formats[i], HV_MM_P2M_ORDER_1G);
 		limit = hv_mm_p2m_gfn_limit(p);
 		frames = UINT64_C(1) << (f.fmt->pa_bits - HV_PAGE_SHIFT);
 		assert_int_equal(hv_mm_p2m_set(p, NULL, hv_gfn(limit - 1),
@@ -391,8 +341,8 @@ static void bad_arguments_change_nothing(void **state)
 		assert_int_equal(pieces(&f, 0, limit), 0);
 		assert_int_equal(f.t.live, 1);
 		assert_int_equal(hv_mm_p2m_max_mapped_gfn(p), 0);
-		fx_fini(&other);
-		fx_fini(&f);
+		test_p2m_fini(&other);
+		test_p2m_fini(&f);
 	}
 }
 

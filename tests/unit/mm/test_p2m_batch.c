@@ -10,51 +10,13 @@
 #define SZ_2M (UINT64_C(1) << 9)
 #define SZ_1G (UINT64_C(1) << 18)
 
-struct fx {
-	struct test_tables t;
-	struct hv_mm_p2m p2m;
-	const struct hv_mm_p2m_format *fmt;
-};
-
-static void fx_init(struct fx *f, const struct hv_mm_p2m_format *fmt)
-{
-	test_tables_init(&f->t);
-	f->fmt = fmt;
-	assert_int_equal(hv_mm_p2m_init(&f->p2m, fmt, &test_table_ops, &f->t,
-					HV_MM_P2M_ORDER_1G),
-			 0);
-}
-
-static void fx_fini(struct fx *f)
-{
-	hv_mm_p2m_destroy(&f->p2m);
-	assert_int_equal(f->t.live, 0);
-}
-
-static void set_ok(struct fx *f, struct hv_mm_p2m_batch *b, uint64_t gfn,
-		   uint64_t mfn, uint64_t nr, enum hv_mm_p2m_type type,
-		   unsigned int access)
-{
-	assert_int_equal(hv_mm_p2m_set(&f->p2m, b, hv_gfn(gfn), hv_mfn(mfn), nr,
-				       type, access),
-			 0);
-}
-
-static struct hv_mm_p2m_info lookup(struct fx *f, uint64_t gfn)
-{
-	struct hv_mm_p2m_info info;
-
-	assert_int_equal(hv_mm_p2m_lookup(&f->p2m, hv_gfn(gfn), &info), 0);
-	return info;
-}
-
 /* A scattered mapping of n pages: frame of page p is 3p + 1, so nothing
  * can merge. */
-static void map_scattered(struct fx *f, uint64_t gfn, uint64_t n)
+static void map_scattered(struct test_p2m *f, uint64_t gfn, uint64_t n)
 {
 	for (uint64_t p = 0; p < n; p++)
-		set_ok(f, NULL, gfn + p, 3 * p + 1, 1, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
+		test_p2m_set(f, NULL, gfn + p, 3 * p + 1, 1, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
 }
 
 /*
@@ -69,10 +31,10 @@ static void teardown_flushes_once_per_batch(void **state)
 		const uint64_t g = SZ_1G, n = 8 * SZ_2M;
 		struct hv_mm_p2m_batch b;
 		struct hv_mm_p2m_stats st;
-		struct fx f;
+		struct test_p2m f;
 		long tables;
 
-		fx_init(&f, test_formats[i]);
+		test_p2m_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
 		map_scattered(&f, g, n);
 		hv_mm_p2m_activate(&f.p2m);
 		tables = f.t.live;
@@ -101,7 +63,7 @@ static void teardown_flushes_once_per_batch(void **state)
 			    hv_mm_p2m_remove(&f.p2m, NULL, hv_gfn(g + p), 1),
 			    0);
 		assert_int_equal(f.t.flushes, 1 + 16);
-		fx_fini(&f);
+		test_p2m_fini(&f);
 	}
 }
 
@@ -112,23 +74,23 @@ static void inactive_p2m_never_flushes(void **state)
 	(void)state;
 	for (size_t i = 0; i < test_nr_formats; i++) {
 		struct hv_mm_p2m_batch b;
-		struct fx f;
+		struct test_p2m f;
 
-		fx_init(&f, test_formats[i]);
+		test_p2m_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
 		map_scattered(&f, 0, 3 * SZ_2M);
 		hv_mm_p2m_batch_begin(&b, &f.p2m, NULL, NULL);
 		assert_int_equal(
 		    hv_mm_p2m_remove(&f.p2m, &b, hv_gfn(0), 3 * SZ_2M), 0);
 		assert_int_equal(f.t.live, 1);
 		hv_mm_p2m_batch_end(&b);
-		set_ok(&f, NULL, 0, SZ_1G, SZ_1G, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
+		test_p2m_set(&f, NULL, 0, SZ_1G, SZ_1G, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
 		assert_int_equal(hv_mm_p2m_remove(&f.p2m, NULL, hv_gfn(5), 1),
 				 0);
-		set_ok(&f, NULL, 5, SZ_1G + 5, 1, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
+		test_p2m_set(&f, NULL, 5, SZ_1G + 5, 1, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
 		assert_int_equal(f.t.flushes, 0);
-		fx_fini(&f);
+		test_p2m_fini(&f);
 	}
 }
 
@@ -137,15 +99,15 @@ static void adding_never_flushes(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < test_nr_formats; i++) {
-		struct fx f;
+		struct test_p2m f;
 
-		fx_init(&f, test_formats[i]);
+		test_p2m_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
 		hv_mm_p2m_activate(&f.p2m);
 		map_scattered(&f, 0, 2 * SZ_2M);
-		set_ok(&f, NULL, SZ_1G, 0, SZ_1G, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
+		test_p2m_set(&f, NULL, SZ_1G, 0, SZ_1G, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
 		assert_int_equal(f.t.flushes, 0);
-		fx_fini(&f);
+		test_p2m_fini(&f);
 		assert_int_equal(f.t.flushes, 1); /* destroy, active */
 	}
 }
@@ -160,55 +122,33 @@ static void break_before_make_only_where_needed(void **state)
 	(void)state;
 	for (size_t i = 0; i < test_nr_formats; i++) {
 		unsigned long bbm;
-		struct fx f;
+		struct test_p2m f;
 
-		fx_init(&f, test_formats[i]);
+		test_p2m_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
 		bbm = f.fmt->break_before_make ? 1 : 0;
-		set_ok(&f, NULL, SZ_2M, SZ_2M * 5, SZ_2M, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
+		test_p2m_set(&f, NULL, SZ_2M, SZ_2M * 5, SZ_2M,
+			     HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
 		hv_mm_p2m_activate(&f.p2m);
 		/* Split, then remove the page: */
 		assert_int_equal(
 		    hv_mm_p2m_remove(&f.p2m, NULL, hv_gfn(SZ_2M + 7), 1), 0);
 		assert_int_equal(f.t.flushes, bbm + 1);
 		/* Put it back: the table merges into a block again. */
-		set_ok(&f, NULL, SZ_2M + 7, SZ_2M * 5 + 7, 1, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
+		test_p2m_set(&f, NULL, SZ_2M + 7, SZ_2M * 5 + 7, 1,
+			     HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
 		assert_int_equal(f.t.flushes, 2 * (bbm + 1));
-		assert_int_equal(lookup(&f, SZ_2M + 7).order, 9);
+		assert_int_equal(test_p2m_lookup(&f, SZ_2M + 7).order, 9);
 		/* Only rights change: no break-before-make. */
 		assert_int_equal(hv_mm_p2m_set_access(&f.p2m, NULL,
 						      hv_gfn(SZ_2M), SZ_2M,
 						      HV_MM_P2M_R),
 				 0);
 		assert_int_equal(f.t.flushes, 2 * (bbm + 1) + 1);
-		fx_fini(&f);
+		test_p2m_fini(&f);
 	}
 }
 
-struct removals {
-	unsigned int n;
-	struct {
-		uint64_t gfn, mfn, nr;
-		enum hv_mm_p2m_type type;
-	} r[8];
-};
-
-static void record_removed(void *ctx, hv_gfn_t gfn, hv_mfn_t mfn, uint64_t nr,
-			   enum hv_mm_p2m_type type)
-{
-	struct removals *rm = ctx;
-
-	if (rm->n < HV_ARRAY_SIZE(rm->r)) {
-		rm->r[rm->n].gfn = hv_gfn_x(gfn);
-		rm->r[rm->n].mfn = hv_mfn_x(mfn);
-		rm->r[rm->n].nr = nr;
-		rm->r[rm->n].type = type;
-	}
-	rm->n++;
-}
-
-static void expect_removal(const struct removals *rm, unsigned int i,
+static void expect_removal(const struct test_removals *rm, unsigned int i,
 			   uint64_t gfn, uint64_t mfn, uint64_t nr,
 			   enum hv_mm_p2m_type type)
 {
@@ -227,24 +167,26 @@ static void removed_mappings_are_reported(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < test_nr_formats; i++) {
-		struct removals rm = {0};
+		struct test_removals rm = {0};
 		struct hv_mm_p2m_batch b;
-		struct fx f;
+		struct test_p2m f;
 
-		fx_init(&f, test_formats[i]);
-		set_ok(&f, NULL, 0, 1000, 2 * SZ_2M + 3, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
-		set_ok(&f, NULL, SZ_1G, 0, 4, HV_MM_P2M_MMIO, HV_MM_P2M_RW);
-		set_ok(&f, NULL, SZ_1G + 4, 0, 2, HV_MM_P2M_PAGED_OUT, 0);
-		hv_mm_p2m_batch_begin(&b, &f.p2m, record_removed, &rm);
-		set_ok(&f, &b, 0, 1000, 2 * SZ_2M + 3, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
+		test_p2m_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		test_p2m_set(&f, NULL, 0, 1000, 2 * SZ_2M + 3, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
+		test_p2m_set(&f, NULL, SZ_1G, 0, 4, HV_MM_P2M_MMIO,
+			     HV_MM_P2M_RW);
+		test_p2m_set(&f, NULL, SZ_1G + 4, 0, 2, HV_MM_P2M_PAGED_OUT, 0);
+		hv_mm_p2m_batch_begin(&b, &f.p2m, test_record_removed, &rm);
+		test_p2m_set(&f, &b, 0, 1000, 2 * SZ_2M + 3, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
 		assert_int_equal(hv_mm_p2m_set_access(&f.p2m, &b, hv_gfn(0),
 						      SZ_1G, HV_MM_P2M_R),
 				 0);
 		assert_int_equal(rm.n, 0);
 		/* Replace the RAM run by other frames, remove the rest. */
-		set_ok(&f, &b, 1, 5000, 2, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
+		test_p2m_set(&f, &b, 1, 5000, 2, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
 		assert_int_equal(hv_mm_p2m_remove(&f.p2m, &b, hv_gfn(SZ_1G), 8),
 				 0);
 		assert_int_equal(hv_mm_p2m_remove(&f.p2m, &b, hv_gfn(0), SZ_1G),
@@ -258,7 +200,7 @@ static void removed_mappings_are_reported(void **state)
 		expect_removal(&rm, 3, 0, 1000, 1, HV_MM_P2M_RAM_RW);
 		expect_removal(&rm, 4, 1, 5000, 2, HV_MM_P2M_RAM_RW);
 		expect_removal(&rm, 5, 3, 1003, 2 * SZ_2M, HV_MM_P2M_RAM_RW);
-		fx_fini(&f);
+		test_p2m_fini(&f);
 	}
 }
 
@@ -295,12 +237,12 @@ static void allocation_failure_changes_nothing(void **state)
 	for (size_t i = 0; i < test_nr_formats; i++) {
 		struct hv_mm_p2m_stats st;
 		struct pieces ps = {0};
-		struct fx f;
+		struct test_p2m f;
 		long tables;
 
-		fx_init(&f, test_formats[i]);
-		set_ok(&f, NULL, SZ_1G, SZ_1G * 3, SZ_1G, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
+		test_p2m_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		test_p2m_set(&f, NULL, SZ_1G, SZ_1G * 3, SZ_1G,
+			     HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
 		tables = f.t.live;
 		/* Unmapping a page needs two tables: let only the first come.
 		 */
@@ -309,8 +251,9 @@ static void allocation_failure_changes_nothing(void **state)
 		    hv_mm_p2m_remove(&f.p2m, NULL, hv_gfn(SZ_1G + 9), 1),
 		    -HV_ENOMEM);
 		f.t.fail_after = -1;
-		assert_int_equal(lookup(&f, SZ_1G + 9).order, 18);
-		assert_int_equal(lookup(&f, SZ_1G + 9).type, HV_MM_P2M_RAM_RW);
+		assert_int_equal(test_p2m_lookup(&f, SZ_1G + 9).order, 18);
+		assert_int_equal(test_p2m_lookup(&f, SZ_1G + 9).type,
+				 HV_MM_P2M_RAM_RW);
 		assert_int_equal(f.t.live, tables);
 		/* Mapping into empty space fails halfway: nothing mapped. */
 		f.t.fail_after = 1;
@@ -320,7 +263,8 @@ static void allocation_failure_changes_nothing(void **state)
 				 f.fmt->levels > 2 ? -HV_ENOMEM : 0);
 		f.t.fail_after = -1;
 		if (f.fmt->levels > 2)
-			assert_int_equal(lookup(&f, 3).type, HV_MM_P2M_INVALID);
+			assert_int_equal(test_p2m_lookup(&f, 3).type,
+					 HV_MM_P2M_INVALID);
 		assert_int_equal(hv_mm_p2m_remove(&f.p2m, NULL, hv_gfn(3), 1),
 				 0);
 		assert_int_equal(f.t.live, tables);
@@ -331,7 +275,7 @@ static void allocation_failure_changes_nothing(void **state)
 		assert_int_equal(ps.n, 1);
 		hv_mm_p2m_get_stats(&f.p2m, &st);
 		assert_int_equal(st.tables, (uint64_t)f.t.live);
-		fx_fini(&f);
+		test_p2m_fini(&f);
 	}
 }
 
@@ -341,40 +285,41 @@ static void rights_for_introspection(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < test_nr_formats; i++) {
-		struct fx f;
+		struct test_p2m f;
 		struct hv_mm_p2m_info info;
 
-		fx_init(&f, test_formats[i]);
-		set_ok(&f, NULL, 0, SZ_1G, SZ_1G, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
-		set_ok(&f, NULL, SZ_1G, SZ_1G * 2, 1, HV_MM_P2M_RAM_RO,
-		       HV_MM_P2M_R);
+		test_p2m_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		test_p2m_set(&f, NULL, 0, SZ_1G, SZ_1G, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
+		test_p2m_set(&f, NULL, SZ_1G, SZ_1G * 2, 1, HV_MM_P2M_RAM_RO,
+			     HV_MM_P2M_R);
 		assert_int_equal(hv_mm_p2m_set_access(&f.p2m, NULL, hv_gfn(77),
 						      1, HV_MM_P2M_X),
 				 0);
-		info = lookup(&f, 77);
+		info = test_p2m_lookup(&f, 77);
 		assert_int_equal(info.access, HV_MM_P2M_X);
 		assert_int_equal(info.type, HV_MM_P2M_RAM_RW);
 		assert_int_equal(hv_mfn_x(info.mfn), SZ_1G + 77);
 		assert_int_equal(info.order, 0);
-		assert_int_equal(lookup(&f, 78).access, HV_MM_P2M_RWX);
-		assert_int_equal(lookup(&f, SZ_2M).order, 9);
+		assert_int_equal(test_p2m_lookup(&f, 78).access, HV_MM_P2M_RWX);
+		assert_int_equal(test_p2m_lookup(&f, SZ_2M).order, 9);
 		/* Widen everything, across the hole after the RO page. */
 		assert_int_equal(hv_mm_p2m_set_access(&f.p2m, NULL, hv_gfn(0),
 						      SZ_1G + 2, HV_MM_P2M_RWX),
 				 0);
-		assert_int_equal(lookup(&f, 77).order, 18);
-		assert_int_equal(lookup(&f, SZ_1G).access,
+		assert_int_equal(test_p2m_lookup(&f, 77).order, 18);
+		assert_int_equal(test_p2m_lookup(&f, SZ_1G).access,
 				 HV_MM_P2M_R | HV_MM_P2M_X);
-		assert_int_equal(lookup(&f, SZ_1G + 1).type, HV_MM_P2M_INVALID);
+		assert_int_equal(test_p2m_lookup(&f, SZ_1G + 1).type,
+				 HV_MM_P2M_INVALID);
 		/* No rights at all is kept (x86 writes it not present). */
 		assert_int_equal(
 		    hv_mm_p2m_set_access(&f.p2m, NULL, hv_gfn(0), SZ_2M, 0), 0);
-		info = lookup(&f, 5);
+		info = test_p2m_lookup(&f, 5);
 		assert_int_equal(info.access, 0);
 		assert_int_equal(info.type, HV_MM_P2M_RAM_RW);
 		assert_int_equal(hv_mfn_x(info.mfn), SZ_1G + 5);
-		fx_fini(&f);
+		test_p2m_fini(&f);
 	}
 }
 
@@ -382,15 +327,15 @@ static void grant_mappings(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < test_nr_formats; i++) {
-		struct removals rm = {0};
+		struct test_removals rm = {0};
 		struct hv_mm_p2m_batch b;
 		struct hv_mm_p2m_info info;
-		struct fx f;
+		struct test_p2m f;
 
-		fx_init(&f, test_formats[i]);
-		set_ok(&f, NULL, 0, SZ_1G, SZ_2M, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
-		hv_mm_p2m_batch_begin(&b, &f.p2m, record_removed, &rm);
+		test_p2m_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		test_p2m_set(&f, NULL, 0, SZ_1G, SZ_2M, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
+		hv_mm_p2m_batch_begin(&b, &f.p2m, test_record_removed, &rm);
 		assert_int_equal(hv_mm_p2m_grant_map(&f.p2m, &b, hv_gfn(4),
 						     hv_mfn(777), false),
 				 0);
@@ -404,11 +349,11 @@ static void grant_mappings(void **state)
 		/* The RAM page it replaced was reported. */
 		assert_int_equal(rm.n, 1);
 		expect_removal(&rm, 0, 4, SZ_1G + 4, 1, HV_MM_P2M_RAM_RW);
-		info = lookup(&f, 4);
+		info = test_p2m_lookup(&f, 4);
 		assert_int_equal(info.type, HV_MM_P2M_GRANT_RW);
 		assert_int_equal(info.access, HV_MM_P2M_RW);
 		assert_int_equal(hv_mfn_x(info.mfn), 777);
-		info = lookup(&f, SZ_2M);
+		info = test_p2m_lookup(&f, SZ_2M);
 		assert_int_equal(info.type, HV_MM_P2M_GRANT_RO);
 		assert_int_equal(info.access, HV_MM_P2M_R);
 		assert_int_equal(
@@ -420,7 +365,8 @@ static void grant_mappings(void **state)
 		assert_int_equal(
 		    hv_mm_p2m_grant_unmap(&f.p2m, NULL, hv_gfn(4), hv_mfn(777)),
 		    0);
-		assert_int_equal(lookup(&f, 4).type, HV_MM_P2M_INVALID);
+		assert_int_equal(test_p2m_lookup(&f, 4).type,
+				 HV_MM_P2M_INVALID);
 		assert_int_equal(
 		    hv_mm_p2m_grant_unmap(&f.p2m, NULL, hv_gfn(4), hv_mfn(777)),
 		    -HV_EINVAL);
@@ -428,7 +374,7 @@ static void grant_mappings(void **state)
 						     hv_gfn(UINT64_MAX),
 						     hv_mfn(1), false),
 				 -HV_EINVAL);
-		fx_fini(&f);
+		test_p2m_fini(&f);
 	}
 }
 
@@ -438,12 +384,12 @@ static void walk_clips_and_stops(void **state)
 	(void)state;
 	for (size_t i = 0; i < test_nr_formats; i++) {
 		struct pieces ps = {0};
-		struct fx f;
+		struct test_p2m f;
 
-		fx_init(&f, test_formats[i]);
-		set_ok(&f, NULL, SZ_2M, SZ_1G, 2 * SZ_2M, HV_MM_P2M_RAM_RW,
-		       HV_MM_P2M_RWX);
-		set_ok(&f, NULL, SZ_1G, 0, 1, HV_MM_P2M_PAGED_OUT, 0);
+		test_p2m_init(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		test_p2m_set(&f, NULL, SZ_2M, SZ_1G, 2 * SZ_2M,
+			     HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
+		test_p2m_set(&f, NULL, SZ_1G, 0, 1, HV_MM_P2M_PAGED_OUT, 0);
 		assert_int_equal(hv_mm_p2m_walk(&f.p2m, hv_gfn(SZ_2M + 10),
 						SZ_1G, collect, &ps),
 				 0);
@@ -466,7 +412,7 @@ static void walk_clips_and_stops(void **state)
 		assert_int_equal(
 		    hv_mm_p2m_walk(&f.p2m, hv_gfn(0), 1, NULL, NULL),
 		    -HV_EINVAL);
-		fx_fini(&f);
+		test_p2m_fini(&f);
 	}
 }
 

@@ -11,32 +11,9 @@
 /* Three domains of weights 1:2:4, `units` CPU hogs each, on `cpus`. */
 static void check_weights(unsigned int cpus, unsigned int units)
 {
-	static const uint32_t weights[3] = {256, 512, 1024};
-	struct hv_sim *sim = sim_new(&hv_sched_credit, cpus, 1);
-	struct hv_sim_workload hog = sim_cpu_bound();
-	double share[3] = {0, 0, 0};
+	struct hv_sim_config cfg = {&hv_sched_credit, cpus, 1, 0, NULL, 1};
 
-	assert_non_null(sim);
-	for (int d = 0; d < 3; d++) {
-		struct hv_sched_params p;
-		int dom;
-
-		hv_sched_params_default(&p);
-		p.weight = weights[d];
-		dom = hv_sim_add_domain(sim, (hv_domid_t)(d + 1), &p);
-		assert_true(dom >= 0);
-		for (unsigned int k = 0; k < units; k++)
-			assert_true(hv_sim_add_unit(sim, dom, &hog) >= 0);
-	}
-	assert_int_equal(hv_sim_run(sim, HV_SEC(10)), 0);
-	for (unsigned int i = 0; i < 3 * units; i++)
-		share[i / units] += sim_share(sim, (int)i, HV_SEC(10) * cpus);
-	/* 1/7, 2/7, 4/7 of the pool, within 2 percentage points. */
-	assert_true(share[0] > 100.0 / 7 - 2 && share[0] < 100.0 / 7 + 2);
-	assert_true(share[1] > 200.0 / 7 - 2 && share[1] < 200.0 / 7 + 2);
-	assert_true(share[2] > 400.0 / 7 - 2 && share[2] < 400.0 / 7 + 2);
-	assert_true(sim_clean(sim));
-	hv_sim_destroy(sim);
+	sim_check_weights(&cfg, units);
 }
 
 static void test_weights_one_cpu(void **state)
@@ -51,34 +28,17 @@ static void test_weights_four_cpus(void **state)
 	check_weights(4, 4);
 }
 
-/* A domain capped at 25% of one pCPU, with `others` uncapped hogs. */
-static void check_cap(unsigned int others)
-{
-	struct hv_sim *sim = sim_new(&hv_sched_credit, 1, 1);
-	double share;
-
-	assert_int_equal(sim_dom_unit(sim, 1, 256, 25, sim_cpu_bound()), 0);
-	for (unsigned int i = 0; i < others; i++)
-		assert_true(sim_dom_unit(sim, (hv_domid_t)(2 + i), 256, 0,
-					 sim_cpu_bound()) > 0);
-	assert_int_equal(hv_sim_run(sim, HV_SEC(10)), 0);
-	share = sim_share(sim, 0, HV_SEC(10));
-	assert_true(share > 24.0 && share < 26.0);
-	assert_true(sim_clean(sim));
-	hv_sim_destroy(sim);
-}
-
 static void test_cap_alone(void **state)
 {
 	(void)state;
-	check_cap(0);
+	sim_check_cap(&hv_sched_credit, 0);
 }
 
 static void test_cap_contended(void **state)
 {
 	(void)state;
 	/* Fair share would be 50%: the cap still holds. */
-	check_cap(1);
+	sim_check_cap(&hv_sched_credit, 1);
 }
 
 static void test_boost_preempts(void **state)

@@ -13,32 +13,9 @@
  * sockets of two. */
 static void check_weights(unsigned int cpus, unsigned int units)
 {
-	static const uint32_t weights[3] = {256, 512, 1024};
 	struct hv_sim_config cfg = {&hv_sched_credit2, cpus, 1, 2, NULL, 1};
-	struct hv_sim *sim = hv_sim_create(&cfg);
-	struct hv_sim_workload hog = sim_cpu_bound();
-	double share[3] = {0, 0, 0};
 
-	assert_non_null(sim);
-	for (int d = 0; d < 3; d++) {
-		struct hv_sched_params p;
-		int dom;
-
-		hv_sched_params_default(&p);
-		p.weight = weights[d];
-		dom = hv_sim_add_domain(sim, (hv_domid_t)(d + 1), &p);
-		assert_true(dom >= 0);
-		for (unsigned int k = 0; k < units; k++)
-			assert_true(hv_sim_add_unit(sim, dom, &hog) >= 0);
-	}
-	assert_int_equal(hv_sim_run(sim, HV_SEC(10)), 0);
-	for (unsigned int i = 0; i < 3 * units; i++)
-		share[i / units] += sim_share(sim, (int)i, HV_SEC(10) * cpus);
-	assert_true(share[0] > 100.0 / 7 - 2 && share[0] < 100.0 / 7 + 2);
-	assert_true(share[1] > 200.0 / 7 - 2 && share[1] < 200.0 / 7 + 2);
-	assert_true(share[2] > 400.0 / 7 - 2 && share[2] < 400.0 / 7 + 2);
-	assert_true(sim_clean(sim));
-	hv_sim_destroy(sim);
+	sim_check_weights(&cfg, units);
 }
 
 static void test_weights_one_cpu(void **state)
@@ -53,32 +30,16 @@ static void test_weights_two_sockets(void **state)
 	check_weights(4, 4);
 }
 
-static void check_cap(unsigned int others)
-{
-	struct hv_sim *sim = sim_new(&hv_sched_credit2, 1, 1);
-	double share;
-
-	assert_int_equal(sim_dom_unit(sim, 1, 256, 25, sim_cpu_bound()), 0);
-	for (unsigned int i = 0; i < others; i++)
-		assert_true(sim_dom_unit(sim, (hv_domid_t)(2 + i), 256, 0,
-					 sim_cpu_bound()) > 0);
-	assert_int_equal(hv_sim_run(sim, HV_SEC(10)), 0);
-	share = sim_share(sim, 0, HV_SEC(10));
-	assert_true(share > 24.0 && share < 26.0);
-	assert_true(sim_clean(sim));
-	hv_sim_destroy(sim);
-}
-
 static void test_cap_alone(void **state)
 {
 	(void)state;
-	check_cap(0);
+	sim_check_cap(&hv_sched_credit2, 0);
 }
 
 static void test_cap_contended(void **state)
 {
 	(void)state;
-	check_cap(3);
+	sim_check_cap(&hv_sched_credit2, 3);
 }
 
 static void test_cap_lifted(void **state)

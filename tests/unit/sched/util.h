@@ -1,11 +1,17 @@
 /*
  * Shared helpers for the libhv-sched tests: a small machine whose kicks
- * are recorded, and simulator shorthands.
+ * are recorded, simulator shorthands, and the weight and cap checks that
+ * credit and credit2 share.
  */
 #ifndef SCHED_TEST_UTIL_H
 #define SCHED_TEST_UTIL_H
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #include <hv/sched_impl.h>
 #include <hv/sched_sim.h>
@@ -125,6 +131,61 @@ static inline bool sim_clean(struct hv_sim *sim)
 	hv_sim_stats(sim, &st);
 	return st.hard_violations == 0 && st.double_runs == 0 &&
 	       st.bad_decisions == 0;
+}
+
+/*
+ * Three domains of weights 1:2:4 with `units` CPU hogs each, simulated
+ * for 10 s on cfg's pCPUs: each gets its share of the pool.
+ */
+static inline void sim_check_weights(const struct hv_sim_config *cfg,
+				     unsigned int units)
+{
+	static const uint32_t weights[3] = {256, 512, 1024};
+	struct hv_sim *sim = hv_sim_create(cfg);
+	struct hv_sim_workload hog = sim_cpu_bound();
+	double share[3] = {0, 0, 0};
+
+	assert_non_null(sim);
+	for (int d = 0; d < 3; d++) {
+		struct hv_sched_params p;
+		int dom;
+
+		hv_sched_params_default(&p);
+		p.weight = weights[d];
+		dom = hv_sim_add_domain(sim, (hv_domid_t)(d + 1), &p);
+		assert_true(dom >= 0);
+		for (unsigned int k = 0; k < units; k++)
+			assert_true(hv_sim_add_unit(sim, dom, &hog) >= 0);
+	}
+	assert_int_equal(hv_sim_run(sim, HV_SEC(10)), 0);
+	for (unsigned int i = 0; i < 3 * units; i++)
+		share[i / units] +=
+		    sim_share(sim, (int)i, HV_SEC(10) * cfg->nr_cpus);
+	/* 1/7, 2/7, 4/7 of the pool, within 2 percentage points. */
+	assert_true(share[0] > 100.0 / 7 - 2 && share[0] < 100.0 / 7 + 2);
+	assert_true(share[1] > 200.0 / 7 - 2 && share[1] < 200.0 / 7 + 2);
+	assert_true(share[2] > 400.0 / 7 - 2 && share[2] < 400.0 / 7 + 2);
+	assert_true(sim_clean(sim));
+	hv_sim_destroy(sim);
+}
+
+/* A domain capped at 25% of one pCPU, with `others` uncapped hogs, gets
+ * 24-26% of 10 s under `policy`. */
+static inline void sim_check_cap(const struct hv_sched_policy *policy,
+				 unsigned int others)
+{
+	struct hv_sim *sim = sim_new(policy, 1, 1);
+	double share;
+
+	assert_int_equal(sim_dom_unit(sim, 1, 256, 25, sim_cpu_bound()), 0);
+	for (unsigned int i = 0; i < others; i++)
+		assert_true(sim_dom_unit(sim, (hv_domid_t)(2 + i), 256, 0,
+					 sim_cpu_bound()) > 0);
+	assert_int_equal(hv_sim_run(sim, HV_SEC(10)), 0);
+	share = sim_share(sim, 0, HV_SEC(10));
+	assert_true(share > 24.0 && share < 26.0);
+	assert_true(sim_clean(sim));
+	hv_sim_destroy(sim);
 }
 
 #endif /* SCHED_TEST_UTIL_H */

@@ -429,23 +429,6 @@ static void test_bundle_too_big(void **state)
 }
 
 /* Files for hvkit_build(): a PVH ELF, an arm64 Image, a raw blob. */
-static char *dir;
-
-static int setup_dir(void **state)
-{
-	(void)state;
-	dir = tu_mkdtemp();
-	return 0;
-}
-
-static int teardown_dir(void **state)
-{
-	(void)state;
-	tu_rmtree(dir);
-	free(dir);
-	return 0;
-}
-
 static void write_pvh(const char *name, uint32_t entry)
 {
 	static uint8_t buf[4096];
@@ -462,7 +445,7 @@ static void write_pvh(const char *name, uint32_t entry)
 	};
 	const struct tu_elf e = {ELFCLASS64, 0, 0, EM_X86_64, 0, ph, 2};
 
-	free(tu_write(dir, name, buf, tu_elf(buf, sizeof(buf), &e)));
+	free(tu_write(tu_dir, name, buf, tu_elf(buf, sizeof(buf), &e)));
 }
 
 static void write_image(const char *name)
@@ -473,12 +456,12 @@ static void write_image(const char *name)
 	memcpy(img + 8, &text_offset, 8);
 	memcpy(img + 16, &image_size, 8);
 	memcpy(img + 56, "ARM\x64", 4);
-	free(tu_write(dir, name, img, sizeof(img)));
+	free(tu_write(tu_dir, name, img, sizeof(img)));
 }
 
 static char *cfg_file(const char *name, const char *text)
 {
-	return tu_write_str(dir, name, text);
+	return tu_write_str(tu_dir, name, text);
 }
 
 static int build(struct hvkit_build *b, size_t n, char **paths,
@@ -504,7 +487,7 @@ static void test_build_x86(void **state)
 
 	(void)state;
 	write_pvh("pvh.elf", 0x100020);
-	free(tu_write_str(dir, "rd.img", "ramdisk!"));
+	free(tu_write_str(tu_dir, "rd.img", "ramdisk!"));
 	paths[0] = cfg_file("a.cfg", "name = \"a\"\nkernel = \"pvh.elf\"\n"
 				     "memory = 32\nramdisk = \"rd.img\"\n");
 	paths[1] = cfg_file("b.cfg", "name = \"b\"\nkernel = \"pvh.elf\"\n"
@@ -543,7 +526,7 @@ static void test_build_aarch64(void **state)
 
 	(void)state;
 	write_image("Image");
-	free(tu_write_str(dir, "raw.bin", "\x01\x02\x03"));
+	free(tu_write_str(tu_dir, "raw.bin", "\x01\x02\x03"));
 	paths[0] = cfg_file("r.cfg", "name = \"r\"\nkernel = \"raw.bin\"\n"
 				     "memory = 8\n");
 	paths[1] = cfg_file("i.cfg", "name = \"i\"\nkernel = \"Image\"\n"
@@ -576,82 +559,64 @@ static void test_build_aarch64(void **state)
 }
 
 /*
- * Every error names its file (and line and key).  With @msg_suffix "",
- * the caller checks err.msg itself.
+ * Building the one domain of @text (in bad.cfg) fails with @msg, in which
+ * each %s (at most two) stands for the test's directory: every error
+ * names its file (and line and key).
  */
-static void build_fails(const char *text, enum hvkit_arch arch,
-			const char *msg_suffix)
+static void build_fails(const char *text, enum hvkit_arch arch, const char *msg)
 {
 	char *path = cfg_file("bad.cfg", text);
 	struct hvkit_build b;
 	char want[1024];
 
 	assert_int_equal(build(&b, 1, &path, arch), -1);
-	snprintf(want, sizeof(want), "%s/%s", dir, msg_suffix);
-	if (*msg_suffix)
-		assert_string_equal(err.msg, want);
+	snprintf(want, sizeof(want), msg, tu_dir, tu_dir);
+	assert_string_equal(err.msg, want);
 	assert_null(b.cfgs);
 	free(path);
 }
 
 static void test_build_errors(void **state)
 {
-	char want[1024];
-
 	(void)state;
 	write_pvh("pvh.elf", 0x100000);
-	free(tu_write(dir, "empty", "", 0));
+	free(tu_write(tu_dir, "empty", "", 0));
 	build_fails("name = \"a\"\nkernel = \"none\"\nmemory = 1\n",
-		    HVKIT_ARCH_NONE, "");
-	snprintf(want, sizeof(want),
-		 "%s/bad.cfg:2: kernel: cannot read "
-		 "%s/none: No such file or directory",
-		 dir, dir);
-	assert_string_equal(err.msg, want);
+		    HVKIT_ARCH_NONE,
+		    "%s/bad.cfg:2: kernel: cannot read "
+		    "%s/none: No such file or directory");
 	build_fails("name = \"a\"\nkernel = \"empty\"\nmemory = 1\n",
-		    HVKIT_ARCH_NONE, "");
-	snprintf(want, sizeof(want), "%s/bad.cfg:2: kernel: %s/empty is empty",
-		 dir, dir);
-	assert_string_equal(err.msg, want);
+		    HVKIT_ARCH_NONE, "%s/bad.cfg:2: kernel: %s/empty is empty");
 	build_fails("name = \"a\"\nkernel = \"pvh.elf\"\nmemory = 2\n"
 		    "ramdisk = \"empty\"\n",
-		    HVKIT_ARCH_NONE, "");
-	snprintf(want, sizeof(want), "%s/bad.cfg:4: ramdisk: %s/empty is empty",
-		 dir, dir);
-	assert_string_equal(err.msg, want);
+		    HVKIT_ARCH_NONE,
+		    "%s/bad.cfg:4: ramdisk: %s/empty is empty");
 	build_fails("name = \"a\"\nkernel = \"pvh.elf\"\nmemory = 2\n"
 		    "ramdisk = \".\"\n",
-		    HVKIT_ARCH_NONE, "");
-	snprintf(want, sizeof(want),
-		 "%s/bad.cfg:4: ramdisk: cannot read "
-		 "%s/.: Is a directory",
-		 dir, dir);
-	assert_string_equal(err.msg, want);
-	build_fails("name = \"a\"\nkernel = \"pvh.elf\"\nmemory = 2\n",
-		    HVKIT_ARCH_AARCH64, "");
-	snprintf(want, sizeof(want),
-		 "%s/bad.cfg:2: kernel: %s/pvh.elf is an "
-		 "ELF64 file for x86_64 (e_machine 62), which cannot boot on "
-		 "aarch64",
-		 dir, dir);
-	assert_string_equal(err.msg, want);
+		    HVKIT_ARCH_NONE,
+		    "%s/bad.cfg:4: ramdisk: cannot read "
+		    "%s/.: Is a directory");
+	build_fails(
+	    "name = \"a\"\nkernel = \"pvh.elf\"\nmemory = 2\n",
+	    HVKIT_ARCH_AARCH64,
+	    "%s/bad.cfg:2: kernel: %s/pvh.elf is an "
+	    "ELF64 file for x86_64 (e_machine 62), which cannot boot on "
+	    "aarch64");
 	{
 		static uint8_t big[0x180000];
 
-		free(tu_write(dir, "big", big, sizeof(big)));
+		free(tu_write(tu_dir, "big", big, sizeof(big)));
 	}
-	build_fails("name = \"a\"\nkernel = \"pvh.elf\"\nmemory = 2\n"
-		    "ramdisk = \"big\"\n",
-		    HVKIT_ARCH_NONE, "");
-	snprintf(want, sizeof(want),
-		 "%s/bad.cfg:4: ramdisk: %s/big: placed at "
-		 "[0x80000, 0x200000), it overlaps kernel segment 0 [0x100000, "
-		 "0x101000): give the domain more memory",
-		 dir, dir);
-	assert_string_equal(err.msg, want);
+	build_fails(
+	    "name = \"a\"\nkernel = \"pvh.elf\"\nmemory = 2\n"
+	    "ramdisk = \"big\"\n",
+	    HVKIT_ARCH_NONE,
+	    "%s/bad.cfg:4: ramdisk: %s/big: placed at "
+	    "[0x80000, 0x200000), it overlaps kernel segment 0 [0x100000, "
+	    "0x101000): give the domain more memory");
 	build_fails("name = \"a\"\nkernel = \"pvh.elf\"\nmemory = lots\n",
 		    HVKIT_ARCH_NONE,
-		    "bad.cfg:3: memory: expected a positive "
+		    "%s/bad.cfg:3: memory: expected a positive "
 		    "integer (MiB), got \"lots\"");
 }
 
@@ -671,14 +636,14 @@ static void test_build_set_errors(void **state)
 	snprintf(want, sizeof(want),
 		 "%s/2.cfg:2: name: domain \"same\" is "
 		 "already defined in %s/1.cfg",
-		 dir, dir);
+		 tu_dir, tu_dir);
 	assert_string_equal(err.msg, want);
 	paths[2] = cfg_file("3.cfg", "nonsense");
 	assert_int_equal(build(&b, 3, paths, HVKIT_ARCH_NONE), -1);
 	snprintf(want, sizeof(want),
 		 "%s/3.cfg:1: nonsense: expected '=' after "
 		 "the key, got end of file",
-		 dir);
+		 tu_dir);
 	assert_string_equal(err.msg, want);
 	free_paths(paths, 3);
 }
@@ -694,14 +659,14 @@ int main(void)
 	    cmocka_unit_test(test_bundle_write),
 	    cmocka_unit_test(test_bundle_size_bound),
 	    cmocka_unit_test(test_bundle_too_big),
-	    cmocka_unit_test_setup_teardown(test_build_x86, setup_dir,
-					    teardown_dir),
-	    cmocka_unit_test_setup_teardown(test_build_aarch64, setup_dir,
-					    teardown_dir),
-	    cmocka_unit_test_setup_teardown(test_build_errors, setup_dir,
-					    teardown_dir),
-	    cmocka_unit_test_setup_teardown(test_build_set_errors, setup_dir,
-					    teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_build_x86, tu_setup_dir,
+					    tu_teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_build_aarch64, tu_setup_dir,
+					    tu_teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_build_errors, tu_setup_dir,
+					    tu_teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_build_set_errors, tu_setup_dir,
+					    tu_teardown_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

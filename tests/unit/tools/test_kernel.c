@@ -236,44 +236,45 @@ static void test_bad_notes(void **state)
 
 static void test_wrong_machine(void **state)
 {
+	static const struct {
+		int cls;
+		uint16_t machine;
+		enum hvkit_arch arch; /* loaded for */
+		const char *msg;
+	} cases[] = {
+	    {ELFCLASS64, EM_X86_64, HVKIT_ARCH_AARCH64,
+	     "is an ELF64 file for x86_64 (e_machine 62), which cannot boot "
+	     "on aarch64"},
+	    {ELFCLASS64, EM_AARCH64, HVKIT_ARCH_X86_64,
+	     "is an ELF64 file for aarch64 (e_machine 183), which cannot boot "
+	     "on x86_64"},
+	    {ELFCLASS32, EM_386, HVKIT_ARCH_AARCH64,
+	     "is an ELF32 file for i386 (e_machine 3), which cannot boot on "
+	     "aarch64"},
+	    {ELFCLASS32, EM_ARM, HVKIT_ARCH_AARCH64,
+	     "is an ELF32 file for 32-bit Arm (e_machine 40), which cannot "
+	     "boot on aarch64"},
+	    {ELFCLASS64, EM_RISCV, HVKIT_ARCH_X86_64,
+	     "is an ELF64 file for another machine (e_machine 243), which "
+	     "cannot boot on x86_64"},
+	    /* A 32-bit x86_64 file is not PVH. */
+	    {ELFCLASS32, EM_X86_64, HVKIT_ARCH_X86_64,
+	     "is an ELF32 file for x86_64 (e_machine 62), which cannot boot "
+	     "on x86_64"},
+	};
 	const struct tu_phdr ph[] = {
 	    TU_PH(PT_LOAD, 0x100000, 0x100000, 0x10, 0x10, 0x1000),
 	};
 	struct tu_elf e = {ELFCLASS64, 0, 0, EM_X86_64, 0x100000, ph, 1};
-	size_t size = tu_elf(buf, sizeof(buf), &e);
+	size_t i;
 
 	(void)state;
-	fails(HVKIT_ARCH_AARCH64, size,
-	      "is an ELF64 file for x86_64 (e_machine 62), which cannot boot "
-	      "on aarch64");
-	e.machine = EM_AARCH64;
-	size = tu_elf(buf, sizeof(buf), &e);
-	fails(HVKIT_ARCH_X86_64, size,
-	      "is an ELF64 file for aarch64 (e_machine 183), which cannot boot "
-	      "on x86_64");
-	e.cls = ELFCLASS32;
-	e.machine = EM_386;
-	size = tu_elf(buf, sizeof(buf), &e);
-	fails(HVKIT_ARCH_AARCH64, size,
-	      "is an ELF32 file for i386 (e_machine 3), which cannot boot on "
-	      "aarch64");
-	e.machine = EM_ARM;
-	size = tu_elf(buf, sizeof(buf), &e);
-	fails(HVKIT_ARCH_AARCH64, size,
-	      "is an ELF32 file for 32-bit Arm (e_machine 40), which cannot "
-	      "boot on aarch64");
-	e.cls = ELFCLASS64;
-	e.machine = EM_RISCV;
-	size = tu_elf(buf, sizeof(buf), &e);
-	fails(HVKIT_ARCH_X86_64, size,
-	      "is an ELF64 file for another machine (e_machine 243), which "
-	      "cannot boot on x86_64");
-	e.cls = ELFCLASS32;
-	e.machine = EM_X86_64; /* a 32-bit x86_64 file is not PVH */
-	size = tu_elf(buf, sizeof(buf), &e);
-	fails(HVKIT_ARCH_X86_64, size,
-	      "is an ELF32 file for x86_64 (e_machine 62), which cannot boot "
-	      "on x86_64");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		e.cls = cases[i].cls;
+		e.machine = cases[i].machine;
+		fails(cases[i].arch, tu_elf(buf, sizeof(buf), &e),
+		      cases[i].msg);
+	}
 }
 
 static void test_bad_elf(void **state)
@@ -397,6 +398,12 @@ static void test_raw(void **state)
 	fails(HVKIT_ARCH_AARCH64, 0, "is empty");
 }
 
+/* The architecture hvkit_kernel_arch sees in the ELF file e. */
+static enum hvkit_arch elf_arch(const struct tu_elf *e)
+{
+	return hvkit_kernel_arch(buf, tu_elf(buf, sizeof(buf), e));
+}
+
 static void test_detect_arch(void **state)
 {
 	const struct tu_phdr ph[] = {
@@ -405,22 +412,17 @@ static void test_detect_arch(void **state)
 	struct tu_elf e = {ELFCLASS64, 0, 0, EM_AARCH64, 0, ph, 1};
 
 	(void)state;
-	assert_int_equal(hvkit_kernel_arch(buf, tu_elf(buf, sizeof(buf), &e)),
-			 HVKIT_ARCH_AARCH64);
+	assert_int_equal(elf_arch(&e), HVKIT_ARCH_AARCH64);
 	e.machine = EM_X86_64;
-	assert_int_equal(hvkit_kernel_arch(buf, tu_elf(buf, sizeof(buf), &e)),
-			 HVKIT_ARCH_X86_64);
+	assert_int_equal(elf_arch(&e), HVKIT_ARCH_X86_64);
 	e.cls = ELFCLASS32;
 	e.machine = EM_386;
-	assert_int_equal(hvkit_kernel_arch(buf, tu_elf(buf, sizeof(buf), &e)),
-			 HVKIT_ARCH_X86_64);
+	assert_int_equal(elf_arch(&e), HVKIT_ARCH_X86_64);
 	e.machine = EM_ARM;
-	assert_int_equal(hvkit_kernel_arch(buf, tu_elf(buf, sizeof(buf), &e)),
-			 HVKIT_ARCH_NONE);
+	assert_int_equal(elf_arch(&e), HVKIT_ARCH_NONE);
 	e.machine = EM_AARCH64;
 	e.data = ELFDATA2MSB;
-	assert_int_equal(hvkit_kernel_arch(buf, tu_elf(buf, sizeof(buf), &e)),
-			 HVKIT_ARCH_NONE);
+	assert_int_equal(elf_arch(&e), HVKIT_ARCH_NONE);
 	assert_int_equal(hvkit_kernel_arch(buf, 10), HVKIT_ARCH_NONE);
 	assert_int_equal(hvkit_kernel_arch(buf, arm64_image(0, 0, 0, 64)),
 			 HVKIT_ARCH_AARCH64);

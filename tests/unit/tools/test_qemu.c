@@ -24,6 +24,17 @@ static void check_argv(const struct hvkit_argv *a, const char *const *want)
 	assert_null(a->v[i]);
 }
 
+/* hvkit_qemu_argv makes the command line `want` of the options o. */
+static void check_qemu_argv(const struct hvkit_qemu_opts *o,
+			    const char *const *want)
+{
+	struct hvkit_argv a;
+
+	hvkit_qemu_argv(&a, o);
+	check_argv(&a, want);
+	hvkit_qemu_argv_free(&a);
+}
+
 static void test_aarch64_default(void **state)
 {
 	static const char *const want[] = {
@@ -96,12 +107,9 @@ static void test_x86_default(void **state)
 	    .image = "/x/x86-mini.elf",
 	    .bundle = "/tmp/bundle",
 	};
-	struct hvkit_argv a;
 
 	(void)state;
-	hvkit_qemu_argv(&a, &o);
-	check_argv(&a, want);
-	hvkit_qemu_argv_free(&a);
+	check_qemu_argv(&o, want);
 }
 
 static void test_overrides(void **state)
@@ -169,19 +177,14 @@ static void test_overrides(void **state)
 	    .extra = extra,
 	    .nr_extra = 4,
 	};
-	struct hvkit_argv a;
 
 	(void)state;
-	hvkit_qemu_argv(&a, &o);
-	check_argv(&a, want_x86);
-	hvkit_qemu_argv_free(&a);
+	check_qemu_argv(&o, want_x86);
 	o.arch = HVKIT_ARCH_AARCH64;
 	o.machine = "virt,virtualization=on";
 	o.cpu = NULL;
 	o.nr_extra = 2;
-	hvkit_qemu_argv(&a, &o);
-	check_argv(&a, want_arm);
-	hvkit_qemu_argv_free(&a);
+	check_qemu_argv(&o, want_arm);
 }
 
 static void test_default_memory(void **state)
@@ -209,30 +212,13 @@ static void test_shell_line(void **state)
 	free(line);
 }
 
-static char *dir;
-
-static int setup_dir(void **state)
-{
-	(void)state;
-	dir = tu_mkdtemp();
-	return 0;
-}
-
-static int teardown_dir(void **state)
-{
-	(void)state;
-	tu_rmtree(dir);
-	free(dir);
-	return 0;
-}
-
 static struct hvkit_image img;
 static struct hvkit_err err;
 
 static int resolve(const char *arg, enum hvkit_arch arch)
 {
 	memset(&err, 0, sizeof(err));
-	return hvkit_image_resolve(&img, arg, arch, dir, &err);
+	return hvkit_image_resolve(&img, arg, arch, tu_dir, &err);
 }
 
 static void resolve_fails(const char *arg, enum hvkit_arch arch,
@@ -241,7 +227,7 @@ static void resolve_fails(const char *arg, enum hvkit_arch arch,
 	char want[1024];
 
 	assert_int_equal(resolve(arg, arch), -1);
-	snprintf(want, sizeof(want), msg, dir);
+	snprintf(want, sizeof(want), msg, tu_dir);
 	assert_string_equal(err.msg, want);
 	assert_null(img.path);
 }
@@ -253,15 +239,15 @@ static void make_recipe(const char *arch, const char *r, const char *ext)
 
 	snprintf(sub, sizeof(sub), "%s/images/%s", arch, r);
 	snprintf(name, sizeof(name), "%s/images/%s/%s%s", arch, r, r, ext);
-	free(tu_mkdir(dir, arch));
+	free(tu_mkdir(tu_dir, arch));
 	{
 		char images[300];
 
 		snprintf(images, sizeof(images), "%s/images", arch);
-		free(tu_mkdir(dir, images));
+		free(tu_mkdir(tu_dir, images));
 	}
-	free(tu_mkdir(dir, sub));
-	free(tu_write_str(dir, name, "image"));
+	free(tu_mkdir(tu_dir, sub));
+	free(tu_write_str(tu_dir, name, "image"));
 }
 
 static void test_recipe_arch(void **state)
@@ -284,14 +270,14 @@ static void test_recipes(void **state)
 	snprintf(want, sizeof(want),
 		 "%s/aarch64/images/arm64-mini/"
 		 "arm64-mini.img",
-		 dir);
+		 tu_dir);
 	assert_string_equal(img.path, want);
 	assert_int_equal(img.arch, HVKIT_ARCH_AARCH64);
 	hvkit_image_free(&img);
 	assert_null(img.path);
 	assert_int_equal(resolve("x86-mini", HVKIT_ARCH_X86_64), 0);
 	snprintf(want, sizeof(want), "%s/x86_64/images/x86-mini/x86-mini.elf",
-		 dir);
+		 tu_dir);
 	assert_string_equal(img.path, want);
 	assert_int_equal(img.arch, HVKIT_ARCH_X86_64);
 	hvkit_image_free(&img);
@@ -326,7 +312,7 @@ static void test_paths(void **state)
 	hdr[EI_CLASS] = ELFCLASS64;
 	hdr[EI_DATA] = ELFDATA2LSB;
 	hdr[18] = EM_X86_64;
-	p = tu_write(dir, "hv.elf", hdr, sizeof(hdr));
+	p = tu_write(tu_dir, "hv.elf", hdr, sizeof(hdr));
 	assert_int_equal(resolve(p, HVKIT_ARCH_NONE), 0);
 	assert_string_equal(img.path, p);
 	assert_int_equal(img.arch, HVKIT_ARCH_X86_64);
@@ -338,13 +324,13 @@ static void test_paths(void **state)
 
 	memset(hdr, 0, sizeof(hdr));
 	memcpy(hdr + 56, "ARM\x64", 4);
-	p = tu_write(dir, "Image", hdr, sizeof(hdr));
+	p = tu_write(tu_dir, "Image", hdr, sizeof(hdr));
 	assert_int_equal(resolve(p, HVKIT_ARCH_NONE), 0);
 	assert_int_equal(img.arch, HVKIT_ARCH_AARCH64);
 	hvkit_image_free(&img);
 	free(p);
 
-	p = tu_write_str(dir, "blob", "what is this");
+	p = tu_write_str(tu_dir, "blob", "what is this");
 	snprintf(path, sizeof(path),
 		 "cannot tell the architecture of image %s "
 		 "(neither ELF nor an arm64 Image): give --arch",
@@ -359,7 +345,7 @@ static void test_paths(void **state)
 	resolve_fails("./no/such.img", HVKIT_ARCH_AARCH64,
 		      "cannot read image ./no/such.img: No such file or "
 		      "directory");
-	snprintf(path, sizeof(path), "%s/", dir);
+	snprintf(path, sizeof(path), "%s/", tu_dir);
 	assert_int_equal(resolve(path, HVKIT_ARCH_AARCH64), -1);
 	assert_non_null(strstr(err.msg, ": Is a directory"));
 }
@@ -372,8 +358,8 @@ static void test_bare_file_name(void **state)
 
 	(void)state;
 	memcpy(hdr + 56, "ARM\x64", 4);
-	free(tu_write(dir, "x86-looks-like-a-recipe", hdr, sizeof(hdr)));
-	assert_int_equal(chdir(dir), 0);
+	free(tu_write(tu_dir, "x86-looks-like-a-recipe", hdr, sizeof(hdr)));
+	assert_int_equal(chdir(tu_dir), 0);
 	assert_int_equal(resolve("x86-looks-like-a-recipe", HVKIT_ARCH_NONE),
 			 0);
 	assert_string_equal(img.path, "x86-looks-like-a-recipe");
@@ -405,14 +391,14 @@ int main(void)
 	    cmocka_unit_test(test_default_memory),
 	    cmocka_unit_test(test_shell_line),
 	    cmocka_unit_test(test_recipe_arch),
-	    cmocka_unit_test_setup_teardown(test_recipes, setup_dir,
-					    teardown_dir),
-	    cmocka_unit_test_setup_teardown(test_recipe_errors, setup_dir,
-					    teardown_dir),
-	    cmocka_unit_test_setup_teardown(test_paths, setup_dir,
-					    teardown_dir),
-	    cmocka_unit_test_setup_teardown(test_bare_file_name, setup_dir,
-					    teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_recipes, tu_setup_dir,
+					    tu_teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_recipe_errors, tu_setup_dir,
+					    tu_teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_paths, tu_setup_dir,
+					    tu_teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_bare_file_name, tu_setup_dir,
+					    tu_teardown_dir),
 	    cmocka_unit_test(test_default_build_dir),
 	};
 

@@ -20,22 +20,12 @@ static struct hvkit_console con;
 static struct hvkit_run_result rr;
 static struct hvkit_err err;
 static char out_path[4200];
-static char *dir;
 
 static int setup(void **state)
 {
-	(void)state;
-	dir = tu_mkdtemp();
-	snprintf(out_path, sizeof(out_path), "%s/out", dir);
+	tu_setup_dir(state);
+	snprintf(out_path, sizeof(out_path), "%s/out", tu_dir);
 	hvkit_console_init(&con, names, reasons, 2);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rmtree(dir);
-	free(dir);
 	return 0;
 }
 
@@ -265,23 +255,27 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_stream_and_status, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_large_output, setup, teardown),
+					    tu_teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_large_output, setup,
+					    tu_teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_stdin_is_null, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_signaled, setup, teardown),
+					    tu_teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_signaled, setup,
+					    tu_teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_timeout_kills_group, setup,
-					    teardown),
+					    tu_teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_timeout_after_stdout_closed,
-					    setup, teardown),
+					    setup, tu_teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_exit_after_stdout_closed,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_exec_failure, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_sigint, setup, teardown),
+					    setup, tu_teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_exec_failure, setup,
+					    tu_teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_sigint, setup,
+					    tu_teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_sigterm_while_blocked, setup,
-					    teardown),
+					    tu_teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_broken_output, setup,
-					    teardown),
+					    tu_teardown_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

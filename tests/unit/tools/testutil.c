@@ -23,6 +23,23 @@ char *tu_mkdtemp(void)
 	return path;
 }
 
+char *tu_dir;
+
+int tu_setup_dir(void **state)
+{
+	(void)state;
+	tu_dir = tu_mkdtemp();
+	return 0;
+}
+
+int tu_teardown_dir(void **state)
+{
+	(void)state;
+	tu_rmtree(tu_dir);
+	free(tu_dir);
+	return 0;
+}
+
 static void remove_entries(const char *dir, int depth)
 {
 	DIR *d = opendir(dir);

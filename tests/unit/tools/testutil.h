@@ -16,6 +16,13 @@
 char *tu_mkdtemp(void);
 /* Removes @dir and everything in it (a few levels deep). */
 void tu_rmtree(const char *dir);
+
+/* cmocka setup and teardown: each test gets a fresh directory, tu_dir,
+ * removed after it. */
+extern char *tu_dir;
+int tu_setup_dir(void **state);
+int tu_teardown_dir(void **state);
+
 /* Creates the file @dir/@name with @size bytes; malloc'd path. */
 char *tu_write(const char *dir, const char *name, const void *data,
 	       size_t size);
