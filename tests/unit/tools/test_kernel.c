@@ -420,6 +420,8 @@ static void test_detect_arch(void **state)
 	assert_int_equal(elf_arch(&e), HVKIT_ARCH_X86_64);
 	e.machine = EM_ARM;
 	assert_int_equal(elf_arch(&e), HVKIT_ARCH_NONE);
+	/* A 64-bit AArch64 file, refused for being big-endian alone. */
+	e.cls = ELFCLASS64;
 	e.machine = EM_AARCH64;
 	e.data = ELFDATA2MSB;
 	assert_int_equal(elf_arch(&e), HVKIT_ARCH_NONE);
