@@ -71,39 +71,6 @@ static void report_leaf_removed(struct p2m_op *op,
 			   span, pte->type);
 }
 
-/*
- * The entries of one table that the op's range overlaps, in order: what
- * both passes walk.  entry_walk_next gives each entry's slot and the first
- * guest frame it maps (eg, aligned to the entry's span).
- */
-struct entry_walk {
-	struct hv_mm_p2m *p2m;
-	uint64_t *slots;
-	unsigned int level;
-	uint64_t span, g, end;
-};
-
-static void entry_walk_start(struct entry_walk *w, const struct p2m_op *op,
-			     hv_paddr_t table, unsigned int level,
-			     uint64_t base)
-{
-	w->p2m = op->p2m;
-	w->slots = p2m_table(op->p2m, table);
-	w->level = level;
-	w->span = p2m_span(op->p2m, level);
-	p2m_op_clip(op, level, base, &w->g, &w->end);
-}
-
-static bool entry_walk_next(struct entry_walk *w, uint64_t **slot, uint64_t *eg)
-{
-	if (w->g >= w->end)
-		return false;
-	*eg = w->g & ~(w->span - 1);
-	*slot = &w->slots[p2m_index(w->p2m, w->level, *eg)];
-	w->g = *eg + w->span;
-	return true;
-}
-
 /* Replace a leaf by a table of equivalent leaves one level down. */
 static int split_leaf(struct p2m_op *op, uint64_t *slot,
 		      const struct hv_mm_p2m_pte *pte, unsigned int level,

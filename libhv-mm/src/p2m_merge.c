@@ -96,17 +96,13 @@ static void merge_level(struct p2m_op *op, hv_paddr_t table, unsigned int level,
 			uint64_t base)
 {
 	struct hv_mm_p2m *p2m = op->p2m;
-	uint64_t *slots = p2m_table(p2m, table);
-	uint64_t span = p2m_span(p2m, level);
-	uint64_t gfn, end;
+	struct entry_walk w;
+	uint64_t *slot, eg;
 
-	p2m_op_clip(op, level, base, &gfn, &end);
-	while (gfn < end) {
-		uint64_t eg = gfn & ~(span - 1);
-		uint64_t *slot = &slots[p2m_index(p2m, level, eg)];
+	entry_walk_start(&w, op, table, level, base);
+	while (entry_walk_next(&w, &slot, &eg)) {
 		struct hv_mm_p2m_pte pte;
 
-		gfn = eg + span;
 		pte_decode(p2m, pte_read(slot), level, &pte);
 		if (pte.kind != HV_MM_PTE_TABLE)
 			continue;

@@ -149,4 +149,39 @@ struct hv_mm_p2m_batch *p2m_batch_or_local(struct hv_mm_p2m *p2m,
 					   struct hv_mm_p2m_batch *batch,
 					   struct hv_mm_p2m_batch *local);
 
+/*
+ * The entries of one table that the op's range overlaps, in order: what
+ * the change passes (p2m_change.c) and the merge (p2m_merge.c) walk.
+ * entry_walk_next gives each entry's slot and the first guest frame it maps
+ * (eg, aligned to the entry's span).
+ */
+struct entry_walk {
+	struct hv_mm_p2m *p2m;
+	uint64_t *slots;
+	unsigned int level;
+	uint64_t span, g, end;
+};
+
+static inline void entry_walk_start(struct entry_walk *w,
+				    const struct p2m_op *op, hv_paddr_t table,
+				    unsigned int level, uint64_t base)
+{
+	w->p2m = op->p2m;
+	w->slots = p2m_table(op->p2m, table);
+	w->level = level;
+	w->span = p2m_span(op->p2m, level);
+	p2m_op_clip(op, level, base, &w->g, &w->end);
+}
+
+static inline bool entry_walk_next(struct entry_walk *w, uint64_t **slot,
+				   uint64_t *eg)
+{
+	if (w->g >= w->end)
+		return false;
+	*eg = w->g & ~(w->span - 1);
+	*slot = &w->slots[p2m_index(w->p2m, w->level, *eg)];
+	w->g = *eg + w->span;
+	return true;
+}
+
 #endif /* HV_MM_P2M_PRIV_H */
