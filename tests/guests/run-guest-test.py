@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Boot an image with domains under `hvkit run` and check what happened.
 
-  run-guest-test.py --hvkit HVKIT --image IMAGE [--timeout S]
+  run-guest-test.py --hvkit HVKIT --image IMAGE [--timeout S] [--machine M]
                     --expect NAME=REASON... [--before A,B]...
                     [--interleaved A,B]... [--line TEXT]... DOMAIN.cfg...
 
@@ -28,6 +28,7 @@ def main():
     ap.add_argument("--hvkit", required=True)
     ap.add_argument("--image", required=True)
     ap.add_argument("--timeout", default="60")
+    ap.add_argument("--machine", help="QEMU machine instead of the image's default")
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("--before", action="append", default=[])
     ap.add_argument("--interleaved", action="append", default=[])
@@ -35,7 +36,10 @@ def main():
     ap.add_argument("configs", nargs="+")
     a = ap.parse_args()
 
-    cmd = [a.hvkit, "run", "--timeout", a.timeout, a.image] + a.configs
+    cmd = [a.hvkit, "run", "--timeout", a.timeout]
+    if a.machine:
+        cmd += ["--machine", a.machine]
+    cmd += [a.image] + a.configs
     print("$ " + " ".join(cmd), flush=True)
     run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          text=True, errors="replace")
