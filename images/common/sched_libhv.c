@@ -30,14 +30,15 @@ static struct hv_sched_unit *unit_of(struct hyp *h, const struct vcpu *v)
 	return &state(h)->units[v->dom->xen.id][v->id];
 }
 
-/* The policy wants a decision soon: end the running vCPU's slice now. */
+/*
+ * The policy wants a decision soon.  With one pCPU, a kick only ever comes
+ * while the hypervisor handles an exit (or builds domains, before the run
+ * loop), so leaving the running vCPU at the end of this exit is enough.
+ */
 static void kick(void *opaque, unsigned int cpu)
 {
-	struct hyp *h = opaque;
-
 	(void)cpu;
-	h->resched = true;
-	hyp_arch_timer_set(h, hyp_arch_now(h));
+	((struct hyp *)opaque)->resched = true;
 }
 
 int hyp_libhv_init(const struct hyp_scheduler *s, struct hyp *h)
@@ -86,22 +87,22 @@ struct vcpu *hyp_libhv_pick(struct hyp *h, hv_time_t now, hv_time_t *until)
 {
 	struct libhv_state *st = state(h);
 	struct hv_sched_decision dec;
-	struct hv_sched_unit *u;
+	size_t slot, d, i;
 
 	if (hv_sched_do_schedule(&st->sched, 0, now, &dec) || !dec.unit)
 		return NULL;
-	u = dec.unit;
 	*until = dec.until;
-	/* units[domain][vcpu]: back from the unit to its vCPU. */
-	for (unsigned int d = 0; d < h->nr_domains; d++)
-		for (unsigned int i = 0; i < h->domains[d].nr_vcpus; i++)
-			if (&st->units[d][i] == u)
-				return &h->domains[d].vcpus[i];
+	/* units[domain][vcpu]: the unit's place names its vCPU. */
+	slot = (size_t)(dec.unit - &st->units[0][0]);
+	d = slot / HYP_MAX_VCPUS;
+	i = slot % HYP_MAX_VCPUS;
+	if (slot < HYP_MAX_DOMAINS * HYP_MAX_VCPUS && d < h->nr_domains &&
+	    i < h->domains[d].nr_vcpus)
+		return &h->domains[d].vcpus[i];
 	hyp_panic(h, "libhv-sched chose a unit the glue does not know");
 }
 
-void hyp_libhv_state_changed(struct hyp *h, struct vcpu *v,
-			     enum vcpu_state was)
+void hyp_libhv_state_changed(struct hyp *h, struct vcpu *v, enum vcpu_state was)
 {
 	struct hv_sched_unit *u;
 	hv_time_t now = hyp_arch_now(h);
