@@ -9,9 +9,9 @@
 #include <hv/arm_boot.h>
 
 static const struct hyp_config config = {
-	.name = "arm64-mini",
-	.timeslice = HV_MSEC(10),
-	.log_level = HV_LOG_INFO,
+    .name = "arm64-mini",
+    .timeslice = HV_MSEC(10),
+    .log_level = HV_LOG_INFO,
 };
 
 void hv_image_main(uint64_t dtb)

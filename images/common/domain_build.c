@@ -16,8 +16,8 @@ static void scheduler_start(struct hyp *h)
 {
 	int err;
 
-	h->sched = h->config->scheduler ? h->config->scheduler
-					: &hyp_round_robin;
+	h->sched =
+	    h->config->scheduler ? h->config->scheduler : &hyp_round_robin;
 	err = h->sched->init ? h->sched->init(h->sched, h) : 0;
 	if (err)
 		hyp_panic(h, "cannot start the %s scheduler: %s",

@@ -132,6 +132,6 @@ void *hyp_alloc_bytes(struct hyp *h, size_t size)
 
 void hyp_free_bytes(struct hyp *h, void *p, size_t size)
 {
-	hv_mm_put_pages(&h->heap, hv_paddr_to_mfn((uintptr_t)p),
-			order_of(size), 0);
+	hv_mm_put_pages(&h->heap, hv_paddr_to_mfn((uintptr_t)p), order_of(size),
+			0);
 }

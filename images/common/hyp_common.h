@@ -135,7 +135,6 @@ struct hyp_platform {
 	uint64_t bundle_size;
 };
 
-
 struct hv_evtchn_domain;
 
 /*
@@ -175,9 +174,9 @@ struct hyp {
 	struct hv_mm_node node;
 	struct vcpu *loaded; /* whose guest state the pCPU holds */
 	const struct hyp_scheduler *sched;
-	void *sched_state;   /* the scheduler's own, from the heap */
-	unsigned int next;   /* round-robin position: domain * vCPUs + vCPU */
-	bool resched;	     /* leave the running vCPU at the next exit */
+	void *sched_state; /* the scheduler's own, from the heap */
+	unsigned int next; /* round-robin position: domain * vCPUs + vCPU */
+	bool resched;	   /* leave the running vCPU at the next exit */
 	unsigned int nr_domains;
 	unsigned int live_domains;
 	struct domain domains[HYP_MAX_DOMAINS];

@@ -35,8 +35,8 @@ static struct vcpu *round_robin_pick(struct hyp *h, hv_time_t now,
 }
 
 const struct hyp_scheduler hyp_round_robin = {
-	.name = "round-robin",
-	.pick = round_robin_pick,
+    .name = "round-robin",
+    .pick = round_robin_pick,
 };
 
 void hyp_vcpu_set_state(struct hyp *h, struct vcpu *v, enum vcpu_state s)

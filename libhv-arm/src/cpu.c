@@ -31,7 +31,7 @@ void hv_arm_cpu_init(struct hv_arm_cpu *cpu, hv_arm_fault_fn fault,
 void hv_arm_hyp_fault(const struct hv_arm_hyp_fault *fault)
 {
 	const struct hv_arm_cpu *cpu =
-		(const struct hv_arm_cpu *)hv_read_sysreg(tpidr_el2);
+	    (const struct hv_arm_cpu *)hv_read_sysreg(tpidr_el2);
 
 	if (cpu && cpu->fault)
 		cpu->fault(cpu->opaque, fault);

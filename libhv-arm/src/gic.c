@@ -9,28 +9,28 @@
 
 #include "sysreg.h"
 
-#define GICD_CTLR 0x0000
-#define GICD_CTLR_RWP (1u << 31)
-#define GICD_CTLR_ARE (1u << 4)
+#define GICD_CTLR	    0x0000
+#define GICD_CTLR_RWP	    (1u << 31)
+#define GICD_CTLR_ARE	    (1u << 4)
 #define GICD_CTLR_ENABLE_G1 (1u << 1)
 
-#define GICR_WAKER 0x0014
+#define GICR_WAKER		   0x0014
 #define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
 #define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
-#define GICR_SGI_BASE 0x10000
-#define GICR_IGROUPR0 (GICR_SGI_BASE + 0x0080)
-#define GICR_ISENABLER0 (GICR_SGI_BASE + 0x0100)
-#define GICR_IPRIORITYR (GICR_SGI_BASE + 0x0400)
+#define GICR_SGI_BASE		   0x10000
+#define GICR_IGROUPR0		   (GICR_SGI_BASE + 0x0080)
+#define GICR_ISENABLER0		   (GICR_SGI_BASE + 0x0100)
+#define GICR_IPRIORITYR		   (GICR_SGI_BASE + 0x0400)
 
-#define ICC_SRE_SRE (1u << 0)
-#define ICC_SRE_DFB (1u << 1)
-#define ICC_SRE_DIB (1u << 2)
-#define ICC_SRE_ENABLE (1u << 3) /* EL1 may use ICC_SRE_EL1 */
+#define ICC_SRE_SRE	 (1u << 0)
+#define ICC_SRE_DFB	 (1u << 1)
+#define ICC_SRE_DIB	 (1u << 2)
+#define ICC_SRE_ENABLE	 (1u << 3) /* EL1 may use ICC_SRE_EL1 */
 #define ICC_CTLR_EOIMODE (1u << 1)
-#define ICH_HCR_EN (1u << 0)
+#define ICH_HCR_EN	 (1u << 0)
 
 #define PPI_PRIORITY 0xa0
-#define WAKE_POLLS 1000000
+#define WAKE_POLLS   1000000
 
 static volatile uint32_t *reg32(uintptr_t base, uintptr_t off)
 {
@@ -60,7 +60,7 @@ static void distributor_enable(uintptr_t gicd)
 static void ppi_enable(uintptr_t gicr, unsigned int intid)
 {
 	volatile uint8_t *prio =
-		(volatile uint8_t *)(gicr + GICR_IPRIORITYR + intid);
+	    (volatile uint8_t *)(gicr + GICR_IPRIORITYR + intid);
 
 	*prio = PPI_PRIORITY;
 	*reg32(gicr, GICR_IGROUPR0) |= 1u << intid;
@@ -69,8 +69,8 @@ static void ppi_enable(uintptr_t gicr, unsigned int intid)
 
 static void cpu_interface_enable(void)
 {
-	hv_write_sysreg(icc_sre_el2,
-			ICC_SRE_SRE | ICC_SRE_DFB | ICC_SRE_DIB | ICC_SRE_ENABLE);
+	hv_write_sysreg(icc_sre_el2, ICC_SRE_SRE | ICC_SRE_DFB | ICC_SRE_DIB |
+					 ICC_SRE_ENABLE);
 	hv_isb();
 	hv_write_sysreg(icc_pmr_el1, 0xff);
 	hv_write_sysreg(icc_bpr1_el1, 0);
@@ -122,6 +122,8 @@ void hv_arm_gic_deactivate(unsigned int intid)
 }
 
 /* The list registers have one name each, so each is a case. */
+/* A table, three registers a row: */
+/* clang-format off */
 #define LR_CASES(op)                                                           \
 	op(0, ich_lr0_el2) op(1, ich_lr1_el2) op(2, ich_lr2_el2)               \
 	op(3, ich_lr3_el2) op(4, ich_lr4_el2) op(5, ich_lr5_el2)               \
@@ -129,6 +131,7 @@ void hv_arm_gic_deactivate(unsigned int intid)
 	op(9, ich_lr9_el2) op(10, ich_lr10_el2) op(11, ich_lr11_el2)           \
 	op(12, ich_lr12_el2) op(13, ich_lr13_el2) op(14, ich_lr14_el2)         \
 	op(15, ich_lr15_el2)
+/* clang-format on */
 
 static uint64_t lr_read(unsigned int n)
 {

@@ -5,14 +5,14 @@
 
 #include "sysreg.h"
 
-#define PAR_F (1ull << 0)
-#define PAR_PA_MASK 0x0000fffffffff000ull
+#define PAR_F			  (1ull << 0)
+#define PAR_PA_MASK		  0x0000fffffffff000ull
 #define ID_AA64MMFR0_PARANGE_MASK 0xfull
 
 int hv_arm_stage2_enable(const struct hv_mm_p2m_format *fmt)
 {
-	unsigned int ps = hv_read_sysreg(id_aa64mmfr0_el1) &
-			  ID_AA64MMFR0_PARANGE_MASK;
+	unsigned int ps =
+	    hv_read_sysreg(id_aa64mmfr0_el1) & ID_AA64MMFR0_PARANGE_MASK;
 	uint64_t vtcr = hv_arm_stage2_vtcr(fmt, ps);
 
 	if (!vtcr)
@@ -32,7 +32,7 @@ void hv_arm_tlb_flush_vmid(uint64_t vttbr)
 	__asm__ __volatile__("dsb ishst\n"
 			     "tlbi vmalls12e1is\n"
 			     "dsb ish" ::
-				     : "memory");
+				 : "memory");
 	hv_write_sysreg(vttbr_el2, saved);
 	hv_isb();
 }

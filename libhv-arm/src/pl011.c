@@ -1,8 +1,8 @@
 /* PL011 UART transmit (ARM DDI 0183: UARTDR at 0x000, UARTFR at 0x018). */
 #include <hv/arm_pl011.h>
 
-#define UARTDR (0x000 / 4)
-#define UARTFR (0x018 / 4)
+#define UARTDR	    (0x000 / 4)
+#define UARTFR	    (0x018 / 4)
 #define UARTFR_TXFF (1u << 5) /* transmit FIFO full */
 
 void hv_pl011_init(struct hv_pl011 *uart, uintptr_t base)

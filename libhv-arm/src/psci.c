@@ -53,8 +53,8 @@ static void affinity_info(const struct hv_arm_psci_call *c,
 		r->ret = HV_PSCI_INVALID_PARAMETERS;
 	else
 		r->ret = hv_bitmap_test(online, c->arg[0])
-				 ? HV_PSCI_AFFINITY_ON
-				 : HV_PSCI_AFFINITY_OFF;
+			     ? HV_PSCI_AFFINITY_ON
+			     : HV_PSCI_AFFINITY_OFF;
 }
 
 void hv_arm_psci(const struct hv_arm_psci_call *c, unsigned int nr_vcpus,

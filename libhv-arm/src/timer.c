@@ -4,7 +4,7 @@
 #include "sysreg.h"
 
 #define CNTHCTL_EL1PCTEN (1u << 0)
-#define CNTHCTL_EL1PCEN (1u << 1)
+#define CNTHCTL_EL1PCEN	 (1u << 1)
 #define CNTHP_CTL_ENABLE (1u << 0)
 
 void hv_arm_timer_init(struct hv_arm_timer *t)
@@ -27,7 +27,8 @@ void hv_arm_timer_set(const struct hv_arm_timer *t, hv_time_t deadline)
 	if (deadline == HV_TIME_NEVER) {
 		hv_write_sysreg(cnthp_ctl_el2, 0);
 	} else {
-		hv_write_sysreg(cnthp_cval_el2, hv_arm_ns_to_ticks(t, deadline));
+		hv_write_sysreg(cnthp_cval_el2,
+				hv_arm_ns_to_ticks(t, deadline));
 		hv_write_sysreg(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
 	}
 	hv_isb();

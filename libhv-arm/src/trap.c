@@ -1,14 +1,14 @@
 /* Decoding ESR_EL2 for guest exits. */
 #include <hv/arm_trap.h>
 
-#define ISS_DABT_ISV (1u << 24)
+#define ISS_DABT_ISV	   (1u << 24)
 #define ISS_DABT_SAS_SHIFT 22
-#define ISS_DABT_SSE (1u << 21)
+#define ISS_DABT_SSE	   (1u << 21)
 #define ISS_DABT_SRT_SHIFT 16
-#define ISS_DABT_SF (1u << 15)
-#define ISS_DABT_S1PTW (1u << 7)
-#define ISS_DABT_WNR (1u << 6)
-#define ISS_DABT_FSC_MASK 0x3fu
+#define ISS_DABT_SF	   (1u << 15)
+#define ISS_DABT_S1PTW	   (1u << 7)
+#define ISS_DABT_WNR	   (1u << 6)
+#define ISS_DABT_FSC_MASK  0x3fu
 
 /* HPFAR_EL2.FIPA (bits 43:4) holds IPA bits 51:12. */
 #define HPFAR_FIPA_MASK 0xfffffffffff0ull
@@ -48,19 +48,19 @@ struct ec_name {
 };
 
 static const struct ec_name ec_names[] = {
-	{HV_ARM_EC_UNKNOWN, "UNKNOWN"},
-	{HV_ARM_EC_WFX, "WFX"},
-	{HV_ARM_EC_FP_ACCESS, "FP_ACCESS"},
-	{HV_ARM_EC_ILLEGAL_STATE, "ILLEGAL_STATE"},
-	{HV_ARM_EC_HVC64, "HVC64"},
-	{HV_ARM_EC_SMC64, "SMC64"},
-	{HV_ARM_EC_SYSREG, "SYSREG"},
-	{HV_ARM_EC_IABT_LOWER, "IABT_LOWER"},
-	{HV_ARM_EC_PC_ALIGN, "PC_ALIGN"},
-	{HV_ARM_EC_DABT_LOWER, "DABT_LOWER"},
-	{HV_ARM_EC_SP_ALIGN, "SP_ALIGN"},
-	{HV_ARM_EC_SERROR, "SERROR"},
-	{HV_ARM_EC_BRK64, "BRK64"},
+    {HV_ARM_EC_UNKNOWN, "UNKNOWN"},
+    {HV_ARM_EC_WFX, "WFX"},
+    {HV_ARM_EC_FP_ACCESS, "FP_ACCESS"},
+    {HV_ARM_EC_ILLEGAL_STATE, "ILLEGAL_STATE"},
+    {HV_ARM_EC_HVC64, "HVC64"},
+    {HV_ARM_EC_SMC64, "SMC64"},
+    {HV_ARM_EC_SYSREG, "SYSREG"},
+    {HV_ARM_EC_IABT_LOWER, "IABT_LOWER"},
+    {HV_ARM_EC_PC_ALIGN, "PC_ALIGN"},
+    {HV_ARM_EC_DABT_LOWER, "DABT_LOWER"},
+    {HV_ARM_EC_SP_ALIGN, "SP_ALIGN"},
+    {HV_ARM_EC_SERROR, "SERROR"},
+    {HV_ARM_EC_BRK64, "BRK64"},
 };
 
 const char *hv_arm_ec_name(unsigned int ec)

@@ -12,26 +12,26 @@ HV_STATIC_ASSERT(offsetof(struct hv_arm_vcpu, pstate) == VCPU_PSTATE,
 HV_STATIC_ASSERT(offsetof(struct hv_arm_vcpu, host) == VCPU_HOST, "vectors.S");
 HV_STATIC_ASSERT(offsetof(struct hv_arm_vcpu, exit) == VCPU_EXIT, "vectors.S");
 HV_STATIC_ASSERT(offsetof(struct hv_arm_exit, esr) == 8 &&
-			 offsetof(struct hv_arm_exit, far) == 16 &&
-			 offsetof(struct hv_arm_exit, hpfar) == 24,
+		     offsetof(struct hv_arm_exit, far) == 16 &&
+		     offsetof(struct hv_arm_exit, hpfar) == 24,
 		 "vectors.S stores the syndrome");
 HV_STATIC_ASSERT(offsetof(struct hv_arm_fpsimd, fpsr) == 512, "fpsimd.S");
 
 void hv_arm_fpsimd_save(struct hv_arm_fpsimd *fp);
 void hv_arm_fpsimd_restore(const struct hv_arm_fpsimd *fp);
 
-#define HCR_VM (1ull << 0)
+#define HCR_VM	 (1ull << 0)
 #define HCR_SWIO (1ull << 1)
-#define HCR_FMO (1ull << 3)
-#define HCR_IMO (1ull << 4)
-#define HCR_AMO (1ull << 5)
-#define HCR_TWI (1ull << 13)
-#define HCR_TWE (1ull << 14)
-#define HCR_TSC (1ull << 19)
-#define HCR_RW (1ull << 31)
+#define HCR_FMO	 (1ull << 3)
+#define HCR_IMO	 (1ull << 4)
+#define HCR_AMO	 (1ull << 5)
+#define HCR_TWI	 (1ull << 13)
+#define HCR_TWE	 (1ull << 14)
+#define HCR_TSC	 (1ull << 19)
+#define HCR_RW	 (1ull << 31)
 
 #define SCTLR_EL1_RES1 0x30d00800ull /* MMU, caches and alignment off */
-#define MPIDR_RES1 (1ull << 31)
+#define MPIDR_RES1     (1ull << 31)
 
 uint64_t hv_arm_vcpu_default_hcr(void)
 {
@@ -128,13 +128,13 @@ void hv_arm_vcpu_put(struct hv_arm_vcpu *v)
 	hv_arm_fpsimd_save(&v->fp);
 }
 
-#define PSTATE_MODE_MASK 0xfull
-#define PSTATE_EL1T 0x4ull
-#define PSTATE_EL1H 0x5ull
-#define ESR_IL (1ull << 25)
+#define PSTATE_MODE_MASK   0xfull
+#define PSTATE_EL1T	   0x4ull
+#define PSTATE_EL1H	   0x5ull
+#define ESR_IL		   (1ull << 25)
 #define VECTOR_CURRENT_SP0 0x000
 #define VECTOR_CURRENT_SPX 0x200
-#define VECTOR_LOWER_A64 0x400
+#define VECTOR_LOWER_A64   0x400
 
 /* Which EL1 vector the exception enters, from where the guest was. */
 static uint64_t vector_offset(uint64_t pstate)

@@ -5,11 +5,11 @@
 
 #include <libfdt.h>
 
-#define DOMAIN_PREFIX "domain@"
+#define DOMAIN_PREFIX  "domain@"
 #define SEGMENT_PREFIX "segment@"
 
 static int fail(struct hv_boot_error *err, const char *fmt, ...)
-	HV_PRINTF(2, 3);
+    HV_PRINTF(2, 3);
 
 static int fail(struct hv_boot_error *err, const char *fmt, ...)
 {
@@ -86,7 +86,7 @@ int hv_boot_bundle_open(const void *bundle, size_t size, const char *arch,
 		return fail(err, "bundle: made for %s, this image is %s",
 			    bundle_arch ? bundle_arch : "no architecture",
 			    arch);
-	fdt_for_each_subnode(node, bundle, 0)
+	fdt_for_each_subnode (node, bundle, 0)
 		if (has_prefix(fdt_get_name(bundle, node, NULL), DOMAIN_PREFIX))
 			count++;
 	if (count == 0)
@@ -99,7 +99,7 @@ static int find_domain(const void *fdt, unsigned int index)
 	int node;
 	unsigned int i = 0;
 
-	fdt_for_each_subnode(node, fdt, 0)
+	fdt_for_each_subnode (node, fdt, 0)
 		if (has_prefix(fdt_get_name(fdt, node, NULL), DOMAIN_PREFIX) &&
 		    i++ == index)
 			return node;
@@ -134,8 +134,7 @@ static int missing(const struct where *w, const char *prop)
 		    w->name, prop);
 }
 
-static bool in_ram(const struct hv_boot_domain *d, hv_gpaddr_t a,
-		   uint64_t len)
+static bool in_ram(const struct hv_boot_domain *d, hv_gpaddr_t a, uint64_t len)
 {
 	return a >= d->ram_base && len <= d->memory &&
 	       a - d->ram_base <= d->memory - len;
@@ -161,15 +160,15 @@ static int read_piece(const void *fdt, int node, const struct where *w,
 			    "%s (%s): %s: mem-size: missing or malformed",
 			    w->node, w->name, what);
 	if (s->mem_size < s->len)
-		return fail(w->err, "%s (%s): %s: mem-size is below the data's "
-				    "%llu bytes",
+		return fail(w->err,
+			    "%s (%s): %s: mem-size is below the data's "
+			    "%llu bytes",
 			    w->node, w->name, what, (unsigned long long)s->len);
 	if (!in_ram(d, s->gpa, s->mem_size))
 		return fail(w->err,
 			    "%s (%s): %s: [%#llx, +%#llx) is outside guest RAM "
 			    "[%#llx, +%#llx)",
-			    w->node, w->name, what,
-			    (unsigned long long)s->gpa,
+			    w->node, w->name, what, (unsigned long long)s->gpa,
 			    (unsigned long long)s->mem_size,
 			    (unsigned long long)d->ram_base,
 			    (unsigned long long)d->memory);
@@ -181,13 +180,14 @@ static int read_pieces(const void *fdt, int dom, const struct where *w,
 {
 	int node, err;
 
-	fdt_for_each_subnode(node, fdt, dom) {
+	fdt_for_each_subnode (node, fdt, dom) {
 		const char *name = fdt_get_name(fdt, node, NULL);
 
 		if (has_prefix(name, SEGMENT_PREFIX)) {
 			if (d->nr_segments == HV_BOOT_MAX_SEGMENTS)
-				return fail(w->err, "%s (%s): more than %d "
-						    "kernel segments",
+				return fail(w->err,
+					    "%s (%s): more than %d "
+					    "kernel segments",
 					    w->node, w->name,
 					    HV_BOOT_MAX_SEGMENTS);
 			err = read_piece(fdt, node, w, name, d,
@@ -214,16 +214,16 @@ static bool overlap(const struct hv_boot_segment *a,
 	return a->gpa < b->gpa + b->mem_size && b->gpa < a->gpa + a->mem_size;
 }
 
-static int check_overlaps(const struct where *w,
-			  const struct hv_boot_domain *d)
+static int check_overlaps(const struct where *w, const struct hv_boot_domain *d)
 {
 	unsigned int n = d->nr_segments;
 
 	for (unsigned int i = 0; i < n; i++) {
 		for (unsigned int j = i + 1; j < n; j++)
 			if (overlap(&d->segments[i], &d->segments[j]))
-				return fail(w->err, "%s (%s): segments %u and "
-						    "%u overlap",
+				return fail(w->err,
+					    "%s (%s): segments %u and "
+					    "%u overlap",
 					    w->node, w->name, i, j);
 		if (d->has_ramdisk && overlap(&d->segments[i], &d->ramdisk))
 			return fail(w->err,
@@ -242,8 +242,9 @@ static int read_strings(const void *fdt, int node, const struct where *w,
 	if (!d->type)
 		return missing(w, "type");
 	if (strcmp(d->type, "pvh") != 0)
-		return fail(w->err, "%s (%s): type: \"%s\" is not supported "
-				    "(only \"pvh\")",
+		return fail(w->err,
+			    "%s (%s): type: \"%s\" is not supported "
+			    "(only \"pvh\")",
 			    w->node, w->name, d->type);
 	d->cmdline = get_string(fdt, node, "cmdline", &bad);
 	if (bad)
@@ -269,8 +270,7 @@ static int read_numbers(const void *fdt, int node, const struct where *w,
 		return missing(w, "ram-base (page-aligned, no wrap)");
 	if (!get_u32(fdt, node, "vcpus", &d->vcpus) || d->vcpus == 0)
 		return missing(w, "vcpus (at least 1)");
-	if (!get_u64(fdt, node, "entry", &d->entry) ||
-	    !in_ram(d, d->entry, 1))
+	if (!get_u64(fdt, node, "entry", &d->entry) || !in_ram(d, d->entry, 1))
 		return missing(w, "entry (inside guest RAM)");
 	if (fdt_getprop(fdt, node, "weight", NULL) &&
 	    !get_u32(fdt, node, "weight", &d->weight))

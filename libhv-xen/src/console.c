@@ -72,8 +72,8 @@ static size_t admit(struct hv_xen_domain *d, size_t len)
 	hv_time_t elapsed = now - d->console_refilled;
 
 	if (elapsed > 0) {
-		uint64_t add = (uint64_t)elapsed / 1000 * HV_XEN_CONSOLE_RATE /
-			       1000000;
+		uint64_t add =
+		    (uint64_t)elapsed / 1000 * HV_XEN_CONSOLE_RATE / 1000000;
 
 		if (add > 0) {
 			d->console_tokens = hv_min_u64(d->console_tokens + add,
@@ -83,8 +83,9 @@ static size_t admit(struct hv_xen_domain *d, size_t len)
 	}
 	if (d->console_dropped && d->console_tokens > 0) {
 		hv_xen_console_flush(d);
-		hv_xen_report(d, "(hvkit) domain %s: %llu bytes of console "
-				 "output dropped (rate limit)",
+		hv_xen_report(d,
+			      "(hvkit) domain %s: %llu bytes of console "
+			      "output dropped (rate limit)",
 			      d->name, (unsigned long long)d->console_dropped);
 		d->console_dropped = 0;
 	}

@@ -19,9 +19,8 @@ static bool ops_complete(const struct hv_xen_ops *ops)
 	       ops->domain_exists;
 }
 
-int hv_xen_domain_init(struct hv_xen_domain *d, hv_domid_t id,
-		       const char *name, const struct hv_xen_ops *ops,
-		       void *opaque)
+int hv_xen_domain_init(struct hv_xen_domain *d, hv_domid_t id, const char *name,
+		       const struct hv_xen_ops *ops, void *opaque)
 {
 	if (!name || !name[0] || !ops_complete(ops))
 		return -HV_EINVAL;
@@ -37,9 +36,9 @@ int hv_xen_domain_init(struct hv_xen_domain *d, hv_domid_t id,
 }
 
 static const char *const reason_names[] = {
-	[SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
-	[SHUTDOWN_suspend] = "suspend",   [SHUTDOWN_crash] = "crash",
-	[SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
+    [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+    [SHUTDOWN_suspend] = "suspend",   [SHUTDOWN_crash] = "crash",
+    [SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
 };
 
 const char *hv_xen_shutdown_reason_name(unsigned int reason)

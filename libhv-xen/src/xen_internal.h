@@ -6,8 +6,7 @@
 
 /* Print one line (formatted) through ops->console_line. */
 void hv_xen_report(struct hv_xen_domain *d, const char *fmt, ...)
-	HV_PRINTF(2, 3);
-
+    HV_PRINTF(2, 3);
 
 /* One function per hypercall, from hv_xen_hypercall. */
 long hv_xen_console_io(struct hv_xen_domain *d, const struct hv_gmem *gm,

@@ -9,11 +9,11 @@
 
 /* hvkit implements the interface of the headers it is built with,
  * 0x00MMmmpp, and says so as Xen MM.mm. */
-#define XEN_MAJOR ((__XEN_LATEST_INTERFACE_VERSION__ >> 16) & 0xff)
-#define XEN_MINOR ((__XEN_LATEST_INTERFACE_VERSION__ >> 8) & 0xff)
+#define XEN_MAJOR    ((__XEN_LATEST_INTERFACE_VERSION__ >> 16) & 0xff)
+#define XEN_MINOR    ((__XEN_LATEST_INTERFACE_VERSION__ >> 8) & 0xff)
 #define EXTRAVERSION "-hvkit"
-#define CHANGESET "hvkit"
-#define DENIED "<denied>" /* what Xen gives a domU that may not know */
+#define CHANGESET    "hvkit"
+#define DENIED	     "<denied>" /* what Xen gives a domU that may not know */
 
 #if defined(__aarch64__)
 #define CAPABILITIES "xen-3.0-aarch64 "

@@ -22,7 +22,7 @@ static void library_matches_header(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(library_matches_header),
+	    cmocka_unit_test(library_matches_header),
 	};
 	return cmocka_run_group_tests_name("api-version", tests, NULL, NULL);
 }

@@ -139,8 +139,8 @@ int main(void)
 		print(line);
 	}
 	off.reason = SHUTDOWN_poweroff;
-	hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown,
-		  (unsigned long)&off, 0);
+	hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (unsigned long)&off,
+		  0);
 	for (;;)
 		;
 }

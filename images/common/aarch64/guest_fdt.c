@@ -25,7 +25,8 @@ static int uart(void *fdt, const char *name,
 {
 	int err = fdt_begin_node(fdt, name);
 
-	err = err ? err : fdt_property_string(fdt, "compatible", "arm,sbsa-uart");
+	err =
+	    err ? err : fdt_property_string(fdt, "compatible", "arm,sbsa-uart");
 	err = err ? err : u64_pair(fdt, "reg", layout->uart, layout->uart_size);
 	err = err ? err : fdt_property_u32(fdt, "current-speed", 115200);
 	return err ? err : fdt_end_node(fdt);
@@ -78,7 +79,8 @@ static int psci(void *fdt)
 	static const char compat[] = "arm,psci-1.0\0arm,psci-0.2";
 	int err = fdt_begin_node(fdt, "psci");
 
-	err = err ? err : fdt_property(fdt, "compatible", compat, sizeof(compat));
+	err =
+	    err ? err : fdt_property(fdt, "compatible", compat, sizeof(compat));
 	err = err ? err : fdt_property_string(fdt, "method", "hvc");
 	return err ? err : fdt_end_node(fdt);
 }
@@ -101,7 +103,8 @@ static int hypervisor(void *fdt, const struct hyp_guest_layout *layout)
 	static const char compat[] = XEN_COMPAT_VERSION "\0xen,xen";
 	int err = fdt_begin_node(fdt, "hypervisor");
 
-	err = err ? err : fdt_property(fdt, "compatible", compat, sizeof(compat));
+	err =
+	    err ? err : fdt_property(fdt, "compatible", compat, sizeof(compat));
 	err = err ? err
 		  : u64_pair(fdt, "reg", layout->gnttab, layout->gnttab_size);
 	return err ? err : fdt_end_node(fdt);

@@ -6,8 +6,8 @@
 #include <xen/xen.h>
 
 const struct hyp_guest_layout hyp_xen_layout = {
-	.uart = GUEST_PL011_BASE,
-	.uart_size = GUEST_PL011_SIZE,
-	.gnttab = GUEST_GNTTAB_BASE,
-	.gnttab_size = GUEST_GNTTAB_SIZE,
+    .uart = GUEST_PL011_BASE,
+    .uart_size = GUEST_PL011_SIZE,
+    .gnttab = GUEST_GNTTAB_BASE,
+    .gnttab_size = GUEST_GNTTAB_SIZE,
 };

@@ -1,5 +1,6 @@
 /*
- * hv/acpi.h - libhv-acpi, ACPI table builder shared by x86 and Arm: RSDP, XSDT, FADT, MADT and DSDT for guests.
+ * hv/acpi.h - libhv-acpi, ACPI table builder shared by x86 and Arm: RSDP, XSDT,
+ * FADT, MADT and DSDT for guests.
  *
  * Skeleton: the library builds and links everywhere, and its API grows
  * here.  See docs/ARCHITECTURE.md for its place among the libraries.

@@ -1,5 +1,6 @@
 /*
- * hv/arm.h - libhv-arm, AArch64: EL2 entry, MMU, exception vectors, PL011, GICv3, timers, and EL1 vCPU context and traps.
+ * hv/arm.h - libhv-arm, AArch64: EL2 entry, MMU, exception vectors, PL011,
+ * GICv3, timers, and EL1 vCPU context and traps.
  *
  * Skeleton: the library builds and links everywhere, and its API grows
  * here.  See docs/ARCHITECTURE.md for its place among the libraries.

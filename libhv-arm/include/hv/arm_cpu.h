@@ -22,7 +22,7 @@ typedef void (*hv_arm_fault_fn)(void *opaque,
 /* The first field is read by the exception vectors (vectors.S). */
 struct hv_arm_cpu {
 	struct hv_arm_vcpu *running; /* the vCPU entered last, or NULL */
-	hv_arm_fault_fn fault;       /* EL2's own exceptions go here */
+	hv_arm_fault_fn fault;	     /* EL2's own exceptions go here */
 	void *opaque;
 };
 

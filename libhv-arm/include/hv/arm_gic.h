@@ -11,12 +11,12 @@
 HV_BEGIN_DECLS
 
 #define HV_ARM_INTID_SPURIOUS 1023
-#define HV_ARM_PPI_HYP_TIMER 26  /* CNTHP: the hypervisor's tick */
+#define HV_ARM_PPI_HYP_TIMER  26 /* CNTHP: the hypervisor's tick */
 #define HV_ARM_PPI_VIRT_TIMER 27 /* CNTV: a guest's virtual timer */
 
 struct hv_arm_gic {
-	uintptr_t gicd; /* distributor */
-	uintptr_t gicr; /* this pCPU's redistributor (RD frame) */
+	uintptr_t gicd;	    /* distributor */
+	uintptr_t gicr;	    /* this pCPU's redistributor (RD frame) */
 	unsigned int nr_lr; /* list registers (ICH_VTR_EL2.ListRegs + 1) */
 };
 

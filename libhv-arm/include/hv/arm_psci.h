@@ -12,36 +12,36 @@
 HV_BEGIN_DECLS
 
 /* Function IDs (SMC Calling Convention; PSCI spec DEN0022). */
-#define HV_PSCI_VERSION 0x84000000u
-#define HV_PSCI_CPU_SUSPEND_32 0x84000001u
-#define HV_PSCI_CPU_SUSPEND_64 0xc4000001u
-#define HV_PSCI_CPU_OFF 0x84000002u
-#define HV_PSCI_CPU_ON_32 0x84000003u
-#define HV_PSCI_CPU_ON_64 0xc4000003u
-#define HV_PSCI_AFFINITY_INFO_32 0x84000004u
-#define HV_PSCI_AFFINITY_INFO_64 0xc4000004u
+#define HV_PSCI_VERSION		  0x84000000u
+#define HV_PSCI_CPU_SUSPEND_32	  0x84000001u
+#define HV_PSCI_CPU_SUSPEND_64	  0xc4000001u
+#define HV_PSCI_CPU_OFF		  0x84000002u
+#define HV_PSCI_CPU_ON_32	  0x84000003u
+#define HV_PSCI_CPU_ON_64	  0xc4000003u
+#define HV_PSCI_AFFINITY_INFO_32  0x84000004u
+#define HV_PSCI_AFFINITY_INFO_64  0xc4000004u
 #define HV_PSCI_MIGRATE_INFO_TYPE 0x84000006u
-#define HV_PSCI_SYSTEM_OFF 0x84000008u
-#define HV_PSCI_SYSTEM_RESET 0x84000009u
-#define HV_PSCI_FEATURES 0x8400000au
+#define HV_PSCI_SYSTEM_OFF	  0x84000008u
+#define HV_PSCI_SYSTEM_RESET	  0x84000009u
+#define HV_PSCI_FEATURES	  0x8400000au
 
 /* Return codes. */
-#define HV_PSCI_SUCCESS 0
-#define HV_PSCI_NOT_SUPPORTED (-1)
+#define HV_PSCI_SUCCESS		   0
+#define HV_PSCI_NOT_SUPPORTED	   (-1)
 #define HV_PSCI_INVALID_PARAMETERS (-2)
-#define HV_PSCI_ALREADY_ON (-4)
-#define HV_PSCI_TOS_NOT_PRESENT 2 /* MIGRATE_INFO_TYPE: no trusted OS */
-#define HV_PSCI_VERSION_1_0 0x10000
+#define HV_PSCI_ALREADY_ON	   (-4)
+#define HV_PSCI_TOS_NOT_PRESENT	   2 /* MIGRATE_INFO_TYPE: no trusted OS */
+#define HV_PSCI_VERSION_1_0	   0x10000
 
-#define HV_PSCI_AFFINITY_ON 0
+#define HV_PSCI_AFFINITY_ON  0
 #define HV_PSCI_AFFINITY_OFF 1
 
 enum hv_psci_action {
-	HV_PSCI_ACT_NONE,         /* just return ret */
-	HV_PSCI_ACT_SUSPEND,      /* idle the vCPU until it has an interrupt */
-	HV_PSCI_ACT_CPU_ON,       /* start vCPU `target` at entry, x0 context */
-	HV_PSCI_ACT_CPU_OFF,      /* stop the calling vCPU */
-	HV_PSCI_ACT_SYSTEM_OFF,   /* shut the domain down: poweroff */
+	HV_PSCI_ACT_NONE,	  /* just return ret */
+	HV_PSCI_ACT_SUSPEND,	  /* idle the vCPU until it has an interrupt */
+	HV_PSCI_ACT_CPU_ON,	  /* start vCPU `target` at entry, x0 context */
+	HV_PSCI_ACT_CPU_OFF,	  /* stop the calling vCPU */
+	HV_PSCI_ACT_SYSTEM_OFF,	  /* shut the domain down: poweroff */
 	HV_PSCI_ACT_SYSTEM_RESET, /* shut the domain down: reboot */
 };
 
@@ -53,7 +53,7 @@ struct hv_arm_psci_call {
 
 struct hv_arm_psci_result {
 	enum hv_psci_action action;
-	int64_t ret; /* for the caller's x0 (if the call returns) */
+	int64_t ret;	    /* for the caller's x0 (if the call returns) */
 	hv_vcpuid_t target; /* CPU_ON */
 	uint64_t entry, context;
 };

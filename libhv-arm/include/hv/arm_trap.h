@@ -58,13 +58,13 @@ static inline bool hv_arm_esr_is_wfe(uint64_t esr)
 
 /* A data abort from the guest (EC 0x24), decoded. */
 struct hv_arm_dabt {
-	bool valid;       /* ISV: the fields below describe the access */
-	bool write;       /* WnR */
-	bool sign_extend; /* SSE */
-	bool sf;          /* the register is 64-bit (else 32-bit) */
+	bool valid;	   /* ISV: the fields below describe the access */
+	bool write;	   /* WnR */
+	bool sign_extend;  /* SSE */
+	bool sf;	   /* the register is 64-bit (else 32-bit) */
 	unsigned int size; /* access size in bytes: 1, 2, 4 or 8 */
 	unsigned int reg;  /* SRT: 0-30, 31 = xzr */
-	bool s1ptw;        /* fault on a stage-1 page-table walk */
+	bool s1ptw;	   /* fault on a stage-1 page-table walk */
 	unsigned int fsc;  /* DFSC: fault status code */
 	hv_gpaddr_t ipa;   /* the faulting guest-physical address */
 };
@@ -77,7 +77,7 @@ void hv_arm_decode_dabt(uint64_t esr, uint64_t hpfar, uint64_t far,
 struct hv_arm_sysreg_access {
 	unsigned int op0, op1, crn, crm, op2;
 	unsigned int reg; /* Rt */
-	bool read;        /* MRS (else MSR) */
+	bool read;	  /* MRS (else MSR) */
 };
 
 void hv_arm_decode_sysreg(uint64_t esr, struct hv_arm_sysreg_access *out);

@@ -31,8 +31,8 @@ enum hv_arm_exit_kind {
 /* EL1 (and EL0) system registers a guest owns. */
 struct hv_arm_el1_regs {
 	uint64_t sctlr, actlr, cpacr, ttbr0, ttbr1, tcr, esr, afsr0, afsr1, far,
-		mair, amair, vbar, contextidr, tpidr, tpidr_el0, tpidrro_el0,
-		sp_el0, sp_el1, elr, spsr, par, cntkctl, csselr, mdscr;
+	    mair, amair, vbar, contextidr, tpidr, tpidr_el0, tpidrro_el0,
+	    sp_el0, sp_el1, elr, spsr, par, cntkctl, csselr, mdscr;
 	uint64_t cntv_ctl, cntv_cval; /* the guest's virtual timer */
 };
 
@@ -51,20 +51,20 @@ struct hv_arm_vgic_regs {
 /* The syndrome of the last exit, read at the trap. */
 struct hv_arm_exit {
 	enum hv_arm_exit_kind kind;
-	uint64_t esr;   /* ESR_EL2 */
-	uint64_t far;   /* FAR_EL2: faulting virtual address */
+	uint64_t esr;	/* ESR_EL2 */
+	uint64_t far;	/* FAR_EL2: faulting virtual address */
 	uint64_t hpfar; /* HPFAR_EL2: faulting IPA >> 12, in bits 43:4 */
 };
 
 /* The first fields are laid out for the assembly in vcpu_entry.S. */
 struct hv_arm_vcpu {
-	uint64_t x[31];  /* guest X0-X30 */
-	uint64_t pc;     /* ELR_EL2 */
-	uint64_t pstate; /* SPSR_EL2 */
+	uint64_t x[31];	   /* guest X0-X30 */
+	uint64_t pc;	   /* ELR_EL2 */
+	uint64_t pstate;   /* SPSR_EL2 */
 	uint64_t host[13]; /* host X19-X30 and SP while the guest runs */
 	struct hv_arm_exit exit;
-	uint64_t hcr;    /* HCR_EL2 while this vCPU runs */
-	uint64_t vttbr;  /* VTTBR_EL2: stage-2 root | VMID << 48 */
+	uint64_t hcr;	 /* HCR_EL2 while this vCPU runs */
+	uint64_t vttbr;	 /* VTTBR_EL2: stage-2 root | VMID << 48 */
 	uint64_t vmpidr; /* what the guest reads as MPIDR_EL1 */
 	struct hv_arm_el1_regs el1;
 	struct hv_arm_fpsimd fp;

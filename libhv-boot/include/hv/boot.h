@@ -23,10 +23,10 @@
 
 HV_BEGIN_DECLS
 
-#define HV_BOOT_COMPATIBLE "hvkit,bundle-v1"
-#define HV_BOOT_NAME_MAX 31
+#define HV_BOOT_COMPATIBLE   "hvkit,bundle-v1"
+#define HV_BOOT_NAME_MAX     31
 #define HV_BOOT_MAX_SEGMENTS 16
-#define HV_BOOT_ERR_MAX 160
+#define HV_BOOT_ERR_MAX	     160
 
 /* Bytes to copy to guest-physical `gpa`, then zeroes up to `mem_size`. */
 struct hv_boot_segment {
@@ -38,16 +38,16 @@ struct hv_boot_segment {
 
 struct hv_boot_domain {
 	char name[HV_BOOT_NAME_MAX + 1];
-	const char *type;     /* "pvh" */
-	const char *cmdline;  /* "" when none */
+	const char *type;	   /* "pvh" */
+	const char *cmdline;	   /* "" when none */
 	const char *kernel_format; /* "elf", "arm64-image", "raw" */
-	const char *cpus;     /* NULL when not given */
-	uint64_t memory;      /* bytes, a multiple of 4 KiB */
-	hv_gpaddr_t ram_base; /* 4 KiB aligned */
-	uint32_t vcpus;       /* >= 1 */
-	uint32_t weight;      /* 0 when not given */
-	uint32_t cap;         /* 0 when not given */
-	hv_gpaddr_t entry;    /* inside [ram_base, ram_base + memory) */
+	const char *cpus;	   /* NULL when not given */
+	uint64_t memory;	   /* bytes, a multiple of 4 KiB */
+	hv_gpaddr_t ram_base;	   /* 4 KiB aligned */
+	uint32_t vcpus;		   /* >= 1 */
+	uint32_t weight;	   /* 0 when not given */
+	uint32_t cap;		   /* 0 when not given */
+	hv_gpaddr_t entry;	   /* inside [ram_base, ram_base + memory) */
 	bool initdomain;
 	unsigned int nr_segments; /* >= 1 */
 	struct hv_boot_segment segments[HV_BOOT_MAX_SEGMENTS];

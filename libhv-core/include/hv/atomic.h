@@ -17,12 +17,12 @@ HV_BEGIN_DECLS
 
 #define HV_ATOMIC_OPS(bits)                                                    \
 	static inline uint##bits##_t hv_atomic_load_u##bits(                   \
-		const uint##bits##_t *p)                                       \
+	    const uint##bits##_t *p)                                           \
 	{                                                                      \
 		return __atomic_load_n(p, __ATOMIC_ACQUIRE);                   \
 	}                                                                      \
 	static inline uint##bits##_t hv_atomic_load_relaxed_u##bits(           \
-		const uint##bits##_t *p)                                       \
+	    const uint##bits##_t *p)                                           \
 	{                                                                      \
 		return __atomic_load_n(p, __ATOMIC_RELAXED);                   \
 	}                                                                      \
@@ -38,22 +38,22 @@ HV_BEGIN_DECLS
 	}                                                                      \
 	/* Returns the value before the operation. */                          \
 	static inline uint##bits##_t hv_atomic_fetch_add_u##bits(              \
-		uint##bits##_t *p, uint##bits##_t v)                           \
+	    uint##bits##_t *p, uint##bits##_t v)                               \
 	{                                                                      \
 		return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);             \
 	}                                                                      \
 	static inline uint##bits##_t hv_atomic_fetch_sub_u##bits(              \
-		uint##bits##_t *p, uint##bits##_t v)                           \
+	    uint##bits##_t *p, uint##bits##_t v)                               \
 	{                                                                      \
 		return __atomic_fetch_sub(p, v, __ATOMIC_SEQ_CST);             \
 	}                                                                      \
 	static inline uint##bits##_t hv_atomic_fetch_or_u##bits(               \
-		uint##bits##_t *p, uint##bits##_t v)                           \
+	    uint##bits##_t *p, uint##bits##_t v)                               \
 	{                                                                      \
 		return __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST);              \
 	}                                                                      \
 	static inline uint##bits##_t hv_atomic_fetch_and_u##bits(              \
-		uint##bits##_t *p, uint##bits##_t v)                           \
+	    uint##bits##_t *p, uint##bits##_t v)                               \
 	{                                                                      \
 		return __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST);             \
 	}                                                                      \
@@ -68,8 +68,8 @@ HV_BEGIN_DECLS
 						     uint##bits##_t *expected, \
 						     uint##bits##_t desired)   \
 	{                                                                      \
-		return __atomic_compare_exchange_n(p, expected, desired, false, \
-						   __ATOMIC_SEQ_CST,           \
+		return __atomic_compare_exchange_n(p, expected, desired,       \
+						   false, __ATOMIC_SEQ_CST,    \
 						   __ATOMIC_SEQ_CST);          \
 	}
 

@@ -58,8 +58,7 @@ bool hv_bitmap_test_and_clear_atomic(unsigned long *map, size_t bit);
 /* Whole-map operations on bits [0, nbits). */
 void hv_bitmap_zero(unsigned long *map, size_t nbits);
 void hv_bitmap_fill(unsigned long *map, size_t nbits);
-void hv_bitmap_copy(unsigned long *dst, const unsigned long *src,
-		    size_t nbits);
+void hv_bitmap_copy(unsigned long *dst, const unsigned long *src, size_t nbits);
 bool hv_bitmap_empty(const unsigned long *map, size_t nbits);
 bool hv_bitmap_full(const unsigned long *map, size_t nbits);
 bool hv_bitmap_equal(const unsigned long *a, const unsigned long *b,

@@ -12,8 +12,8 @@
 #include <stdint.h>
 
 #ifdef __cplusplus
-#define HV_BEGIN_DECLS extern "C" {
-#define HV_END_DECLS }
+#define HV_BEGIN_DECLS		    extern "C" {
+#define HV_END_DECLS		    }
 #define HV_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
 #else
 #define HV_BEGIN_DECLS
@@ -25,20 +25,20 @@
 
 /* The structure of type `type` whose member `member` is at `ptr`. */
 #define hv_container_of(ptr, type, member)                                     \
-	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
-#define HV_LIKELY(x) __builtin_expect(!!(x), 1)
+#define HV_LIKELY(x)   __builtin_expect(!!(x), 1)
 #define HV_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define HV_PRINTF(fmt_idx, args_idx)                                           \
 	__attribute__((format(printf, fmt_idx, args_idx)))
-#define HV_NORETURN __attribute__((noreturn))
-#define HV_MAYBE_UNUSED __attribute__((unused))
+#define HV_NORETURN	      __attribute__((noreturn))
+#define HV_MAYBE_UNUSED	      __attribute__((unused))
 #define HV_WARN_UNUSED_RESULT __attribute__((warn_unused_result))
 
 /* Power-of-two alignment of integers; `a` must be a power of two. */
-#define HV_ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
-#define HV_ALIGN_UP(x, a) HV_ALIGN_DOWN((x) + ((__typeof__(x))(a) - 1), a)
-#define HV_IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define HV_ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
+#define HV_ALIGN_UP(x, a)   HV_ALIGN_DOWN((x) + ((__typeof__(x))(a)-1), a)
+#define HV_IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a)-1)) == 0)
 
 static inline uint64_t hv_min_u64(uint64_t a, uint64_t b)
 {

@@ -26,7 +26,7 @@
 
 HV_BEGIN_DECLS
 
-#define HV_GMEM_READ 0x1u
+#define HV_GMEM_READ  0x1u
 #define HV_GMEM_WRITE 0x2u
 
 /*
@@ -47,8 +47,8 @@ struct hv_gmem {
 	unsigned int addr_bits;
 };
 
-void hv_gmem_init(struct hv_gmem *gm, hv_gmem_translate_fn translate,
-		  void *ctx, unsigned int addr_bits);
+void hv_gmem_init(struct hv_gmem *gm, hv_gmem_translate_fn translate, void *ctx,
+		  unsigned int addr_bits);
 
 /* Copy len bytes between guest address `gaddr` and host memory.
  * 0 on success (also for len 0), -HV_EFAULT as above. */

@@ -19,7 +19,10 @@ struct hv_list {
 	struct hv_list *prev;
 };
 
-#define HV_LIST_INIT(name) {&(name), &(name)}
+#define HV_LIST_INIT(name)                                                     \
+	{                                                                      \
+		&(name), &(name)                                               \
+	}
 
 static inline void hv_list_init(struct hv_list *l)
 {
@@ -65,8 +68,7 @@ static inline void hv_list_del(struct hv_list *node)
 	hv_list_init(node);
 }
 
-static inline void hv_list_move_tail(struct hv_list *head,
-				     struct hv_list *node)
+static inline void hv_list_move_tail(struct hv_list *head, struct hv_list *node)
 {
 	hv_list_del(node);
 	hv_list_add_tail(head, node);
@@ -84,8 +86,7 @@ static inline struct hv_list *hv_list_last(const struct hv_list *head)
 }
 
 /* Move every node of `from` to the tail of `to`; `from` ends up empty. */
-static inline void hv_list_splice_tail(struct hv_list *to,
-				       struct hv_list *from)
+static inline void hv_list_splice_tail(struct hv_list *to, struct hv_list *from)
 {
 	if (hv_list_empty(from))
 		return;

@@ -52,9 +52,9 @@ void hv_log_printf(const struct hv_log *log, enum hv_log_level level,
 void hv_log_vprintf(const struct hv_log *log, enum hv_log_level level,
 		    const char *fmt, va_list ap);
 
-#define hv_log_err(log, ...) hv_log_printf(log, HV_LOG_ERROR, __VA_ARGS__)
-#define hv_log_warn(log, ...) hv_log_printf(log, HV_LOG_WARN, __VA_ARGS__)
-#define hv_log_info(log, ...) hv_log_printf(log, HV_LOG_INFO, __VA_ARGS__)
+#define hv_log_err(log, ...)   hv_log_printf(log, HV_LOG_ERROR, __VA_ARGS__)
+#define hv_log_warn(log, ...)  hv_log_printf(log, HV_LOG_WARN, __VA_ARGS__)
+#define hv_log_info(log, ...)  hv_log_printf(log, HV_LOG_INFO, __VA_ARGS__)
 #define hv_log_debug(log, ...) hv_log_printf(log, HV_LOG_DEBUG, __VA_ARGS__)
 
 /*
@@ -64,7 +64,7 @@ void hv_log_vprintf(const struct hv_log *log, enum hv_log_level level,
  */
 struct hv_log_ring {
 	char *buf;
-	size_t size;    /* bytes in buf */
+	size_t size;	/* bytes in buf */
 	uint64_t total; /* bytes ever written; the ring holds the last size */
 };
 

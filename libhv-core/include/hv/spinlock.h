@@ -14,11 +14,14 @@
 HV_BEGIN_DECLS
 
 typedef struct {
-	uint32_t next;  /* the ticket the next locker draws */
+	uint32_t next;	/* the ticket the next locker draws */
 	uint32_t owner; /* the ticket now holding the lock */
 } hv_spinlock_t;
 
-#define HV_SPINLOCK_INIT {0, 0}
+#define HV_SPINLOCK_INIT                                                       \
+	{                                                                      \
+		0, 0                                                           \
+	}
 
 static inline void hv_spin_init(hv_spinlock_t *l)
 {

@@ -18,8 +18,7 @@ HV_BEGIN_DECLS
 struct hv_timer;
 
 /* Called with the timer already disarmed, so it may re-arm itself. */
-typedef void (*hv_timer_fn)(struct hv_timer *timer, hv_time_t now,
-			    void *data);
+typedef void (*hv_timer_fn)(struct hv_timer *timer, hv_time_t now, void *data);
 
 struct hv_timer {
 	struct hv_rb_node node;

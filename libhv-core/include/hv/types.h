@@ -15,8 +15,8 @@
 HV_BEGIN_DECLS
 
 #define HV_PAGE_SHIFT 12
-#define HV_PAGE_SIZE (UINT64_C(1) << HV_PAGE_SHIFT)
-#define HV_PAGE_MASK (~(HV_PAGE_SIZE - 1))
+#define HV_PAGE_SIZE  (UINT64_C(1) << HV_PAGE_SHIFT)
+#define HV_PAGE_MASK  (~(HV_PAGE_SIZE - 1))
 
 typedef uint64_t hv_paddr_t;  /* machine (host) physical address */
 typedef uint64_t hv_gpaddr_t; /* guest physical address */
@@ -28,10 +28,10 @@ typedef uint32_t hv_vcpuid_t;
 /* Time in nanoseconds; signed, like Xen's s_time_t, so differences are. */
 typedef int64_t hv_time_t;
 #define HV_TIME_NEVER INT64_MAX
-#define HV_NSEC(x) ((hv_time_t)(x))
-#define HV_USEC(x) ((hv_time_t)(x) * 1000)
-#define HV_MSEC(x) ((hv_time_t)(x) * 1000000)
-#define HV_SEC(x) ((hv_time_t)(x) * 1000000000)
+#define HV_NSEC(x)    ((hv_time_t)(x))
+#define HV_USEC(x)    ((hv_time_t)(x)*1000)
+#define HV_MSEC(x)    ((hv_time_t)(x)*1000000)
+#define HV_SEC(x)     ((hv_time_t)(x)*1000000000)
 
 /* Guest frame number: a guest-physical address >> HV_PAGE_SHIFT. */
 typedef struct {

@@ -62,7 +62,7 @@ struct hv_xen_ops {
 /* Longest console line before it is cut (and continued on the next);
  * Xen's per-domain buffer is as long. */
 #define HV_XEN_CONSOLE_LINE_MAX 256
-#define HV_XEN_NAME_MAX 31
+#define HV_XEN_NAME_MAX		31
 
 /*
  * Console rate limit, per domain: a bucket of HV_XEN_CONSOLE_BURST bytes
@@ -71,7 +71,7 @@ struct hv_xen_ops {
  * one domain cannot flood the console for the others.
  */
 #define HV_XEN_CONSOLE_BURST (64u * 1024)
-#define HV_XEN_CONSOLE_RATE (64u * 1024)
+#define HV_XEN_CONSOLE_RATE  (64u * 1024)
 
 #define HV_XEN_NO_SHUTDOWN_CODE 0x100u
 
@@ -106,9 +106,8 @@ struct hv_xen_domain {
  * Set up a domain.  `name` is copied (cut at HV_XEN_NAME_MAX characters).
  * Returns -HV_EINVAL for a NULL or empty name or missing ops.
  */
-int hv_xen_domain_init(struct hv_xen_domain *d, hv_domid_t id,
-		       const char *name, const struct hv_xen_ops *ops,
-		       void *opaque);
+int hv_xen_domain_init(struct hv_xen_domain *d, hv_domid_t id, const char *name,
+		       const struct hv_xen_ops *ops, void *opaque);
 
 /*
  * Handle hypercall `nr` with arguments `args` (as the guest passed them,

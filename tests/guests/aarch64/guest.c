@@ -33,4 +33,3 @@ uint64_t guest_ticks_per_sec(void)
 	__asm__ __volatile__("mrs %0, cntfrq_el0" : "=r"(v));
 	return v;
 }
-

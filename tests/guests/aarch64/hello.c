@@ -6,8 +6,8 @@
 
 int main(void)
 {
-	long v = guest_hypercall(__HYPERVISOR_xen_version, XENVER_version, 0,
-				 0, 0, 0);
+	long v = guest_hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0,
+				 0, 0);
 
 	guest_printf("Hello from a guest of Xen %ld.%ld\n", v >> 16,
 		     v & 0xffff);

@@ -14,8 +14,8 @@
 #include <xen/xen.h>
 
 /* Guest-physical addresses nothing backs: below RAM, and far above. */
-#define UNMAPPED ((unsigned long)0x20000000)
-#define FAR_AWAY ((unsigned long)1 << 47)
+#define UNMAPPED	((unsigned long)0x20000000)
+#define FAR_AWAY	((unsigned long)1 << 47)
 #define NOT_IMPLEMENTED 99
 
 static unsigned int undef_exceptions;
@@ -81,8 +81,7 @@ static void sched_op(void)
 		 -XEN_ESRCH);
 	CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_pin_override, 0, 0),
 		 -XEN_EPERM);
-	CHECK_EQ(hc(__HYPERVISOR_sched_op, NOT_IMPLEMENTED, 0, 0),
-		 -XEN_ENOSYS);
+	CHECK_EQ(hc(__HYPERVISOR_sched_op, NOT_IMPLEMENTED, 0, 0), -XEN_ENOSYS);
 }
 
 static void xen_version(void)
@@ -95,8 +94,7 @@ static void xen_version(void)
 		    (unsigned long)extra, 0),
 		 0);
 	CHECK(strcmp(extra, "-hvkit") == 0);
-	CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_extraversion, UNMAPPED,
-		    0),
+	CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_extraversion, UNMAPPED, 0),
 		 -XEN_EFAULT);
 	CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_get_features,
 		    (unsigned long)&fi, 0),
@@ -120,7 +118,7 @@ static long add_to_physmap(unsigned int space, unsigned long idx,
 			   unsigned long gpfn)
 {
 	struct xen_add_to_physmap x = {
-		.domid = DOMID_SELF, .space = space, .idx = idx, .gpfn = gpfn};
+	    .domid = DOMID_SELF, .space = space, .idx = idx, .gpfn = gpfn};
 
 	return hc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
 		  (unsigned long)&x, 0);
@@ -136,11 +134,9 @@ static void memory_op(void)
 	CHECK_EQ(si[0], 0);
 	si[0] = 0x1234;
 	CHECK_EQ(si[0], 0x1234);
-	CHECK_EQ(add_to_physmap(XENMAPSPACE_shared_info, 1, gpfn),
-		 -XEN_EINVAL);
+	CHECK_EQ(add_to_physmap(XENMAPSPACE_shared_info, 1, gpfn), -XEN_EINVAL);
 	CHECK_EQ(add_to_physmap(XENMAPSPACE_gmfn, 0, gpfn), -XEN_ENOSYS);
-	CHECK_EQ(hc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, UNMAPPED,
-		    0),
+	CHECK_EQ(hc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, UNMAPPED, 0),
 		 -XEN_EFAULT);
 	CHECK_EQ(hc(__HYPERVISOR_memory_op, NOT_IMPLEMENTED, 0, 0),
 		 -XEN_ENOSYS);

@@ -10,7 +10,7 @@
 #include <xen/xen.h>
 
 #define WARMUP 1000
-#define CALLS 20000
+#define CALLS  20000
 
 int main(void)
 {

@@ -16,13 +16,13 @@
 #include <xen/sched.h>
 #include <xen/xen.h>
 
-#define ROUNDS 3
+#define ROUNDS	   3
 #define PING_DOMID 0
 #define PONG_DOMID 1
 
 static struct shared_info shared __attribute__((aligned(4096)));
 static uint8_t shared_pad[4096 - sizeof(struct shared_info)]
-	__attribute__((used));
+    __attribute__((used));
 static HV_DECLARE_BITMAP(arrived, EVTCHN_2L_NR_CHANNELS);
 static struct hv_evtchn_guest_2l events;
 
@@ -40,8 +40,8 @@ static void handler(void *opaque, evtchn_port_t port)
 }
 
 static const struct hv_evtchn_guest_ops ops = {
-	.hypercall = evtchn_op,
-	.handler = handler,
+    .hypercall = evtchn_op,
+    .handler = handler,
 };
 
 static void map_shared_info(void)
@@ -99,8 +99,7 @@ static int run(void)
 		send(a.port);
 	}
 	CHECK_EQ(evtchn_op(NULL, EVTCHNOP_send, &bad), -XEN_EINVAL);
-	CHECK_EQ(evtchn_op(NULL, EVTCHNOP_alloc_unbound, &nobody),
-		 -XEN_ESRCH);
+	CHECK_EQ(evtchn_op(NULL, EVTCHNOP_alloc_unbound, &nobody), -XEN_ESRCH);
 	c.port = a.port;
 	CHECK_EQ(evtchn_op(NULL, EVTCHNOP_close, &c), 0);
 	return 0;

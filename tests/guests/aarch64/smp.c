@@ -4,15 +4,15 @@
  */
 #include "guest.h"
 
-#define PSCI_VERSION 0x84000000ul
-#define PSCI_CPU_OFF 0x84000002ul
-#define PSCI_CPU_ON 0xc4000003ul
+#define PSCI_VERSION	   0x84000000ul
+#define PSCI_CPU_OFF	   0x84000002ul
+#define PSCI_CPU_ON	   0xc4000003ul
 #define PSCI_AFFINITY_INFO 0xc4000004ul
-#define PSCI_FEATURES 0x8400000aul
-#define ALREADY_ON (-4)
+#define PSCI_FEATURES	   0x8400000aul
+#define ALREADY_ON	   (-4)
 #define INVALID_PARAMETERS (-2)
-#define AFFINITY_ON 0
-#define AFFINITY_OFF 1
+#define AFFINITY_ON	   0
+#define AFFINITY_OFF	   1
 
 /* vCPU 1 starts here (PSCI CPU_ON) with its stack top as context (x0). */
 __asm__(".text\n"
@@ -51,8 +51,8 @@ static long affinity(unsigned long cpu)
 int main(void)
 {
 	unsigned long entry = (unsigned long)guest_secondary_entry;
-	unsigned long stack = (unsigned long)(secondary_stack +
-					      sizeof(secondary_stack));
+	unsigned long stack =
+	    (unsigned long)(secondary_stack + sizeof(secondary_stack));
 
 	CHECK_EQ(guest_psci(PSCI_VERSION, 0, 0, 0), 0x10000);
 	CHECK_EQ(guest_psci(PSCI_FEATURES, PSCI_CPU_ON, 0, 0), 0);

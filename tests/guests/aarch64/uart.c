@@ -9,14 +9,14 @@
 
 #include <xen/xen.h>
 
-#define UARTDR 0x000
-#define UARTFR 0x018
+#define UARTDR	    0x000
+#define UARTFR	    0x018
 #define UARTFR_TXFF (1u << 5)
 #define UARTFR_TXFE (1u << 7)
-#define FDT_MAGIC 0xd00dfeedu
+#define FDT_MAGIC   0xd00dfeedu
 
 static volatile uint32_t *const uart =
-	(volatile uint32_t *)(uintptr_t)GUEST_PL011_BASE;
+    (volatile uint32_t *)(uintptr_t)GUEST_PL011_BASE;
 
 static void uart_print(const char *s)
 {
@@ -30,8 +30,8 @@ static void uart_print(const char *s)
 int main(void)
 {
 	const uint8_t *dtb = (const uint8_t *)(uintptr_t)guest_dtb;
-	uint32_t magic = (uint32_t)dtb[0] << 24 | dtb[1] << 16 | dtb[2] << 8 |
-			 dtb[3];
+	uint32_t magic =
+	    (uint32_t)dtb[0] << 24 | dtb[1] << 16 | dtb[2] << 8 | dtb[3];
 
 	CHECK_EQ(magic, FDT_MAGIC); /* x0 pointed at a device tree */
 	CHECK(uart[UARTFR / 4] & UARTFR_TXFE);

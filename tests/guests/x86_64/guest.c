@@ -121,4 +121,3 @@ unsigned long guest_exception(unsigned long vector, unsigned long error,
 	expected_len = 0;
 	return ip;
 }
-

@@ -53,9 +53,9 @@ static void log_lines_end_in_newline(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(putc_writes_the_data_register),
-		cmocka_unit_test(write_sends_every_byte_in_order),
-		cmocka_unit_test(log_lines_end_in_newline),
+	    cmocka_unit_test(putc_writes_the_data_register),
+	    cmocka_unit_test(write_sends_every_byte_in_order),
+	    cmocka_unit_test(log_lines_end_in_newline),
 	};
 	return cmocka_run_group_tests_name("arm-pl011", tests, NULL, NULL);
 }

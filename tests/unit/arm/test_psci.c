@@ -118,13 +118,13 @@ static void unknown_calls_are_not_supported(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(version_and_migrate_info),
-		cmocka_unit_test(system_calls_have_actions),
-		cmocka_unit_test(cpu_on_starts_an_off_vcpu),
-		cmocka_unit_test(cpu_on_errors),
-		cmocka_unit_test(affinity_info),
-		cmocka_unit_test(features),
-		cmocka_unit_test(unknown_calls_are_not_supported),
+	    cmocka_unit_test(version_and_migrate_info),
+	    cmocka_unit_test(system_calls_have_actions),
+	    cmocka_unit_test(cpu_on_starts_an_off_vcpu),
+	    cmocka_unit_test(cpu_on_errors),
+	    cmocka_unit_test(affinity_info),
+	    cmocka_unit_test(features),
+	    cmocka_unit_test(unknown_calls_are_not_supported),
 	};
 	return cmocka_run_group_tests_name("arm-psci", tests, NULL, NULL);
 }

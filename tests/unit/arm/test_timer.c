@@ -55,10 +55,10 @@ static void negative_times_are_tick_zero(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(whole_ticks),
-		cmocka_unit_test(large_counts_do_not_overflow),
-		cmocka_unit_test(conversions_round_trip_without_firing_early),
-		cmocka_unit_test(negative_times_are_tick_zero),
+	    cmocka_unit_test(whole_ticks),
+	    cmocka_unit_test(large_counts_do_not_overflow),
+	    cmocka_unit_test(conversions_round_trip_without_firing_early),
+	    cmocka_unit_test(negative_times_are_tick_zero),
 	};
 	return cmocka_run_group_tests_name("arm-timer", tests, NULL, NULL);
 }

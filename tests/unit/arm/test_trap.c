@@ -58,9 +58,9 @@ static void dabt_word_store(void **state)
 
 static void dabt_signed_byte_load_into_x30(void **state)
 {
-	uint64_t esr = ESR(HV_ARM_EC_DABT_LOWER,
-			   1u << 24 | 0u << 22 | 1u << 21 | 30u << 16 |
-				   1u << 15 | 0x06);
+	uint64_t esr =
+	    ESR(HV_ARM_EC_DABT_LOWER,
+		1u << 24 | 0u << 22 | 1u << 21 | 30u << 16 | 1u << 15 | 0x06);
 	struct hv_arm_dabt d;
 
 	(void)state;
@@ -89,8 +89,8 @@ static void dabt_without_syndrome(void **state)
 static void sysreg_read_of_sctlr_el1(void **state)
 {
 	/* MRS x2, SCTLR_EL1: op0 3, op1 0, CRn 1, CRm 0, op2 0 */
-	uint32_t iss = 3u << 20 | 0u << 17 | 0u << 14 | 1u << 10 | 2u << 5 |
-		       0u << 1 | 1;
+	uint32_t iss =
+	    3u << 20 | 0u << 17 | 0u << 14 | 1u << 10 | 2u << 5 | 0u << 1 | 1;
 	struct hv_arm_sysreg_access a;
 
 	(void)state;
@@ -108,8 +108,8 @@ static void sysreg_read_of_sctlr_el1(void **state)
 static void sysreg_write_fields_do_not_bleed(void **state)
 {
 	/* MSR with every field at its maximum but the direction bit. */
-	uint32_t iss = 3u << 20 | 7u << 17 | 7u << 14 | 15u << 10 | 31u << 5 |
-		       15u << 1;
+	uint32_t iss =
+	    3u << 20 | 7u << 17 | 7u << 14 | 15u << 10 | 31u << 5 | 15u << 1;
 	struct hv_arm_sysreg_access a;
 
 	(void)state;
@@ -134,15 +134,15 @@ static void ec_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(hvc_from_qemu),
-		cmocka_unit_test(insn_len_of_t32),
-		cmocka_unit_test(wfi_and_wfe),
-		cmocka_unit_test(dabt_word_store),
-		cmocka_unit_test(dabt_signed_byte_load_into_x30),
-		cmocka_unit_test(dabt_without_syndrome),
-		cmocka_unit_test(sysreg_read_of_sctlr_el1),
-		cmocka_unit_test(sysreg_write_fields_do_not_bleed),
-		cmocka_unit_test(ec_names),
+	    cmocka_unit_test(hvc_from_qemu),
+	    cmocka_unit_test(insn_len_of_t32),
+	    cmocka_unit_test(wfi_and_wfe),
+	    cmocka_unit_test(dabt_word_store),
+	    cmocka_unit_test(dabt_signed_byte_load_into_x30),
+	    cmocka_unit_test(dabt_without_syndrome),
+	    cmocka_unit_test(sysreg_read_of_sctlr_el1),
+	    cmocka_unit_test(sysreg_write_fields_do_not_bleed),
+	    cmocka_unit_test(ec_names),
 	};
 	return cmocka_run_group_tests_name("arm-trap", tests, NULL, NULL);
 }

@@ -85,8 +85,7 @@ static void segments(void *fdt, enum defect d)
 	}
 }
 
-static void domain(void *fdt, unsigned int i, const char *name,
-		   enum defect d)
+static void domain(void *fdt, unsigned int i, const char *name, enum defect d)
 {
 	char node[32];
 
@@ -104,15 +103,17 @@ static void domain(void *fdt, unsigned int i, const char *name,
 	else
 		fdt_property_string(fdt, "cmdline", "console=hvc0");
 	u64_prop(fdt, "entry",
-		 d == ENTRY_OUTSIDE ? RAM_BASE + RAM_SIZE : RAM_BASE + 0x200000);
+		 d == ENTRY_OUTSIDE ? RAM_BASE + RAM_SIZE
+				    : RAM_BASE + 0x200000);
 	fdt_property_string(fdt, "kernel-format", "arm64-image");
 	fdt_property_u32(fdt, "weight", 512);
 	if (i == 0)
 		fdt_property(fdt, "initdomain", NULL, 0);
 	segments(fdt, d);
 	fdt_begin_node(fdt, "ramdisk");
-	u64_prop(fdt, "gpa", d == RAMDISK_OVERLAPS ? RAM_BASE + 0x200000
-						   : RAM_BASE + 0x1000000);
+	u64_prop(fdt, "gpa",
+		 d == RAMDISK_OVERLAPS ? RAM_BASE + 0x200000
+				       : RAM_BASE + 0x1000000);
 	fdt_property(fdt, "data", "RD", 2);
 	fdt_end_node(fdt);
 	fdt_end_node(fdt);
@@ -239,34 +240,30 @@ struct defect_case {
 };
 
 static const struct defect_case cases[] = {
-	{NO_NAME, "domain@1 (?): name (1-31 of A-Z a-z 0-9 _ . -): missing "
-		  "or malformed"},
-	{BAD_NAME, "domain@1 (?): name (1-31 of A-Z a-z 0-9 _ . -): missing "
-		   "or malformed"},
-	{TYPE_HVM, "domain@1 (second): type: \"hvm\" is not supported (only "
-		   "\"pvh\")"},
-	{MEMORY_ZERO, "domain@1 (second): memory (non-zero, whole pages): "
-		      "missing or malformed"},
-	{MEMORY_UNALIGNED, "domain@1 (second): memory (non-zero, whole pages): "
-			   "missing or malformed"},
-	{VCPUS_ZERO,
-	 "domain@1 (second): vcpus (at least 1): missing or malformed"},
-	{ENTRY_OUTSIDE, "domain@1 (second): entry (inside guest RAM): missing "
-			"or malformed"},
-	{SEGMENT_OUTSIDE, "domain@1 (second): segment@1: [0x43fff800, "
-			  "+0x1000) is outside guest RAM [0x40000000, "
-			  "+0x4000000)"},
-	{MEM_SIZE_SHORT, "domain@1 (second): segment@0: mem-size is below the "
-			 "data's 13 bytes"},
-	{SEGMENTS_OVERLAP, "domain@1 (second): segments 0 and 1 overlap"},
-	{RAMDISK_OVERLAPS,
-	 "domain@1 (second): segment 0 overlaps the ramdisk"},
-	{NO_SEGMENTS, "domain@1 (second): no kernel segments"},
-	{TOO_MANY_SEGMENTS, "domain@1 (second): more than 16 kernel segments"},
-	{CMDLINE_UNTERMINATED,
-	 "domain@1 (second): cmdline: missing or malformed"},
-	{GPA_WRONG_SIZE,
-	 "domain@1 (second): segment@0: gpa: missing or malformed"},
+    {NO_NAME, "domain@1 (?): name (1-31 of A-Z a-z 0-9 _ . -): missing "
+	      "or malformed"},
+    {BAD_NAME, "domain@1 (?): name (1-31 of A-Z a-z 0-9 _ . -): missing "
+	       "or malformed"},
+    {TYPE_HVM, "domain@1 (second): type: \"hvm\" is not supported (only "
+	       "\"pvh\")"},
+    {MEMORY_ZERO, "domain@1 (second): memory (non-zero, whole pages): "
+		  "missing or malformed"},
+    {MEMORY_UNALIGNED, "domain@1 (second): memory (non-zero, whole pages): "
+		       "missing or malformed"},
+    {VCPUS_ZERO, "domain@1 (second): vcpus (at least 1): missing or malformed"},
+    {ENTRY_OUTSIDE, "domain@1 (second): entry (inside guest RAM): missing "
+		    "or malformed"},
+    {SEGMENT_OUTSIDE, "domain@1 (second): segment@1: [0x43fff800, "
+		      "+0x1000) is outside guest RAM [0x40000000, "
+		      "+0x4000000)"},
+    {MEM_SIZE_SHORT, "domain@1 (second): segment@0: mem-size is below the "
+		     "data's 13 bytes"},
+    {SEGMENTS_OVERLAP, "domain@1 (second): segments 0 and 1 overlap"},
+    {RAMDISK_OVERLAPS, "domain@1 (second): segment 0 overlaps the ramdisk"},
+    {NO_SEGMENTS, "domain@1 (second): no kernel segments"},
+    {TOO_MANY_SEGMENTS, "domain@1 (second): more than 16 kernel segments"},
+    {CMDLINE_UNTERMINATED, "domain@1 (second): cmdline: missing or malformed"},
+    {GPA_WRONG_SIZE, "domain@1 (second): segment@0: gpa: missing or malformed"},
 };
 
 static void each_defect_names_domain_and_property(void **state)
@@ -278,8 +275,7 @@ static void each_defect_names_domain_and_property(void **state)
 		void *b = make_bundle("aarch64", cases[i].defect, 1);
 
 		assert_int_equal(
-			hv_boot_bundle_open(b, sizeof(blob), "aarch64", &err),
-			2);
+		    hv_boot_bundle_open(b, sizeof(blob), "aarch64", &err), 2);
 		/* The good domain still reads; the bad one does not. */
 		assert_int_equal(hv_boot_bundle_domain(b, 0, &d, &err), 0);
 		assert_int_equal(hv_boot_bundle_domain(b, 1, &d, &err),
@@ -291,11 +287,11 @@ static void each_defect_names_domain_and_property(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(reads_a_good_bundle),
-		cmocka_unit_test(rejects_what_is_not_a_bundle),
-		cmocka_unit_test(rejects_truncated_bundles),
-		cmocka_unit_test(rejects_other_device_trees),
-		cmocka_unit_test(each_defect_names_domain_and_property),
+	    cmocka_unit_test(reads_a_good_bundle),
+	    cmocka_unit_test(rejects_what_is_not_a_bundle),
+	    cmocka_unit_test(rejects_truncated_bundles),
+	    cmocka_unit_test(rejects_other_device_trees),
+	    cmocka_unit_test(each_defect_names_domain_and_property),
 	};
 	return cmocka_run_group_tests_name("boot-bundle", tests, NULL, NULL);
 }

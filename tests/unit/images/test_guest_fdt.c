@@ -20,10 +20,10 @@
  * <xen/xen.h> does not describe. */
 #define GUEST_RAM0_BASE 0x40000000ull
 static const struct hyp_guest_layout layout = {
-	.uart = 0x22000000,
-	.uart_size = 0x1000,
-	.gnttab = 0x38000000,
-	.gnttab_size = 0x01000000,
+    .uart = 0x22000000,
+    .uart_size = 0x1000,
+    .gnttab = 0x38000000,
+    .gnttab_size = 0x01000000,
 };
 
 static uint64_t blob[8192];
@@ -31,12 +31,12 @@ static uint64_t blob[8192];
 static struct hv_boot_domain domain(unsigned int vcpus, bool ramdisk)
 {
 	struct hv_boot_domain d = {
-		.name = "web",
-		.cmdline = "console=hvc0 quiet",
-		.memory = 64ull << 20,
-		.ram_base = GUEST_RAM0_BASE,
-		.vcpus = vcpus,
-		.has_ramdisk = ramdisk,
+	    .name = "web",
+	    .cmdline = "console=hvc0 quiet",
+	    .memory = 64ull << 20,
+	    .ram_base = GUEST_RAM0_BASE,
+	    .vcpus = vcpus,
+	    .has_ramdisk = ramdisk,
 	};
 
 	return d;
@@ -57,9 +57,9 @@ static void memory_and_chosen(void **state)
 	int node, len;
 
 	(void)state;
-	assert_int_equal(hyp_guest_fdt(blob, sizeof(blob), &d, &layout,
-				       0x43000000, 0x1000),
-			 0);
+	assert_int_equal(
+	    hyp_guest_fdt(blob, sizeof(blob), &d, &layout, 0x43000000, 0x1000),
+	    0);
 	assert_int_equal(fdt_check_header(blob), 0);
 
 	node = fdt_path_offset(blob, "/memory@40000000");
@@ -79,10 +79,9 @@ static void memory_and_chosen(void **state)
 	start = fdt_getprop(blob, node, "linux,initrd-start", &len);
 	assert_int_equal(len, 8);
 	assert_int_equal(u64_at(start, 0), 0x43000000);
-	assert_int_equal(u64_at(fdt_getprop(blob, node, "linux,initrd-end",
-					    NULL),
-				0),
-			 0x43001000);
+	assert_int_equal(
+	    u64_at(fdt_getprop(blob, node, "linux,initrd-end", NULL), 0),
+	    0x43001000);
 }
 
 static void one_cpu_node_per_vcpu(void **state)
@@ -91,21 +90,21 @@ static void one_cpu_node_per_vcpu(void **state)
 	int cpus, node, n = 0;
 
 	(void)state;
-	assert_int_equal(hyp_guest_fdt(blob, sizeof(blob), &d, &layout, 0, 0), 0);
+	assert_int_equal(hyp_guest_fdt(blob, sizeof(blob), &d, &layout, 0, 0),
+			 0);
 	cpus = fdt_path_offset(blob, "/cpus");
-	fdt_for_each_subnode(node, blob, cpus) {
+	fdt_for_each_subnode (node, blob, cpus) {
 		const fdt32_t *reg = fdt_getprop(blob, node, "reg", NULL);
 
 		assert_int_equal(fdt32_to_cpu(*reg), n);
-		assert_string_equal(fdt_getprop(blob, node, "enable-method",
-						NULL),
-				    "psci");
+		assert_string_equal(
+		    fdt_getprop(blob, node, "enable-method", NULL), "psci");
 		n++;
 	}
 	assert_int_equal(n, 3);
-	assert_string_equal(fdt_getprop(blob, fdt_path_offset(blob, "/psci"),
-					"method", NULL),
-			    "hvc");
+	assert_string_equal(
+	    fdt_getprop(blob, fdt_path_offset(blob, "/psci"), "method", NULL),
+	    "hvc");
 	/* No ramdisk, no initrd properties. */
 	assert_null(fdt_getprop(blob, fdt_path_offset(blob, "/chosen"),
 				"linux,initrd-start", NULL));
@@ -117,14 +116,14 @@ static void hypervisor_and_uart_nodes(void **state)
 	int node;
 
 	(void)state;
-	assert_int_equal(hyp_guest_fdt(blob, sizeof(blob), &d, &layout, 0, 0), 0);
+	assert_int_equal(hyp_guest_fdt(blob, sizeof(blob), &d, &layout, 0, 0),
+			 0);
 	node = fdt_path_offset(blob, "/hypervisor");
 	assert_int_equal(fdt_node_check_compatible(blob, node, "xen,xen"), 0);
 	assert_int_equal(u64_at(fdt_getprop(blob, node, "reg", NULL), 0),
 			 layout.gnttab);
 	node = fdt_path_offset(blob, "/sbsa-uart@22000000");
-	assert_int_equal(fdt_node_check_compatible(blob, node,
-						   "arm,sbsa-uart"),
+	assert_int_equal(fdt_node_check_compatible(blob, node, "arm,sbsa-uart"),
 			 0);
 	assert_int_equal(u64_at(fdt_getprop(blob, node, "reg", NULL), 0),
 			 layout.uart);
@@ -135,19 +134,20 @@ static void too_small_a_buffer_is_enospc(void **state)
 	struct hv_boot_domain d = domain(1, false);
 
 	(void)state;
-	assert_int_equal(hyp_guest_fdt(blob, 128, &d, &layout, 0, 0), -HV_ENOSPC);
+	assert_int_equal(hyp_guest_fdt(blob, 128, &d, &layout, 0, 0),
+			 -HV_ENOSPC);
 }
 
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(memory_and_chosen),
-		cmocka_unit_test(one_cpu_node_per_vcpu),
-		cmocka_unit_test(hypervisor_and_uart_nodes),
-		cmocka_unit_test(too_small_a_buffer_is_enospc),
+	    cmocka_unit_test(memory_and_chosen),
+	    cmocka_unit_test(one_cpu_node_per_vcpu),
+	    cmocka_unit_test(hypervisor_and_uart_nodes),
+	    cmocka_unit_test(too_small_a_buffer_is_enospc),
 	};
-	int failed = cmocka_run_group_tests_name("guest-fdt", tests, NULL,
-						 NULL);
+	int failed =
+	    cmocka_run_group_tests_name("guest-fdt", tests, NULL, NULL);
 
 	/* With a path: write a sample device tree for dtc to check. */
 	if (argc > 1 && !failed) {
@@ -158,7 +158,7 @@ int main(int argc, char **argv)
 		    hyp_guest_fdt(blob, sizeof(blob), &d, &layout, 0x43000000,
 				  0x1000) != 0 ||
 		    fwrite(blob, 1, fdt_totalsize(blob), f) !=
-			    fdt_totalsize(blob) ||
+			fdt_totalsize(blob) ||
 		    fclose(f) != 0)
 			return 1;
 	}

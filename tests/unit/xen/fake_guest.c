@@ -3,8 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int translate(void *ctx, hv_gfn_t gfn, unsigned int access,
-		     void **page)
+static int translate(void *ctx, hv_gfn_t gfn, unsigned int access, void **page)
 {
 	struct fake_guest *g = ctx;
 	uint64_t n = hv_gfn_x(gfn);
@@ -28,8 +27,7 @@ static void console_line(void *opaque, const char *line, size_t len)
 	}
 }
 
-static void shutdown(void *opaque, struct hv_xen_domain *d,
-		     unsigned int reason)
+static void shutdown(void *opaque, struct hv_xen_domain *d, unsigned int reason)
 {
 	struct fake_guest *g = opaque;
 
@@ -52,8 +50,7 @@ static void block(void *opaque, struct hv_xen_domain *d, hv_vcpuid_t vcpu)
 	((struct fake_guest *)opaque)->blocks++;
 }
 
-static int map_shared_info(void *opaque, struct hv_xen_domain *d,
-			   hv_gfn_t gfn)
+static int map_shared_info(void *opaque, struct hv_xen_domain *d, hv_gfn_t gfn)
 {
 	struct fake_guest *g = opaque;
 
@@ -76,13 +73,13 @@ static bool domain_exists(void *opaque, hv_domid_t id)
 }
 
 static const struct hv_xen_ops ops = {
-	.console_line = console_line,
-	.shutdown = shutdown,
-	.yield = yield,
-	.block = block,
-	.map_shared_info = map_shared_info,
-	.now = now,
-	.domain_exists = domain_exists,
+    .console_line = console_line,
+    .shutdown = shutdown,
+    .yield = yield,
+    .block = block,
+    .map_shared_info = map_shared_info,
+    .now = now,
+    .domain_exists = domain_exists,
 };
 
 void fake_guest_init(struct fake_guest *g, const char *name)

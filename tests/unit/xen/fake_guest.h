@@ -9,8 +9,8 @@
 #include <hv/xen.h>
 
 #define GUEST_PAGES 8
-#define RO_PAGE 5
-#define HOLE_PAGE 6
+#define RO_PAGE	    5
+#define HOLE_PAGE   6
 #define OTHER_DOMID 7 /* another domain that exists */
 
 struct fake_guest {

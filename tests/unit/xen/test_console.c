@@ -144,15 +144,15 @@ static void rate_limit_refills_with_time(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(partial_writes_make_one_line),
-		T(empty_lines_are_kept),
-		T(control_characters_are_dropped),
-		T(a_guest_cannot_start_a_line_as_someone_else),
-		T(long_lines_are_cut_and_continued),
-		T(flush_prints_the_partial_line_once),
-		T(shutdown_flushes_first),
-		T(rate_limit_drops_and_reports),
-		T(rate_limit_refills_with_time),
+	    T(partial_writes_make_one_line),
+	    T(empty_lines_are_kept),
+	    T(control_characters_are_dropped),
+	    T(a_guest_cannot_start_a_line_as_someone_else),
+	    T(long_lines_are_cut_and_continued),
+	    T(flush_prints_the_partial_line_once),
+	    T(shutdown_flushes_first),
+	    T(rate_limit_drops_and_reports),
+	    T(rate_limit_refills_with_time),
 	};
 	return cmocka_run_group_tests_name("xen-console", tests, NULL, NULL);
 }

@@ -54,8 +54,7 @@ static void init_rejects_bad_arguments(void **state)
 
 	(void)state;
 	assert_int_equal(hv_xen_domain_init(&d, 2, "", &ops, &g), -HV_EINVAL);
-	assert_int_equal(hv_xen_domain_init(&d, 2, NULL, &ops, &g),
-			 -HV_EINVAL);
+	assert_int_equal(hv_xen_domain_init(&d, 2, NULL, &ops, &g), -HV_EINVAL);
 	assert_int_equal(hv_xen_domain_init(&d, 2, "x", NULL, &g), -HV_EINVAL);
 	ops.domain_exists = NULL;
 	assert_int_equal(hv_xen_domain_init(&d, 2, "x", &ops, &g), -HV_EINVAL);
@@ -66,10 +65,10 @@ static void long_names_are_cut(void **state)
 	struct hv_xen_domain d;
 
 	(void)state;
-	assert_int_equal(hv_xen_domain_init(&d, 2,
-					    "a-name-much-longer-than-thirty-one",
-					    g.dom.ops, &g),
-			 0);
+	assert_int_equal(
+	    hv_xen_domain_init(&d, 2, "a-name-much-longer-than-thirty-one",
+			       g.dom.ops, &g),
+	    0);
 	assert_int_equal(strlen(d.name), HV_XEN_NAME_MAX);
 }
 
@@ -77,9 +76,9 @@ static void console_write(void **state)
 {
 	(void)state;
 	poke(gaddr(1, 10), "hello\n", 6);
-	assert_int_equal(call(&g, __HYPERVISOR_console_io, CONSOLEIO_write, 6,
-			      gaddr(1, 10)),
-			 0);
+	assert_int_equal(
+	    call(&g, __HYPERVISOR_console_io, CONSOLEIO_write, 6, gaddr(1, 10)),
+	    0);
 	assert_int_equal(g.nr_lines, 1);
 	assert_string_equal(g.lines[0], "(g1) hello");
 }
@@ -117,8 +116,8 @@ static void console_write_faults_part_way(void **state)
 	/* 127-byte chunks from page 5 into the hole at page 6: the first
 	 * whole chunks are printed, then -EFAULT, as in Xen. */
 	memset(g.mem[RO_PAGE], 'x', 4096);
-	assert_int_equal(call(&g, __HYPERVISOR_console_io, CONSOLEIO_write,
-			      300, gaddr(RO_PAGE, 4096 - 200)),
+	assert_int_equal(call(&g, __HYPERVISOR_console_io, CONSOLEIO_write, 300,
+			      gaddr(RO_PAGE, 4096 - 200)),
 			 -HV_EFAULT);
 	hv_xen_console_flush(&g.dom);
 	assert_int_equal(g.nr_lines, 1);
@@ -142,9 +141,9 @@ static void console_count_is_32_bits(void **state)
 static void console_read_and_unknown_are_eperm(void **state)
 {
 	(void)state;
-	assert_int_equal(call(&g, __HYPERVISOR_console_io, CONSOLEIO_read, 4,
-			      gaddr(1, 0)),
-			 -HV_EPERM);
+	assert_int_equal(
+	    call(&g, __HYPERVISOR_console_io, CONSOLEIO_read, 4, gaddr(1, 0)),
+	    -HV_EPERM);
 	assert_int_equal(call(&g, __HYPERVISOR_console_io, 77, 4, gaddr(1, 0)),
 			 -HV_EPERM);
 }
@@ -249,8 +248,7 @@ static void sched_other_commands(void **state)
 	assert_int_equal(call(&g, __HYPERVISOR_sched_op, SCHEDOP_pin_override,
 			      gaddr(HOLE_PAGE, 0), 0),
 			 -HV_EPERM);
-	assert_int_equal(call(&g, __HYPERVISOR_sched_op, 99, 0, 0),
-			 -HV_ENOSYS);
+	assert_int_equal(call(&g, __HYPERVISOR_sched_op, 99, 0, 0), -HV_ENOSYS);
 	assert_int_equal(g.yields + g.blocks + g.shutdowns, 0);
 }
 
@@ -261,14 +259,13 @@ static void version_numbers(void **state)
 	(void)state;
 	v = call(&g, __HYPERVISOR_xen_version, XENVER_version, 0, 0);
 	assert_int_equal(v >> 16, 4);
-	assert_int_equal(v & 0xffff, (__XEN_LATEST_INTERFACE_VERSION__ >> 8) &
-					     0xff);
-	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_pagesize, 0,
-			      0),
-			 4096);
-	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_pagesize,
-			      gaddr(1, 0), 0),
-			 -HV_EINVAL);
+	assert_int_equal(v & 0xffff,
+			 (__XEN_LATEST_INTERFACE_VERSION__ >> 8) & 0xff);
+	assert_int_equal(
+	    call(&g, __HYPERVISOR_xen_version, XENVER_pagesize, 0, 0), 4096);
+	assert_int_equal(
+	    call(&g, __HYPERVISOR_xen_version, XENVER_pagesize, gaddr(1, 0), 0),
+	    -HV_EINVAL);
 }
 
 static void version_strings(void **state)
@@ -279,22 +276,22 @@ static void version_strings(void **state)
 
 	(void)state;
 	memset(g.mem[1], 0xff, 4096);
-	assert_int_equal(call(&g, __HYPERVISOR_xen_version,
-			      XENVER_extraversion, gaddr(1, 0), 0),
+	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_extraversion,
+			      gaddr(1, 0), 0),
 			 0);
 	peek(gaddr(1, 0), extra, sizeof(extra));
 	assert_string_equal(extra, "-hvkit");
-	assert_int_equal(extra[sizeof(extra) - 1], 0); /* zero-padded */
+	assert_int_equal(extra[sizeof(extra) - 1], 0);	 /* zero-padded */
 	assert_int_equal(g.mem[1][sizeof(extra)], 0xff); /* and no more */
 
-	assert_int_equal(call(&g, __HYPERVISOR_xen_version,
-			      XENVER_capabilities, gaddr(2, 0), 0),
+	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_capabilities,
+			      gaddr(2, 0), 0),
 			 0);
 	peek(gaddr(2, 0), caps, sizeof(caps));
 	assert_non_null(strstr(caps, "hvm-3.0-x86_64"));
 
-	assert_int_equal(call(&g, __HYPERVISOR_xen_version,
-			      XENVER_commandline, gaddr(3, 0), 0),
+	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_commandline,
+			      gaddr(3, 0), 0),
 			 0);
 	peek(gaddr(3, 0), cmdline, 9);
 	assert_string_equal(cmdline, "<denied>");
@@ -308,8 +305,8 @@ static void version_structs(void **state)
 
 	(void)state;
 	memset(g.mem[1], 0xff, 4096);
-	assert_int_equal(call(&g, __HYPERVISOR_xen_version,
-			      XENVER_compile_info, gaddr(1, 0), 0),
+	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_compile_info,
+			      gaddr(1, 0), 0),
 			 0);
 	peek(gaddr(1, 0), &ci, sizeof(ci));
 	assert_string_equal(ci.compiler, "clang");
@@ -318,8 +315,8 @@ static void version_structs(void **state)
 			 0);
 	peek(gaddr(1, 0), &pp, sizeof(pp));
 	assert_int_equal(pp.virt_start, 0);
-	assert_int_equal(call(&g, __HYPERVISOR_xen_version,
-			      XENVER_guest_handle, gaddr(1, 0), 0),
+	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_guest_handle,
+			      gaddr(1, 0), 0),
 			 0);
 	peek(gaddr(1, 0), h, sizeof(h));
 	for (size_t i = 0; i < sizeof(h); i++)
@@ -332,8 +329,8 @@ static void version_get_features(void **state)
 
 	(void)state;
 	poke(gaddr(1, 0), &fi, sizeof(fi));
-	assert_int_equal(call(&g, __HYPERVISOR_xen_version,
-			      XENVER_get_features, gaddr(1, 0), 0),
+	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_get_features,
+			      gaddr(1, 0), 0),
 			 0);
 	peek(gaddr(1, 0), &fi, sizeof(fi));
 	assert_true(fi.submap & 1u << XENFEAT_auto_translated_physmap);
@@ -342,8 +339,8 @@ static void version_get_features(void **state)
 	fi.submap_idx = 1;
 	fi.submap = 0xdead;
 	poke(gaddr(1, 0), &fi, sizeof(fi));
-	assert_int_equal(call(&g, __HYPERVISOR_xen_version,
-			      XENVER_get_features, gaddr(1, 0), 0),
+	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_get_features,
+			      gaddr(1, 0), 0),
 			 -HV_EINVAL);
 	peek(gaddr(1, 0), &fi, sizeof(fi));
 	assert_int_equal(fi.submap, 0xdead); /* untouched */
@@ -352,34 +349,34 @@ static void version_get_features(void **state)
 static void version_bad_pointers_and_denied(void **state)
 {
 	(void)state;
-	assert_int_equal(call(&g, __HYPERVISOR_xen_version,
-			      XENVER_extraversion, gaddr(RO_PAGE, 0), 0),
+	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_extraversion,
+			      gaddr(RO_PAGE, 0), 0),
 			 -HV_EFAULT);
-	assert_int_equal(call(&g, __HYPERVISOR_xen_version,
-			      XENVER_get_features, gaddr(HOLE_PAGE, 0), 0),
+	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_get_features,
+			      gaddr(HOLE_PAGE, 0), 0),
 			 -HV_EFAULT);
 	/* The read succeeds, the write-back cannot. */
-	assert_int_equal(call(&g, __HYPERVISOR_xen_version,
-			      XENVER_get_features, gaddr(RO_PAGE, 0), 0),
+	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_get_features,
+			      gaddr(RO_PAGE, 0), 0),
 			 -HV_EFAULT);
-	assert_int_equal(call(&g, __HYPERVISOR_xen_version,
-			      XENVER_capabilities, gaddr(4, 4096 - 1024), 0),
+	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_capabilities,
+			      gaddr(4, 4096 - 1024), 0),
 			 0); /* 1024 bytes end exactly at the page's end */
-	assert_int_equal(call(&g, __HYPERVISOR_xen_version,
-			      XENVER_capabilities, gaddr(4, 4096 - 1023), 0),
+	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_capabilities,
+			      gaddr(4, 4096 - 1023), 0),
 			 -HV_EFAULT); /* one more reaches the read-only page */
-	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_build_id,
-			      gaddr(1, 0), 0),
-			 -HV_EPERM);
+	assert_int_equal(
+	    call(&g, __HYPERVISOR_xen_version, XENVER_build_id, gaddr(1, 0), 0),
+	    -HV_EPERM);
 	assert_int_equal(call(&g, __HYPERVISOR_xen_version, 99, 0, 0),
 			 -HV_ENOSYS);
 }
 
-static long add_to_physmap(hv_domid_t domid, unsigned int space,
-			   uint64_t idx, uint64_t gpfn)
+static long add_to_physmap(hv_domid_t domid, unsigned int space, uint64_t idx,
+			   uint64_t gpfn)
 {
 	struct xen_add_to_physmap x = {
-		.domid = domid, .space = space, .idx = idx, .gpfn = gpfn};
+	    .domid = domid, .space = space, .idx = idx, .gpfn = gpfn};
 
 	poke(gaddr(1, 0), &x, sizeof(x));
 	return call(&g, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
@@ -389,43 +386,40 @@ static long add_to_physmap(hv_domid_t domid, unsigned int space,
 static void add_to_physmap_shared_info(void **state)
 {
 	(void)state;
-	assert_int_equal(add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0,
-					0x1234),
-			 0);
+	assert_int_equal(
+	    add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x1234), 0);
 	assert_int_equal(g.shared_info_gfn, 0x1234);
-	assert_int_equal(add_to_physmap(g.dom.id, XENMAPSPACE_shared_info, 0,
-					0x99),
-			 0);
+	assert_int_equal(
+	    add_to_physmap(g.dom.id, XENMAPSPACE_shared_info, 0, 0x99), 0);
 	assert_int_equal(g.shared_info_gfn, 0x99);
 }
 
 static void add_to_physmap_errors(void **state)
 {
 	(void)state;
-	assert_int_equal(add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 1,
-					7),
-			 -HV_EINVAL);
+	assert_int_equal(
+	    add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 1, 7),
+	    -HV_EINVAL);
 	assert_int_equal(add_to_physmap(DOMID_SELF, XENMAPSPACE_gmfn, 0, 7),
 			 -HV_EINVAL); /* x86's answer; Arm's is -ENOSYS */
-	assert_int_equal(add_to_physmap(DOMID_SELF, XENMAPSPACE_gmfn_foreign,
-					0, 7),
-			 -HV_ENOSYS);
-	assert_int_equal(add_to_physmap(DOMID_SELF, XENMAPSPACE_dev_mmio, 0,
-					7),
+	assert_int_equal(
+	    add_to_physmap(DOMID_SELF, XENMAPSPACE_gmfn_foreign, 0, 7),
+	    -HV_ENOSYS);
+	assert_int_equal(add_to_physmap(DOMID_SELF, XENMAPSPACE_dev_mmio, 0, 7),
 			 -HV_EACCES);
-	assert_int_equal(add_to_physmap(OTHER_DOMID, XENMAPSPACE_shared_info,
-					0, 7),
-			 -HV_EPERM);
+	assert_int_equal(
+	    add_to_physmap(OTHER_DOMID, XENMAPSPACE_shared_info, 0, 7),
+	    -HV_EPERM);
 	assert_int_equal(add_to_physmap(42, XENMAPSPACE_shared_info, 0, 7),
 			 -HV_ESRCH);
-	assert_int_equal(call(&g, __HYPERVISOR_memory_op,
-			      XENMEM_add_to_physmap, gaddr(HOLE_PAGE, 0), 0),
+	assert_int_equal(call(&g, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+			      gaddr(HOLE_PAGE, 0), 0),
 			 -HV_EFAULT);
 	assert_int_equal(g.shared_info_gfn, UINT64_MAX); /* nothing mapped */
 	g.map_result = -HV_EBUSY;
-	assert_int_equal(add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0,
-					7),
-			 -HV_EBUSY);
+	assert_int_equal(
+	    add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, 7),
+	    -HV_EBUSY);
 	assert_int_equal(call(&g, __HYPERVISOR_memory_op, 99, 0, 0),
 			 -HV_ENOSYS);
 }
@@ -438,8 +432,8 @@ static void crash_reports_and_shuts_down_once(void **state)
 	assert_int_equal(g.shutdowns, 1);
 	assert_int_equal(g.last_reason, SHUTDOWN_crash);
 	assert_int_equal(g.nr_lines, 2);
-	assert_string_equal(g.lines[0],
-			    "(hvkit) domain g1 crashed: stage-2 fault at 0x1000");
+	assert_string_equal(
+	    g.lines[0], "(hvkit) domain g1 crashed: stage-2 fault at 0x1000");
 	assert_string_equal(g.lines[1], "(hvkit) domain g1: shutdown crash");
 }
 
@@ -458,32 +452,31 @@ static void shutdown_reason_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(unknown_hypercalls_are_enosys),
-		T(init_rejects_bad_arguments),
-		T(long_names_are_cut),
-		T(console_write),
-		T(console_write_across_pages),
-		T(console_write_bad_buffers),
-		T(console_write_faults_part_way),
-		T(console_count_is_32_bits),
-		T(console_read_and_unknown_are_eperm),
-		T(sched_yield_and_block),
-		T(sched_shutdown_poweroff),
-		T(sched_shutdown_reason_is_not_validated),
-		T(sched_shutdown_bad_pointer),
-		T(sched_shutdown_code_only_announces),
-		T(sched_remote_shutdown_is_not_for_domus),
-		T(sched_other_commands),
-		T(version_numbers),
-		T(version_strings),
-		T(version_structs),
-		T(version_get_features),
-		T(version_bad_pointers_and_denied),
-		T(add_to_physmap_shared_info),
-		T(add_to_physmap_errors),
-		T(crash_reports_and_shuts_down_once),
-		T(shutdown_reason_names),
+	    T(unknown_hypercalls_are_enosys),
+	    T(init_rejects_bad_arguments),
+	    T(long_names_are_cut),
+	    T(console_write),
+	    T(console_write_across_pages),
+	    T(console_write_bad_buffers),
+	    T(console_write_faults_part_way),
+	    T(console_count_is_32_bits),
+	    T(console_read_and_unknown_are_eperm),
+	    T(sched_yield_and_block),
+	    T(sched_shutdown_poweroff),
+	    T(sched_shutdown_reason_is_not_validated),
+	    T(sched_shutdown_bad_pointer),
+	    T(sched_shutdown_code_only_announces),
+	    T(sched_remote_shutdown_is_not_for_domus),
+	    T(sched_other_commands),
+	    T(version_numbers),
+	    T(version_strings),
+	    T(version_structs),
+	    T(version_get_features),
+	    T(version_bad_pointers_and_denied),
+	    T(add_to_physmap_shared_info),
+	    T(add_to_physmap_errors),
+	    T(crash_reports_and_shuts_down_once),
+	    T(shutdown_reason_names),
 	};
-	return cmocka_run_group_tests_name("xen-hypercalls", tests, NULL,
-					   NULL);
+	return cmocka_run_group_tests_name("xen-hypercalls", tests, NULL, NULL);
 }
