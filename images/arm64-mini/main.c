@@ -10,8 +10,8 @@
 
 static const struct hyp_config config = {
     .name = "arm64-mini",
-    .timeslice = HV_MSEC(10),
     .log_level = HV_LOG_INFO,
+    .core = {.timeslice = HV_MSEC(10)},
 };
 
 void hv_image_main(uint64_t dtb)

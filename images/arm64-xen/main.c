@@ -9,16 +9,20 @@
 
 #include <hv/sched.h>
 
-static const struct hyp_extension *const extensions[] = {&hyp_evtchn, NULL};
-static const struct hyp_scheduler credit2 =
-    HYP_LIBHV_SCHEDULER(&hv_sched_credit2);
+static const struct hv_hyp_extension *const extensions[] = {&hv_hyp_evtchn,
+							    NULL};
+static const struct hv_hyp_scheduler credit2 =
+    HV_HYP_LIBHV_SCHEDULER(&hv_sched_credit2);
 
 static const struct hyp_config config = {
     .name = "arm64-xen",
-    .timeslice = HV_MSEC(10),
     .log_level = HV_LOG_INFO,
-    .extensions = extensions,
-    .scheduler = &credit2,
+    .core =
+	{
+	    .timeslice = HV_MSEC(10),
+	    .extensions = extensions,
+	    .scheduler = &credit2,
+	},
 };
 
 void hv_image_main(uint64_t dtb)

@@ -109,29 +109,3 @@ int hyp_alloc_page(struct hyp *h, unsigned int order, hv_paddr_t *pa)
 		*pa = hv_mfn_to_paddr(mfn);
 	return err;
 }
-
-/* Whole pages: the glue's few byte-sized allocations (an extension's state,
- * the scheduler's) are small and live as long as their domain. */
-static unsigned int order_of(size_t size)
-{
-	unsigned int order = 0;
-
-	while ((HV_PAGE_SIZE << order) < size)
-		order++;
-	return order;
-}
-
-void *hyp_alloc_bytes(struct hyp *h, size_t size)
-{
-	hv_paddr_t pa;
-
-	if (hyp_alloc_page(h, order_of(size), &pa))
-		return NULL;
-	return (void *)(uintptr_t)pa;
-}
-
-void hyp_free_bytes(struct hyp *h, void *p, size_t size)
-{
-	hv_mm_put_pages(&h->heap, hv_paddr_to_mfn((uintptr_t)p), order_of(size),
-			0);
-}

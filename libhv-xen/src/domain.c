@@ -15,7 +15,7 @@ unsigned int hv_xen_api_version(void)
 static bool ops_complete(const struct hv_xen_ops *ops)
 {
 	return ops && ops->console_line && ops->shutdown && ops->yield &&
-	       ops->block && ops->map_shared_info && ops->now &&
+	       ops->block && ops->now &&
 	       ops->domain_exists;
 }
 
@@ -80,8 +80,6 @@ long hv_xen_hypercall(struct hv_xen_domain *d, hv_vcpuid_t vcpu,
 		return hv_xen_sched_op(d, vcpu, gm, args[0], args[1]);
 	case __HYPERVISOR_xen_version:
 		return hv_xen_version_op(gm, args[0], args[1]);
-	case __HYPERVISOR_memory_op:
-		return hv_xen_memory_op(d, gm, args[0], args[1]);
 #if defined(__x86_64__)
 	/* x86 semantics; Xen on Arm answers hvm_op differently. */
 	case __HYPERVISOR_hvm_op:

@@ -24,9 +24,9 @@ void hyp_arch_exit(unsigned int status)
 	hv_arm_semihost_exit(status);
 }
 
-void hyp_arch_console_write(struct hyp *h, const char *s, size_t len)
+void hyp_arch_console_write(struct hv_hyp *core, const char *s, size_t len)
 {
-	hv_pl011_write(&h->arch.uart, s, len);
+	hv_pl011_write(&hyp_of(core)->arch.uart, s, len);
 }
 
 static void el2_fault(void *opaque, const struct hv_arm_hyp_fault *f)
@@ -82,9 +82,6 @@ void hyp_main(const struct hyp_config *config, uint64_t dtb)
 	console_init(h, fdt);
 	hv_log_info(&h->log, "%s at %p, device tree at %#llx", config->name,
 		    (void *)hyp_main, (unsigned long long)dtb);
-	for (const struct hyp_extension *const *e = config->extensions; e && *e;
-	     e++)
-		hv_log_info(&h->log, "with %s", (*e)->name);
 	hyp_platform_probe(h, fdt);
 	hyp_memory_init(h);
 	hv_arm_timer_init(&h->arch.timer);
@@ -93,6 +90,5 @@ void hyp_main(const struct hyp_config *config, uint64_t dtb)
 		hyp_panic(h, "the GIC redistributor does not wake up");
 	if (hv_arm_stage2_enable(&hv_arm_stage2_ipa40) != 0)
 		hyp_panic(h, "cannot configure stage-2 translation");
-	hyp_domains_build(h);
-	hyp_run(h);
+	hyp_core_run(h, HV_MM_P2M_ORDER_1G);
 }

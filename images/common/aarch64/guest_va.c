@@ -22,7 +22,7 @@ static int translate_va(void *ctx, hv_gfn_t frame, unsigned int access,
 	return err;
 }
 
-void hyp_gmem_guest_va(struct hv_gmem *gm, struct vcpu *v)
+void hyp_gmem_guest_va(struct hv_gmem *gm, struct hv_hyp_vcpu *v)
 {
 	hv_gmem_init(gm, translate_va, v, 64);
 }

@@ -17,9 +17,11 @@ HV_NORETURN void hyp_main(const struct hyp_config *config, uint64_t dtb);
 void hyp_platform_probe(struct hyp *h, const void *dtb);
 void hyp_memory_init(struct hyp *h);
 
-/* Reset a vCPU to enter the guest at `entry` with x0, and make it run
- * (domain.c). */
-void hyp_vcpu_start(struct vcpu *v, uint64_t entry, uint64_t x0);
+/* The core's domain_init and p2m_flush ops (domain.c); reset a vCPU to
+ * enter the guest at `entry` with x0, and make it run. */
+int hyp_domain_init(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg);
+void hyp_p2m_flush(struct hv_hyp_domain *d);
+void hyp_vcpu_start(struct hv_hyp_vcpu *v, uint64_t entry, uint64_t x0);
 /* Guest-physical addresses of what the image emulates or reserves. */
 struct hyp_guest_layout {
 	hv_gpaddr_t uart, uart_size;	 /* the emulated SBSA UART */
@@ -35,17 +37,16 @@ int hyp_guest_fdt(void *buf, size_t size, const struct hv_boot_domain *cfg,
 
 /* Make virtual interrupt `intid` pending for v (a list register), linked
  * to the same physical interrupt if `hw` (run.c). */
-void hyp_vcpu_inject(struct hyp *h, struct vcpu *v, unsigned int intid,
-		     bool hw);
+void hyp_vcpu_inject(struct hv_hyp_vcpu *v, unsigned int intid, bool hw);
 
 /* The guest's emulated SBSA UART at GUEST_PL011_BASE (vpl011.c): whether
  * an IPA is its, and the emulation of a trapped access (false if it cannot
  * be emulated: no instruction syndrome, or not the UART's). */
 bool hyp_vpl011_in_range(hv_gpaddr_t ipa);
-bool hyp_vpl011_access(struct vcpu *v, const struct hv_arm_dabt *a);
+bool hyp_vpl011_access(struct hv_hyp_vcpu *v, const struct hv_arm_dabt *a);
 
 /* Guest-virtual access for hypercall arguments of the loaded vCPU
  * (guest_va.c). */
-void hyp_gmem_guest_va(struct hv_gmem *gm, struct vcpu *v);
+void hyp_gmem_guest_va(struct hv_gmem *gm, struct hv_hyp_vcpu *v);
 
 #endif

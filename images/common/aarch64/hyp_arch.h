@@ -1,6 +1,7 @@
 /*
- * The AArch64 part of the glue's structures (hyp_common.h): the pCPU's
- * EL2 state and devices, each domain's VMID, each vCPU's registers.
+ * The AArch64 image's state (hyp_common.h): the pCPU's EL2 state and
+ * devices, and what the core keeps for the arch in each domain (its VMID)
+ * and vCPU (its registers).
  */
 #ifndef HYP_ARCH_H
 #define HYP_ARCH_H
@@ -11,10 +12,9 @@
 #include <hv/arm_timer.h>
 #include <hv/arm_vcpu.h>
 
-#define HYP_ARCH_NAME	      "aarch64"
-#define HYP_MAX_VCPUS	      4 /* per domain; PSCI CPU_ON starts all but 0 */
-#define HYP_MAX_RAM_RANGES    4
-#define HYP_SHARED_INFO_MOVES false /* -EBUSY, as Xen 4.17+ on Arm */
+#define HYP_ARCH_NAME	   "aarch64"
+#define HYP_MAX_VCPUS	   4 /* per domain; PSCI CPU_ON starts all but 0 */
+#define HYP_MAX_RAM_RANGES 4
 
 struct hyp_arch {
 	struct hv_pl011 uart;
@@ -30,6 +30,7 @@ struct domain_arch {
 
 struct vcpu_arch {
 	struct hv_arm_vcpu cpu; /* registers, EL1 and GIC state, exit */
+	enum hv_arm_exit_kind exit_kind; /* of the last run */
 };
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * The AArch64 half of the run loop (hyp_run, sched.c): loading a vCPU, the
- * EL2 timer (CNTHP) that ends its slice, running it and handling every
- * guest exit, and sleeping when nothing is runnable.
+ * The AArch64 adapter's run-loop ops (the core's struct hv_hyp_arch_ops):
+ * loading a vCPU, the EL2 timer (CNTHP) that ends its slice, running it
+ * and handling every guest exit, a blocked vCPU's wake-up by its virtual
+ * timer, and sleeping when nothing is runnable.
  * A guest that does something the hypervisor cannot allow (touches memory
  * it does not own, takes an exception hvkit does not emulate) is crashed
  * with a message; the others go on.
@@ -9,6 +10,7 @@
 #include "hyp.h"
 
 #include <hv/arm_psci.h>
+#include <hv/arm_stage2.h>
 #include <hv/arm_trap.h>
 
 #include <xen/sched.h>
@@ -23,117 +25,82 @@
 #define LR_PRIORITY(p) ((uint64_t)(p) << 48)
 #define LR_PINTID(i)   ((uint64_t)(i) << 32)
 
-void hyp_arch_vcpu_load(struct hyp *h, struct vcpu *v)
+static void vcpu_load(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
-	if (h->loaded == v)
-		return;
-	if (h->loaded) {
-		hv_arm_vcpu_put(&h->loaded->arch.cpu);
-		hv_arm_gic_vcpu_put(&h->arch.gic, &h->loaded->arch.cpu.vgic);
+	struct hyp *h = hyp_of(p->hyp);
+
+	if (p->loaded) {
+		hv_arm_vcpu_put(&vcpu_arch(p->loaded)->cpu);
+		hv_arm_gic_vcpu_put(&h->arch.gic,
+				    &vcpu_arch(p->loaded)->cpu.vgic);
 	}
-	h->loaded = v;
 	if (v) {
-		hv_arm_vcpu_load(&v->arch.cpu);
-		hv_arm_gic_vcpu_load(&h->arch.gic, &v->arch.cpu.vgic);
+		hv_arm_vcpu_load(&vcpu_arch(v)->cpu);
+		hv_arm_gic_vcpu_load(&h->arch.gic, &vcpu_arch(v)->cpu.vgic);
 	}
 }
 
-/* When a blocked vCPU's virtual timer will wake it, or HV_TIME_NEVER. */
-static hv_time_t wake_time(const struct hyp *h, const struct vcpu *v)
+/* When a blocked vCPU's virtual timer wakes it (its state is in memory:
+ * the core unloads a vCPU that stops), or HV_TIME_NEVER. */
+static hv_time_t vcpu_wake_time(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
-	const struct hv_arm_el1_regs *r = &v->arch.cpu.el1;
+	const struct hv_arm_el1_regs *r = &vcpu_arch(v)->cpu.el1;
 
-	if (v->state != VCPU_BLOCKED ||
-	    (r->cntv_ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) !=
-		CNTV_CTL_ENABLE)
+	if ((r->cntv_ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) !=
+	    CNTV_CTL_ENABLE)
 		return HV_TIME_NEVER;
-	return hv_arm_ticks_to_ns(&h->arch.timer, r->cntv_cval);
+	return hv_arm_ticks_to_ns(&hyp_of(p->hyp)->arch.timer, r->cntv_cval);
 }
 
-/* Nothing to run: sleep until the earliest blocked vCPU's timer. */
-void hyp_arch_idle(struct hyp *h)
+/* Nothing to run: sleep until `until` (the EL2 timer) or an interrupt. */
+static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 {
-	hv_time_t next = HV_TIME_NEVER;
+	struct hyp *h = hyp_of(p->hyp);
 	unsigned int intid;
-	hv_time_t now;
 
-	/* Blocked vCPUs' timer state is now in memory. */
-	hyp_arch_vcpu_load(h, NULL);
-	for (unsigned int i = 0; i < h->nr_domains; i++) {
-		struct domain *d = &h->domains[i];
-
-		for (unsigned int j = 0; j < d->nr_vcpus; j++) {
-			hv_time_t t = wake_time(h, &d->vcpus[j]);
-
-			if (t < next)
-				next = t;
-		}
-	}
-	if (next == HV_TIME_NEVER)
-		hyp_panic(h, "every remaining domain is blocked with nothing "
-			     "to wake it");
-	hv_arm_timer_set(&h->arch.timer, next);
+	hv_arm_timer_set(&h->arch.timer, until);
 	__asm__ __volatile__("wfi" ::: "memory");
 	intid = hv_arm_gic_ack(); /* the tick (no vCPU is loaded) */
 	if (intid != HV_ARM_INTID_SPURIOUS) {
 		hv_arm_gic_eoi(intid);
 		hv_arm_gic_deactivate(intid);
 	}
-	now = hv_arm_timer_now(&h->arch.timer);
-	for (unsigned int i = 0; i < h->nr_domains; i++) {
-		struct domain *d = &h->domains[i];
-
-		for (unsigned int j = 0; j < d->nr_vcpus; j++)
-			if (wake_time(h, &d->vcpus[j]) <= now)
-				hyp_vcpu_set_state(h, &d->vcpus[j],
-						   VCPU_RUNNABLE);
-	}
 }
 
 /* HVC #0xEA1: x16 is the hypercall's number, x0-x4 its arguments, its
  * pointers guest-virtual. */
-static void hypercall(struct hyp *h, struct vcpu *v)
+static void hypercall(struct hv_hyp_vcpu *v)
 {
-	uint64_t *x = v->arch.cpu.x;
+	uint64_t *x = vcpu_arch(v)->cpu.x;
 	struct hv_gmem gm;
 
 	hyp_gmem_guest_va(&gm, v);
-	x[0] = (uint64_t)hyp_hypercall(h, v, &gm, x[16], x);
+	x[0] = (uint64_t)hv_hyp_hypercall(v, &gm, x[16], x);
 }
 
-/* Start a stopped vCPU; its EL1 state must not be the pCPU's. */
-static void cpu_on(struct hyp *h, struct domain *d,
-		   const struct hv_arm_psci_result *r)
+static void psci(struct hv_hyp_vcpu *v)
 {
-	struct vcpu *t = &d->vcpus[r->target];
-
-	if (h->loaded == t)
-		hyp_arch_vcpu_load(h, NULL);
-	hyp_vcpu_start(t, r->entry, r->context);
-}
-
-static void psci(struct hyp *h, struct vcpu *v)
-{
-	struct domain *d = v->dom;
+	struct hv_hyp_domain *d = v->dom;
 	struct hv_arm_psci_call call = {
-	    .fid = v->arch.cpu.x[0],
-	    .arg = {v->arch.cpu.x[1], v->arch.cpu.x[2], v->arch.cpu.x[3]}};
+	    .fid = vcpu_arch(v)->cpu.x[0],
+	    .arg = {vcpu_arch(v)->cpu.x[1], vcpu_arch(v)->cpu.x[2], vcpu_arch(v)->cpu.x[3]}};
 	struct hv_arm_psci_result r;
 	HV_DECLARE_BITMAP(online, HYP_MAX_VCPUS) = {0};
 
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		if (d->vcpus[i].state != VCPU_DOWN)
+		if (d->vcpus[i].state != HV_HYP_VCPU_DOWN)
 			hv_bitmap_set(online, i);
 	hv_arm_psci(&call, d->nr_vcpus, online, &r);
 	switch (r.action) {
 	case HV_PSCI_ACT_SUSPEND:
-		hyp_vcpu_block(h, v);
+		hv_hyp_vcpu_block(v);
 		break;
 	case HV_PSCI_ACT_CPU_ON:
-		cpu_on(h, d, &r);
+		/* A stopped vCPU: the core left its state in memory. */
+		hyp_vcpu_start(&d->vcpus[r.target], r.entry, r.context);
 		break;
 	case HV_PSCI_ACT_CPU_OFF:
-		hyp_vcpu_set_state(h, v, VCPU_DOWN);
+		hv_hyp_vcpu_set_state(v, HV_HYP_VCPU_DOWN);
 		break;
 	case HV_PSCI_ACT_SYSTEM_OFF:
 		hv_xen_domain_shutdown(&d->xen, SHUTDOWN_poweroff);
@@ -144,66 +111,66 @@ static void psci(struct hyp *h, struct vcpu *v)
 	case HV_PSCI_ACT_NONE:
 		break;
 	}
-	v->arch.cpu.x[0] = (uint64_t)r.ret;
+	vcpu_arch(v)->cpu.x[0] = (uint64_t)r.ret;
 }
 
-static void hvc(struct hyp *h, struct vcpu *v, uint64_t esr)
+static void hvc(struct hv_hyp_vcpu *v, uint64_t esr)
 {
 	switch (hv_arm_esr_imm16(esr)) {
 	case XEN_HYPERCALL_TAG:
-		hypercall(h, v);
+		hypercall(v);
 		break;
 	case 0: /* SMCCC: PSCI */
-		psci(h, v);
+		psci(v);
 		break;
 	default: /* as Xen: undefined instruction for the guest */
-		hv_arm_vcpu_inject_undef(&v->arch.cpu);
+		hv_arm_vcpu_inject_undef(&vcpu_arch(v)->cpu);
 		break;
 	}
 }
 
-static void data_abort(struct vcpu *v, const struct hv_arm_exit *e)
+static void data_abort(struct hv_hyp_vcpu *v, const struct hv_arm_exit *e)
 {
 	struct hv_arm_dabt d;
 
 	hv_arm_decode_dabt(e->esr, e->hpfar, e->far, &d);
 	if (hyp_vpl011_access(v, &d))
 		return;
-	hyp_crash(v, "%s at IPA %#llx, outside its memory (pc %#llx)",
+	hv_hyp_crash(v, "%s at IPA %#llx, outside its memory (pc %#llx)",
 		  d.write ? "write" : "read", (unsigned long long)d.ipa,
-		  (unsigned long long)v->arch.cpu.pc);
+		  (unsigned long long)vcpu_arch(v)->cpu.pc);
 }
 
-static void sync_exit(struct hyp *h, struct vcpu *v)
+static void sync_exit(struct hv_hyp_vcpu *v)
 {
-	const struct hv_arm_exit *e = &v->arch.cpu.exit;
+	const struct hv_arm_exit *e = &vcpu_arch(v)->cpu.exit;
 	unsigned int ec = hv_arm_esr_ec(e->esr);
 
 	switch (ec) {
 	case HV_ARM_EC_HVC64:
-		hvc(h, v, e->esr);
+		hvc(v, e->esr);
 		break;
 	case HV_ARM_EC_SMC64: /* trapped: ELR is the smc itself */
-		v->arch.cpu.pc += 4;
-		psci(h, v);
+		vcpu_arch(v)->cpu.pc += 4;
+		psci(v);
 		break;
 	case HV_ARM_EC_WFX: /* ELR is the wfi/wfe itself */
-		v->arch.cpu.pc += 4;
+		vcpu_arch(v)->cpu.pc += 4;
 		if (hv_arm_esr_is_wfe(e->esr))
-			hyp_vcpu_yield(h, v);
+			hv_hyp_vcpu_yield(v);
 		else
-			hyp_vcpu_block(h, v);
+			hv_hyp_vcpu_block(v);
 		break;
 	case HV_ARM_EC_DABT_LOWER:
 		data_abort(v, e);
 		break;
 	case HV_ARM_EC_SYSREG:
-		hv_arm_vcpu_inject_undef(&v->arch.cpu);
+		hv_arm_vcpu_inject_undef(&vcpu_arch(v)->cpu);
 		break;
 	default:
-		hyp_crash(v, "unhandled exception %s (ESR %#llx) at pc %#llx",
+		hv_hyp_crash(v, "unhandled exception %s (ESR %#llx) at pc %#llx",
 			  hv_arm_ec_name(ec), (unsigned long long)e->esr,
-			  (unsigned long long)v->arch.cpu.pc);
+			  (unsigned long long)vcpu_arch(v)->cpu.pc);
 		break;
 	}
 }
@@ -211,14 +178,15 @@ static void sync_exit(struct hyp *h, struct vcpu *v)
 #define LR_STATE(lr)  ((lr) >> 62)
 #define LR_VINTID(lr) ((unsigned int)(lr))
 
-void hyp_vcpu_inject(struct hyp *h, struct vcpu *v, unsigned int intid, bool hw)
+void hyp_vcpu_inject(struct hv_hyp_vcpu *v, unsigned int intid, bool hw)
 {
-	uint64_t *lr = v->arch.cpu.vgic.lr;
-	bool live = h->loaded == v;
+	struct hyp *h = hyp_of_vcpu(v);
+	uint64_t *lr = vcpu_arch(v)->cpu.vgic.lr;
+	bool live = h->pcpu.loaded == v;
 	unsigned int i, free = h->arch.gic.nr_lr;
 
 	if (live) /* the list registers hold the truth: read them back */
-		hv_arm_gic_vcpu_put(&h->arch.gic, &v->arch.cpu.vgic);
+		hv_arm_gic_vcpu_put(&h->arch.gic, &vcpu_arch(v)->cpu.vgic);
 	for (i = 0; i < h->arch.gic.nr_lr; i++) {
 		if (LR_STATE(lr[i]) && LR_VINTID(lr[i]) == intid)
 			return; /* already pending or active */
@@ -230,10 +198,10 @@ void hyp_vcpu_inject(struct hyp *h, struct vcpu *v, unsigned int intid, bool hw)
 	lr[free] = LR_PENDING | LR_GROUP1 | LR_PRIORITY(0xa0) | intid |
 		   (hw ? LR_HW | LR_PINTID(intid) : 0);
 	if (live)
-		hv_arm_gic_vcpu_load(&h->arch.gic, &v->arch.cpu.vgic);
+		hv_arm_gic_vcpu_load(&h->arch.gic, &vcpu_arch(v)->cpu.vgic);
 }
 
-static void irq_exit(struct hyp *h)
+static void irq_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
 	unsigned int intid = hv_arm_gic_ack();
 
@@ -243,42 +211,75 @@ static void irq_exit(struct hyp *h)
 	if (intid == HV_ARM_PPI_VIRT_TIMER) {
 		/* The guest's own timer: linked to the physical interrupt,
 		 * so that the guest's EOI ends both. */
-		hyp_vcpu_inject(h, h->loaded, intid, true);
+		hyp_vcpu_inject(v, intid, true);
 		return;
 	}
 	hv_arm_gic_deactivate(intid);
 	if (intid == HV_ARM_PPI_HYP_TIMER)
-		h->resched = true;
+		hv_hyp_tick(p);
 }
 
-static void handle_exit(struct hyp *h, struct vcpu *v,
-			enum hv_arm_exit_kind kind)
+static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
-	switch (kind) {
+	switch (vcpu_arch(v)->exit_kind) {
 	case HV_ARM_EXIT_SYNC:
-		sync_exit(h, v);
+		sync_exit(v);
 		break;
 	case HV_ARM_EXIT_IRQ:
-		irq_exit(h);
+		irq_exit(p, v);
 		break;
 	default:
-		hyp_crash(v, "%s from the guest",
-			  kind == HV_ARM_EXIT_FIQ ? "FIQ" : "SError");
+		hv_hyp_crash(v, "%s from the guest",
+			     vcpu_arch(v)->exit_kind == HV_ARM_EXIT_FIQ
+				 ? "FIQ"
+				 : "SError");
 		break;
 	}
 }
 
-hv_time_t hyp_arch_now(struct hyp *h)
+static void vcpu_run(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
-	return hv_arm_timer_now(&h->arch.timer);
+	(void)p;
+	vcpu_arch(v)->exit_kind = hv_arm_vcpu_run(&vcpu_arch(v)->cpu);
 }
 
-void hyp_arch_timer_set(struct hyp *h, hv_time_t deadline)
+static hv_time_t now(struct hv_hyp *core)
 {
-	hv_arm_timer_set(&h->arch.timer, deadline);
+	return hv_arm_timer_now(&hyp_of(core)->arch.timer);
 }
 
-void hyp_arch_vcpu_run(struct hyp *h, struct vcpu *v)
+static void timer_set(struct hv_hyp_pcpu *p, hv_time_t deadline)
 {
-	handle_exit(h, v, hv_arm_vcpu_run(&v->arch.cpu));
+	hv_arm_timer_set(&hyp_of(p->hyp)->arch.timer, deadline);
 }
+
+/* GUEST_EVTCHN_PPI in Xen's arch-arm.h, which only toolstacks see. */
+#define EVTCHN_PPI 31
+
+/* An event: Xen's event-channel interrupt, PPI 31. */
+static void upcall(struct hv_hyp_vcpu *v)
+{
+	hyp_vcpu_inject(v, EVTCHN_PPI, false);
+}
+
+const struct hv_hyp_arch_ops hyp_arch_ops = {
+    .name = HYP_ARCH_NAME,
+    .p2m_format = &hv_arm_stage2_ipa40,
+    .xenmem_abi = &hv_mm_xenmem_arm,
+    .shared_info_moves = false, /* -EBUSY, as Xen 4.17+ on Arm */
+    .domain_size = sizeof(struct domain_arch),
+    .vcpu_size = sizeof(struct vcpu_arch),
+    .domain_init = hyp_domain_init,
+    .vcpu_load = vcpu_load,
+    .vcpu_run = vcpu_run,
+    .vcpu_exit = vcpu_exit,
+    .vcpu_wake_time = vcpu_wake_time,
+    .now = now,
+    .timer_set = timer_set,
+    .idle = idle,
+    .p2m_flush = hyp_p2m_flush,
+    .upcall = upcall,
+    .console_write = hyp_arch_console_write,
+    .phys_to_virt = hyp_phys_to_virt,
+    .virt_to_phys = hyp_virt_to_phys,
+};

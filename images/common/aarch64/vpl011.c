@@ -18,11 +18,11 @@ bool hyp_vpl011_in_range(hv_gpaddr_t ipa)
 	       ipa - hyp_xen_layout.uart < hyp_xen_layout.uart_size;
 }
 
-bool hyp_vpl011_access(struct vcpu *v, const struct hv_arm_dabt *a)
+bool hyp_vpl011_access(struct hv_hyp_vcpu *v, const struct hv_arm_dabt *a)
 {
 	uint64_t offset = a->ipa - hyp_xen_layout.uart;
 	uint64_t *reg =
-	    a->reg < 31 ? &v->arch.cpu.x[a->reg] : NULL; /* 31: xzr */
+	    a->reg < 31 ? &vcpu_arch(v)->cpu.x[a->reg] : NULL; /* 31: xzr */
 
 	if (!a->valid || !hyp_vpl011_in_range(a->ipa))
 		return false;
@@ -34,6 +34,6 @@ bool hyp_vpl011_access(struct vcpu *v, const struct hv_arm_dabt *a)
 	} else if (reg) {
 		*reg = offset == UARTFR ? UARTFR_TXFE | UARTFR_RXFE : 0;
 	}
-	v->arch.cpu.pc += 4; /* a data abort's ELR is the access itself */
+	vcpu_arch(v)->cpu.pc += 4; /* a data abort's ELR is the access itself */
 	return true;
 }

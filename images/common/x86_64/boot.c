@@ -18,9 +18,9 @@ void hyp_arch_exit(unsigned int status)
 	hv_x86_debug_exit((uint8_t)status);
 }
 
-void hyp_arch_console_write(struct hyp *h, const char *s, size_t len)
+void hyp_arch_console_write(struct hv_hyp *core, const char *s, size_t len)
 {
-	hv_x86_uart_write(&h->arch.uart, s, len);
+	hv_x86_uart_write(&hyp_of(core)->arch.uart, s, len);
 }
 
 static void hyp_fault(void *opaque, const struct hv_x86_trap_frame *f,
@@ -44,7 +44,7 @@ static void hyp_irq(void *opaque, unsigned int vector)
 		return;
 	hv_x86_timer_eoi(&h->arch.timer);
 	if (vector == HYP_TIMER_VECTOR)
-		h->resched = true;
+		hv_hyp_tick(&h->pcpu);
 }
 
 void hyp_main(const struct hyp_config *config, hv_paddr_t start_info)
@@ -59,9 +59,6 @@ void hyp_main(const struct hyp_config *config, hv_paddr_t start_info)
 		    config->log_level);
 	hv_log_info(&h->log, "%s at %p, start info at %#llx", config->name,
 		    (void *)hyp_main, (unsigned long long)start_info);
-	for (const struct hyp_extension *const *e = config->extensions; e && *e;
-	     e++)
-		hv_log_info(&h->log, "with %s", (*e)->name);
 	hyp_platform_probe(h, start_info);
 	hyp_heap_init(h);
 	err = hv_x86_timer_init(&h->arch.timer, HV_X86_LAPIC_HZ_QEMU,
@@ -71,6 +68,6 @@ void hyp_main(const struct hyp_config *config, hv_paddr_t start_info)
 	hv_log_info(&h->log, "TSC at %llu kHz",
 		    (unsigned long long)(h->arch.timer.tsc_hz / 1000));
 	hyp_svm_init(h);
-	hyp_domains_build(h);
-	hyp_run(h);
+	hyp_core_run(h, h->arch.svm.npt_1g ? HV_MM_P2M_ORDER_1G
+					   : HV_MM_P2M_ORDER_2M);
 }

@@ -42,7 +42,7 @@ static int translate_bounce(void *ctx, hv_gfn_t frame, unsigned int access,
 }
 
 /* Make the call with argument `index` pointing at the bounce page. */
-static long bounced(struct hyp *h, struct vcpu *v, const struct hv_gmem *gm,
+static long bounced(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 		    uint64_t nr, const uint64_t args[5], unsigned int index)
 {
 	uint64_t a[5];
@@ -51,10 +51,10 @@ static long bounced(struct hyp *h, struct vcpu *v, const struct hv_gmem *gm,
 	memcpy(a, args, sizeof(a));
 	a[index] = BOUNCE_ADDR;
 	hv_gmem_init(&bounce, translate_bounce, (void *)gm, 64);
-	return hyp_hypercall(h, v, &bounce, nr, a);
+	return hv_hyp_hypercall(v, &bounce, nr, a);
 }
 
-static long add_to_physmap(struct hyp *h, struct vcpu *v,
+static long add_to_physmap(struct hv_hyp_vcpu *v,
 			   const struct hv_gmem *gm, const uint64_t args[5])
 {
 	struct compat_add_to_physmap c;
@@ -69,16 +69,16 @@ static long add_to_physmap(struct hyp *h, struct vcpu *v,
 	x.idx = c.idx;
 	x.gpfn = c.gpfn;
 	memcpy(bounce_page, &x, sizeof(x));
-	return bounced(h, v, gm, __HYPERVISOR_memory_op, args, 1);
+	return bounced(v, gm, __HYPERVISOR_memory_op, args, 1);
 }
 
-static long platform_parameters(struct hyp *h, struct vcpu *v,
+static long platform_parameters(struct hv_hyp_vcpu *v,
 				const struct hv_gmem *gm,
 				const uint64_t args[5])
 {
 	xen_platform_parameters_t p;
 	uint32_t virt_start;
-	long ret = bounced(h, v, gm, __HYPERVISOR_xen_version, args, 1);
+	long ret = bounced(v, gm, __HYPERVISOR_xen_version, args, 1);
 
 	if (ret)
 		return ret;
@@ -90,14 +90,14 @@ static long platform_parameters(struct hyp *h, struct vcpu *v,
 		   : 0;
 }
 
-long hyp_compat_hypercall(struct hyp *h, struct vcpu *v,
+long hyp_compat_hypercall(struct hv_hyp_vcpu *v,
 			  const struct hv_gmem *gm, uint64_t nr,
 			  const uint64_t args[5])
 {
 	if (nr == __HYPERVISOR_memory_op && args[0] == XENMEM_add_to_physmap)
-		return add_to_physmap(h, v, gm, args);
+		return add_to_physmap(v, gm, args);
 	if (nr == __HYPERVISOR_xen_version &&
 	    args[0] == XENVER_platform_parameters)
-		return platform_parameters(h, v, gm, args);
-	return hyp_hypercall(h, v, gm, nr, args);
+		return platform_parameters(v, gm, args);
+	return hv_hyp_hypercall(v, gm, nr, args);
 }

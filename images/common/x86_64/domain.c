@@ -1,22 +1,21 @@
 /*
- * Building an x86_64 domain from its bundle entry: nested paging with its
- * own ASID, RAM at guest-physical 0 with the kernel and ramdisk copied in
- * (hyp_domain_create), the start info in page 1, and the vCPU set to
- * enter the kernel as Xen enters a PVH guest.
+ * The x86_64 part of building a domain (the core has populated its RAM at
+ * guest-physical 0 and loaded the kernel and ramdisk): its ASID, the
+ * start info in page 1, and each vCPU's VMCB, vCPU 0 set to enter the
+ * kernel as Xen enters a PVH guest.
  */
 #include "hyp.h"
 
 #include <hv/x86_npt.h>
 
-static int vcpu_create(struct hyp *h, struct domain *d,
-		       const struct hv_boot_domain *cfg)
+static int vcpu_create(struct hv_hyp_vcpu *v, const struct hv_boot_domain *cfg)
 {
-	struct vcpu *v = &d->vcpus[0];
+	struct hyp *h = hyp_of_vcpu(v);
 	struct hv_x86_vmcb_setup setup = {
 	    .entry = cfg->entry,
 	    .start_info = HYP_START_INFO_GPA,
-	    .ncr3 = hv_mm_p2m_root(&d->p2m),
-	    .asid = d->arch.asid,
+	    .ncr3 = hv_mm_p2m_root(&v->dom->p2m),
+	    .asid = domain_arch(v->dom)->asid,
 	    .iopm_pa = h->arch.iopm,
 	    .msrpm_pa = h->arch.msrpm,
 	};
@@ -25,50 +24,52 @@ static int vcpu_create(struct hyp *h, struct domain *d,
 
 	if (err)
 		return err;
-	hv_x86_vcpu_init(&v->arch.cpu, (struct hv_x86_vmcb *)(uintptr_t)vmcb,
-			 vmcb);
-	hv_x86_vmcb_init_pvh(v->arch.cpu.vmcb, v->arch.cpu.gpr, &setup);
-	d->nr_vcpus = 1;
-	v->dom = d;
-	v->id = 0;
-	v->state = VCPU_RUNNABLE;
-	v->arch.pat = v->arch.cpu.vmcb->save.g_pat;
+	hv_x86_vcpu_init(&vcpu_arch(v)->cpu,
+			 (struct hv_x86_vmcb *)(uintptr_t)vmcb, vmcb);
+	hv_x86_vmcb_init_pvh(vcpu_arch(v)->cpu.vmcb, vcpu_arch(v)->cpu.gpr,
+			     &setup);
+	vcpu_arch(v)->pat = vcpu_arch(v)->cpu.vmcb->save.g_pat;
 	return 0;
 }
 
-int hyp_domain_build(struct hyp *h, struct domain *d,
-		     const struct hv_boot_domain *cfg, hv_domid_t id)
+int hyp_domain_init(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg)
 {
-	unsigned int max_order =
-	    h->arch.svm.npt_1g ? HV_MM_P2M_ORDER_1G : HV_MM_P2M_ORDER_2M;
+	struct hyp *h = hyp_of(d->hyp);
 	int err;
 
 	/* One ASID per domain; ASID 0 is the host's. */
-	if (cfg->ram_base != 0 || id + 1u >= h->arch.svm.nr_asids)
+	if (cfg->ram_base != 0 || cfg->vcpus > HYP_MAX_VCPUS ||
+	    d->xen.id + 1u >= h->arch.svm.nr_asids)
 		return -HV_EINVAL;
-	d->arch.asid = id + 1u;
-	err = hyp_domain_create(h, d, cfg, id, &hv_x86_npt, max_order);
-	if (!err)
-		err = hyp_start_info(&d->guest_phys, cfg);
-	if (!err)
-		err = hv_mm_alloc_pages(&h->heap, 0, HV_MM_NODE_ANY, 0, NULL,
-					&d->shared_info);
-	if (!err)
-		err = vcpu_create(h, d, cfg);
-	if (!err)
-		err = hyp_domain_start(h, d, cfg);
-	if (!err)
-		hv_log_info(&h->log, "domain %s: %llu MiB, entry %#llx%s",
-			    cfg->name, (unsigned long long)(cfg->memory >> 20),
-			    (unsigned long long)cfg->entry,
-			    cfg->initdomain ? ", initial domain" : "");
+	domain_arch(d)->asid = d->xen.id + 1u;
+	err = hyp_start_info(&d->guest_phys, cfg);
+	for (unsigned int i = 0; i < d->nr_vcpus && !err; i++)
+		err = vcpu_create(&d->vcpus[i], cfg);
 	return err;
+}
+
+void hyp_domain_destroy(struct hv_hyp_domain *d)
+{
+	struct hyp *h = hyp_of(d->hyp);
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct hv_x86_vcpu *cpu = &vcpu_arch(&d->vcpus[i])->cpu;
+
+		if (cpu->vmcb)
+			hv_mm_put_pages(&h->heap, hv_paddr_to_mfn(cpu->vmcb_pa),
+					0, 0);
+	}
 }
 
 /* The domain's ASID tags its TLB entries; QEMU flushes everything on a
  * flush request anyway, so ask for that (TLB_CONTROL 1) at the next
- * VMRUN of the domain's vCPU. */
-void hyp_arch_p2m_flush(struct domain *d)
+ * VMRUN of each of its vCPUs. */
+void hyp_p2m_flush(struct hv_hyp_domain *d)
 {
-	d->vcpus[0].arch.cpu.vmcb->control.tlb_control = HV_X86_TLB_FLUSH_ALL;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct hv_x86_vmcb *vmcb = vcpu_arch(&d->vcpus[i])->cpu.vmcb;
+
+		if (vmcb)
+			vmcb->control.tlb_control = HV_X86_TLB_FLUSH_ALL;
+	}
 }

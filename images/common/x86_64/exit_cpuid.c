@@ -6,9 +6,9 @@
 
 #define CPUID_LEN 2
 
-void hyp_exit_cpuid(struct hyp *h, struct vcpu *v)
+void hyp_exit_cpuid(struct hyp *h, struct hv_hyp_vcpu *v)
 {
-	uint64_t *gpr = v->arch.cpu.gpr;
+	uint64_t *gpr = vcpu_arch(v)->cpu.gpr;
 	uint32_t leaf = (uint32_t)gpr[HV_X86_RAX];
 	uint32_t subleaf = (uint32_t)gpr[HV_X86_RCX];
 	struct hv_x86_xen_cpuid_info info = {
@@ -27,5 +27,5 @@ void hyp_exit_cpuid(struct hyp *h, struct vcpu *v)
 	gpr[HV_X86_RBX] = r.ebx;
 	gpr[HV_X86_RCX] = r.ecx;
 	gpr[HV_X86_RDX] = r.edx;
-	v->arch.cpu.vmcb->save.rip += CPUID_LEN;
+	vcpu_arch(v)->cpu.vmcb->save.rip += CPUID_LEN;
 }

@@ -20,23 +20,23 @@ static void port_in(uint64_t *rax, unsigned int size)
 		*rax |= size == 2 ? 0xffffu : 0xffu;
 }
 
-void hyp_exit_ioio(struct hyp *h, struct vcpu *v)
+void hyp_exit_ioio(struct hyp *h, struct hv_hyp_vcpu *v)
 {
-	struct hv_x86_vmcb *vmcb = v->arch.cpu.vmcb;
+	struct hv_x86_vmcb *vmcb = vcpu_arch(v)->cpu.vmcb;
 	struct hv_x86_ioio io;
 	char c;
 
 	(void)h;
 	if (hv_x86_decode_ioio(vmcb->control.exitinfo1, &io) || io.string) {
-		hyp_crash(v, "%s on port %#x at rip %#llx is not emulated",
+		hv_hyp_crash(v, "%s on port %#x at rip %#llx is not emulated",
 			  io.string ? "string I/O (INS/OUTS)" : "malformed I/O",
 			  io.port, (unsigned long long)vmcb->save.rip);
 		return;
 	}
 	if (io.in) {
-		port_in(&v->arch.cpu.gpr[HV_X86_RAX], io.size);
+		port_in(&vcpu_arch(v)->cpu.gpr[HV_X86_RAX], io.size);
 	} else if (io.port == DEBUG_PORT && io.size == 1) {
-		c = (char)v->arch.cpu.gpr[HV_X86_RAX];
+		c = (char)vcpu_arch(v)->cpu.gpr[HV_X86_RAX];
 		hv_xen_console_write(&v->dom->xen, &c, 1);
 	}
 	/* Without NRIPS, exitinfo2 still holds the next instruction. */

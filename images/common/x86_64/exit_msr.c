@@ -18,20 +18,20 @@
 /* What the guest may set in EFER: SCE, LME, NXE (LMA follows paging). */
 #define EFER_GUEST_BITS (HV_X86_EFER_SCE | HV_X86_EFER_LME | HV_X86_EFER_NXE)
 
-static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
+static bool read_msr(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t *val)
 {
 	switch (msr) {
 	case HV_X86_XEN_MSR_HYPERCALL:
 		*val = 0;
 		return true;
 	case MSR_EFER:
-		*val = v->arch.cpu.vmcb->save.efer & ~HV_X86_EFER_SVME;
+		*val = vcpu_arch(v)->cpu.vmcb->save.efer & ~HV_X86_EFER_SVME;
 		return true;
 	case MSR_PAT:
-		*val = v->arch.pat;
+		*val = vcpu_arch(v)->pat;
 		return true;
 	case MSR_TSC:
-		*val = hv_x86_rdtsc() + v->arch.cpu.vmcb->control.tsc_offset;
+		*val = hv_x86_rdtsc() + vcpu_arch(v)->cpu.vmcb->control.tsc_offset;
 		return true;
 	default:
 		return false;
@@ -39,24 +39,22 @@ static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
 }
 
 /* Xen: the page index must be 0 and the frame writable guest RAM. */
-static bool hypercall_page(struct vcpu *v, uint64_t val)
+static bool hypercall_page(struct hv_hyp_vcpu *v, uint64_t val)
 {
-	struct hv_gmem gm;
 	void *page;
 
 	if ((val & 0xfff) != 0)
 		return false;
-	hyp_gmem_guest_phys(&gm, v->dom);
-	if (hv_gmem_map(&gm, val & ~0xfffull, HV_PAGE_SIZE, HV_PAGE_SIZE,
+	if (hv_gmem_map(&v->dom->guest_phys, val & ~0xfffull, HV_PAGE_SIZE, HV_PAGE_SIZE,
 			HV_GMEM_WRITE, &page))
 		return false;
 	hv_x86_xen_hypercall_page(page);
 	return true;
 }
 
-static bool write_efer(struct vcpu *v, uint64_t val)
+static bool write_efer(struct hv_hyp_vcpu *v, uint64_t val)
 {
-	struct hv_x86_vmcb_save *s = &v->arch.cpu.vmcb->save;
+	struct hv_x86_vmcb_save *s = &vcpu_arch(v)->cpu.vmcb->save;
 	bool paging = s->cr0 & HV_X86_CR0_PG;
 
 	if (val & ~(EFER_GUEST_BITS | HV_X86_EFER_LMA))
@@ -70,7 +68,7 @@ static bool write_efer(struct vcpu *v, uint64_t val)
 }
 
 /* Each byte a memory type: UC, WC, WT, WP, WB or UC- (0, 1, 4-7). */
-static bool write_pat(struct vcpu *v, uint64_t val)
+static bool write_pat(struct hv_hyp_vcpu *v, uint64_t val)
 {
 	for (unsigned int i = 0; i < 8; i++) {
 		uint8_t type = (uint8_t)(val >> (8 * i));
@@ -78,11 +76,11 @@ static bool write_pat(struct vcpu *v, uint64_t val)
 		if (type == 2 || type == 3 || type > 7)
 			return false;
 	}
-	v->arch.pat = val;
+	vcpu_arch(v)->pat = val;
 	return true;
 }
 
-static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
+static bool write_msr(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t val)
 {
 	switch (msr) {
 	case HV_X86_XEN_MSR_HYPERCALL:
@@ -92,26 +90,26 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_PAT:
 		return write_pat(v, val);
 	case MSR_TSC:
-		v->arch.cpu.vmcb->control.tsc_offset = val - hv_x86_rdtsc();
+		vcpu_arch(v)->cpu.vmcb->control.tsc_offset = val - hv_x86_rdtsc();
 		return true;
 	default:
 		return false;
 	}
 }
 
-void hyp_exit_msr(struct hyp *h, struct vcpu *v)
+void hyp_exit_msr(struct hyp *h, struct hv_hyp_vcpu *v)
 {
-	uint64_t *gpr = v->arch.cpu.gpr;
+	uint64_t *gpr = vcpu_arch(v)->cpu.gpr;
 	uint32_t msr = (uint32_t)gpr[HV_X86_RCX];
 	bool write =
-	    v->arch.cpu.vmcb->control.exitinfo1 & HV_X86_MSR_EXIT_WRITE;
+	    vcpu_arch(v)->cpu.vmcb->control.exitinfo1 & HV_X86_MSR_EXIT_WRITE;
 	uint64_t val = (uint64_t)(uint32_t)gpr[HV_X86_RDX] << 32 |
 		       (uint32_t)gpr[HV_X86_RAX];
 	bool ok = write ? write_msr(v, msr, val) : read_msr(v, msr, &val);
 
 	(void)h;
 	if (!ok) {
-		hv_x86_vmcb_inject_exception(v->arch.cpu.vmcb, HV_X86_VEC_GP,
+		hv_x86_vmcb_inject_exception(vcpu_arch(v)->cpu.vmcb, HV_X86_VEC_GP,
 					     true, 0);
 		return;
 	}
@@ -119,5 +117,5 @@ void hyp_exit_msr(struct hyp *h, struct vcpu *v)
 		gpr[HV_X86_RAX] = (uint32_t)val;
 		gpr[HV_X86_RDX] = val >> 32;
 	}
-	v->arch.cpu.vmcb->save.rip += MSR_LEN;
+	vcpu_arch(v)->cpu.vmcb->save.rip += MSR_LEN;
 }

@@ -14,10 +14,10 @@
 #include <hv/x86_insn.h>
 
 /* The instruction at CS:RIP, as many bytes as are mapped (up to 15). */
-static int fetch(struct vcpu *v, uint8_t *buf, size_t *len)
+static int fetch(struct hv_hyp_vcpu *v, uint8_t *buf, size_t *len)
 {
-	const struct hv_x86_vmcb_save *s = &v->arch.cpu.vmcb->save;
-	enum hv_x86_mode mode = hv_x86_vmcb_mode(v->arch.cpu.vmcb);
+	const struct hv_x86_vmcb_save *s = &vcpu_arch(v)->cpu.vmcb->save;
+	enum hv_x86_mode mode = hv_x86_vmcb_mode(vcpu_arch(v)->cpu.vmcb);
 	uint64_t linear = mode == HV_X86_MODE_LONG64
 			      ? s->rip
 			      : (uint32_t)(s->cs.base + s->rip);
@@ -33,30 +33,30 @@ static int fetch(struct vcpu *v, uint8_t *buf, size_t *len)
 	return hv_gmem_copy_from(&gm, buf, linear, *len);
 }
 
-static void cannot_emulate(struct vcpu *v, const uint8_t *b, size_t len,
+static void cannot_emulate(struct hv_hyp_vcpu *v, const uint8_t *b, size_t len,
 			   hv_gpaddr_t gpa)
 {
 	char hex[3 * HV_X86_INSN_MAX + 1] = "";
 
 	for (size_t i = 0; i < len && i < 6; i++)
 		hv_snprintf(hex + 3 * i, sizeof(hex) - 3 * i, " %02x", b[i]);
-	hyp_crash(v,
+	hv_hyp_crash(v,
 		  "cannot emulate the instruction at rip %#llx (%s ...) "
 		  "touching unbacked memory at %#llx",
-		  (unsigned long long)v->arch.cpu.vmcb->save.rip, hex + 1,
+		  (unsigned long long)vcpu_arch(v)->cpu.vmcb->save.rip, hex + 1,
 		  (unsigned long long)gpa);
 }
 
-static void emulate(struct vcpu *v, hv_gpaddr_t gpa)
+static void emulate(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa)
 {
-	enum hv_x86_mode mode = hv_x86_vmcb_mode(v->arch.cpu.vmcb);
+	enum hv_x86_mode mode = hv_x86_vmcb_mode(vcpu_arch(v)->cpu.vmcb);
 	uint8_t insn[HV_X86_INSN_MAX];
 	struct hv_x86_mov m;
 	size_t len;
 
 	if (fetch(v, insn, &len)) {
-		hyp_crash(v, "cannot fetch the instruction at rip %#llx",
-			  (unsigned long long)v->arch.cpu.vmcb->save.rip);
+		hv_hyp_crash(v, "cannot fetch the instruction at rip %#llx",
+			  (unsigned long long)vcpu_arch(v)->cpu.vmcb->save.rip);
 		return;
 	}
 	if (hv_x86_decode_mov(insn, len, mode, &m)) {
@@ -64,13 +64,13 @@ static void emulate(struct vcpu *v, hv_gpaddr_t gpa)
 		return;
 	}
 	if (!m.write)
-		hv_x86_mov_load(&m, v->arch.cpu.gpr, UINT64_MAX);
-	v->arch.cpu.vmcb->save.rip += m.len;
+		hv_x86_mov_load(&m, vcpu_arch(v)->cpu.gpr, UINT64_MAX);
+	vcpu_arch(v)->cpu.vmcb->save.rip += m.len;
 }
 
-void hyp_exit_npf(struct hyp *h, struct vcpu *v)
+void hyp_exit_npf(struct hyp *h, struct hv_hyp_vcpu *v)
 {
-	const struct hv_x86_vmcb_control *c = &v->arch.cpu.vmcb->control;
+	const struct hv_x86_vmcb_control *c = &vcpu_arch(v)->cpu.vmcb->control;
 	hv_gpaddr_t gpa = c->exitinfo2;
 	struct hv_mm_p2m_info info;
 	const char *when = NULL;
@@ -86,12 +86,12 @@ void hyp_exit_npf(struct hyp *h, struct vcpu *v)
 	else if (c->exitinfo1 & HV_X86_NPF_FETCH)
 		when = "fetching instructions";
 	if (when) {
-		hyp_crash(v,
+		hv_hyp_crash(v,
 			  "nested page fault at %#llx %s (flags %#llx, rip "
 			  "%#llx)",
 			  (unsigned long long)gpa, when,
 			  (unsigned long long)c->exitinfo1,
-			  (unsigned long long)v->arch.cpu.vmcb->save.rip);
+			  (unsigned long long)vcpu_arch(v)->cpu.vmcb->save.rip);
 		return;
 	}
 	emulate(v, gpa);

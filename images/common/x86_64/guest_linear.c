@@ -12,7 +12,8 @@ static int read_pte(void *ctx, hv_gpaddr_t gpa, unsigned int size,
 {
 	void *page;
 
-	if (hyp_p2m_page(ctx, hv_gpaddr_to_gfn(gpa), HV_GMEM_READ, &page))
+	if (hv_mm_gpa_translate(ctx, hv_gpaddr_to_gfn(gpa), HV_GMEM_READ,
+				&page))
 		return -HV_EFAULT;
 	*val = 0;
 	memcpy(val, (char *)page + (gpa & (HV_PAGE_SIZE - 1)), size);
@@ -22,24 +23,25 @@ static int read_pte(void *ctx, hv_gpaddr_t gpa, unsigned int size,
 static int translate_linear(void *ctx, hv_gfn_t frame, unsigned int access,
 			    void **page)
 {
-	struct vcpu *v = ctx;
-	const struct hv_x86_vmcb_save *s = &v->arch.cpu.vmcb->save;
+	struct hv_hyp_vcpu *v = ctx;
+	const struct hv_x86_vmcb_save *s = &vcpu_arch(v)->cpu.vmcb->save;
 	struct hv_x86_paging paging = {s->cr0, s->cr3, s->cr4, s->efer};
 	hv_gpaddr_t gpa;
 	int err = hv_x86_guest_linear_to_phys(
 	    &paging, hv_gfn_x(frame) << HV_PAGE_SHIFT,
 	    (access & HV_GMEM_WRITE) ? HV_X86_ACCESS_WRITE : 0, read_pte,
-	    v->dom, &gpa);
+	    &v->dom->mm, &gpa);
 
 	return err ? err
-		   : hyp_p2m_page(v->dom, hv_gpaddr_to_gfn(gpa), access, page);
+		   : hv_mm_gpa_translate(&v->dom->mm, hv_gpaddr_to_gfn(gpa),
+					 access, page);
 }
 
-void hyp_gmem_linear(struct hv_gmem *gm, struct vcpu *v)
+void hyp_gmem_linear(struct hv_gmem *gm, struct hv_hyp_vcpu *v)
 {
 	/* Outside long mode a linear address has 32 bits: a wider pointer
 	 * faults rather than wrapping. */
-	bool long_mode = v->arch.cpu.vmcb->save.efer & HV_X86_EFER_LMA;
+	bool long_mode = vcpu_arch(v)->cpu.vmcb->save.efer & HV_X86_EFER_LMA;
 
 	hv_gmem_init(gm, translate_linear, v, long_mode ? 64 : 32);
 }

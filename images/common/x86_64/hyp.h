@@ -23,19 +23,23 @@ int hyp_start_info(const struct hv_gmem *gm, const struct hv_boot_domain *cfg);
 
 /* Guest-linear access as the vCPU's current mode translates it
  * (guest_linear.c). */
-void hyp_gmem_linear(struct hv_gmem *gm, struct vcpu *v);
+void hyp_gmem_linear(struct hv_gmem *gm, struct hv_hyp_vcpu *v);
 
 /* Exit handlers (exit_*.c); each advances RIP past what it emulates. */
-void hyp_exit_cpuid(struct hyp *h, struct vcpu *v);
-void hyp_exit_msr(struct hyp *h, struct vcpu *v);
-void hyp_exit_ioio(struct hyp *h, struct vcpu *v);
-void hyp_exit_npf(struct hyp *h, struct vcpu *v);
-void hyp_exit_vmmcall(struct hyp *h, struct vcpu *v);
+void hyp_exit_cpuid(struct hyp *h, struct hv_hyp_vcpu *v);
+void hyp_exit_msr(struct hyp *h, struct hv_hyp_vcpu *v);
+void hyp_exit_ioio(struct hyp *h, struct hv_hyp_vcpu *v);
+void hyp_exit_npf(struct hyp *h, struct hv_hyp_vcpu *v);
+void hyp_exit_vmmcall(struct hv_hyp_vcpu *v);
 
-/* A hypercall from a 32-bit guest: hyp_hypercall, with the structures
+/* A hypercall from a 32-bit guest: hv_hyp_hypercall, with the structures
  * whose layout differs translated (compat.c). */
-long hyp_compat_hypercall(struct hyp *h, struct vcpu *v,
-			  const struct hv_gmem *gm, uint64_t nr,
-			  const uint64_t args[5]);
+long hyp_compat_hypercall(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+			  uint64_t nr, const uint64_t args[5]);
+
+/* The core's domain_init, domain_destroy and p2m_flush ops (domain.c). */
+int hyp_domain_init(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg);
+void hyp_domain_destroy(struct hv_hyp_domain *d);
+void hyp_p2m_flush(struct hv_hyp_domain *d);
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * The x86_64 part of the glue's structures (hyp_common.h): the pCPU's
- * state, devices and SVM, each domain's ASID, each vCPU's registers and
- * VMCB.
+ * The x86_64 image's state (hyp_common.h): the pCPU's state, devices and
+ * SVM, and what the core keeps for the arch in each domain (its ASID) and
+ * vCPU (its registers and VMCB).
  */
 #ifndef HYP_ARCH_H
 #define HYP_ARCH_H
@@ -11,10 +11,9 @@
 #include <hv/x86_timer.h>
 #include <hv/x86_uart.h>
 
-#define HYP_ARCH_NAME	      "x86_64"
-#define HYP_MAX_VCPUS	      1 /* per domain, for now */
-#define HYP_MAX_RAM_RANGES    16
-#define HYP_SHARED_INFO_MOVES true /* as Xen on x86 */
+#define HYP_ARCH_NAME	   "x86_64"
+#define HYP_MAX_VCPUS	   1 /* per domain, for now */
+#define HYP_MAX_RAM_RANGES 16
 
 struct hyp_arch {
 	struct hv_x86_cpu cpu;
@@ -31,6 +30,7 @@ struct domain_arch {
 struct vcpu_arch {
 	struct hv_x86_vcpu cpu; /* registers, VMCB, x87/SSE state */
 	uint64_t pat;		/* the guest's IA32_PAT (emulated) */
+	uint64_t exit_code;	/* of the last run */
 };
 
 #endif

@@ -11,9 +11,9 @@
 
 #define VMMCALL_LEN 3
 
-void hyp_exit_vmmcall(struct hyp *h, struct vcpu *v)
+void hyp_exit_vmmcall(struct hv_hyp_vcpu *v)
 {
-	struct hv_x86_vmcb *vmcb = v->arch.cpu.vmcb;
+	struct hv_x86_vmcb *vmcb = vcpu_arch(v)->cpu.vmcb;
 	enum hv_x86_mode mode = hv_x86_vmcb_mode(vmcb);
 	uint64_t nr, args[5];
 	struct hv_gmem gm;
@@ -21,15 +21,15 @@ void hyp_exit_vmmcall(struct hyp *h, struct vcpu *v)
 
 	vmcb->save.rip += VMMCALL_LEN;
 	if (mode == HV_X86_MODE_VM86 || hv_x86_vmcb_cpl(vmcb) > 0) {
-		v->arch.cpu.gpr[HV_X86_RAX] = (uint64_t)(long)-HV_EPERM;
+		vcpu_arch(v)->cpu.gpr[HV_X86_RAX] = (uint64_t)(long)-HV_EPERM;
 		return;
 	}
-	hv_x86_xen_hypercall_args(v->arch.cpu.gpr, mode == HV_X86_MODE_LONG64,
+	hv_x86_xen_hypercall_args(vcpu_arch(v)->cpu.gpr, mode == HV_X86_MODE_LONG64,
 				  &nr, args);
 	hyp_gmem_linear(&gm, v);
 	if (mode == HV_X86_MODE_LONG64)
-		ret = hyp_hypercall(h, v, &gm, nr, args);
+		ret = hv_hyp_hypercall(v, &gm, nr, args);
 	else
-		ret = hyp_compat_hypercall(h, v, &gm, nr, args);
-	v->arch.cpu.gpr[HV_X86_RAX] = (uint64_t)ret;
+		ret = hyp_compat_hypercall(v, &gm, nr, args);
+	vcpu_arch(v)->cpu.gpr[HV_X86_RAX] = (uint64_t)ret;
 }

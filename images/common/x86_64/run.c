@@ -1,7 +1,7 @@
 /*
- * The x86_64 half of the run loop (hyp_run, sched.c): loading a vCPU, the
- * local APIC timer that ends its slice, running it and dispatching every
- * guest exit, and ending what can never run again.  A guest that does
+ * The x86_64 adapter's run-loop ops (the core's struct hv_hyp_arch_ops):
+ * loading a vCPU, the local APIC timer that ends its slice, running it
+ * and dispatching every guest exit, and halting when nothing is runnable.  A guest that does
  * something the hypervisor cannot allow or emulate (triple-faults, touches
  * unbacked memory with an instruction hvkit cannot decode) is crashed with
  * a message; the others go on.
@@ -9,40 +9,30 @@
 #include "hyp.h"
 
 #include <hv/x86_exit.h>
+#include <hv/x86_npt.h>
 
 #include <xen/sched.h>
 
-void hyp_arch_vcpu_load(struct hyp *h, struct vcpu *v)
+static void vcpu_load(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
-	if (h->loaded == v)
-		return;
-	if (h->loaded)
-		hv_x86_vcpu_put(&h->loaded->arch.cpu);
-	h->loaded = v;
+	if (p->loaded)
+		hv_x86_vcpu_put(&vcpu_arch(p->loaded)->cpu);
 	if (v)
-		hv_x86_vcpu_load(&v->arch.cpu);
+		hv_x86_vcpu_load(&vcpu_arch(v)->cpu);
 }
 
-/*
- * Nothing is runnable, and only a running vCPU could make a blocked one
- * runnable (no guest timers or device interrupts in these images): the
- * blocked domains would wait forever, as they would on Xen.  End them,
- * saying why, so that the run finishes.
- */
-void hyp_arch_idle(struct hyp *h)
+/* Nothing to run: halt until the timer (set to `until`) or another
+ * interrupt.  STI's one-instruction shadow makes "sti; hlt" atomic: an
+ * interrupt already pending wakes the HLT. */
+static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 {
-	for (unsigned int i = 0; i < h->nr_domains; i++) {
-		struct vcpu *v = &h->domains[i].vcpus[0];
-
-		if (v->state == VCPU_BLOCKED)
-			hyp_crash(v, "blocked with nothing left to wake it "
-				     "(every domain is blocked)");
-	}
+	hv_x86_timer_set(&hyp_of(p->hyp)->arch.timer, until);
+	__asm__ __volatile__("sti; hlt; cli" ::: "memory");
 }
 
-static void skip(struct vcpu *v, unsigned int len)
+static void skip(struct hv_hyp_vcpu *v, unsigned int len)
 {
-	v->arch.cpu.vmcb->save.rip += len;
+	vcpu_arch(v)->cpu.vmcb->save.rip += len;
 }
 
 /*
@@ -51,11 +41,11 @@ static void skip(struct vcpu *v, unsigned int len)
  * takes as the guest's wish to stop: the vCPU goes down, and a domain
  * whose last vCPU is down is powered off.
  */
-static void halt(struct hyp *h, struct vcpu *v)
+static void halt(struct hyp *h, struct hv_hyp_vcpu *v)
 {
 	skip(v, 1);
-	if (v->arch.cpu.vmcb->save.rflags & HV_X86_RFLAGS_IF) {
-		hyp_vcpu_block(h, v);
+	if (vcpu_arch(v)->cpu.vmcb->save.rflags & HV_X86_RFLAGS_IF) {
+		hv_hyp_vcpu_block(v);
 		return;
 	}
 	hv_log_info(&h->log,
@@ -65,9 +55,11 @@ static void halt(struct hyp *h, struct vcpu *v)
 	hv_xen_domain_shutdown(&v->dom->xen, SHUTDOWN_poweroff);
 }
 
-static void handle_exit(struct hyp *h, struct vcpu *v, uint64_t code)
+static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
-	struct hv_x86_vmcb *vmcb = v->arch.cpu.vmcb;
+	struct hyp *h = hyp_of(p->hyp);
+	struct hv_x86_vmcb *vmcb = vcpu_arch(v)->cpu.vmcb;
+	uint64_t code = vcpu_arch(v)->exit_code;
 
 	hv_x86_vmcb_reinject(vmcb);
 	switch (code) {
@@ -88,7 +80,7 @@ static void handle_exit(struct hyp *h, struct vcpu *v, uint64_t code)
 		hyp_exit_ioio(h, v);
 		break;
 	case HV_X86_EXIT_VMMCALL:
-		hyp_exit_vmmcall(h, v);
+		hyp_exit_vmmcall(v);
 		break;
 	case HV_X86_EXIT_HLT:
 		halt(h, v);
@@ -97,7 +89,7 @@ static void handle_exit(struct hyp *h, struct vcpu *v, uint64_t code)
 		hyp_exit_npf(h, v);
 		break;
 	case HV_X86_EXIT_SHUTDOWN:
-		hyp_crash(v, "triple fault at rip %#llx",
+		hv_hyp_crash(v, "triple fault at rip %#llx",
 			  (unsigned long long)vmcb->save.rip);
 		break;
 	case HV_X86_EXIT_VMRUN:
@@ -117,12 +109,12 @@ static void handle_exit(struct hyp *h, struct vcpu *v, uint64_t code)
 		break;
 	default:
 		if (hv_x86_exit_is_invalid(code))
-			hyp_crash(v,
+			hv_hyp_crash(v,
 				  "VMRUN refused its state (VMEXIT_INVALID) "
 				  "at rip %#llx",
 				  (unsigned long long)vmcb->save.rip);
 		else
-			hyp_crash(v, "unhandled exit %s (%#llx) at rip %#llx",
+			hv_hyp_crash(v, "unhandled exit %s (%#llx) at rip %#llx",
 				  hv_x86_exit_name(code),
 				  (unsigned long long)code,
 				  (unsigned long long)vmcb->save.rip);
@@ -130,17 +122,39 @@ static void handle_exit(struct hyp *h, struct vcpu *v, uint64_t code)
 	}
 }
 
-hv_time_t hyp_arch_now(struct hyp *h)
+static void vcpu_run(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
-	return hv_x86_timer_now(&h->arch.timer);
+	vcpu_arch(v)->exit_code = hv_x86_vcpu_run(&hyp_of(p->hyp)->arch.svm,
+						  &vcpu_arch(v)->cpu);
 }
 
-void hyp_arch_timer_set(struct hyp *h, hv_time_t deadline)
+static hv_time_t now(struct hv_hyp *core)
 {
-	hv_x86_timer_set(&h->arch.timer, deadline);
+	return hv_x86_timer_now(&hyp_of(core)->arch.timer);
 }
 
-void hyp_arch_vcpu_run(struct hyp *h, struct vcpu *v)
+static void timer_set(struct hv_hyp_pcpu *p, hv_time_t deadline)
 {
-	handle_exit(h, v, hv_x86_vcpu_run(&h->arch.svm, &v->arch.cpu));
+	hv_x86_timer_set(&hyp_of(p->hyp)->arch.timer, deadline);
 }
+
+const struct hv_hyp_arch_ops hyp_arch_ops = {
+    .name = HYP_ARCH_NAME,
+    .p2m_format = &hv_x86_npt,
+    .xenmem_abi = &hv_mm_xenmem_x86,
+    .shared_info_moves = true, /* as Xen on x86 */
+    .domain_size = sizeof(struct domain_arch),
+    .vcpu_size = sizeof(struct vcpu_arch),
+    .domain_init = hyp_domain_init,
+    .domain_destroy = hyp_domain_destroy,
+    .vcpu_load = vcpu_load,
+    .vcpu_run = vcpu_run,
+    .vcpu_exit = vcpu_exit,
+    .now = now,
+    .timer_set = timer_set,
+    .idle = idle,
+    .p2m_flush = hyp_p2m_flush,
+    .console_write = hyp_arch_console_write,
+    .phys_to_virt = hyp_phys_to_virt,
+    .virt_to_phys = hyp_virt_to_phys,
+};

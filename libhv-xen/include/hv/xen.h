@@ -1,8 +1,8 @@
 /*
  * hv/xen.h - libhv-xen, the Xen guest ABI every hvkit image answers:
  * a domain's identity and lifecycle, its console, and the hypercalls that
- * need no other subsystem (console_io, sched_op, xen_version, and
- * memory_op's XENMEM_add_to_physmap for the shared-info page).
+ * need no other subsystem (console_io, sched_op, xen_version, hvm_op).
+ * memory_op is libhv-mm's (hv_mm_memory_op).
  *
  * Architecture-neutral: the image decodes the trap (hvc #0xEA1 on AArch64,
  * vmmcall on x86), gathers the hypercall number and arguments, and calls
@@ -49,10 +49,6 @@ struct hv_xen_ops {
 	void (*yield)(void *opaque, struct hv_xen_domain *d, hv_vcpuid_t vcpu);
 	/* The calling vCPU waits until it has an event (or interrupt). */
 	void (*block)(void *opaque, struct hv_xen_domain *d, hv_vcpuid_t vcpu);
-	/* Map the domain's shared-info page at `gfn` (replacing what was
-	 * there); 0 or a negative HV_E* value. */
-	int (*map_shared_info)(void *opaque, struct hv_xen_domain *d,
-			       hv_gfn_t gfn);
 	/* Current time, for the console rate limit. */
 	hv_time_t (*now)(void *opaque);
 	/* Whether a domain with this id exists (for the ops that name one). */

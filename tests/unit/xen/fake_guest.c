@@ -50,16 +50,6 @@ static void block(void *opaque, struct hv_xen_domain *d, hv_vcpuid_t vcpu)
 	((struct fake_guest *)opaque)->blocks++;
 }
 
-static int map_shared_info(void *opaque, struct hv_xen_domain *d, hv_gfn_t gfn)
-{
-	struct fake_guest *g = opaque;
-
-	(void)d;
-	if (g->map_result == 0)
-		g->shared_info_gfn = hv_gfn_x(gfn);
-	return g->map_result;
-}
-
 static hv_time_t now(void *opaque)
 {
 	return ((struct fake_guest *)opaque)->now;
@@ -77,7 +67,6 @@ static const struct hv_xen_ops ops = {
     .shutdown = shutdown,
     .yield = yield,
     .block = block,
-    .map_shared_info = map_shared_info,
     .now = now,
     .domain_exists = domain_exists,
 };
@@ -85,7 +74,6 @@ static const struct hv_xen_ops ops = {
 void fake_guest_init(struct fake_guest *g, const char *name)
 {
 	memset(g, 0, sizeof(*g));
-	g->shared_info_gfn = UINT64_MAX;
 	hv_gmem_init(&g->gm, translate, g, 32);
 	if (hv_xen_domain_init(&g->dom, 1, name, &ops, g))
 		abort();

@@ -21,8 +21,6 @@ struct fake_guest {
 	unsigned int nr_lines;
 	unsigned int yields, blocks, shutdowns;
 	unsigned int last_reason;
-	uint64_t shared_info_gfn;
-	int map_result;
 	hv_time_t now;
 };
 

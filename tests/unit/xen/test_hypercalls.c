@@ -372,58 +372,6 @@ static void version_bad_pointers_and_denied(void **state)
 			 -HV_ENOSYS);
 }
 
-static long add_to_physmap(hv_domid_t domid, unsigned int space, uint64_t idx,
-			   uint64_t gpfn)
-{
-	struct xen_add_to_physmap x = {
-	    .domid = domid, .space = space, .idx = idx, .gpfn = gpfn};
-
-	poke(gaddr(1, 0), &x, sizeof(x));
-	return call(&g, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
-		    gaddr(1, 0), 0);
-}
-
-static void add_to_physmap_shared_info(void **state)
-{
-	(void)state;
-	assert_int_equal(
-	    add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x1234), 0);
-	assert_int_equal(g.shared_info_gfn, 0x1234);
-	assert_int_equal(
-	    add_to_physmap(g.dom.id, XENMAPSPACE_shared_info, 0, 0x99), 0);
-	assert_int_equal(g.shared_info_gfn, 0x99);
-}
-
-static void add_to_physmap_errors(void **state)
-{
-	(void)state;
-	assert_int_equal(
-	    add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 1, 7),
-	    -HV_EINVAL);
-	assert_int_equal(add_to_physmap(DOMID_SELF, XENMAPSPACE_gmfn, 0, 7),
-			 -HV_EINVAL); /* x86's answer; Arm's is -ENOSYS */
-	assert_int_equal(
-	    add_to_physmap(DOMID_SELF, XENMAPSPACE_gmfn_foreign, 0, 7),
-	    -HV_ENOSYS);
-	assert_int_equal(add_to_physmap(DOMID_SELF, XENMAPSPACE_dev_mmio, 0, 7),
-			 -HV_EACCES);
-	assert_int_equal(
-	    add_to_physmap(OTHER_DOMID, XENMAPSPACE_shared_info, 0, 7),
-	    -HV_EPERM);
-	assert_int_equal(add_to_physmap(42, XENMAPSPACE_shared_info, 0, 7),
-			 -HV_ESRCH);
-	assert_int_equal(call(&g, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
-			      gaddr(HOLE_PAGE, 0), 0),
-			 -HV_EFAULT);
-	assert_int_equal(g.shared_info_gfn, UINT64_MAX); /* nothing mapped */
-	g.map_result = -HV_EBUSY;
-	assert_int_equal(
-	    add_to_physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, 7),
-	    -HV_EBUSY);
-	assert_int_equal(call(&g, __HYPERVISOR_memory_op, 99, 0, 0),
-			 -HV_ENOSYS);
-}
-
 static void crash_reports_and_shuts_down_once(void **state)
 {
 	(void)state;
@@ -473,8 +421,6 @@ int main(void)
 	    T(version_structs),
 	    T(version_get_features),
 	    T(version_bad_pointers_and_denied),
-	    T(add_to_physmap_shared_info),
-	    T(add_to_physmap_errors),
 	    T(crash_reports_and_shuts_down_once),
 	    T(shutdown_reason_names),
 	};

@@ -1,0 +1,68 @@
+/*
+ * From the platform to the core: libhv-hyp set up over the image's heap
+ * with the arch's adapter and the recipe's choices, every domain of the
+ * boot bundle built, and the core's run loop until they have finished.
+ */
+#include "hyp_common.h"
+
+void *hyp_phys_to_virt(struct hv_hyp *core, hv_paddr_t pa)
+{
+	(void)core;
+	return (void *)(uintptr_t)pa;
+}
+
+hv_paddr_t hyp_virt_to_phys(struct hv_hyp *core, const void *p)
+{
+	(void)core;
+	return (uintptr_t)p;
+}
+
+static void domains_build(struct hyp *h)
+{
+	const void *bundle = (const void *)(uintptr_t)h->plat.bundle;
+	struct hv_boot_error err;
+	struct hv_boot_domain cfg;
+	int n = hv_boot_bundle_open(bundle, h->plat.bundle_size, HYP_ARCH_NAME,
+				    &err);
+
+	if (n < 0)
+		hyp_panic(h, "%s", err.msg);
+	if (n > HV_HYP_MAX_DOMAINS)
+		hyp_panic(h, "%d domains; this image runs at most %d", n,
+			  HV_HYP_MAX_DOMAINS);
+	for (int i = 0; i < n; i++) {
+		int e;
+
+		if (hv_boot_bundle_domain(bundle, (unsigned int)i, &cfg, &err))
+			hyp_panic(h, "%s", err.msg);
+		e = hv_hyp_domain_create(&h->core, &cfg, (hv_domid_t)i, NULL);
+		if (e)
+			hyp_panic(h, "cannot build domain %s: %s", cfg.name,
+				  hv_core_strerror(e));
+		hv_log_info(&h->log, "domain %s: %llu MiB at %#llx, entry %#llx%s",
+			    cfg.name, (unsigned long long)(cfg.memory >> 20),
+			    (unsigned long long)cfg.ram_base,
+			    (unsigned long long)cfg.entry,
+			    cfg.initdomain ? ", initial domain" : "");
+	}
+}
+
+void hyp_core_run(struct hyp *h, unsigned int p2m_max_order)
+{
+	const struct hv_hyp_extension *const *e = h->config->core.extensions;
+	int err;
+
+	for (; e && *e; e++)
+		hv_log_info(&h->log, "with %s", (*e)->name);
+	h->core_config = h->config->core;
+	h->core_config.p2m_max_order = p2m_max_order;
+	h->pcpu.arch = &h->arch;
+	err = hv_hyp_init(&h->core, &h->core_config, &hyp_arch_ops, h,
+			  &h->heap, &h->log, &h->pcpu, 1);
+	if (err)
+		hyp_panic(h, "cannot start the core: %s", hv_core_strerror(err));
+	domains_build(h);
+	err = hv_hyp_run(&h->core, 0);
+	hv_log_info(&h->log, "all domains finished");
+	hyp_arch_exit((unsigned int)err);
+}

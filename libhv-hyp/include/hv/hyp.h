@@ -1,0 +1,343 @@
+/*
+ * hv/hyp.h - libhv-hyp, the hypervisor core: what turns hvkit's libraries
+ * into a hypervisor.  Domains and their lifecycle, vCPUs and their states,
+ * pCPUs and the run loop over a scheduler, hypercall dispatch through
+ * link-time extensions, and each domain's memory through libhv-mm's domain
+ * layer.
+ *
+ * The core knows no architecture.  Everything that touches a CPU (entering
+ * a guest, handling its exits, timers, TLBs, interrupts) is behind one ops
+ * struct, struct hv_hyp_arch_ops, that an architecture adapter implements:
+ * the AArch64 and x86_64 images have theirs, and tests/unit/hyp has a fake
+ * one that runs the whole core in host unit tests.
+ *
+ * Memory: every byte the core uses comes from the caller's libhv-mm heap
+ * (domain and vCPU structures, shared-info pages, P2M tables, guest RAM,
+ * the scheduler's and extensions' state), and hv_hyp_domain_destroy()
+ * gives all of a domain's back.  No global state: every call names its
+ * struct hv_hyp, domain or vCPU.
+ *
+ * Locking: the core's state (domains, vCPU states, the scheduler) is
+ * under one lock, h->lock, taken by the run loop around everything but
+ * running a guest and idling.  The arch ops are called with it held
+ * except vcpu_run and idle; the functions below that act on a domain or
+ * vCPU expect it held (they are called from exit handling, which holds it).
+ */
+#ifndef HV_HYP_H
+#define HV_HYP_H
+
+/* Bumped whenever the API changes incompatibly; 0 while it is unstable. */
+#define HV_HYP_API_VERSION 0
+
+#include <hv/boot.h>
+#include <hv/core.h>
+#include <hv/mm_heap.h>
+#include <hv/mm_p2m.h>
+#include <hv/mm_xenmem.h>
+#include <hv/spinlock.h>
+#include <hv/xen.h>
+
+HV_BEGIN_DECLS
+
+#define HV_HYP_MAX_DOMAINS    64
+#define HV_HYP_MAX_VCPUS      128 /* per domain */
+#define HV_HYP_MAX_EXTENSIONS 4
+#define HV_HYP_MAX_PCPUS      64
+
+struct hv_hyp;
+struct hv_hyp_domain;
+struct hv_hyp_pcpu;
+struct hv_hyp_vcpu;
+
+enum hv_hyp_vcpu_state {
+	HV_HYP_VCPU_DOWN,     /* not started, or stopped */
+	HV_HYP_VCPU_RUNNABLE, /* running or waiting for a pCPU */
+	HV_HYP_VCPU_BLOCKED,  /* waiting for an event or its timer */
+};
+
+/* Members other than those marked are the core's. */
+struct hv_hyp_vcpu {
+	struct hv_hyp_domain *dom; /* public */
+	hv_vcpuid_t id;		   /* public */
+	void *arch;		   /* public: the arch's vcpu_size bytes */
+	enum hv_hyp_vcpu_state state;
+	unsigned int pcpu; /* where it runs, or ran last */
+	void *sched;	   /* the scheduler's */
+};
+
+struct hv_hyp_domain {
+	struct hv_hyp *hyp;	  /* public */
+	struct hv_xen_domain xen; /* public: id, name, shutdown state */
+	struct hv_mm_p2m p2m;	  /* public: hv_mm_p2m_root() for the arch */
+	struct hv_mm_domain mm;	  /* public: its memory (libhv-mm) */
+	struct hv_gmem guest_phys; /* public: its RAM by guest-physical
+				      address */
+	void *arch;		   /* public: the arch's domain_size bytes */
+	hv_gpaddr_t ram_base;	   /* public: guest RAM, one range */
+	uint64_t ram_size;	   /* public: bytes */
+	unsigned int nr_vcpus;	   /* public */
+	struct hv_hyp_vcpu *vcpus; /* public: nr_vcpus of them */
+	hv_mfn_t shared_info;	   /* its shared-info page */
+	hv_gfn_t shared_info_gfn;  /* where the guest mapped it, or
+				      HV_INVALID_FRAME */
+	void *ext[HV_HYP_MAX_EXTENSIONS]; /* each extension's state */
+	void *sched;			  /* the scheduler's */
+	unsigned int built;		  /* what teardown must undo */
+	size_t alloc_size;		  /* of this block, for destroy */
+};
+
+/* A physical CPU running the core's run loop. */
+struct hv_hyp_pcpu {
+	struct hv_hyp *hyp;		 /* public */
+	unsigned int id;		 /* public: 0 .. nr_pcpus - 1 */
+	void *arch;			 /* public: the arch's, given at init */
+	struct hv_hyp_vcpu *current;	 /* what it runs, or NULL */
+	struct hv_hyp_vcpu *loaded;	 /* whose state it holds */
+	bool resched;			 /* leave current at its next exit */
+};
+
+/*
+ * An architecture adapter.  The core calls each op with h->lock held,
+ * except vcpu_run and idle.  Ops marked optional may be NULL.
+ */
+struct hv_hyp_arch_ops {
+	const char *name; /* the bundle architecture: "x86_64", "aarch64" */
+	const struct hv_mm_p2m_format *p2m_format;
+	const struct hv_mm_xenmem_abi *xenmem_abi;
+	/* Mapping the shared-info page again moves it (Xen on x86) or fails
+	 * with -EBUSY (Xen 4.17+ on Arm). */
+	bool shared_info_moves;
+	size_t domain_size, vcpu_size; /* the arch's state, zeroed for it */
+
+	/* A domain whose memory is populated and loaded and whose vCPUs
+	 * exist (all down): set up what the arch needs (VMID or ASID, the
+	 * guest's device tree or start info, per-vCPU state) and reset
+	 * vCPU 0 to the kernel's entry.  0 or -HV_E*; on failure
+	 * domain_destroy is still called. */
+	int (*domain_init)(struct hv_hyp_domain *d,
+			   const struct hv_boot_domain *cfg);
+	/* Optional: release what domain_init took (back to the heap). */
+	void (*domain_destroy)(struct hv_hyp_domain *d);
+	/* Make v's guest state the pCPU's (NULL: nobody's). */
+	void (*vcpu_load)(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v);
+	/* Run the loaded v until it exits (no lock held), then handle the
+	 * exit (lock held). */
+	void (*vcpu_run)(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v);
+	void (*vcpu_exit)(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v);
+	/* Optional: when a blocked v wakes by itself (its guest timer), or
+	 * HV_TIME_NEVER. */
+	hv_time_t (*vcpu_wake_time)(struct hv_hyp_pcpu *p,
+				    struct hv_hyp_vcpu *v);
+	/* Time in ns, and the pCPU's timer deadline (it calls
+	 * hv_hyp_tick() when it fires). */
+	hv_time_t (*now)(struct hv_hyp *h);
+	void (*timer_set)(struct hv_hyp_pcpu *p, hv_time_t deadline);
+	/* Nothing to run: wait until an interrupt (the timer, set to
+	 * `until` first, or a kick).  No lock held. */
+	void (*idle)(struct hv_hyp_pcpu *p, hv_time_t until);
+	/* Optional: make pCPU p look at its run queue soon (an IPI). */
+	void (*kick)(struct hv_hyp_pcpu *p);
+	/* Drop the TLB entries the domain's P2M may have left. */
+	void (*p2m_flush)(struct hv_hyp_domain *d);
+	/* Optional: tell v an event is pending (Xen's upcall: a PPI on Arm,
+	 * the callback vector on x86). */
+	void (*upcall)(struct hv_hyp_vcpu *v);
+	/* Write bytes to the hypervisor's console (guests' lines). */
+	void (*console_write)(struct hv_hyp *h, const char *s, size_t len);
+	/* The hypervisor's pointer to machine address pa (as the heap's
+	 * phys_to_virt), and back. */
+	void *(*phys_to_virt)(struct hv_hyp *h, hv_paddr_t pa);
+	hv_paddr_t (*virt_to_phys)(struct hv_hyp *h, const void *p);
+};
+
+/*
+ * A subsystem an image links in (event channels, grant tables, ...):
+ * hooks the core calls at each point.  Each extension lives in its own
+ * object file and is reached only through its descriptor, so an image
+ * that names none links none.  Every hook may be NULL.
+ */
+struct hv_hyp_extension {
+	const char *name;
+	/* After the domain is built, before it runs: its state in *state,
+	 * and 0; or -HV_E*. */
+	int (*domain_create)(struct hv_hyp_domain *d, void **state);
+	/* The domain goes away: give back what domain_create took. */
+	void (*domain_destroy)(struct hv_hyp_domain *d, void *state);
+	/* A hypercall: true (and *ret) if it is this extension's. */
+	bool (*hypercall)(struct hv_hyp_vcpu *v, uint64_t nr,
+			  const uint64_t args[5], const struct hv_gmem *gm,
+			  long *ret);
+	/* XENMAPSPACE_grant_table frame idx (as libhv-mm's space_frame). */
+	int (*grant_frame)(struct hv_hyp_domain *d, void *state, uint64_t idx,
+			   hv_mfn_t *mfn, hv_gfn_t *where);
+	void (*grant_frame_placed)(struct hv_hyp_domain *d, void *state,
+				   uint64_t idx, hv_gfn_t gfn);
+	/* The domain mapped its shared-info page at `gpa`. */
+	void (*shared_info_mapped)(struct hv_hyp_domain *d, void *state,
+				   hv_gpaddr_t gpa);
+	/* Whether v has an event that must not wait behind a block. */
+	bool (*pending)(struct hv_hyp_vcpu *v, void *state);
+};
+
+/* Event channels (libhv-evtchn, 2-level and FIFO). */
+extern const struct hv_hyp_extension hv_hyp_evtchn;
+
+/*
+ * How pCPUs are shared among vCPUs.  hv_hyp_round_robin is the smallest;
+ * HV_HYP_LIBHV_SCHEDULER(&hv_sched_credit2) runs a libhv-sched policy and
+ * links only that policy.
+ */
+struct hv_hyp_scheduler {
+	const char *name;
+	/* Before any domain: 0 or -HV_E*. */
+	int (*init)(struct hv_hyp *h);
+	/* A built domain joins (its vCPUs all down), with its configured
+	 * weight and cap; and leaves. */
+	int (*domain_add)(struct hv_hyp_domain *d,
+			  const struct hv_boot_domain *cfg);
+	void (*domain_remove)(struct hv_hyp_domain *d);
+	/* What pCPU p runs from `now`, and until when (*until is
+	 * HV_TIME_NEVER on entry); or NULL to idle, with *until when to
+	 * ask again (unchanged: at the next wake-up). */
+	struct hv_hyp_vcpu *(*pick)(struct hv_hyp_pcpu *p, hv_time_t now,
+				    hv_time_t *until);
+	/* v's state changed (hv_hyp_vcpu_set_state). */
+	void (*state_changed)(struct hv_hyp_vcpu *v);
+	/* The running v gives up the rest of its slice. */
+	void (*yield)(struct hv_hyp_vcpu *v);
+	const void *policy; /* HV_HYP_LIBHV_SCHEDULER's */
+};
+
+extern const struct hv_hyp_scheduler hv_hyp_round_robin;
+
+/* A libhv-sched policy as the core's scheduler (sched_libhv.c). */
+int hv_hyp_libhv_init(struct hv_hyp *h);
+int hv_hyp_libhv_domain_add(struct hv_hyp_domain *d,
+			    const struct hv_boot_domain *cfg);
+void hv_hyp_libhv_domain_remove(struct hv_hyp_domain *d);
+struct hv_hyp_vcpu *hv_hyp_libhv_pick(struct hv_hyp_pcpu *p, hv_time_t now,
+				      hv_time_t *until);
+void hv_hyp_libhv_state_changed(struct hv_hyp_vcpu *v);
+void hv_hyp_libhv_yield(struct hv_hyp_vcpu *v);
+#define HV_HYP_LIBHV_SCHEDULER(policy_descriptor)                              \
+	{                                                                      \
+		.name = "libhv-sched", .init = hv_hyp_libhv_init,              \
+		.domain_add = hv_hyp_libhv_domain_add,                         \
+		.domain_remove = hv_hyp_libhv_domain_remove,                   \
+		.pick = hv_hyp_libhv_pick,                                     \
+		.state_changed = hv_hyp_libhv_state_changed,                   \
+		.yield = hv_hyp_libhv_yield, .policy = (policy_descriptor),    \
+	}
+
+/* What the image chooses. */
+struct hv_hyp_config {
+	const char *name;    /* printed at boot */
+	hv_time_t timeslice; /* the round-robin's slice, ns */
+	/* NULL-terminated (at most HV_HYP_MAX_EXTENSIONS), or NULL. */
+	const struct hv_hyp_extension *const *extensions;
+	/* NULL: hv_hyp_round_robin. */
+	const struct hv_hyp_scheduler *scheduler;
+	/* Largest P2M mapping for guest RAM (HV_MM_P2M_ORDER_*). */
+	unsigned int p2m_max_order;
+};
+
+/* Members other than those marked are the core's. */
+struct hv_hyp {
+	const struct hv_hyp_config *config;  /* public */
+	const struct hv_hyp_arch_ops *arch;  /* public */
+	void *arch_ctx;			     /* public: the arch's, at init */
+	struct hv_mm_heap *heap;	     /* public */
+	struct hv_log log;		     /* public: the console */
+	struct hv_hyp_pcpu *pcpus;	     /* public */
+	unsigned int nr_pcpus;		     /* public */
+	hv_spinlock_t lock;
+	const struct hv_hyp_scheduler *sched;
+	void *sched_state;
+	unsigned int rr_next; /* the round-robin's position */
+	unsigned int live_domains;
+	struct hv_hyp_domain *domains[HV_HYP_MAX_DOMAINS];
+};
+
+/*
+ * Set up the core: `pcpus` (nr_pcpus of them, each with its arch pointer
+ * set) run the loop; `heap` gives all memory; the console is `log` (its
+ * sink writes the hypervisor's console; copied).  Starts the scheduler.
+ * 0, -HV_EINVAL (missing ops, bad counts), or the scheduler's error.
+ */
+int hv_hyp_init(struct hv_hyp *h, const struct hv_hyp_config *config,
+		const struct hv_hyp_arch_ops *arch, void *arch_ctx,
+		struct hv_mm_heap *heap, const struct hv_log *log,
+		struct hv_hyp_pcpu *pcpus, unsigned int nr_pcpus);
+
+/*
+ * Build domain `id` from its configuration: its structures, a P2M of the
+ * arch's format, RAM at cfg->ram_base populated through libhv-mm (largest
+ * mappings first), the kernel's segments and ramdisk copied in, the
+ * shared-info page, the arch's domain_init, the extensions, the
+ * scheduler; vCPU 0 runnable.  On failure everything taken is given back.
+ * 0, -HV_EEXIST (id taken), -HV_EINVAL (id, vcpus or memory out of range),
+ * -HV_ENOMEM, or an arch's or extension's error.
+ */
+int hv_hyp_domain_create(struct hv_hyp *h, const struct hv_boot_domain *cfg,
+			 hv_domid_t id, struct hv_hyp_domain **out);
+
+/*
+ * Destroy a domain that has shut down (or never ran): its vCPUs leave the
+ * scheduler and every frame it had goes back to the heap.  -HV_EBUSY if
+ * it has not shut down or one of its vCPUs is on a pCPU.
+ */
+int hv_hyp_domain_destroy(struct hv_hyp_domain *d);
+
+/* The domain with id `id`, or NULL. */
+struct hv_hyp_domain *hv_hyp_domain_get(struct hv_hyp *h, hv_domid_t id);
+
+/*
+ * A hypercall from v, its pointers read through gm: the image's
+ * extensions first, then memory_op (libhv-mm), then libhv-xen, which
+ * answers -ENOSYS for anything nobody handles.  Returns what the guest
+ * gets in its result register.
+ */
+long hv_hyp_hypercall(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+		      uint64_t nr, const uint64_t args[5]);
+
+/* vCPU state changes, each told to the scheduler.  Blocking a vCPU that
+ * has an event pending does nothing (as Xen's vcpu_block); waking one
+ * that is not blocked does nothing; start takes a down vCPU (whose
+ * registers the arch has reset) to runnable. */
+void hv_hyp_vcpu_set_state(struct hv_hyp_vcpu *v, enum hv_hyp_vcpu_state s);
+void hv_hyp_vcpu_block(struct hv_hyp_vcpu *v);
+void hv_hyp_vcpu_wake(struct hv_hyp_vcpu *v);
+void hv_hyp_vcpu_yield(struct hv_hyp_vcpu *v);
+
+/* An event is pending for v: the arch's upcall, and v wakes. */
+void hv_hyp_vcpu_notify(struct hv_hyp_vcpu *v);
+
+/* Crash v's domain, saying why; the other domains go on. */
+void hv_hyp_crash(struct hv_hyp_vcpu *v, const char *fmt, ...)
+    HV_PRINTF(2, 3);
+
+/* The pCPU's timer fired: its vCPU's slice may be over. */
+void hv_hyp_tick(struct hv_hyp_pcpu *p);
+
+/*
+ * The run loop of pCPU `cpu`: picks, runs, handles exits, idles, until
+ * no domain is live.  Returns 0 when every domain powered off, else 1.
+ */
+int hv_hyp_run(struct hv_hyp *h, unsigned int cpu);
+
+/* Domains not yet shut down. */
+unsigned int hv_hyp_live_domains(const struct hv_hyp *h);
+
+/*
+ * Memory for the core and its adapters: `size` bytes from the heap,
+ * page-aligned and zeroed (whole pages are taken); NULL if none.
+ */
+void *hv_hyp_alloc(struct hv_hyp *h, size_t size);
+void hv_hyp_free(struct hv_hyp *h, void *p, size_t size);
+
+/* The HV_HYP_API_VERSION the library was built with. */
+unsigned int hv_hyp_api_version(void);
+
+HV_END_DECLS
+
+#endif /* HV_HYP_H */

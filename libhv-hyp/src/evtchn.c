@@ -1,0 +1,117 @@
+/*
+ * The event-channel extension: libhv-evtchn in the core.  Each domain gets
+ * its channel state (both delivery ABIs), event_channel_op goes to the
+ * library, the shared-info page is handed to it when the guest maps it,
+ * and an event for a vCPU becomes the arch's upcall and wakes the vCPU if
+ * it was blocked.  An image that does not name hv_hyp_evtchn links none
+ * of this.
+ */
+#include <hv/evtchn.h>
+#include <hv/hyp.h>
+
+#include <xen/xen.h>
+
+#include "hyp_priv.h"
+
+static void *alloc(void *opaque, size_t size, size_t align)
+{
+	(void)align; /* pages are aligned beyond the 64 bytes asked at most */
+	return hv_hyp_alloc(opaque, size);
+}
+
+static void release(void *opaque, void *ptr, size_t size)
+{
+	hv_hyp_free(opaque, ptr, size);
+}
+
+/* The extension's index among the image's, so its state can be found
+ * from a domain id. */
+static unsigned int my_index(struct hv_hyp *h)
+{
+	const struct hv_hyp_extension *e;
+	unsigned int i;
+
+	hyp_for_each_extension(h, i, e)
+		if (e == &hv_hyp_evtchn)
+			break;
+	return i;
+}
+
+static struct hv_evtchn_domain *get_domain(void *ctx, hv_domid_t domid)
+{
+	struct hv_hyp_domain *d = hv_hyp_domain_get(ctx, domid);
+
+	/* A domain still being built has no channels yet. */
+	return d ? d->ext[my_index(ctx)] : NULL;
+}
+
+static void notify(void *ctx, struct hv_evtchn_domain *ed, hv_vcpuid_t vcpu)
+{
+	struct hv_hyp_domain *d =
+	    hv_hyp_domain_get(ctx, hv_evtchn_domain_id(ed));
+
+	if (d && vcpu < d->nr_vcpus)
+		hv_hyp_vcpu_notify(&d->vcpus[vcpu]);
+}
+
+static const struct hv_evtchn_ops ops = {
+    .get_domain = get_domain,
+    .notify = notify,
+};
+
+static int domain_create(struct hv_hyp_domain *d, void **state)
+{
+	struct hv_hyp *h = d->hyp;
+	struct hv_evtchn_config cfg = {
+	    .domid = d->xen.id,
+	    .nr_vcpus = d->nr_vcpus,
+	    .abi_2l = &hv_evtchn_2l,
+	    .abi_fifo = &hv_evtchn_fifo,
+	    .gmem = &d->guest_phys, /* what the library keeps mapped */
+	    .ops = &ops,
+	    .ctx = h,
+	    .alloc = {.alloc = alloc, .free = release, .opaque = h},
+	    .log = &h->log,
+	};
+
+	return hv_evtchn_domain_create(&cfg,
+				       (struct hv_evtchn_domain **)state);
+}
+
+static void domain_destroy(struct hv_hyp_domain *d, void *state)
+{
+	(void)d;
+	hv_evtchn_domain_destroy(state);
+}
+
+static bool hypercall(struct hv_hyp_vcpu *v, uint64_t nr,
+		      const uint64_t args[5], const struct hv_gmem *gm,
+		      long *ret)
+{
+	if (nr != __HYPERVISOR_event_channel_op)
+		return false;
+	*ret = hv_evtchn_hypercall(v->dom->ext[my_index(v->dom->hyp)], gm,
+				   (unsigned int)args[0], args[1]);
+	return true;
+}
+
+static void shared_info_mapped(struct hv_hyp_domain *d, void *state,
+			       hv_gpaddr_t gpa)
+{
+	(void)d;
+	hv_evtchn_map_shared_info(state, gpa);
+}
+
+static bool pending(struct hv_hyp_vcpu *v, void *state)
+{
+	return hv_evtchn_upcall_pending(state, v->id);
+}
+
+const struct hv_hyp_extension hv_hyp_evtchn = {
+    .name = "event channels (2-level, FIFO)",
+    .domain_create = domain_create,
+    .domain_destroy = domain_destroy,
+    .hypercall = hypercall,
+    .shared_info_mapped = shared_info_mapped,
+    .pending = pending,
+};

@@ -1,0 +1,98 @@
+/*
+ * The core as a whole: setting it up, and memory for its structures from
+ * the caller's heap.
+ */
+#include <hv/hyp.h>
+
+#include "hyp_priv.h"
+
+unsigned int hv_hyp_api_version(void)
+{
+	return HV_HYP_API_VERSION;
+}
+
+static bool arch_complete(const struct hv_hyp_arch_ops *a)
+{
+	return a && a->name && a->p2m_format && a->xenmem_abi &&
+	       a->domain_init && a->vcpu_load && a->vcpu_run && a->vcpu_exit &&
+	       a->now && a->timer_set && a->idle && a->p2m_flush &&
+	       a->console_write && a->virt_to_phys && a->phys_to_virt;
+}
+
+static bool extensions_fit(const struct hv_hyp_config *c)
+{
+	unsigned int n = 0;
+
+	while (c->extensions && c->extensions[n])
+		n++;
+	return n <= HV_HYP_MAX_EXTENSIONS;
+}
+
+int hv_hyp_init(struct hv_hyp *h, const struct hv_hyp_config *config,
+		const struct hv_hyp_arch_ops *arch, void *arch_ctx,
+		struct hv_mm_heap *heap, const struct hv_log *log,
+		struct hv_hyp_pcpu *pcpus, unsigned int nr_pcpus)
+{
+	if (!config || !arch_complete(arch) || !heap || !pcpus ||
+	    nr_pcpus == 0 || nr_pcpus > HV_HYP_MAX_PCPUS ||
+	    !extensions_fit(config))
+		return -HV_EINVAL;
+	memset(h, 0, sizeof(*h));
+	h->config = config;
+	h->arch = arch;
+	h->arch_ctx = arch_ctx;
+	h->heap = heap;
+	if (log)
+		h->log = *log;
+	h->pcpus = pcpus;
+	h->nr_pcpus = nr_pcpus;
+	hv_spin_init(&h->lock);
+	for (unsigned int i = 0; i < nr_pcpus; i++) {
+		pcpus[i].hyp = h;
+		pcpus[i].id = i;
+		pcpus[i].current = NULL;
+		pcpus[i].loaded = NULL;
+		pcpus[i].resched = false;
+	}
+	h->sched = config->scheduler ? config->scheduler : &hv_hyp_round_robin;
+	return h->sched->init ? h->sched->init(h) : 0;
+}
+
+unsigned int hv_hyp_live_domains(const struct hv_hyp *h)
+{
+	return h->live_domains;
+}
+
+struct hv_hyp_domain *hv_hyp_domain_get(struct hv_hyp *h, hv_domid_t id)
+{
+	return id < HV_HYP_MAX_DOMAINS ? h->domains[id] : NULL;
+}
+
+/* Whole pages: the core's allocations are few and live as long as their
+ * domain (or the hypervisor). */
+static unsigned int order_of(size_t size)
+{
+	unsigned int order = 0;
+
+	while ((HV_PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
+
+void *hv_hyp_alloc(struct hv_hyp *h, size_t size)
+{
+	hv_mfn_t mfn;
+
+	if (hv_mm_alloc_pages(h->heap, order_of(size), HV_MM_NODE_ANY, 0, NULL,
+			      &mfn))
+		return NULL;
+	return h->arch->phys_to_virt(h, hv_mfn_to_paddr(mfn));
+}
+
+void hv_hyp_free(struct hv_hyp *h, void *p, size_t size)
+{
+	if (p)
+		hv_mm_put_pages(h->heap,
+				hv_paddr_to_mfn(h->arch->virt_to_phys(h, p)),
+				order_of(size), 0);
+}

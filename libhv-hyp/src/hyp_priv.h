@@ -1,0 +1,41 @@
+/*
+ * libhv-hyp's private interface, shared by its source files.
+ */
+#ifndef HV_HYP_PRIV_H
+#define HV_HYP_PRIV_H
+
+#include <hv/hyp.h>
+
+/* What libhv-xen asks of the core (xen_ops.c). */
+extern const struct hv_xen_ops hyp_xen_ops;
+/* A domain's P2M: tables from the heap, flushes through the arch. */
+extern const struct hv_mm_p2m_ops hyp_p2m_ops;
+
+static inline hv_time_t hyp_now(struct hv_hyp *h)
+{
+	return h->arch->now(h);
+}
+
+/* The pCPU v is on, if it is running it now; else NULL. */
+struct hv_hyp_pcpu *hyp_vcpu_running_on(struct hv_hyp_vcpu *v);
+
+/* Ask pCPU p to look at its run queue: itself at its next exit, another
+ * through the arch's kick. */
+void hyp_pcpu_resched(struct hv_hyp *h, struct hv_hyp_pcpu *p);
+
+/* The extensions, as an array, and how many. */
+static inline const struct hv_hyp_extension *
+hyp_extension(const struct hv_hyp *h, unsigned int i)
+{
+	return h->config->extensions ? h->config->extensions[i] : NULL;
+}
+
+/* Every extension `e` of h, with its index i. */
+#define hyp_for_each_extension(h, i, e)                                        \
+	for ((i) = 0; ((e) = hyp_extension((h), (i))) != NULL; (i)++)
+
+/* XENMEM: hv_mm_memory_op with the core's callbacks (memory.c). */
+long hyp_memory_op(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+		   uint64_t cmd, uint64_t arg);
+
+#endif /* HV_HYP_PRIV_H */

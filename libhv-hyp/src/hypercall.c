@@ -1,0 +1,84 @@
+/*
+ * Hypercall dispatch, and what libhv-xen asks of the core.  A hypercall
+ * goes to the image's extensions first (event channels, grant tables),
+ * then memory_op to libhv-mm, then everything else to libhv-xen, which
+ * answers -ENOSYS for what nobody handles.
+ */
+#include <hv/hyp.h>
+
+#include <xen/xen.h>
+
+#include "hyp_priv.h"
+
+long hv_hyp_hypercall(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+		      uint64_t nr, const uint64_t args[5])
+{
+	struct hv_hyp_domain *d = v->dom;
+	const struct hv_hyp_extension *e;
+	unsigned int i;
+	long ret;
+
+	hyp_for_each_extension(d->hyp, i, e)
+		if (e->hypercall && e->hypercall(v, nr, args, gm, &ret))
+			return ret;
+	if (nr == __HYPERVISOR_memory_op)
+		return hyp_memory_op(v, gm, args[0], args[1]);
+	return hv_xen_hypercall(&d->xen, v->id, gm, nr, args);
+}
+
+static struct hv_hyp_domain *domain_of(struct hv_xen_domain *xd)
+{
+	return hv_container_of(xd, struct hv_hyp_domain, xen);
+}
+
+static void console_line(void *opaque, const char *line, size_t len)
+{
+	struct hv_hyp *h = opaque;
+
+	h->arch->console_write(h, line, len);
+	h->arch->console_write(h, "\n", 1);
+}
+
+/* Every vCPU stops; the domain stays until it is destroyed. */
+static void shutdown(void *opaque, struct hv_xen_domain *xd,
+		     unsigned int reason)
+{
+	struct hv_hyp *h = opaque;
+	struct hv_hyp_domain *d = domain_of(xd);
+
+	(void)reason;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		hv_hyp_vcpu_set_state(&d->vcpus[i], HV_HYP_VCPU_DOWN);
+	h->live_domains--;
+}
+
+static void yield(void *opaque, struct hv_xen_domain *xd, hv_vcpuid_t vcpu)
+{
+	(void)opaque;
+	hv_hyp_vcpu_yield(&domain_of(xd)->vcpus[vcpu]);
+}
+
+static void block(void *opaque, struct hv_xen_domain *xd, hv_vcpuid_t vcpu)
+{
+	(void)opaque;
+	hv_hyp_vcpu_block(&domain_of(xd)->vcpus[vcpu]);
+}
+
+static hv_time_t now(void *opaque)
+{
+	return hyp_now(opaque);
+}
+
+static bool domain_exists(void *opaque, hv_domid_t id)
+{
+	return hv_hyp_domain_get(opaque, id) != NULL;
+}
+
+const struct hv_xen_ops hyp_xen_ops = {
+    .console_line = console_line,
+    .shutdown = shutdown,
+    .yield = yield,
+    .block = block,
+    .now = now,
+    .domain_exists = domain_exists,
+};

@@ -1,0 +1,144 @@
+/*
+ * The run loop of each pCPU: wake the blocked vCPUs whose time has come,
+ * ask the scheduler what to run and until when, run it exit by exit until
+ * its slice ends or it stops being runnable; with nothing to run, idle
+ * until the earliest wake-up.  Everything but running a guest and idling
+ * happens under h->lock.
+ */
+#include <hv/hyp.h>
+
+#include "hyp_priv.h"
+
+static hv_time_t wake_time(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
+{
+	const struct hv_hyp_arch_ops *a = v->dom->hyp->arch;
+
+	if (v->state != HV_HYP_VCPU_BLOCKED || !a->vcpu_wake_time)
+		return HV_TIME_NEVER;
+	return a->vcpu_wake_time(p, v);
+}
+
+/*
+ * Wake every blocked vCPU whose wake time is past; returns the earliest
+ * wake time still ahead (HV_TIME_NEVER: none), and in *runnable whether
+ * any vCPU is runnable now.
+ */
+static hv_time_t wake_due(struct hv_hyp *h, struct hv_hyp_pcpu *p,
+			  hv_time_t now, bool *runnable)
+{
+	hv_time_t next = HV_TIME_NEVER;
+
+	*runnable = false;
+	for (unsigned int i = 0; i < HV_HYP_MAX_DOMAINS; i++) {
+		struct hv_hyp_domain *d = h->domains[i];
+
+		for (unsigned int j = 0; d && j < d->nr_vcpus; j++) {
+			struct hv_hyp_vcpu *v = &d->vcpus[j];
+			hv_time_t t = wake_time(p, v);
+
+			if (t <= now)
+				hv_hyp_vcpu_wake(v);
+			else if (t < next)
+				next = t;
+			*runnable |= v->state == HV_HYP_VCPU_RUNNABLE;
+		}
+	}
+	return next;
+}
+
+/* Nothing runnable anywhere and nothing will wake: the blocked domains
+ * would wait forever (as on Xen).  End them, saying why. */
+static void crash_stuck(struct hv_hyp *h)
+{
+	for (unsigned int i = 0; i < HV_HYP_MAX_DOMAINS; i++) {
+		struct hv_hyp_domain *d = h->domains[i];
+
+		if (d && !d->xen.shut_down)
+			hv_xen_domain_crash(&d->xen,
+					    "blocked with nothing left to "
+					    "wake it (every domain is blocked)");
+	}
+}
+
+static void unload(struct hv_hyp *h, struct hv_hyp_pcpu *p)
+{
+	if (p->loaded) {
+		h->arch->vcpu_load(p, NULL);
+		p->loaded = NULL;
+	}
+}
+
+static void run_slice(struct hv_hyp *h, struct hv_hyp_pcpu *p,
+		      struct hv_hyp_vcpu *v, hv_time_t until)
+{
+	p->current = v;
+	v->pcpu = p->id;
+	if (p->loaded != v) {
+		h->arch->vcpu_load(p, v);
+		p->loaded = v;
+	}
+	h->arch->timer_set(p, until);
+	p->resched = false;
+	while (!p->resched && v->state == HV_HYP_VCPU_RUNNABLE) {
+		hv_spin_unlock(&h->lock);
+		h->arch->vcpu_run(p, v);
+		hv_spin_lock(&h->lock);
+		h->arch->vcpu_exit(p, v);
+	}
+	p->current = NULL;
+	/* A vCPU that stopped leaves its state in memory, where its wake
+	 * time (its guest timer) can be read. */
+	if (v->state != HV_HYP_VCPU_RUNNABLE)
+		unload(h, p);
+}
+
+static bool others_running(const struct hv_hyp *h,
+			   const struct hv_hyp_pcpu *p)
+{
+	for (unsigned int i = 0; i < h->nr_pcpus; i++)
+		if (&h->pcpus[i] != p && h->pcpus[i].current)
+			return true;
+	return false;
+}
+
+static void idle(struct hv_hyp *h, struct hv_hyp_pcpu *p, hv_time_t next)
+{
+	unload(h, p);
+	p->resched = false;
+	hv_spin_unlock(&h->lock);
+	h->arch->idle(p, next);
+	hv_spin_lock(&h->lock);
+}
+
+int hv_hyp_run(struct hv_hyp *h, unsigned int cpu)
+{
+	struct hv_hyp_pcpu *p = &h->pcpus[cpu];
+	bool all_poweroff = true;
+
+	hv_spin_lock(&h->lock);
+	while (h->live_domains) {
+		hv_time_t now = hyp_now(h), until = HV_TIME_NEVER, next;
+		struct hv_hyp_vcpu *v;
+		bool runnable;
+
+		next = wake_due(h, p, now, &runnable);
+		v = runnable ? h->sched->pick(p, now, &until) : NULL;
+		if (until < next)
+			next = until;
+		if (v)
+			run_slice(h, p, v, next);
+		else if (!runnable && next == HV_TIME_NEVER &&
+			 !others_running(h, p))
+			crash_stuck(h);
+		else
+			idle(h, p, next);
+	}
+	/* The scheduler sees the pCPU go idle (its last vCPU stopped). */
+	h->sched->pick(p, hyp_now(h), &(hv_time_t){HV_TIME_NEVER});
+	unload(h, p);
+	for (unsigned int i = 0; i < HV_HYP_MAX_DOMAINS; i++)
+		if (h->domains[i])
+			all_poweroff &= h->domains[i]->xen.shutdown_reason == 0;
+	hv_spin_unlock(&h->lock);
+	return all_poweroff ? 0 : 1;
+}

@@ -1,0 +1,100 @@
+/*
+ * vCPU states.  Every change goes through hv_hyp_vcpu_set_state, which
+ * tells the scheduler and makes the pCPU running a vCPU that stopped
+ * being runnable leave it at its next exit.
+ */
+#include <hv/hyp.h>
+
+#include "hyp_priv.h"
+
+struct hv_hyp_pcpu *hyp_vcpu_running_on(struct hv_hyp_vcpu *v)
+{
+	struct hv_hyp *h = v->dom->hyp;
+	struct hv_hyp_pcpu *p = &h->pcpus[v->pcpu];
+
+	return p->current == v ? p : NULL;
+}
+
+/* Ask pCPU p to look at its run queue: itself at its next exit, another
+ * through the arch's kick. */
+void hyp_pcpu_resched(struct hv_hyp *h, struct hv_hyp_pcpu *p)
+{
+	p->resched = true;
+	if (h->nr_pcpus > 1 && h->arch->kick)
+		h->arch->kick(p);
+}
+
+void hv_hyp_vcpu_set_state(struct hv_hyp_vcpu *v, enum hv_hyp_vcpu_state s)
+{
+	struct hv_hyp *h = v->dom->hyp;
+	struct hv_hyp_pcpu *p;
+
+	if (s == v->state)
+		return;
+	v->state = s;
+	if (h->sched->state_changed)
+		h->sched->state_changed(v);
+	p = hyp_vcpu_running_on(v);
+	if (p && s != HV_HYP_VCPU_RUNNABLE)
+		hyp_pcpu_resched(h, p);
+	/* A vCPU became runnable: an idle pCPU may take it. */
+	if (s == HV_HYP_VCPU_RUNNABLE)
+		for (unsigned int i = 0; i < h->nr_pcpus; i++)
+			if (!h->pcpus[i].current)
+				hyp_pcpu_resched(h, &h->pcpus[i]);
+}
+
+/* As Xen's vcpu_block: a vCPU with an event waiting does not block. */
+void hv_hyp_vcpu_block(struct hv_hyp_vcpu *v)
+{
+	struct hv_hyp *h = v->dom->hyp;
+	const struct hv_hyp_extension *e;
+	unsigned int i;
+
+	hyp_for_each_extension(h, i, e)
+		if (e->pending && e->pending(v, v->dom->ext[i]))
+			return;
+	hv_hyp_vcpu_set_state(v, HV_HYP_VCPU_BLOCKED);
+}
+
+void hv_hyp_vcpu_wake(struct hv_hyp_vcpu *v)
+{
+	if (v->state == HV_HYP_VCPU_BLOCKED)
+		hv_hyp_vcpu_set_state(v, HV_HYP_VCPU_RUNNABLE);
+}
+
+void hv_hyp_vcpu_yield(struct hv_hyp_vcpu *v)
+{
+	struct hv_hyp *h = v->dom->hyp;
+	struct hv_hyp_pcpu *p = hyp_vcpu_running_on(v);
+
+	if (h->sched->yield)
+		h->sched->yield(v);
+	if (p)
+		p->resched = true;
+}
+
+void hv_hyp_vcpu_notify(struct hv_hyp_vcpu *v)
+{
+	struct hv_hyp *h = v->dom->hyp;
+
+	if (h->arch->upcall)
+		h->arch->upcall(v);
+	hv_hyp_vcpu_wake(v);
+}
+
+void hv_hyp_crash(struct hv_hyp_vcpu *v, const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	hv_vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	hv_xen_domain_crash(&v->dom->xen, why);
+}
+
+void hv_hyp_tick(struct hv_hyp_pcpu *p)
+{
+	p->resched = true;
+}
