@@ -58,6 +58,16 @@ int hv_hyp_init(struct hv_hyp *h, const struct hv_hyp_config *config,
 	return h->sched->init ? h->sched->init(h) : 0;
 }
 
+int hv_hyp_fini(struct hv_hyp *h)
+{
+	for (unsigned int i = 0; i < HV_HYP_MAX_DOMAINS; i++)
+		if (h->domains[i])
+			return -HV_EBUSY;
+	if (h->sched->fini)
+		h->sched->fini(h);
+	return 0;
+}
+
 unsigned int hv_hyp_live_domains(const struct hv_hyp *h)
 {
 	return h->live_domains;

@@ -87,8 +87,9 @@ static void run_slice(struct hv_hyp *h, struct hv_hyp_pcpu *p,
 	}
 	p->current = NULL;
 	/* A vCPU that stopped leaves its state in memory, where its wake
-	 * time (its guest timer) can be read. */
-	if (v->state != HV_HYP_VCPU_RUNNABLE)
+	 * time (its guest timer) can be read; with several pCPUs every vCPU
+	 * does, so that any pCPU may take it next. */
+	if (v->state != HV_HYP_VCPU_RUNNABLE || h->nr_pcpus > 1)
 		unload(h, p);
 }
 

@@ -67,6 +67,17 @@ int hv_hyp_libhv_init(struct hv_hyp *h)
 	return err;
 }
 
+void hv_hyp_libhv_fini(struct hv_hyp *h)
+{
+	struct libhv_state *st = state(h);
+
+	for (unsigned int i = 0; i < h->nr_pcpus; i++)
+		hv_sched_pool_remove_cpu(&st->pool, i);
+	hv_sched_pool_destroy(&st->pool);
+	hv_hyp_free(h, st, sizeof(*st));
+	h->sched_state = NULL;
+}
+
 static void domain_free(struct hv_hyp_domain *d, unsigned int nr_units)
 {
 	struct libhv_domain *ld = d->sched;

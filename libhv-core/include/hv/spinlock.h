@@ -5,13 +5,26 @@
  * under contention.  Holding it does not mask interrupts: code that takes a
  * lock from an interrupt handler must mask interrupts around it itself
  * (that is the arch library's business, not libhv-core's).
+ *
+ * In a hosted build (a library embedded in a program, its unit tests) the
+ * lockers are threads the OS may preempt: a waiter that has spun a while
+ * gives its CPU away, so that a preempted holder, or the preempted thread
+ * whose turn is next, can run.  Without that, more threads than cores
+ * make every hand-over wait for an OS time slice.
  */
 #ifndef HV_SPINLOCK_H
 #define HV_SPINLOCK_H
 
 #include <hv/atomic.h>
 
+#if __STDC_HOSTED__
+#include <sched.h>
+#endif
+
 HV_BEGIN_DECLS
+
+/* Spins before a hosted waiter starts yielding its CPU. */
+#define HV_SPIN_HOSTED_SPINS 64
 
 typedef struct {
 	uint32_t next;	/* the ticket the next locker draws */
@@ -32,9 +45,19 @@ static inline void hv_spin_init(hv_spinlock_t *l)
 static inline void hv_spin_lock(hv_spinlock_t *l)
 {
 	uint32_t ticket = hv_atomic_fetch_add_u32(&l->next, 1);
+#if __STDC_HOSTED__
+	unsigned int spins = 0;
+#endif
 
-	while (hv_atomic_load_u32(&l->owner) != ticket)
+	while (hv_atomic_load_u32(&l->owner) != ticket) {
+#if __STDC_HOSTED__
+		if (++spins > HV_SPIN_HOSTED_SPINS) {
+			sched_yield();
+			continue;
+		}
+#endif
 		hv_cpu_relax();
+	}
 }
 
 /* Take the lock only if nobody holds or waits for it; true if taken. */

@@ -189,8 +189,9 @@ extern const struct hv_hyp_extension hv_hyp_evtchn;
  */
 struct hv_hyp_scheduler {
 	const char *name;
-	/* Before any domain: 0 or -HV_E*. */
+	/* Before any domain: 0 or -HV_E*; and after the last. */
 	int (*init)(struct hv_hyp *h);
+	void (*fini)(struct hv_hyp *h);
 	/* A built domain joins (its vCPUs all down), with its configured
 	 * weight and cap; and leaves. */
 	int (*domain_add)(struct hv_hyp_domain *d,
@@ -212,6 +213,7 @@ extern const struct hv_hyp_scheduler hv_hyp_round_robin;
 
 /* A libhv-sched policy as the core's scheduler (sched_libhv.c). */
 int hv_hyp_libhv_init(struct hv_hyp *h);
+void hv_hyp_libhv_fini(struct hv_hyp *h);
 int hv_hyp_libhv_domain_add(struct hv_hyp_domain *d,
 			    const struct hv_boot_domain *cfg);
 void hv_hyp_libhv_domain_remove(struct hv_hyp_domain *d);
@@ -222,6 +224,7 @@ void hv_hyp_libhv_yield(struct hv_hyp_vcpu *v);
 #define HV_HYP_LIBHV_SCHEDULER(policy_descriptor)                              \
 	{                                                                      \
 		.name = "libhv-sched", .init = hv_hyp_libhv_init,              \
+		.fini = hv_hyp_libhv_fini,                                     \
 		.domain_add = hv_hyp_libhv_domain_add,                         \
 		.domain_remove = hv_hyp_libhv_domain_remove,                   \
 		.pick = hv_hyp_libhv_pick,                                     \
@@ -268,6 +271,12 @@ int hv_hyp_init(struct hv_hyp *h, const struct hv_hyp_config *config,
 		const struct hv_hyp_arch_ops *arch, void *arch_ctx,
 		struct hv_mm_heap *heap, const struct hv_log *log,
 		struct hv_hyp_pcpu *pcpus, unsigned int nr_pcpus);
+
+/*
+ * Give back what hv_hyp_init took (the scheduler's state): 0, or -HV_EBUSY
+ * while a domain exists.
+ */
+int hv_hyp_fini(struct hv_hyp *h);
 
 /*
  * Build domain `id` from its configuration: its structures, a P2M of the

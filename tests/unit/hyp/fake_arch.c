@@ -1,0 +1,361 @@
+/*
+ * The fake architecture; see fake_arch.h.
+ */
+#define _DEFAULT_SOURCE
+#include "fake_arch.h"
+
+#include <hv/arm_stage2.h>
+#include <hv/x86_npt.h>
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <xen/sched.h>
+#include <xen/xen.h>
+
+#define PAGE ((size_t)HV_PAGE_SIZE)
+
+static struct fake *fake_of(struct hv_hyp *h)
+{
+	return hv_container_of(h, struct fake, hyp);
+}
+
+static void *phys_to_virt(struct hv_hyp *h, hv_paddr_t pa)
+{
+	struct fake *f = h ? fake_of(h) : NULL;
+	uint64_t frame = pa >> HV_PAGE_SHIFT;
+
+	assert_true(frame >= FAKE_RAM_BASE &&
+		    frame < FAKE_RAM_BASE + f->ram_pages);
+	return f->ram + (pa - (FAKE_RAM_BASE << HV_PAGE_SHIFT));
+}
+
+static hv_paddr_t virt_to_phys(struct hv_hyp *h, const void *p)
+{
+	struct fake *f = fake_of(h);
+	const uint8_t *b = p;
+
+	assert_true(b >= f->ram && b < f->ram + f->ram_pages * PAGE);
+	return (FAKE_RAM_BASE << HV_PAGE_SHIFT) + (uint64_t)(b - f->ram);
+}
+
+/* The heap's view, before the core exists. */
+static void *heap_virt(void *ctx, hv_paddr_t pa)
+{
+	struct fake *f = ctx;
+
+	return f->ram + (pa - (FAKE_RAM_BASE << HV_PAGE_SHIFT));
+}
+
+static int domain_init(struct hv_hyp_domain *d,
+		       const struct hv_boot_domain *cfg)
+{
+	struct fake *f = fake_of(d->hyp);
+
+	if (f->fail_domain_init)
+		return f->fail_domain_init;
+	fake_vcpu(&d->vcpus[0])->entry = cfg->entry;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		fake_vcpu(&d->vcpus[i])->wake_at = HV_TIME_NEVER;
+	return 0;
+}
+
+static void vcpu_load(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
+{
+	(void)p;
+	(void)v;
+}
+
+static void vcpu_run(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
+{
+	__atomic_fetch_or(&fake_vcpu(v)->pcpus_seen, 1u << p->id,
+			  __ATOMIC_RELAXED);
+	__atomic_fetch_or(&fake_of(p->hyp)->pcpus_active, 1u << p->id,
+			  __ATOMIC_RELAXED);
+}
+
+/* One exit: time passes, the pCPU's timer may fire, the guest acts. */
+static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
+{
+	struct fake *f = fake_of(p->hyp);
+	struct fake_vcpu *fv = fake_vcpu(v);
+	hv_time_t now = __atomic_add_fetch(&f->now, f->exit_ns,
+					   __ATOMIC_RELAXED);
+
+	if (now >= f->deadline[p->id])
+		hv_hyp_tick(p);
+	if (fv->was_blocked) {
+		fv->was_blocked = false;
+		fv->woke = now;
+	}
+	f->guest(f, v);
+	fv->exits++;
+	if (v->state == HV_HYP_VCPU_BLOCKED)
+		fv->was_blocked = true;
+}
+
+static hv_time_t vcpu_wake_time(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
+{
+	(void)p;
+	return fake_vcpu(v)->wake_at;
+}
+
+static hv_time_t now(struct hv_hyp *h)
+{
+	return __atomic_load_n(&fake_of(h)->now, __ATOMIC_RELAXED);
+}
+
+static void timer_set(struct hv_hyp_pcpu *p, hv_time_t deadline)
+{
+	fake_of(p->hyp)->deadline[p->id] = deadline;
+}
+
+/* Idle: time jumps to the deadline (a later time, if another pCPU moved
+ * the clock on); with none, wait for a kick or for the end. */
+static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
+{
+	struct fake *f = fake_of(p->hyp);
+	hv_time_t t = __atomic_load_n(&f->now, __ATOMIC_RELAXED);
+
+	if (until != HV_TIME_NEVER) {
+		while (t < until &&
+		       !__atomic_compare_exchange_n(&f->now, &t, until, false,
+						    __ATOMIC_RELAXED,
+						    __ATOMIC_RELAXED))
+			;
+		return;
+	}
+	while (!__atomic_load_n(&p->resched, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&f->hyp.live_domains, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+static void p2m_flush(struct hv_hyp_domain *d)
+{
+	fake_of(d->hyp)->flushes++;
+}
+
+static void upcall(struct hv_hyp_vcpu *v)
+{
+	fake_vcpu(v)->upcalls++;
+}
+
+static void console_write(struct hv_hyp *h, const char *s, size_t len)
+{
+	struct fake *f = fake_of(h);
+	size_t room = sizeof(f->console) - 1 - f->console_len;
+
+	if (len > room)
+		len = room;
+	memcpy(f->console + f->console_len, s, len);
+	f->console_len += len;
+	f->console[f->console_len] = '\0';
+}
+
+static const struct hv_hyp_arch_ops fake_ops = {
+    .name = "fake",
+    .domain_size = 0,
+    .vcpu_size = sizeof(struct fake_vcpu),
+    .domain_init = domain_init,
+    .vcpu_load = vcpu_load,
+    .vcpu_run = vcpu_run,
+    .vcpu_exit = vcpu_exit,
+    .vcpu_wake_time = vcpu_wake_time,
+    .now = now,
+    .timer_set = timer_set,
+    .idle = idle,
+    .p2m_flush = p2m_flush,
+    .upcall = upcall,
+    .console_write = console_write,
+    .phys_to_virt = phys_to_virt,
+    .virt_to_phys = virt_to_phys,
+};
+
+uint64_t fake_free_pages(struct fake *f)
+{
+	struct hv_mm_heap_stats st;
+
+	assert_int_equal(hv_mm_heap_get_stats(&f->heap, 0, &st), 0);
+	return st.free_pages;
+}
+
+static void machine_init(struct fake *f, uint64_t pages)
+{
+	f->ram = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	assert_true(f->ram != MAP_FAILED);
+	f->ram_pages = pages;
+	f->frame_table = calloc(pages, HV_MM_FRAME_BYTES);
+	assert_non_null(f->frame_table);
+	assert_int_equal(hv_mm_heap_init(&f->heap, &f->node, 1, heap_virt, f),
+			 0);
+	assert_int_equal(hv_mm_heap_node_init(&f->heap, 0,
+					      hv_mfn(FAKE_RAM_BASE), pages,
+					      f->frame_table,
+					      pages * HV_MM_FRAME_BYTES),
+			 0);
+	assert_int_equal(hv_mm_heap_add(&f->heap, hv_mfn(FAKE_RAM_BASE), pages,
+					HV_MM_ADD_CLEAN),
+			 0);
+}
+
+void fake_init(struct fake *f, enum fake_flavour flavour, uint64_t pages,
+	       unsigned int nr_pcpus, const struct hv_hyp_config *config,
+	       fake_guest_fn guest)
+{
+	assert_true(nr_pcpus <= FAKE_MAX_PCPUS);
+	memset(f, 0, sizeof(*f));
+	machine_init(f, pages);
+	f->free_at_start = fake_free_pages(f);
+	f->ops = fake_ops;
+	f->ops.p2m_format =
+	    flavour == FAKE_X86 ? &hv_x86_npt : &hv_arm_stage2_ipa40;
+	f->ops.xenmem_abi =
+	    flavour == FAKE_X86 ? &hv_mm_xenmem_x86 : &hv_mm_xenmem_arm;
+	f->ops.shared_info_moves = flavour == FAKE_X86;
+	f->config = *config;
+	f->config.p2m_max_order = HV_MM_P2M_ORDER_1G;
+	f->exit_ns = 1000;
+	f->guest = guest;
+	for (unsigned int i = 0; i < FAKE_MAX_PCPUS; i++)
+		f->deadline[i] = HV_TIME_NEVER;
+	assert_int_equal(hv_hyp_init(&f->hyp, &f->config, &f->ops, NULL,
+				     &f->heap, NULL, f->pcpus, nr_pcpus),
+			 0);
+}
+
+void fake_fini(struct fake *f)
+{
+	for (unsigned int i = 0; i < HV_HYP_MAX_DOMAINS; i++) {
+		struct hv_hyp_domain *d = hv_hyp_domain_get(&f->hyp, i);
+
+		if (!d)
+			continue;
+		hv_xen_domain_shutdown(&d->xen, SHUTDOWN_poweroff);
+		assert_int_equal(hv_hyp_domain_destroy(d), 0);
+	}
+	assert_int_equal(hv_hyp_fini(&f->hyp), 0);
+	assert_int_equal(fake_free_pages(f), f->free_at_start);
+	free(f->frame_table);
+	munmap(f->ram, f->ram_pages * PAGE);
+}
+
+static const char kernel[] = "KERNEL";
+
+void fake_domain_config(struct hv_boot_domain *cfg, const char *name,
+			uint64_t memory, unsigned int vcpus)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	strncpy(cfg->name, name, sizeof(cfg->name) - 1);
+	cfg->type = "pvh";
+	cfg->cmdline = "";
+	cfg->kernel_format = "raw";
+	cfg->memory = memory;
+	cfg->ram_base = 0;
+	cfg->vcpus = vcpus;
+	cfg->entry = 0x1000;
+	cfg->nr_segments = 1;
+	cfg->segments[0].gpa = 0x1000;
+	cfg->segments[0].data = kernel;
+	cfg->segments[0].len = sizeof(kernel);
+	cfg->segments[0].mem_size = 0x2000;
+}
+
+struct hv_hyp_domain *fake_domain(struct fake *f,
+				  const struct hv_boot_domain *cfg,
+				  hv_domid_t id)
+{
+	struct hv_hyp_domain *d = NULL;
+
+	assert_int_equal(hv_hyp_domain_create(&f->hyp, cfg, id, &d), 0);
+	assert_non_null(d);
+	return d;
+}
+
+struct run_arg {
+	struct fake *f;
+	unsigned int cpu;
+	int status;
+};
+
+static void *run_thread(void *p)
+{
+	struct run_arg *a = p;
+
+	a->status = hv_hyp_run(&a->f->hyp, a->cpu);
+	return NULL;
+}
+
+int fake_run(struct fake *f)
+{
+	struct run_arg args[FAKE_MAX_PCPUS];
+	pthread_t threads[FAKE_MAX_PCPUS];
+	unsigned int n = f->hyp.nr_pcpus;
+
+	if (n == 1)
+		return hv_hyp_run(&f->hyp, 0);
+	for (unsigned int i = 0; i < n; i++) {
+		args[i] = (struct run_arg){f, i, -1};
+		assert_int_equal(
+		    pthread_create(&threads[i], NULL, run_thread, &args[i]), 0);
+	}
+	for (unsigned int i = 0; i < n; i++)
+		assert_int_equal(pthread_join(threads[i], NULL), 0);
+	for (unsigned int i = 1; i < n; i++)
+		assert_int_equal(args[i].status, args[0].status);
+	return args[0].status;
+}
+
+void fake_poke(struct hv_hyp_domain *d, hv_gpaddr_t gpa, const void *src,
+	       size_t len)
+{
+	assert_int_equal(hv_gmem_copy_to(&d->guest_phys, gpa, src, len), 0);
+}
+
+void fake_peek(struct hv_hyp_domain *d, hv_gpaddr_t gpa, void *dst,
+	       size_t len)
+{
+	assert_int_equal(hv_gmem_copy_from(&d->guest_phys, dst, gpa, len), 0);
+}
+
+long fake_hypercall(struct hv_hyp_vcpu *v, uint64_t nr, uint64_t a0,
+		    uint64_t a1, uint64_t a2)
+{
+	const uint64_t args[5] = {a0, a1, a2, 0, 0};
+
+	return hv_hyp_hypercall(v, &v->dom->guest_phys, nr, args);
+}
+
+hv_gpaddr_t fake_scratch_gpa(const struct hv_hyp_vcpu *v)
+{
+	const struct hv_hyp_domain *d = v->dom;
+
+	return d->ram_base + d->ram_size - (v->id + 1u) * HV_PAGE_SIZE;
+}
+
+long fake_print(struct hv_hyp_vcpu *v, const char *s)
+{
+	hv_gpaddr_t gpa = fake_scratch_gpa(v);
+
+	fake_poke(v->dom, gpa, s, strlen(s));
+	return fake_hypercall(v, __HYPERVISOR_console_io, CONSOLEIO_write,
+			      strlen(s), gpa);
+}
+
+long fake_poweroff(struct hv_hyp_vcpu *v)
+{
+	struct sched_shutdown s = {.reason = SHUTDOWN_poweroff};
+	hv_gpaddr_t gpa = fake_scratch_gpa(v);
+
+	fake_poke(v->dom, gpa, &s, sizeof(s));
+	return fake_hypercall(v, __HYPERVISOR_sched_op, SCHEDOP_shutdown, gpa,
+			      0);
+}
+
+bool fake_console_has(const struct fake *f, const char *text)
+{
+	return strstr(f->console, text) != NULL;
+}

@@ -1,0 +1,125 @@
+/*
+ * A fake architecture for libhv-hyp (as Hafnium's arch/fake): the whole
+ * core runs in host unit tests.  Machine memory is a host buffer under a
+ * real libhv-mm heap; P2Ms use a real format (x86 NPT or AArch64 stage
+ * 2, with that architecture's XENMEM answers); time is a virtual clock
+ * that each guest exit advances; a "guest" is a C function the test gives,
+ * called at each exit of each vCPU, that does what a guest would do there
+ * (a hypercall with arguments in its own RAM, a block, a crash).
+ *
+ * Several pCPUs run on threads (fake_run_threads), each in the core's own
+ * run loop, so the core's locking meets real parallelism.
+ */
+#ifndef FAKE_ARCH_H
+#define FAKE_ARCH_H
+
+#include <hv/hyp.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#define FAKE_MAX_PCPUS 8
+#define FAKE_RAM_BASE  UINT64_C(0x80000) /* first frame: 2 GiB */
+
+struct fake;
+
+/* What vCPU v does at this exit (the core's lock is held, as for any exit
+ * handler).  v's fake state (fake_vcpu(v)) counts its exits. */
+typedef void (*fake_guest_fn)(struct fake *f, struct hv_hyp_vcpu *v);
+
+/* The fake's part of each vCPU (v->arch). */
+struct fake_vcpu {
+	unsigned int exits;	/* exits handled so far */
+	hv_time_t wake_at;	/* its guest timer: wakes it when blocked */
+	uint64_t entry;		/* where domain_init started it */
+	unsigned int upcalls;	/* events signalled to it */
+	unsigned int pcpus_seen; /* bit n: it ran on pCPU n */
+	hv_time_t woke;		/* the clock at its first exit after a block */
+	bool was_blocked;
+	uint64_t scratch[4];	/* the test's */
+};
+
+/* Which architecture's memory formats and Xen answers the fake takes. */
+enum fake_flavour { FAKE_X86, FAKE_ARM };
+
+struct fake {
+	struct hv_hyp hyp;
+	struct hv_hyp_config config;
+	struct hv_hyp_arch_ops ops;
+	struct hv_hyp_pcpu pcpus[FAKE_MAX_PCPUS];
+	hv_time_t deadline[FAKE_MAX_PCPUS]; /* each pCPU's timer */
+	struct hv_mm_heap heap;
+	struct hv_mm_node node;
+	uint8_t *ram;
+	uint64_t ram_pages;
+	void *frame_table;
+	uint64_t free_at_start; /* heap pages free before the core took any */
+
+	hv_time_t now;	   /* the virtual clock, ns */
+	hv_time_t exit_ns; /* what each exit costs */
+	fake_guest_fn guest;
+	int fail_domain_init; /* domain_init's answer, when not 0 */
+
+	unsigned int pcpus_active; /* bit n: pCPU n has run a vCPU */
+	char console[65536];
+	size_t console_len;
+	unsigned long flushes;
+};
+
+/*
+ * A machine of `pages` frames and `nr_pcpus` pCPUs, the core set up on it
+ * with `config` (its p2m_max_order is filled in) and guest program
+ * `guest`.
+ */
+void fake_init(struct fake *f, enum fake_flavour flavour, uint64_t pages,
+	       unsigned int nr_pcpus, const struct hv_hyp_config *config,
+	       fake_guest_fn guest);
+/* Destroy every domain left (shutting down live ones), then check that
+ * every frame went back to the heap, and free the machine. */
+void fake_fini(struct fake *f);
+uint64_t fake_free_pages(struct fake *f);
+
+static inline struct fake_vcpu *fake_vcpu(struct hv_hyp_vcpu *v)
+{
+	return v->arch;
+}
+
+/* A domain config of `memory` bytes at guest-physical `ram_base` with
+ * `vcpus` vCPUs and one kernel segment ("KERNEL" + zeros) at its start. */
+void fake_domain_config(struct hv_boot_domain *cfg, const char *name,
+			uint64_t memory, unsigned int vcpus);
+/* Build domain id from cfg; must succeed. */
+struct hv_hyp_domain *fake_domain(struct fake *f,
+				  const struct hv_boot_domain *cfg,
+				  hv_domid_t id);
+
+/* Run pCPU 0's loop (one pCPU), or every pCPU's on its own thread, until
+ * no domain is live; returns the core's status (the same on all). */
+int fake_run(struct fake *f);
+
+/* Guest helpers, for guest programs and tests: copy into / out of the
+ * domain's RAM at guest-physical gpa (must succeed), and make a hypercall
+ * from v with pointers guest-physical. */
+void fake_poke(struct hv_hyp_domain *d, hv_gpaddr_t gpa, const void *src,
+	       size_t len);
+void fake_peek(struct hv_hyp_domain *d, hv_gpaddr_t gpa, void *dst,
+	       size_t len);
+long fake_hypercall(struct hv_hyp_vcpu *v, uint64_t nr, uint64_t a0,
+		    uint64_t a1, uint64_t a2);
+/* console_io write of a string from v. */
+long fake_print(struct hv_hyp_vcpu *v, const char *s);
+/* SCHEDOP_shutdown(poweroff) from v. */
+long fake_poweroff(struct hv_hyp_vcpu *v);
+
+/* Whether the console shows `text`. */
+bool fake_console_has(const struct fake *f, const char *text);
+
+/* Where v puts hypercall arguments: a page of its own at the end of its
+ * domain's RAM (the kernel is at the start). */
+hv_gpaddr_t fake_scratch_gpa(const struct hv_hyp_vcpu *v);
+
+#endif /* FAKE_ARCH_H */
