@@ -6,6 +6,8 @@
 #   make sizes    text/data/bss of each freestanding library and image
 #   make bench    every benchmark, as plain-text tables
 #   make deps     install the Debian packages and freestanding sysroots
+#   make install  the libraries' headers, archives and pkg-config files
+#                 into PREFIX (default /usr/local; DESTDIR is honoured)
 #
 # Build directories: build/host, build/x86_64, build/aarch64, and
 # build/host-sanitize (the host unit tests again, under ASan + UBSan).
@@ -20,7 +22,7 @@ BUILDS := $(HOST) $(X86) $(ARM)
 SYSROOT := $(abspath $(B)/sysroot)
 SETUP := $(MESON) setup -Dsysroot=$(SYSROOT)
 
-.PHONY: all deps check run sizes bench format clean distclean
+.PHONY: all deps check run sizes bench install format clean distclean
 
 all: deps $(BUILDS:%=%/build.ninja)
 	@for d in $(BUILDS); do ninja -C $$d --quiet || exit 1; done
@@ -58,6 +60,15 @@ sizes: all
 
 bench: all
 	@scripts/bench $(HOST) $(ARM) $(X86)
+
+# The host build's libraries (install/meson.build), for programs of your
+# own: PREFIX/include/hv, PREFIX/lib/libhv-*.a, PREFIX/lib/pkgconfig.
+PREFIX ?= /usr/local
+install: $(HOST)/build.ninja
+	@$(MESON) configure $(HOST) -Dprefix=$(abspath $(PREFIX)) -Dlibdir=lib >/dev/null
+	@ninja -C $(HOST) --quiet
+	@$(MESON) install -C $(HOST) --no-rebuild --quiet
+	@echo "installed in $(DESTDIR)$(abspath $(PREFIX)): pkg-config hv-core, hv-sched, ..."
 
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
