@@ -2,17 +2,20 @@
 """Install an hvkit build into a temporary prefix and use it from outside.
 
   check-install.py --meson MESON --build BUILD_DIR --nm NM --cc CC
-                   [--meson-project]
+                   [--meson-project | --subproject SOURCE_DIR]
 
 Runs `meson install --destdir` of BUILD_DIR, checks what arrived (every
 archive full, not thin; a pkg-config file per archive; no libc names
 defined by libhv-core; the Xen interface version enforced by the installed
 headers), then builds examples/consumer against it with CC and pkg-config,
-or with --meson-project through its own meson.build, and runs it.
+or with --meson-project through its own meson.build, and runs it.  With
+--subproject it installs nothing: the consumer's meson.build gets the
+libraries from SOURCE_DIR (hvkit) as a Meson subproject.
 """
 import argparse
 import glob
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,6 +47,10 @@ def install(a, tmp):
                PKG_CONFIG_SYSROOT_DIR=dest)
     env.pop("PKG_CONFIG_LIBDIR", None)
     return dest, os.path.dirname(os.path.dirname(pcs[0])), env
+
+
+def env_after_install(a, tmp):
+    return install(a, tmp)[2]
 
 
 def check_archives(a, libdir):
@@ -110,6 +117,26 @@ def build_with_meson(a, env, tmp):
     return os.path.join(build, "consumer")
 
 
+def build_as_subproject(a, tmp):
+    """The consumer's meson.build with hvkit as its subproject, no install."""
+    top = os.path.join(tmp, "parent")
+    sub = os.path.join(top, "subprojects")
+    os.makedirs(sub)
+    for f in ("meson.build", "consumer.c"):
+        shutil.copy(os.path.join(HERE, f), top)
+    # Meson wants every subproject, hvkit's own among them, at the top.
+    os.symlink(a.source, os.path.join(sub, "hvkit"))
+    for s in ("xen-abi", "libfdt"):
+        os.symlink(os.path.join(a.source, "subprojects", s),
+                   os.path.join(sub, s))
+    build = os.path.join(top, "build")
+    r = run([a.meson, "setup", "--wrap-mode=forcefallback", build, top])
+    if "Subproject hvkit finished" not in r.stdout:
+        fail(f"hvkit was not used as a subproject:\n{r.stdout}")
+    run(["ninja", "-C", build, "consumer"])  # only what it links
+    return os.path.join(build, "consumer")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--meson", required=True)
@@ -117,12 +144,15 @@ def main():
     p.add_argument("--nm", required=True)
     p.add_argument("--cc", default="cc")
     p.add_argument("--meson-project", action="store_true")
+    p.add_argument("--subproject", dest="source")
     a = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="hvkit-install-") as tmp:
-        _, libdir, env = install(a, tmp)
-        if a.meson_project:
-            exe = build_with_meson(a, env, tmp)
+        if a.source:
+            exe = build_as_subproject(a, tmp)
+        elif a.meson_project:
+            exe = build_with_meson(a, env_after_install(a, tmp), tmp)
         else:
+            _, libdir, env = install(a, tmp)
             check_archives(a, libdir)
             check_interface_version(a, env, tmp)
             exe = build_with_cc(a, env, tmp)
