@@ -76,7 +76,8 @@ install: $(HOST)/build.ninja
 	@$(MESON) configure $(HOST) -Dprefix=$(abspath $(PREFIX)) -Dlibdir=lib >/dev/null
 	@$(QUIETLY) --ninja $(HOST)
 	@$(MESON) install -C $(HOST) --no-rebuild --quiet
-	@echo "installed in $(DESTDIR)$(abspath $(PREFIX)): pkg-config hv-core, hv-sched, ..."
+	@echo "hvkit: installed in $(DESTDIR)$(abspath $(PREFIX));" \
+		"PKG_CONFIG_PATH=$(abspath $(PREFIX))/lib/pkgconfig pkg-config --libs hv-sched"
 
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i

@@ -36,6 +36,7 @@ def run(cmd, env=None, ok=True):
 
 
 def install(a, tmp):
+    """meson install into tmp; returns the libdir and pkg-config's env."""
     dest = os.path.join(tmp, "dest")
     run([a.meson, "install", "-C", a.build, "--destdir", dest,
          "--no-rebuild", "--quiet"])
@@ -46,11 +47,7 @@ def install(a, tmp):
     env = dict(os.environ, PKG_CONFIG_PATH=os.path.dirname(pcs[0]),
                PKG_CONFIG_SYSROOT_DIR=dest)
     env.pop("PKG_CONFIG_LIBDIR", None)
-    return dest, os.path.dirname(os.path.dirname(pcs[0])), env
-
-
-def env_after_install(a, tmp):
-    return install(a, tmp)[2]
+    return os.path.dirname(os.path.dirname(pcs[0])), env
 
 
 def check_archives(a, libdir):
@@ -150,9 +147,9 @@ def main():
         if a.source:
             exe = build_as_subproject(a, tmp)
         elif a.meson_project:
-            exe = build_with_meson(a, env_after_install(a, tmp), tmp)
+            exe = build_with_meson(a, install(a, tmp)[1], tmp)
         else:
-            _, libdir, env = install(a, tmp)
+            libdir, env = install(a, tmp)
             check_archives(a, libdir)
             check_interface_version(a, env, tmp)
             exe = build_with_cc(a, env, tmp)
