@@ -6,6 +6,8 @@
 #   make sizes    text/data/bss of each freestanding library and image
 #   make bench    every benchmark, as plain-text tables
 #   make deps     install the Debian packages and freestanding sysroots
+#   make install  the libraries' headers, archives and pkg-config files
+#                 into PREFIX (default /usr/local; DESTDIR is honoured)
 #
 # Build directories: build/host, build/x86_64, build/aarch64, and
 # build/host-sanitize (the host unit tests again, under ASan + UBSan).
@@ -19,31 +21,39 @@ ARM := $(B)/aarch64
 BUILDS := $(HOST) $(X86) $(ARM)
 SYSROOT := $(abspath $(B)/sysroot)
 SETUP := $(MESON) setup -Dsysroot=$(SYSROOT)
+# Set-up and build output goes to logs, shown only when a step fails
+# (build/<dir>.setup.log, build/<dir>/build.log).  NINJAFLAGS=-j2 limits
+# the build's parallelism.
+QUIETLY := scripts/quietly
+export NINJAFLAGS
 
-.PHONY: all deps check run sizes bench format clean distclean
+.PHONY: all deps check run sizes bench install format clean distclean
 
 all: deps $(BUILDS:%=%/build.ninja)
-	@for d in $(BUILDS); do ninja -C $$d --quiet || exit 1; done
+	@for d in $(BUILDS); do $(QUIETLY) --ninja $$d || exit 1; done
 
 deps:
 	@scripts/install-deps $(SYSROOT)
 
 # Configure each build directory once; Meson re-configures by itself when
 # a meson.build changes.
+SETUP_LOG = $(@D).setup.log "setting up $(@D)"
 $(HOST)/build.ninja: | deps
-	$(SETUP) $(HOST) --native-file cross/native-clang.ini
+	@$(QUIETLY) $(SETUP_LOG) $(SETUP) $(HOST) --native-file cross/native-clang.ini
 $(SAN)/build.ninja: | deps
-	$(SETUP) $(SAN) --native-file cross/native-clang.ini \
+	@$(QUIETLY) $(SETUP_LOG) $(SETUP) $(SAN) --native-file cross/native-clang.ini \
 		-Db_sanitize=address,undefined -Db_lundef=false
 # The freestanding builds' QEMU tests run the host build's hvkit tool.
 HVKIT := $(abspath $(HOST))/tools/hvkit/hvkit
 $(X86)/build.ninja: | deps
-	$(SETUP) $(X86) --cross-file cross/x86_64-none.ini -Dhvkit=$(HVKIT)
+	@$(QUIETLY) $(SETUP_LOG) $(SETUP) $(X86) --cross-file cross/x86_64-none.ini -Dhvkit=$(HVKIT)
 $(ARM)/build.ninja: | deps
-	$(SETUP) $(ARM) --cross-file cross/aarch64-none.ini -Dhvkit=$(HVKIT)
+	@$(QUIETLY) $(SETUP_LOG) $(SETUP) $(ARM) --cross-file cross/aarch64-none.ini -Dhvkit=$(HVKIT)
 
+# One line per test and the summary; each test's output stays in
+# BUILD/meson-logs/testlog.txt.
 check: all $(SAN)/build.ninja
-	@ninja -C $(SAN) --quiet
+	@$(QUIETLY) --ninja $(SAN)
 	@scripts/run-tests $(HOST) $(SAN) $(X86) $(ARM)
 
 # The default image and its two demo guests (examples/guests/).
@@ -51,7 +61,7 @@ RUN_IMAGE := arm64-mini
 RUN_GUESTS := $(ARM)/examples/guests/aarch64/hello-a.cfg \
 	$(ARM)/examples/guests/aarch64/hello-b.cfg
 run: all
-	$(HVKIT) run $(RUN_IMAGE) $(RUN_GUESTS)
+	@$(HVKIT) run $(RUN_IMAGE) $(RUN_GUESTS)
 
 sizes: all
 	@scripts/sizes $(X86) $(ARM)
@@ -59,11 +69,21 @@ sizes: all
 bench: all
 	@scripts/bench $(HOST) $(ARM) $(X86)
 
+# The host build's libraries (install/meson.build), for programs of your
+# own: PREFIX/include/hv, PREFIX/lib/libhv-*.a, PREFIX/lib/pkgconfig.
+PREFIX ?= /usr/local
+install: $(HOST)/build.ninja
+	@$(MESON) configure $(HOST) -Dprefix=$(abspath $(PREFIX)) -Dlibdir=lib >/dev/null
+	@$(QUIETLY) --ninja $(HOST)
+	@$(MESON) install -C $(HOST) --no-rebuild --quiet
+	@echo "hvkit: installed in $(DESTDIR)$(abspath $(PREFIX));" \
+		"PKG_CONFIG_PATH=$(abspath $(PREFIX))/lib/pkgconfig pkg-config --libs hv-sched"
+
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILDS) $(SAN)
+	rm -rf $(BUILDS) $(SAN) $(B)/*.setup.log
 
 distclean:
 	rm -rf $(B)

@@ -1,9 +1,14 @@
-/* Error descriptions and the library's version. */
+/* Error descriptions and the library's versions. */
 #include <hv/core.h>
 
 unsigned int hv_core_api_version(void)
 {
 	return HV_CORE_API_VERSION;
+}
+
+unsigned int hv_core_xen_interface_version(void)
+{
+	return __XEN_INTERFACE_VERSION__;
 }
 
 /*

@@ -5,11 +5,14 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "console.h"
+#include "image.h"
 
 int hvkit_usage_error(const char *command, const char *fmt, ...)
 {
@@ -75,4 +78,23 @@ int hvkit_cli_build(struct hvkit_build *b, char **paths, int nr,
 		return hvkit_fail(HVKIT_EXIT_INPUT, &err);
 	warn_ignored_extra(b);
 	return 0;
+}
+
+char *hvkit_cli_build_dir(const char *opt)
+{
+	char exe[PATH_MAX], *dir, *real;
+	ssize_t n;
+
+	if (opt)
+		return hvkit_xstrdup(opt);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return hvkit_xstrdup("build");
+	exe[n] = '\0';
+	dir = hvkit_default_build_dir(exe);
+	real = realpath(dir, NULL);
+	if (!real)
+		return dir;
+	free(dir);
+	return real;
 }

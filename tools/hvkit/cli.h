@@ -36,7 +36,14 @@ bool hvkit_parse_uint(const char *s, unsigned long long max,
 int hvkit_cli_build(struct hvkit_build *b, char **paths, int nr,
 		    enum hvkit_arch arch);
 
+/*
+ * BUILD for recipe names (malloc'd): @opt (--build-dir) if not NULL, else
+ * the build directory this executable was built in (image.h).
+ */
+char *hvkit_cli_build_dir(const char *opt);
+
 int hvkit_cmd_bundle(int argc, char **argv);
+int hvkit_cmd_images(int argc, char **argv);
 int hvkit_cmd_run(int argc, char **argv);
 
 #endif /* HVKIT_CLI_H */

@@ -124,26 +124,6 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	return 0;
 }
 
-/* BUILD for recipe names: --build-dir, else derived from our own path. */
-static char *build_dir(const struct run_args *a)
-{
-	char exe[PATH_MAX], *dir, *real;
-	ssize_t n;
-
-	if (a->build_dir)
-		return hvkit_xstrdup(a->build_dir);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0)
-		return hvkit_xstrdup("build");
-	exe[n] = '\0';
-	dir = hvkit_default_build_dir(exe);
-	real = realpath(dir, NULL);
-	if (!real)
-		return dir;
-	free(dir);
-	return real;
-}
-
 /* Writes the bundle to a fresh temporary file; its name in @path. */
 static int write_temp(const struct hvkit_build *b, char *path, size_t size,
 		      struct hvkit_err *err)
@@ -266,7 +246,7 @@ int hvkit_cmd_run(int argc, char **argv)
 	}
 	if (ret)
 		return ret;
-	dir = build_dir(&a);
+	dir = hvkit_cli_build_dir(a.build_dir);
 	ret = hvkit_image_resolve(&img, a.pos[0], a.arch, dir, &err);
 	free(dir);
 	if (ret < 0)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "kernel.h"
+#include "recipes.h"
 
 /* Enough of a file to see an ELF header or an arm64 Image header. */
 #define HEADER_BYTES 64
@@ -37,12 +38,6 @@ enum hvkit_arch hvkit_recipe_arch(const char *recipe)
 	return HVKIT_ARCH_NONE;
 }
 
-/* aarch64 images are raw arm64 Images, x86_64 ones PVH ELF files. */
-static const char *image_suffix(enum hvkit_arch arch)
-{
-	return arch == HVKIT_ARCH_AARCH64 ? ".img" : ".elf";
-}
-
 static bool is_file(const char *path)
 {
 	struct stat st;
@@ -50,35 +45,81 @@ static bool is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/*
+ * Fails with "@what; " and the recipes built in @build_dir, or how to
+ * build them when there are none.
+ */
+static int no_recipe(struct hvkit_err *err, const char *build_dir,
+		     const char *what)
+{
+	struct hvkit_recipes r;
+	char *names;
+
+	hvkit_recipes_find(&r, build_dir);
+	names = hvkit_recipes_names(&r);
+	hvkit_recipes_free(&r);
+	if (names)
+		hvkit_errf(err, "%s; the recipes built in %s: %s", what,
+			   build_dir, names);
+	else
+		hvkit_errf(err,
+			   "%s; no recipe is built in %s (build them with "
+			   "`make`, or give --build-dir)",
+			   what, build_dir);
+	free(names);
+	return -1;
+}
+
+/* A recipe whose name names no architecture: the one it is built for. */
+static int built_arch(const char *recipe, const char *build_dir,
+		      enum hvkit_arch *arch, struct hvkit_err *err)
+{
+	struct hvkit_recipes r;
+	char what[512];
+	size_t i, found = 0;
+
+	hvkit_recipes_find(&r, build_dir);
+	for (i = 0; i < r.nr; i++)
+		if (!strcmp(r.list[i].name, recipe)) {
+			*arch = r.list[i].arch;
+			found++;
+		}
+	hvkit_recipes_free(&r);
+	if (found == 1)
+		return 0;
+	if (found > 1)
+		return hvkit_errf(err,
+				  "recipe %s is built for both aarch64 and "
+				  "x86_64: give --arch",
+				  recipe);
+	snprintf(what, sizeof(what), "no recipe %s", recipe);
+	return no_recipe(err, build_dir, what);
+}
+
 static int resolve_recipe(struct hvkit_image *img, const char *recipe,
 			  enum hvkit_arch arch, const char *build_dir,
 			  struct hvkit_err *err)
 {
 	enum hvkit_arch named = hvkit_recipe_arch(recipe);
-	size_t len;
+	char what[768];
 
 	if (arch == HVKIT_ARCH_NONE)
 		arch = named;
-	if (arch == HVKIT_ARCH_NONE)
-		return hvkit_errf(err,
-				  "cannot tell the architecture of recipe "
-				  "%s (not arm64-* or x86-*): give --arch",
-				  recipe);
+	if (arch == HVKIT_ARCH_NONE &&
+	    built_arch(recipe, build_dir, &arch, err) < 0)
+		return -1;
 	if (named != HVKIT_ARCH_NONE && named != arch)
 		return hvkit_errf(err, "recipe %s is an %s image, not %s",
 				  recipe, hvkit_arch_name(named),
 				  hvkit_arch_name(arch));
-	len = strlen(build_dir) + 2 * strlen(recipe) + 32;
-	img->path = hvkit_xmalloc(len);
-	snprintf(img->path, len, "%s/%s/images/%s/%s%s", build_dir,
-		 hvkit_arch_name(arch), recipe, recipe, image_suffix(arch));
+	img->path = hvkit_recipe_path(build_dir, recipe, arch);
 	img->arch = arch;
-	if (!is_file(img->path))
-		return hvkit_errf(err,
-				  "no image for recipe %s: %s does not "
-				  "exist (build it with `make`, or give "
-				  "--build-dir)",
-				  recipe, img->path);
+	if (!is_file(img->path)) {
+		snprintf(what, sizeof(what),
+			 "no image for recipe %s: %s does not exist", recipe,
+			 img->path);
+		return no_recipe(err, build_dir, what);
+	}
 	return 0;
 }
 

@@ -5,7 +5,9 @@
  * otherwise it is a recipe name, found in the build tree as
  *   BUILD/aarch64/images/R/R.img   (a raw arm64 Image)
  *   BUILD/x86_64/images/R/R.elf    (a PVH ELF)
- * with the architecture from the name (arm64-..., x86-...) or --arch.
+ * with the architecture from the name (arm64-..., x86-...), --arch, or
+ * else the one architecture R is built for.  A recipe that is not built
+ * is an error that lists the ones that are (recipes.h).
  * For a path the architecture is --arch, else what the file says (ELF
  * e_machine, arm64 Image magic).
  */

@@ -15,7 +15,8 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
 	if (!cmd)
-		return hvkit_usage_error("hvkit", "no command (bundle or run)");
+		return hvkit_usage_error("hvkit",
+					 "no command (bundle, images or run)");
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") ||
 	    !strcmp(cmd, "help")) {
 		fputs(hvkit_usage_main, stdout);
@@ -27,8 +28,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "bundle"))
 		return hvkit_cmd_bundle(argc - 1, argv + 1);
+	if (!strcmp(cmd, "images"))
+		return hvkit_cmd_images(argc - 1, argv + 1);
 	if (!strcmp(cmd, "run"))
 		return hvkit_cmd_run(argc - 1, argv + 1);
-	return hvkit_usage_error("hvkit", "unknown command %s (bundle or run)",
-				 cmd);
+	return hvkit_usage_error(
+	    "hvkit", "unknown command %s (bundle, images or run)", cmd);
 }

@@ -16,6 +16,8 @@ const char hvkit_usage_main[] =
     "  run [OPTIONS] IMAGE DOMAIN.cfg... [-- QEMU-ARGS...]\n"
     "      bundle the domains, boot IMAGE with them under QEMU, stream the\n"
     "      console and exit 0 iff every domain powered off\n"
+    "  images [--build-dir DIR]\n"
+    "      list the image recipes built, which `run` boots by name\n"
     "\n"
     "Options:\n"
     "  -h, --help     this text; `hvkit COMMAND --help` for a command\n"
@@ -69,6 +71,20 @@ const char hvkit_usage_bundle[] =
     "Exit status: 0 written; 2 bad command line; 3 bad config, kernel or\n"
     "ramdisk (the message names file, line and key), or OUT unwritable.\n";
 
+const char hvkit_usage_images[] =
+    "Usage: hvkit images [--build-dir DIR]\n"
+    "\n"
+    "Lists the image recipes built in the build tree, which `hvkit run`\n"
+    "boots by name: one line each with the recipe, its architecture and\n"
+    "the size of its image file.\n"
+    "\n"
+    "Options:\n"
+    "  -b, --build-dir DIR where recipes are built (default: the build/\n"
+    "                      directory this hvkit was built in)\n"
+    "  -h, --help          this text\n"
+    "\n"
+    "Exit status: 0 listed; 2 bad command line; 3 no recipe is built.\n";
+
 const char hvkit_usage_run[] =
     "Usage: hvkit run [OPTIONS] IMAGE DOMAIN.cfg... [-- QEMU-ARGS...]\n"
     "\n"
@@ -79,7 +95,8 @@ const char hvkit_usage_run[] =
     "IMAGE is a path (if it contains '/' or names a file; the architecture\n"
     "comes from --arch or the file), or a recipe name found in the build\n"
     "tree: BUILD/aarch64/images/R/R.img for arm64-* recipes,\n"
-    "BUILD/x86_64/images/R/R.elf for x86-* recipes.\n"
+    "BUILD/x86_64/images/R/R.elf for x86-* recipes (other names: where\n"
+    "they are built). `hvkit images` lists the recipes built.\n"
     "\n"
     "Options:\n"
     "  -a, --arch A        aarch64 or x86_64 (default: from IMAGE)\n"

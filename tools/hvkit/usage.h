@@ -6,6 +6,7 @@
 
 extern const char hvkit_usage_main[];
 extern const char hvkit_usage_bundle[];
+extern const char hvkit_usage_images[];
 extern const char hvkit_usage_run[];
 
 #endif /* HVKIT_USAGE_H */

@@ -11,6 +11,7 @@
 #define HV_ERROR_H
 
 #include <hv/compiler.h>
+#include <hv/xen_interface.h>
 
 HV_BEGIN_DECLS
 

@@ -30,6 +30,7 @@
 #include <hv/gmem.h>
 #include <hv/log.h>
 #include <hv/types.h>
+#include <hv/xen_interface.h>
 #include <stdbool.h>
 
 #include <xen/xen.h>

@@ -20,6 +20,7 @@
 #define HV_EVTCHN_GUEST_API_VERSION 1
 
 #include <hv/compiler.h>
+#include <hv/xen_interface.h>
 #include <stdbool.h>
 
 #include <xen/xen.h>

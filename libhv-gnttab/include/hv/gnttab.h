@@ -48,6 +48,7 @@
 #include <hv/log.h>
 #include <hv/mm_xenmem.h>
 #include <hv/types.h>
+#include <hv/xen_interface.h>
 #include <stdbool.h>
 
 #include <xen/xen.h>

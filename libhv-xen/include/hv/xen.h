@@ -27,6 +27,7 @@
 
 #include <hv/error.h>
 #include <hv/gmem.h>
+#include <hv/xen_interface.h>
 
 #include <xen/hvm/params.h>
 

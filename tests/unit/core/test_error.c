@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include <xen/xen.h>
+
 struct xen_errno {
 	const char *name;
 	int value;
@@ -113,6 +115,19 @@ static void values_match_xen_abi(void **state)
 		assert_in_range(xen_errnos[i].value, 1, 200);
 }
 
+/* The library and this test see Xen's interface at the same version, and
+ * it is one the headers accept. */
+static void xen_interface_version_agrees(void **state)
+{
+	(void)state;
+	assert_int_equal(hv_core_xen_interface_version(),
+			 __XEN_INTERFACE_VERSION__);
+	assert_true(hv_core_xen_interface_version() >=
+		    HV_XEN_INTERFACE_VERSION);
+	/* the number that legacy-interface includers got wrong */
+	assert_int_equal(__HYPERVISOR_event_channel_op, 32);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -122,6 +137,7 @@ int main(void)
 	    cmocka_unit_test(known_texts),
 	    cmocka_unit_test(unknown_values),
 	    cmocka_unit_test(values_match_xen_abi),
+	    cmocka_unit_test(xen_interface_version_agrees),
 	};
 	return cmocka_run_group_tests_name("error", tests, NULL, NULL);
 }

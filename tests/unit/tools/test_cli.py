@@ -4,7 +4,7 @@ messages of `hvkit bundle` and `hvkit run`.  `hvkit run` is pointed at a
 stand-in QEMU (a shell script first in PATH) that plays back a console
 script, so every verdict is checked without booting anything.
 
-  test_cli.py HVKIT_EXECUTABLE
+  test_cli.py HVKIT_EXECUTABLE WRAPPER
 """
 import os
 import signal
@@ -16,6 +16,7 @@ import tempfile
 import unittest
 
 HVKIT = None
+WRAPPER = None  # ./hvkit at the top of the source tree
 
 FAKE_QEMU = r"""#!/bin/sh
 # Stand-in QEMU: records argv, keeps a copy of the -initrd file, prints
@@ -90,6 +91,7 @@ class Cli(unittest.TestCase):
         r = self.hvkit("--help")
         self.assertExit(r, 0, "")
         for word in ("Usage: hvkit COMMAND", "bundle -o OUT", "run [OPTIONS]",
+                     "images [--build-dir DIR]",
                      "--version", "memory = MIB", "initdomain = 0|1",
                      "cmdline", "ramdisk", "vcpus", "cpus", "weight", "cap",
                      "config file's directory"):
@@ -121,10 +123,10 @@ class Cli(unittest.TestCase):
 
     def test_usage_errors(self):
         self.assertExit(self.hvkit(), 2,
-                        "hvkit: no command (bundle or run)\n"
+                        "hvkit: no command (bundle, images or run)\n"
                         "Try `hvkit --help'.\n")
         self.assertExit(self.hvkit("frobnicate"), 2,
-                        "hvkit: unknown command frobnicate (bundle or run)\n"
+                        "hvkit: unknown command frobnicate (bundle, images or run)\n"
                         "Try `hvkit --help'.\n")
         self.assertExit(self.hvkit("bundle", "good.cfg"), 2,
                         "hvkit: no output file: give -o OUT\n"
@@ -338,7 +340,7 @@ class Cli(unittest.TestCase):
                                    "good.cfg"), 3,
                         f"hvkit: no image for recipe arm64-none: {build}/"
                         "aarch64/images/arm64-none/arm64-none.img does not "
-                        "exist (build it with `make`, or give --build-dir)\n")
+                        f"exist; the recipes built in {build}: arm64-fake\n")
         self.write("bad.cfg", b"name = 'x'\nmemory = 1\nkernel = 'raw.bin'\n"
                    b"cap = 500\n")
         self.assertExit(self.hvkit("run", "--build-dir", build, "arm64-fake",
@@ -354,6 +356,110 @@ class Cli(unittest.TestCase):
                         "file or directory\n")
         self.assertNoTempLeft()
 
+    def test_run_unknown_recipe_lists_built_ones(self):
+        build = self.recipe()
+        self.recipe("arm64-other")
+        self.write("build/x86_64/images/x86-mini/x86-mini.elf", b"\x7fELF")
+        built = "arm64-fake, arm64-other, x86-mini"
+        r = self.hvkit("run", "--build-dir", build, "nope", "good.cfg")
+        self.assertExit(r, 3, f"hvkit: no recipe nope; the recipes built in "
+                        f"{build}: {built}\n")
+        r = self.hvkit("run", "--build-dir", build, "x86-nope", "good.cfg")
+        self.assertExit(r, 3)
+        self.assertTrue(r.stderr.endswith(f"does not exist; the recipes built "
+                                          f"in {build}: {built}\n"), r.stderr)
+        empty = os.path.join(self.dir, "empty")
+        os.mkdir(empty)
+        r = self.hvkit("run", "--build-dir", empty, "nope", "good.cfg")
+        self.assertExit(r, 3, f"hvkit: no recipe nope; no recipe is built in "
+                        f"{empty} (build them with `make`, or give "
+                        "--build-dir)\n")
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "argv")))
+
+    def test_run_recipe_without_arch_prefix(self):
+        # Found where it is built, so no --arch is needed.
+        build = self.recipe("custom")
+        out = ("(hvkit) domain g: shutdown poweroff\n"
+               "(hvkit) all domains finished\n")
+        r = self.hvkit("run", "--build-dir", build, "custom", "good.cfg",
+                       FAKE_OUTPUT=out, FAKE_STATUS="0")
+        self.assertExit(r, 0, "")
+        self.assertEqual(self.argv()[0:2], ["-M", "virt,virtualization=on,"
+                                            "gic-version=3"])
+
+    # --- hvkit images -------------------------------------------------------
+
+    def test_images(self):
+        build = self.recipe()
+        self.write("build/x86_64/images/x86-big/x86-big.elf", b"x" * 3000)
+        self.write("build/aarch64/images/arm64-half/README", b"no image")
+        r = self.hvkit("images", "--build-dir", build)
+        self.assertExit(r, 0, "")
+        self.assertEqual(r.stdout.splitlines(), [
+            "RECIPE           ARCH         SIZE",
+            "arm64-fake       aarch64     1 KiB",
+            "x86-big          x86_64      3 KiB"])
+        self.assertEqual(self.hvkit("images", "-b", build).stdout, r.stdout)
+
+    def test_images_none_built(self):
+        r = self.hvkit("images", "--build-dir", self.dir)
+        self.assertExit(r, 3, f"hvkit: no recipe is built in {self.dir} "
+                        "(build them with `make`, or give --build-dir)\n")
+        self.assertEqual(r.stdout, "")
+
+    def test_images_usage(self):
+        r = self.hvkit("images", "--help")
+        self.assertExit(r, 0, "")
+        self.assertIn("Usage: hvkit images [--build-dir DIR]", r.stdout)
+        self.assertExit(self.hvkit("images", "extra"), 2,
+                        "hvkit: unexpected argument extra\n"
+                        "Try `hvkit images --help'.\n")
+        self.assertExit(self.hvkit("images", "--bogus"), 2,
+                        "hvkit: unknown option --bogus\n"
+                        "Try `hvkit images --help'.\n")
+        self.assertExit(self.hvkit("images", "--build-dir"), 2,
+                        "hvkit: option --build-dir needs a value\n"
+                        "Try `hvkit images --help'.\n")
+
+    def test_images_default_build_dir(self):
+        exe_dir = os.path.dirname(os.path.realpath(HVKIT))
+        build = os.path.realpath(os.path.join(exe_dir, "..", "..", ".."))
+        r = self.hvkit("images")
+        # Whatever is built there; the message or the list names it.
+        if r.returncode == 3:
+            self.assertIn(f"no recipe is built in {build} ", r.stderr)
+        else:
+            self.assertExit(r, 0, "")
+            self.assertTrue(r.stdout.startswith("RECIPE"))
+
+    # --- ./hvkit, the wrapper at the top of the source tree ----------------
+
+    def wrapper_tree(self, built):
+        top = os.path.join(self.dir, "src")
+        os.makedirs(top)
+        with open(WRAPPER) as f:
+            path = self.write("src/hvkit", f.read().encode())
+        os.chmod(path, stat.S_IRWXU)
+        if built:
+            exe = self.write("src/build/host/tools/hvkit/hvkit",
+                             b"#!/bin/sh\nprintf '<%s>' \"$@\"\nexit 7\n")
+            os.chmod(exe, stat.S_IRWXU)
+        return path
+
+    def test_wrapper_runs_the_host_build(self):
+        r = subprocess.run([self.wrapper_tree(True), "run", "a b", "--", "c"],
+                           capture_output=True, text=True, cwd="/")
+        self.assertEqual(r.returncode, 7)
+        self.assertEqual(r.stdout, "<run><a b><--><c>")
+
+    def test_wrapper_not_built(self):
+        path = self.wrapper_tree(False)
+        r = subprocess.run([path, "images"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        top = os.path.dirname(path)
+        self.assertEqual(r.stderr, f"hvkit: {top}/build/host/tools/hvkit/hvkit "
+                         f"is not built yet: run `make` in {top} first\n")
+
     def test_run_default_build_dir(self):
         # Without --build-dir: three levels above the executable's directory.
         exe_dir = os.path.dirname(os.path.realpath(HVKIT))
@@ -366,4 +472,5 @@ class Cli(unittest.TestCase):
 
 if __name__ == "__main__":
     HVKIT = os.path.abspath(sys.argv.pop(1))
+    WRAPPER = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)

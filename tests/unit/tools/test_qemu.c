@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "image.h"
 #include "qemu.h"
+#include "recipes.h"
 #include "testutil.h"
 
 static void check_argv(const struct hvkit_argv *a, const char *const *want)
@@ -227,26 +229,23 @@ static void resolve_fails(const char *arg, enum hvkit_arch arch,
 	char want[1024];
 
 	assert_int_equal(resolve(arg, arch), -1);
-	snprintf(want, sizeof(want), msg, tu_dir);
+	snprintf(want, sizeof(want), msg, tu_dir, tu_dir);
 	assert_string_equal(err.msg, want);
 	assert_null(img.path);
 }
 
-/* Makes BUILD/arch/images/r/r.ext. */
+/* Makes BUILD/arch/images/r/r.ext, and the directories that are missing. */
 static void make_recipe(const char *arch, const char *r, const char *ext)
 {
-	char sub[512], name[256];
+	char path[1024], name[256];
 
-	snprintf(sub, sizeof(sub), "%s/images/%s", arch, r);
+	snprintf(path, sizeof(path), "%s/%s", tu_dir, arch);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/%s/images", tu_dir, arch);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/%s/images/%s", tu_dir, arch, r);
+	mkdir(path, 0755);
 	snprintf(name, sizeof(name), "%s/images/%s/%s%s", arch, r, r, ext);
-	free(tu_mkdir(tu_dir, arch));
-	{
-		char images[300];
-
-		snprintf(images, sizeof(images), "%s/images", arch);
-		free(tu_mkdir(tu_dir, images));
-	}
-	free(tu_mkdir(tu_dir, sub));
 	free(tu_write_str(tu_dir, name, "image"));
 }
 
@@ -283,22 +282,75 @@ static void test_recipes(void **state)
 	hvkit_image_free(&img);
 }
 
+#define NOT_BUILT                                                              \
+	"no recipe is built in %s (build them with `make`, or give "           \
+	"--build-dir)"
+
 static void test_recipe_errors(void **state)
 {
 	(void)state;
-	make_recipe("x86_64", "other", ".elf");
 	resolve_fails("arm64-none", HVKIT_ARCH_NONE,
 		      "no image for recipe arm64-none: "
 		      "%s/aarch64/images/arm64-none/arm64-none.img does not "
-		      "exist (build it with `make`, or give --build-dir)");
-	resolve_fails("other", HVKIT_ARCH_NONE,
-		      "cannot tell the architecture of recipe other (not "
-		      "arm64-* or x86-*): give --arch");
-	assert_int_equal(resolve("other", HVKIT_ARCH_X86_64), 0);
-	assert_int_equal(img.arch, HVKIT_ARCH_X86_64);
-	hvkit_image_free(&img);
+		      "exist; " NOT_BUILT);
+	resolve_fails("other", HVKIT_ARCH_NONE, "no recipe other; " NOT_BUILT);
+
+	/* Once some are built, every error lists them. */
+	make_recipe("x86_64", "other", ".elf");
+	make_recipe("aarch64", "arm64-mini", ".img");
+	resolve_fails("arm64-none", HVKIT_ARCH_NONE,
+		      "no image for recipe arm64-none: "
+		      "%s/aarch64/images/arm64-none/arm64-none.img does not "
+		      "exist; the recipes built in %s: arm64-mini, other");
+	resolve_fails("nope", HVKIT_ARCH_NONE,
+		      "no recipe nope; the recipes built in %s: arm64-mini, "
+		      "other");
 	resolve_fails("x86-mini", HVKIT_ARCH_AARCH64,
 		      "recipe x86-mini is an x86_64 image, not aarch64");
+
+	/* A name without an arm64-/x86- prefix: where it is built. */
+	assert_int_equal(resolve("other", HVKIT_ARCH_NONE), 0);
+	assert_int_equal(img.arch, HVKIT_ARCH_X86_64);
+	hvkit_image_free(&img);
+	make_recipe("aarch64", "other", ".img");
+	resolve_fails("other", HVKIT_ARCH_NONE,
+		      "recipe other is built for both aarch64 and x86_64: "
+		      "give --arch");
+	assert_int_equal(resolve("other", HVKIT_ARCH_AARCH64), 0);
+	assert_int_equal(img.arch, HVKIT_ARCH_AARCH64);
+	hvkit_image_free(&img);
+}
+
+/* What `hvkit images` lists: built recipes only, sorted, with sizes. */
+static void test_recipe_list(void **state)
+{
+	struct hvkit_recipes r;
+	char *names;
+
+	(void)state;
+	hvkit_recipes_find(&r, tu_dir);
+	assert_int_equal(r.nr, 0);
+	assert_null(hvkit_recipes_names(&r));
+	hvkit_recipes_free(&r);
+
+	make_recipe("x86_64", "x86-mini", ".elf");
+	make_recipe("aarch64", "arm64-xen", ".img");
+	make_recipe("aarch64", "arm64-mini", ".img");
+	/* a recipe directory without its image, and the wrong suffix */
+	make_recipe("aarch64", "arm64-half", ".elf");
+	free(tu_mkdir(tu_dir, "x86_64/images/x86-empty"));
+	hvkit_recipes_find(&r, tu_dir);
+	assert_int_equal(r.nr, 3);
+	assert_string_equal(r.list[0].name, "arm64-mini");
+	assert_int_equal(r.list[0].arch, HVKIT_ARCH_AARCH64);
+	assert_int_equal(r.list[0].size, 5); /* "image" */
+	assert_string_equal(r.list[2].name, "x86-mini");
+	assert_int_equal(r.list[2].arch, HVKIT_ARCH_X86_64);
+	names = hvkit_recipes_names(&r);
+	assert_string_equal(names, "arm64-mini, arm64-xen, x86-mini");
+	free(names);
+	hvkit_recipes_free(&r);
+	assert_int_equal(r.nr, 0);
 }
 
 static void test_paths(void **state)
@@ -394,6 +446,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_recipes, tu_setup_dir,
 					    tu_teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_recipe_errors, tu_setup_dir,
+					    tu_teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_recipe_list, tu_setup_dir,
 					    tu_teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_paths, tu_setup_dir,
 					    tu_teardown_dir),
