@@ -7,6 +7,8 @@
  */
 #include <hv/hyp.h>
 
+#include <xen/vcpu.h>
+
 #include "hyp_priv.h"
 
 enum {
@@ -57,6 +59,9 @@ static struct hv_hyp_domain *domain_alloc(struct hv_hyp *h, unsigned int nr)
 		v->dom = d;
 		v->id = i;
 		v->state = HV_HYP_VCPU_DOWN;
+		v->singleshot = HV_TIME_NEVER;
+		v->runstate = RUNSTATE_offline;
+		v->runstate_entry = hyp_now(h);
 		v->arch = h->arch->vcpu_size
 			      ? base + l.arch_vcpus + i * l.vcpu_stride
 			      : NULL;
@@ -124,7 +129,8 @@ static int build_services(struct hv_hyp_domain *d,
 	int err;
 
 	hv_mm_p2m_activate(&d->p2m);
-	hyp_for_each_extension(h, i, e) {
+	hyp_for_each_extension(h, i, e)
+	{
 		err = e->domain_create ? e->domain_create(d, &d->ext[i]) : 0;
 		if (err)
 			return err;
@@ -144,9 +150,9 @@ static void teardown(struct hv_hyp_domain *d)
 
 	if ((d->built & BUILT_SCHED) && h->sched->domain_remove)
 		h->sched->domain_remove(d);
-	hyp_for_each_extension(h, i, e)
-		if ((d->built & (BUILT_EXT0 << i)) && e->domain_destroy)
-			e->domain_destroy(d, d->ext[i]);
+	hyp_for_each_extension(h, i, e) if ((d->built & (BUILT_EXT0 << i)) &&
+					    e->domain_destroy)
+	    e->domain_destroy(d, d->ext[i]);
 	if (d->built & BUILT_P2M) {
 		hv_mm_domain_release(&d->mm);
 		hv_mm_p2m_destroy(&d->p2m);
@@ -201,6 +207,7 @@ int hv_hyp_domain_create(struct hv_hyp *h, const struct hv_boot_domain *cfg,
 		return err;
 	}
 	h->live_domains++;
+	d->vcpus[0].initialised = true; /* the arch set it at the entry */
 	hv_hyp_vcpu_set_state(&d->vcpus[0], HV_HYP_VCPU_RUNNABLE);
 	if (out)
 		*out = d;

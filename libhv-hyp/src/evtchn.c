@@ -31,9 +31,7 @@ static unsigned int my_index(struct hv_hyp *h)
 	const struct hv_hyp_extension *e;
 	unsigned int i;
 
-	hyp_for_each_extension(h, i, e)
-		if (e == &hv_hyp_evtchn)
-			break;
+	hyp_for_each_extension(h, i, e) if (e == &hv_hyp_evtchn) break;
 	return i;
 }
 
@@ -74,8 +72,7 @@ static int domain_create(struct hv_hyp_domain *d, void **state)
 	    .log = &h->log,
 	};
 
-	return hv_evtchn_domain_create(&cfg,
-				       (struct hv_evtchn_domain **)state);
+	return hv_evtchn_domain_create(&cfg, (struct hv_evtchn_domain **)state);
 }
 
 static void domain_destroy(struct hv_hyp_domain *d, void *state)
@@ -102,6 +99,16 @@ static void shared_info_mapped(struct hv_hyp_domain *d, void *state,
 	hv_evtchn_map_shared_info(state, gpa);
 }
 
+static int vcpu_info_mapped(struct hv_hyp_vcpu *v, void *state, hv_gpaddr_t gpa)
+{
+	return hv_evtchn_map_vcpu_info(state, v->id, gpa);
+}
+
+static void raise_virq(struct hv_hyp_vcpu *v, void *state, uint32_t virq)
+{
+	hv_evtchn_raise_virq(state, virq, v->id);
+}
+
 static bool pending(struct hv_hyp_vcpu *v, void *state)
 {
 	return hv_evtchn_upcall_pending(state, v->id);
@@ -113,5 +120,7 @@ const struct hv_hyp_extension hv_hyp_evtchn = {
     .domain_destroy = domain_destroy,
     .hypercall = hypercall,
     .shared_info_mapped = shared_info_mapped,
+    .vcpu_info_mapped = vcpu_info_mapped,
+    .raise_virq = raise_virq,
     .pending = pending,
 };

@@ -18,6 +18,8 @@ static inline hv_time_t hyp_now(struct hv_hyp *h)
 
 /* The pCPU v is on, if it is running it now; else NULL. */
 struct hv_hyp_pcpu *hyp_vcpu_running_on(struct hv_hyp_vcpu *v);
+/* Its RUNSTATE_* by its state and whether a pCPU runs it. */
+unsigned int hyp_vcpu_runstate(struct hv_hyp_vcpu *v);
 
 /* Ask pCPU p to look at its run queue: itself at its next exit, another
  * through the arch's kick. */
@@ -33,6 +35,19 @@ hyp_extension(const struct hv_hyp *h, unsigned int i)
 /* Every extension `e` of h, with its index i. */
 #define hyp_for_each_extension(h, i, e)                                        \
 	for ((i) = 0; ((e) = hyp_extension((h), (i))) != NULL; (i)++)
+
+/* VCPUOP (vcpu_op.c): the hypercall; v's runstate becomes `state`
+ * (RUNSTATE_*) at `now`; VIRQ `virq` raised on v through the extensions;
+ * v set or moved a timer (its pCPU looks at the timers after this exit). */
+long hyp_vcpu_op(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+		 uint64_t cmd, uint64_t vcpuid, uint64_t arg);
+void hyp_runstate_set(struct hv_hyp_vcpu *v, unsigned int state,
+		      hv_time_t now);
+void hyp_raise_virq(struct hv_hyp_vcpu *v, uint32_t virq);
+static inline void hyp_timers_changed(struct hv_hyp_vcpu *v)
+{
+	v->dom->hyp->pcpus[v->pcpu].tick = true;
+}
 
 /* XENMEM: hv_mm_memory_op with the core's callbacks (memory.c). */
 long hyp_memory_op(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,

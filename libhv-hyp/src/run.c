@@ -1,14 +1,39 @@
 /*
- * The run loop of each pCPU: wake the blocked vCPUs whose time has come,
- * ask the scheduler what to run and until when, run it exit by exit until
- * its slice ends or it stops being runnable; with nothing to run, idle
- * until the earliest wake-up.  Everything but running a guest and idling
- * happens under h->lock.
+ * The run loop of each pCPU: fire the vCPU timers that are due and wake
+ * the blocked vCPUs whose time has come, ask the scheduler what to run
+ * and until when, run it exit by exit until its slice ends or it stops
+ * being runnable; with nothing to run, idle until the earliest timer.
+ * Everything but running a guest and idling happens under h->lock.
  */
 #include <hv/hyp.h>
 
+#include <xen/vcpu.h>
+#include <xen/xen.h>
+
 #include "hyp_priv.h"
 
+/* Fire v's due timers (VIRQ_TIMER); its next timer deadline. */
+static hv_time_t fire_timers(struct hv_hyp_vcpu *v, hv_time_t now)
+{
+	hv_time_t next;
+
+	if (v->singleshot <= now) {
+		v->singleshot = HV_TIME_NEVER;
+		hyp_raise_virq(v, VIRQ_TIMER);
+	}
+	if (v->periodic && v->periodic_next <= now) {
+		hyp_raise_virq(v, VIRQ_TIMER);
+		/* Missed periods are not made up for, as in Xen. */
+		v->periodic_next +=
+		    ((now - v->periodic_next) / v->periodic + 1) * v->periodic;
+	}
+	next = v->singleshot;
+	if (v->periodic && v->periodic_next < next)
+		next = v->periodic_next;
+	return next;
+}
+
+/* When a blocked v wakes by itself (its guest's own timer). */
 static hv_time_t wake_time(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
 	const struct hv_hyp_arch_ops *a = v->dom->hyp->arch;
@@ -19,9 +44,9 @@ static hv_time_t wake_time(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 }
 
 /*
- * Wake every blocked vCPU whose wake time is past; returns the earliest
- * wake time still ahead (HV_TIME_NEVER: none), and in *runnable whether
- * any vCPU is runnable now.
+ * Fire the due timers and wake every blocked vCPU whose wake time is past;
+ * returns the earliest deadline still ahead (HV_TIME_NEVER: none), and in
+ * *runnable whether any vCPU is runnable now.
  */
 static hv_time_t wake_due(struct hv_hyp *h, struct hv_hyp_pcpu *p,
 			  hv_time_t now, bool *runnable)
@@ -34,8 +59,14 @@ static hv_time_t wake_due(struct hv_hyp *h, struct hv_hyp_pcpu *p,
 
 		for (unsigned int j = 0; d && j < d->nr_vcpus; j++) {
 			struct hv_hyp_vcpu *v = &d->vcpus[j];
-			hv_time_t t = wake_time(p, v);
+			hv_time_t t;
 
+			if (v->state == HV_HYP_VCPU_DOWN)
+				continue;
+			t = fire_timers(v, now);
+			if (t < next)
+				next = t;
+			t = wake_time(p, v);
 			if (t <= now)
 				hv_hyp_vcpu_wake(v);
 			else if (t < next)
@@ -54,9 +85,9 @@ static void crash_stuck(struct hv_hyp *h)
 		struct hv_hyp_domain *d = h->domains[i];
 
 		if (d && !d->xen.shut_down)
-			hv_xen_domain_crash(&d->xen,
-					    "blocked with nothing left to "
-					    "wake it (every domain is blocked)");
+			hv_xen_domain_crash(
+			    &d->xen, "blocked with nothing left to "
+				     "wake it (every domain is blocked)");
 	}
 }
 
@@ -68,24 +99,45 @@ static void unload(struct hv_hyp *h, struct hv_hyp_pcpu *p)
 	}
 }
 
+static hv_time_t earlier(hv_time_t a, hv_time_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Run v until slice_end (the scheduler's) or until it stops being
+ * runnable; the pCPU's timer also fires at the next vCPU timer. */
 static void run_slice(struct hv_hyp *h, struct hv_hyp_pcpu *p,
-		      struct hv_hyp_vcpu *v, hv_time_t until)
+		      struct hv_hyp_vcpu *v, hv_time_t slice_end,
+		      hv_time_t next_timer)
 {
 	p->current = v;
 	v->pcpu = p->id;
+	hyp_runstate_set(v, RUNSTATE_running, hyp_now(h));
 	if (p->loaded != v) {
 		h->arch->vcpu_load(p, v);
 		p->loaded = v;
 	}
-	h->arch->timer_set(p, until);
+	h->arch->timer_set(p, earlier(slice_end, next_timer));
 	p->resched = false;
+	p->tick = false;
 	while (!p->resched && v->state == HV_HYP_VCPU_RUNNABLE) {
 		hv_spin_unlock(&h->lock);
 		h->arch->vcpu_run(p, v);
 		hv_spin_lock(&h->lock);
 		h->arch->vcpu_exit(p, v);
+		if (p->tick) {
+			hv_time_t now = hyp_now(h);
+			bool runnable;
+
+			p->tick = false;
+			if (now >= slice_end)
+				break;
+			next_timer = wake_due(h, p, now, &runnable);
+			h->arch->timer_set(p, earlier(slice_end, next_timer));
+		}
 	}
 	p->current = NULL;
+	hyp_runstate_set(v, hyp_vcpu_runstate(v), hyp_now(h));
 	/* A vCPU that stopped leaves its state in memory, where its wake
 	 * time (its guest timer) can be read; with several pCPUs every vCPU
 	 * does, so that any pCPU may take it next. */
@@ -93,8 +145,7 @@ static void run_slice(struct hv_hyp *h, struct hv_hyp_pcpu *p,
 		unload(h, p);
 }
 
-static bool others_running(const struct hv_hyp *h,
-			   const struct hv_hyp_pcpu *p)
+static bool others_running(const struct hv_hyp *h, const struct hv_hyp_pcpu *p)
 {
 	for (unsigned int i = 0; i < h->nr_pcpus; i++)
 		if (&h->pcpus[i] != p && h->pcpus[i].current)
@@ -124,15 +175,13 @@ int hv_hyp_run(struct hv_hyp *h, unsigned int cpu)
 
 		next = wake_due(h, p, now, &runnable);
 		v = runnable ? h->sched->pick(p, now, &until) : NULL;
-		if (until < next)
-			next = until;
 		if (v)
-			run_slice(h, p, v, next);
+			run_slice(h, p, v, until, next);
 		else if (!runnable && next == HV_TIME_NEVER &&
 			 !others_running(h, p))
 			crash_stuck(h);
 		else
-			idle(h, p, next);
+			idle(h, p, earlier(next, until));
 	}
 	/* The scheduler sees the pCPU go idle (its last vCPU stopped). */
 	h->sched->pick(p, hyp_now(h), &(hv_time_t){HV_TIME_NEVER});

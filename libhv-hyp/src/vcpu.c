@@ -5,6 +5,8 @@
  */
 #include <hv/hyp.h>
 
+#include <xen/vcpu.h>
+
 #include "hyp_priv.h"
 
 struct hv_hyp_pcpu *hyp_vcpu_running_on(struct hv_hyp_vcpu *v)
@@ -13,6 +15,19 @@ struct hv_hyp_pcpu *hyp_vcpu_running_on(struct hv_hyp_vcpu *v)
 	struct hv_hyp_pcpu *p = &h->pcpus[v->pcpu];
 
 	return p->current == v ? p : NULL;
+}
+
+unsigned int hyp_vcpu_runstate(struct hv_hyp_vcpu *v)
+{
+	switch (v->state) {
+	case HV_HYP_VCPU_RUNNABLE:
+		return hyp_vcpu_running_on(v) ? RUNSTATE_running
+					      : RUNSTATE_runnable;
+	case HV_HYP_VCPU_BLOCKED:
+		return RUNSTATE_blocked;
+	default:
+		return RUNSTATE_offline;
+	}
 }
 
 /* Ask pCPU p to look at its run queue: itself at its next exit, another
@@ -32,6 +47,7 @@ void hv_hyp_vcpu_set_state(struct hv_hyp_vcpu *v, enum hv_hyp_vcpu_state s)
 	if (s == v->state)
 		return;
 	v->state = s;
+	hyp_runstate_set(v, hyp_vcpu_runstate(v), hyp_now(h));
 	if (h->sched->state_changed)
 		h->sched->state_changed(v);
 	p = hyp_vcpu_running_on(v);
@@ -51,9 +67,8 @@ void hv_hyp_vcpu_block(struct hv_hyp_vcpu *v)
 	const struct hv_hyp_extension *e;
 	unsigned int i;
 
-	hyp_for_each_extension(h, i, e)
-		if (e->pending && e->pending(v, v->dom->ext[i]))
-			return;
+	hyp_for_each_extension(
+	    h, i, e) if (e->pending && e->pending(v, v->dom->ext[i])) return;
 	hv_hyp_vcpu_set_state(v, HV_HYP_VCPU_BLOCKED);
 }
 
@@ -96,5 +111,5 @@ void hv_hyp_crash(struct hv_hyp_vcpu *v, const char *fmt, ...)
 
 void hv_hyp_tick(struct hv_hyp_pcpu *p)
 {
-	p->resched = true;
+	p->tick = true;
 }

@@ -81,9 +81,10 @@ static void hypercall(struct hv_hyp_vcpu *v)
 static void psci(struct hv_hyp_vcpu *v)
 {
 	struct hv_hyp_domain *d = v->dom;
-	struct hv_arm_psci_call call = {
-	    .fid = vcpu_arch(v)->cpu.x[0],
-	    .arg = {vcpu_arch(v)->cpu.x[1], vcpu_arch(v)->cpu.x[2], vcpu_arch(v)->cpu.x[3]}};
+	struct hv_arm_psci_call call = {.fid = vcpu_arch(v)->cpu.x[0],
+					.arg = {vcpu_arch(v)->cpu.x[1],
+						vcpu_arch(v)->cpu.x[2],
+						vcpu_arch(v)->cpu.x[3]}};
 	struct hv_arm_psci_result r;
 	HV_DECLARE_BITMAP(online, HYP_MAX_VCPUS) = {0};
 
@@ -137,8 +138,8 @@ static void data_abort(struct hv_hyp_vcpu *v, const struct hv_arm_exit *e)
 	if (hyp_vpl011_access(v, &d))
 		return;
 	hv_hyp_crash(v, "%s at IPA %#llx, outside its memory (pc %#llx)",
-		  d.write ? "write" : "read", (unsigned long long)d.ipa,
-		  (unsigned long long)vcpu_arch(v)->cpu.pc);
+		     d.write ? "write" : "read", (unsigned long long)d.ipa,
+		     (unsigned long long)vcpu_arch(v)->cpu.pc);
 }
 
 static void sync_exit(struct hv_hyp_vcpu *v)
@@ -168,9 +169,10 @@ static void sync_exit(struct hv_hyp_vcpu *v)
 		hv_arm_vcpu_inject_undef(&vcpu_arch(v)->cpu);
 		break;
 	default:
-		hv_hyp_crash(v, "unhandled exception %s (ESR %#llx) at pc %#llx",
-			  hv_arm_ec_name(ec), (unsigned long long)e->esr,
-			  (unsigned long long)vcpu_arch(v)->cpu.pc);
+		hv_hyp_crash(v,
+			     "unhandled exception %s (ESR %#llx) at pc %#llx",
+			     hv_arm_ec_name(ec), (unsigned long long)e->esr,
+			     (unsigned long long)vcpu_arch(v)->cpu.pc);
 		break;
 	}
 }
@@ -267,6 +269,8 @@ const struct hv_hyp_arch_ops hyp_arch_ops = {
     .p2m_format = &hv_arm_stage2_ipa40,
     .xenmem_abi = &hv_mm_xenmem_arm,
     .shared_info_moves = false, /* -EBUSY, as Xen 4.17+ on Arm */
+    .vcpu_ops = HV_HYP_VCPU_OPS_ARM,
+    .vcpu_op_refused = -HV_EINVAL,
     .domain_size = sizeof(struct domain_arch),
     .vcpu_size = sizeof(struct vcpu_arch),
     .domain_init = hyp_domain_init,

@@ -1,10 +1,10 @@
 /*
  * The x86_64 adapter's run-loop ops (the core's struct hv_hyp_arch_ops):
  * loading a vCPU, the local APIC timer that ends its slice, running it
- * and dispatching every guest exit, and halting when nothing is runnable.  A guest that does
- * something the hypervisor cannot allow or emulate (triple-faults, touches
- * unbacked memory with an instruction hvkit cannot decode) is crashed with
- * a message; the others go on.
+ * and dispatching every guest exit, and halting when nothing is runnable.  A
+ * guest that does something the hypervisor cannot allow or emulate
+ * (triple-faults, touches unbacked memory with an instruction hvkit cannot
+ * decode) is crashed with a message; the others go on.
  */
 #include "hyp.h"
 
@@ -90,7 +90,7 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 		break;
 	case HV_X86_EXIT_SHUTDOWN:
 		hv_hyp_crash(v, "triple fault at rip %#llx",
-			  (unsigned long long)vmcb->save.rip);
+			     (unsigned long long)vmcb->save.rip);
 		break;
 	case HV_X86_EXIT_VMRUN:
 	case HV_X86_EXIT_VMLOAD:
@@ -110,22 +110,22 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 	default:
 		if (hv_x86_exit_is_invalid(code))
 			hv_hyp_crash(v,
-				  "VMRUN refused its state (VMEXIT_INVALID) "
-				  "at rip %#llx",
-				  (unsigned long long)vmcb->save.rip);
+				     "VMRUN refused its state (VMEXIT_INVALID) "
+				     "at rip %#llx",
+				     (unsigned long long)vmcb->save.rip);
 		else
-			hv_hyp_crash(v, "unhandled exit %s (%#llx) at rip %#llx",
-				  hv_x86_exit_name(code),
-				  (unsigned long long)code,
-				  (unsigned long long)vmcb->save.rip);
+			hv_hyp_crash(
+			    v, "unhandled exit %s (%#llx) at rip %#llx",
+			    hv_x86_exit_name(code), (unsigned long long)code,
+			    (unsigned long long)vmcb->save.rip);
 		break;
 	}
 }
 
 static void vcpu_run(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
-	vcpu_arch(v)->exit_code = hv_x86_vcpu_run(&hyp_of(p->hyp)->arch.svm,
-						  &vcpu_arch(v)->cpu);
+	vcpu_arch(v)->exit_code =
+	    hv_x86_vcpu_run(&hyp_of(p->hyp)->arch.svm, &vcpu_arch(v)->cpu);
 }
 
 static hv_time_t now(struct hv_hyp *core)
@@ -143,6 +143,8 @@ const struct hv_hyp_arch_ops hyp_arch_ops = {
     .p2m_format = &hv_x86_npt,
     .xenmem_abi = &hv_mm_xenmem_x86,
     .shared_info_moves = true, /* as Xen on x86 */
+    .vcpu_ops = HV_HYP_VCPU_OPS_X86_HVM,
+    .vcpu_op_refused = -HV_ENOSYS,
     .domain_size = sizeof(struct domain_arch),
     .vcpu_size = sizeof(struct vcpu_arch),
     .domain_init = hyp_domain_init,

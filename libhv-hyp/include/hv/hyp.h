@@ -61,15 +61,27 @@ struct hv_hyp_vcpu {
 	hv_vcpuid_t id;		   /* public */
 	void *arch;		   /* public: the arch's vcpu_size bytes */
 	enum hv_hyp_vcpu_state state;
+	bool initialised;  /* has a context to start from (VCPUOP_up) */
 	unsigned int pcpu; /* where it runs, or ran last */
 	void *sched;	   /* the scheduler's */
+	/* Its timers (VCPUOP): each raises VIRQ_TIMER; HV_TIME_NEVER or 0
+	 * when not set. */
+	hv_time_t singleshot;		   /* deadline */
+	hv_time_t periodic, periodic_next; /* period, next deadline */
+	/* Runstate (VCPUOP_get_runstate_info): RUNSTATE_*, since when, and
+	 * ns spent in each; and where the guest asked for a copy. */
+	unsigned int runstate;
+	hv_time_t runstate_entry;
+	uint64_t runstate_time[4];
+	uint64_t runstate_area;
+	bool vcpu_info_registered;
 };
 
 struct hv_hyp_domain {
-	struct hv_hyp *hyp;	  /* public */
-	struct hv_xen_domain xen; /* public: id, name, shutdown state */
-	struct hv_mm_p2m p2m;	  /* public: hv_mm_p2m_root() for the arch */
-	struct hv_mm_domain mm;	  /* public: its memory (libhv-mm) */
+	struct hv_hyp *hyp;	   /* public */
+	struct hv_xen_domain xen;  /* public: id, name, shutdown state */
+	struct hv_mm_p2m p2m;	   /* public: hv_mm_p2m_root() for the arch */
+	struct hv_mm_domain mm;	   /* public: its memory (libhv-mm) */
 	struct hv_gmem guest_phys; /* public: its RAM by guest-physical
 				      address */
 	void *arch;		   /* public: the arch's domain_size bytes */
@@ -88,12 +100,13 @@ struct hv_hyp_domain {
 
 /* A physical CPU running the core's run loop. */
 struct hv_hyp_pcpu {
-	struct hv_hyp *hyp;		 /* public */
-	unsigned int id;		 /* public: 0 .. nr_pcpus - 1 */
-	void *arch;			 /* public: the arch's, given at init */
-	struct hv_hyp_vcpu *current;	 /* what it runs, or NULL */
-	struct hv_hyp_vcpu *loaded;	 /* whose state it holds */
-	bool resched;			 /* leave current at its next exit */
+	struct hv_hyp *hyp;	     /* public */
+	unsigned int id;	     /* public: 0 .. nr_pcpus - 1 */
+	void *arch;		     /* public: the arch's, given at init */
+	struct hv_hyp_vcpu *current; /* what it runs, or NULL */
+	struct hv_hyp_vcpu *loaded;  /* whose state it holds */
+	bool resched;		     /* leave current at its next exit */
+	bool tick;		     /* look at the timers after it */
 };
 
 /*
@@ -142,6 +155,15 @@ struct hv_hyp_arch_ops {
 	/* Optional: tell v an event is pending (Xen's upcall: a PPI on Arm,
 	 * the callback vector on x86). */
 	void (*upcall)(struct hv_hyp_vcpu *v);
+	/* The VCPUOP sub-ops this architecture's guests may make (bit n:
+	 * VCPUOP n; HV_HYP_VCPU_OPS_X86_HVM or _ARM) and what the others
+	 * get (-HV_ENOSYS on x86, -HV_EINVAL on Arm). */
+	uint32_t vcpu_ops;
+	int vcpu_op_refused;
+	/* Optional: VCPUOP_initialise, from the guest context at `arg`
+	 * (read through gm) for v, which is down: 0 or -HV_E*. */
+	int (*vcpu_initialise)(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+			       uint64_t arg);
 	/* Write bytes to the hypervisor's console (guests' lines). */
 	void (*console_write)(struct hv_hyp *h, const char *s, size_t len);
 	/* The hypervisor's pointer to machine address pa (as the heap's
@@ -175,9 +197,20 @@ struct hv_hyp_extension {
 	/* The domain mapped its shared-info page at `gpa`. */
 	void (*shared_info_mapped)(struct hv_hyp_domain *d, void *state,
 				   hv_gpaddr_t gpa);
+	/* v registered its vcpu_info at guest-physical gpa (checked to lie
+	 * in one page): 0 or -HV_E*. */
+	int (*vcpu_info_mapped)(struct hv_hyp_vcpu *v, void *state,
+				hv_gpaddr_t gpa);
+	/* Raise VIRQ `virq` (VIRQ_TIMER from v's timers) on v. */
+	void (*raise_virq)(struct hv_hyp_vcpu *v, void *state, uint32_t virq);
 	/* Whether v has an event that must not wait behind a block. */
 	bool (*pending)(struct hv_hyp_vcpu *v, void *state);
 };
+
+/* VCPUOP sub-ops as Xen offers them to an x86 HVM/PVH guest and to an Arm
+ * guest (bit n: VCPUOP n, from <xen/vcpu.h>). */
+#define HV_HYP_VCPU_OPS_X86_HVM 0x07ffu /* 0..10 */
+#define HV_HYP_VCPU_OPS_ARM	0x0420u /* register_runstate, _vcpu_info */
 
 /* Event channels (libhv-evtchn, 2-level and FIFO). */
 extern const struct hv_hyp_extension hv_hyp_evtchn;
@@ -246,13 +279,13 @@ struct hv_hyp_config {
 
 /* Members other than those marked are the core's. */
 struct hv_hyp {
-	const struct hv_hyp_config *config;  /* public */
-	const struct hv_hyp_arch_ops *arch;  /* public */
-	void *arch_ctx;			     /* public: the arch's, at init */
-	struct hv_mm_heap *heap;	     /* public */
-	struct hv_log log;		     /* public: the console */
-	struct hv_hyp_pcpu *pcpus;	     /* public */
-	unsigned int nr_pcpus;		     /* public */
+	const struct hv_hyp_config *config; /* public */
+	const struct hv_hyp_arch_ops *arch; /* public */
+	void *arch_ctx;			    /* public: the arch's, at init */
+	struct hv_mm_heap *heap;	    /* public */
+	struct hv_log log;		    /* public: the console */
+	struct hv_hyp_pcpu *pcpus;	    /* public */
+	unsigned int nr_pcpus;		    /* public */
 	hv_spinlock_t lock;
 	const struct hv_hyp_scheduler *sched;
 	void *sched_state;
@@ -322,10 +355,9 @@ void hv_hyp_vcpu_yield(struct hv_hyp_vcpu *v);
 void hv_hyp_vcpu_notify(struct hv_hyp_vcpu *v);
 
 /* Crash v's domain, saying why; the other domains go on. */
-void hv_hyp_crash(struct hv_hyp_vcpu *v, const char *fmt, ...)
-    HV_PRINTF(2, 3);
+void hv_hyp_crash(struct hv_hyp_vcpu *v, const char *fmt, ...) HV_PRINTF(2, 3);
 
-/* The pCPU's timer fired: its vCPU's slice may be over. */
+/* The pCPU's timer fired: a slice may be over, a vCPU timer due. */
 void hv_hyp_tick(struct hv_hyp_pcpu *p);
 
 /*

@@ -63,6 +63,18 @@ static int domain_init(struct hv_hyp_domain *d,
 	return 0;
 }
 
+/* VCPUOP_initialise: the fake's context is one 64-bit entry point. */
+static int vcpu_initialise(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+			   uint64_t arg)
+{
+	uint64_t entry;
+
+	if (hv_gmem_copy_from(gm, &entry, arg, sizeof(entry)))
+		return -HV_EFAULT;
+	fake_vcpu(v)->entry = entry;
+	return 0;
+}
+
 static void vcpu_load(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
 	(void)p;
@@ -82,8 +94,8 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
 	struct fake *f = fake_of(p->hyp);
 	struct fake_vcpu *fv = fake_vcpu(v);
-	hv_time_t now = __atomic_add_fetch(&f->now, f->exit_ns,
-					   __ATOMIC_RELAXED);
+	hv_time_t now =
+	    __atomic_add_fetch(&f->now, f->exit_ns, __ATOMIC_RELAXED);
 
 	if (now >= f->deadline[p->id])
 		hv_hyp_tick(p);
@@ -121,10 +133,9 @@ static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 	hv_time_t t = __atomic_load_n(&f->now, __ATOMIC_RELAXED);
 
 	if (until != HV_TIME_NEVER) {
-		while (t < until &&
-		       !__atomic_compare_exchange_n(&f->now, &t, until, false,
-						    __ATOMIC_RELAXED,
-						    __ATOMIC_RELAXED))
+		while (t < until && !__atomic_compare_exchange_n(
+					&f->now, &t, until, false,
+					__ATOMIC_RELAXED, __ATOMIC_RELAXED))
 			;
 		return;
 	}
@@ -169,6 +180,7 @@ static const struct hv_hyp_arch_ops fake_ops = {
     .idle = idle,
     .p2m_flush = p2m_flush,
     .upcall = upcall,
+    .vcpu_initialise = vcpu_initialise,
     .console_write = console_write,
     .phys_to_virt = phys_to_virt,
     .virt_to_phys = virt_to_phys,
@@ -192,11 +204,10 @@ static void machine_init(struct fake *f, uint64_t pages)
 	assert_non_null(f->frame_table);
 	assert_int_equal(hv_mm_heap_init(&f->heap, &f->node, 1, heap_virt, f),
 			 0);
-	assert_int_equal(hv_mm_heap_node_init(&f->heap, 0,
-					      hv_mfn(FAKE_RAM_BASE), pages,
-					      f->frame_table,
-					      pages * HV_MM_FRAME_BYTES),
-			 0);
+	assert_int_equal(
+	    hv_mm_heap_node_init(&f->heap, 0, hv_mfn(FAKE_RAM_BASE), pages,
+				 f->frame_table, pages * HV_MM_FRAME_BYTES),
+	    0);
 	assert_int_equal(hv_mm_heap_add(&f->heap, hv_mfn(FAKE_RAM_BASE), pages,
 					HV_MM_ADD_CLEAN),
 			 0);
@@ -216,6 +227,9 @@ void fake_init(struct fake *f, enum fake_flavour flavour, uint64_t pages,
 	f->ops.xenmem_abi =
 	    flavour == FAKE_X86 ? &hv_mm_xenmem_x86 : &hv_mm_xenmem_arm;
 	f->ops.shared_info_moves = flavour == FAKE_X86;
+	f->ops.vcpu_ops =
+	    flavour == FAKE_X86 ? HV_HYP_VCPU_OPS_X86_HVM : HV_HYP_VCPU_OPS_ARM;
+	f->ops.vcpu_op_refused = flavour == FAKE_X86 ? -HV_ENOSYS : -HV_EINVAL;
 	f->config = *config;
 	f->config.p2m_max_order = HV_MM_P2M_ORDER_1G;
 	f->exit_ns = 1000;
@@ -264,9 +278,8 @@ void fake_domain_config(struct hv_boot_domain *cfg, const char *name,
 	cfg->segments[0].mem_size = 0x2000;
 }
 
-struct hv_hyp_domain *fake_domain(struct fake *f,
-				  const struct hv_boot_domain *cfg,
-				  hv_domid_t id)
+struct hv_hyp_domain *
+fake_domain(struct fake *f, const struct hv_boot_domain *cfg, hv_domid_t id)
 {
 	struct hv_hyp_domain *d = NULL;
 
@@ -315,8 +328,7 @@ void fake_poke(struct hv_hyp_domain *d, hv_gpaddr_t gpa, const void *src,
 	assert_int_equal(hv_gmem_copy_to(&d->guest_phys, gpa, src, len), 0);
 }
 
-void fake_peek(struct hv_hyp_domain *d, hv_gpaddr_t gpa, void *dst,
-	       size_t len)
+void fake_peek(struct hv_hyp_domain *d, hv_gpaddr_t gpa, void *dst, size_t len)
 {
 	assert_int_equal(hv_gmem_copy_from(&d->guest_phys, dst, gpa, len), 0);
 }
@@ -353,6 +365,16 @@ long fake_poweroff(struct hv_hyp_vcpu *v)
 	fake_poke(v->dom, gpa, &s, sizeof(s));
 	return fake_hypercall(v, __HYPERVISOR_sched_op, SCHEDOP_shutdown, gpa,
 			      0);
+}
+
+void fake_ack_events(struct hv_hyp_vcpu *v)
+{
+	struct shared_info *si =
+	    phys_to_virt(v->dom->hyp, hv_mfn_to_paddr(v->dom->shared_info));
+
+	si->vcpu_info[v->id].evtchn_upcall_pending = 0;
+	si->vcpu_info[v->id].evtchn_pending_sel = 0;
+	memset(si->evtchn_pending, 0, sizeof(si->evtchn_pending));
 }
 
 bool fake_console_has(const struct fake *f, const char *text)

@@ -33,14 +33,14 @@ typedef void (*fake_guest_fn)(struct fake *f, struct hv_hyp_vcpu *v);
 
 /* The fake's part of each vCPU (v->arch). */
 struct fake_vcpu {
-	unsigned int exits;	/* exits handled so far */
-	hv_time_t wake_at;	/* its guest timer: wakes it when blocked */
-	uint64_t entry;		/* where domain_init started it */
-	unsigned int upcalls;	/* events signalled to it */
+	unsigned int exits;	 /* exits handled so far */
+	hv_time_t wake_at;	 /* its guest timer: wakes it when blocked */
+	uint64_t entry;		 /* where domain_init started it */
+	unsigned int upcalls;	 /* events signalled to it */
 	unsigned int pcpus_seen; /* bit n: it ran on pCPU n */
-	hv_time_t woke;		/* the clock at its first exit after a block */
+	hv_time_t woke;		 /* the clock at its first exit after a block */
 	bool was_blocked;
-	uint64_t scratch[4];	/* the test's */
+	uint64_t scratch[4]; /* the test's */
 };
 
 /* Which architecture's memory formats and Xen answers the fake takes. */
@@ -93,9 +93,8 @@ static inline struct fake_vcpu *fake_vcpu(struct hv_hyp_vcpu *v)
 void fake_domain_config(struct hv_boot_domain *cfg, const char *name,
 			uint64_t memory, unsigned int vcpus);
 /* Build domain id from cfg; must succeed. */
-struct hv_hyp_domain *fake_domain(struct fake *f,
-				  const struct hv_boot_domain *cfg,
-				  hv_domid_t id);
+struct hv_hyp_domain *
+fake_domain(struct fake *f, const struct hv_boot_domain *cfg, hv_domid_t id);
 
 /* Run pCPU 0's loop (one pCPU), or every pCPU's on its own thread, until
  * no domain is live; returns the core's status (the same on all). */
@@ -106,14 +105,17 @@ int fake_run(struct fake *f);
  * from v with pointers guest-physical. */
 void fake_poke(struct hv_hyp_domain *d, hv_gpaddr_t gpa, const void *src,
 	       size_t len);
-void fake_peek(struct hv_hyp_domain *d, hv_gpaddr_t gpa, void *dst,
-	       size_t len);
+void fake_peek(struct hv_hyp_domain *d, hv_gpaddr_t gpa, void *dst, size_t len);
 long fake_hypercall(struct hv_hyp_vcpu *v, uint64_t nr, uint64_t a0,
 		    uint64_t a1, uint64_t a2);
 /* console_io write of a string from v. */
 long fake_print(struct hv_hyp_vcpu *v, const char *s);
 /* SCHEDOP_shutdown(poweroff) from v. */
 long fake_poweroff(struct hv_hyp_vcpu *v);
+
+/* Take every 2-level event v has (its shared-info page's bits), as a
+ * guest's upcall handler would. */
+void fake_ack_events(struct hv_hyp_vcpu *v);
 
 /* Whether the console shows `text`. */
 bool fake_console_has(const struct fake *f, const char *text);

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <xen/sched.h>
 
-#define MIB	  (1ull << 20)
-#define LINES	  20
-#define CRASH_AT  5
+#define MIB	 (1ull << 20)
+#define LINES	 20
+#define CRASH_AT 5
 
 /* Domain "wild" crashes (as an exit handler would crash it) after a few
  * exits; every other vCPU prints LINES lines; the last of a domain's

@@ -34,6 +34,7 @@ static bool handled(uint64_t nr, bool evtchn)
 	case __HYPERVISOR_console_io:
 	case __HYPERVISOR_sched_op:
 	case __HYPERVISOR_hvm_op:
+	case __HYPERVISOR_vcpu_op:
 		return true;
 	case __HYPERVISOR_event_channel_op:
 		return evtchn;
@@ -61,11 +62,11 @@ static void check_every_number(bool evtchn)
 	domid_self = fake_scratch_gpa(v);
 	fake_poke(v->dom, domid_self, &(domid_t){DOMID_SELF}, sizeof(domid_t));
 	for (uint64_t nr = 0; nr < 64; nr++) {
-		long ret = nr == __HYPERVISOR_memory_op
-			       ? fake_hypercall(v, nr,
-						XENMEM_maximum_reservation,
-						domid_self, 0)
-			       : fake_hypercall(v, nr, 0, 0, 0);
+		long ret =
+		    nr == __HYPERVISOR_memory_op
+			? fake_hypercall(v, nr, XENMEM_maximum_reservation,
+					 domid_self, 0)
+			: fake_hypercall(v, nr, 0, 0, 0);
 
 		if (handled(nr, evtchn))
 			assert_int_not_equal(ret, -HV_ENOSYS);

@@ -39,10 +39,10 @@ static long evtchn_op(struct hv_hyp_vcpu *v, unsigned int cmd, void *arg,
  * domain's last RAM page, out of the way of the scratch pages. */
 static void map_shared_info(struct hv_hyp_vcpu *v)
 {
-	struct xen_add_to_physmap x = {.domid = DOMID_SELF,
-				       .space = XENMAPSPACE_shared_info,
-				       .gpfn = (v->dom->ram_size >> HV_PAGE_SHIFT) -
-					       16};
+	struct xen_add_to_physmap x = {
+	    .domid = DOMID_SELF,
+	    .space = XENMAPSPACE_shared_info,
+	    .gpfn = (v->dom->ram_size >> HV_PAGE_SHIFT) - 16};
 	hv_gpaddr_t gpa = fake_scratch_gpa(v);
 
 	fake_poke(v->dom, gpa, &x, sizeof(x));
@@ -98,8 +98,8 @@ static void sender(struct hv_hyp_vcpu *v)
 	if (!ev.port || w->state != HV_HYP_VCPU_BLOCKED)
 		return; /* spin */
 	b.remote_port = ev.port;
-	assert_int_equal(
-	    evtchn_op(v, EVTCHNOP_bind_interdomain, &b, sizeof(b)), 0);
+	assert_int_equal(evtchn_op(v, EVTCHNOP_bind_interdomain, &b, sizeof(b)),
+			 0);
 	ev.waiter_at_send = w->state;
 	ev.upcalls_before_send = fake_vcpu(w)->upcalls;
 	s.port = b.local_port;

@@ -13,10 +13,10 @@
 #include <xen/version.h>
 #include <xen/xen.h>
 
-#define MIB	 (1ull << 20)
-#define DOMAINS	 8
-#define WORK	 300 /* exits per vCPU */
-#define PCPUS	 4
+#define MIB	(1ull << 20)
+#define DOMAINS 8
+#define WORK	300 /* exits per vCPU */
+#define PCPUS	4
 
 static void guest(struct fake *f, struct hv_hyp_vcpu *v)
 {
@@ -37,11 +37,13 @@ static void guest(struct fake *f, struct hv_hyp_vcpu *v)
 		fv->scratch[0]++; /* work done, under the core's lock */
 		if (n % 7 == 3) {
 			fv->wake_at = f->now + HV_USEC(50);
-			assert_int_equal(fake_hypercall(v, __HYPERVISOR_sched_op,
+			assert_int_equal(fake_hypercall(v,
+							__HYPERVISOR_sched_op,
 							SCHEDOP_block, 0, 0),
 					 0);
 		} else if (n % 5 == 0) {
-			assert_int_equal(fake_hypercall(v, __HYPERVISOR_sched_op,
+			assert_int_equal(fake_hypercall(v,
+							__HYPERVISOR_sched_op,
 							SCHEDOP_yield, 0, 0),
 					 0);
 		} else {
