@@ -37,7 +37,8 @@ struct hv_mm_domain {
 	/* Public, set after hv_mm_domain_init() as needed: */
 	unsigned int node; /* NUMA node for its memory (HV_MM_NODE_ANY) */
 	/* Largest extent order it may pass to memory_op (Xen: 9 for a
-	 * domU, more for the control domain). */
+	 * domU, more for the control domain); above HV_MM_MAX_ORDER counts
+	 * as HV_MM_MAX_ORDER, as Xen caps it at its MAX_ORDER. */
 	unsigned int memop_max_order;
 	/* May name other domains in memory_op (Xen's control domain). */
 	bool privileged;

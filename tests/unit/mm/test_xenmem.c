@@ -357,6 +357,40 @@ static void decrease_reservation(void **state)
 	fx_fini(&f);
 }
 
+/*
+ * A guest chooses extent_order freely (32 bits): an order past the caller's
+ * limit stops the operation before it touches anything, however large, and
+ * however high a limit the image set (Xen caps it at its MAX_ORDER).  The
+ * fuzzed case was order 148, a shift past 64 bits.
+ */
+static void huge_extent_orders_stop(void **state)
+{
+	static const unsigned int orders[] = {19, 63, 64, 148, UINT_MAX};
+	static const xen_pfn_t gfns[] = {0, 0};
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, &hv_x86_npt, &hv_mm_xenmem_x86);
+	assert_int_equal(hv_mm_domain_populate(dom(&f, 1), NULL, hv_gfn(0), 4,
+					       HV_MM_P2M_ORDER_4K, NULL),
+			 0);
+	dom(&f, 0)->memop_max_order = UINT_MAX;
+	for (size_t i = 0; i < HV_ARRAY_SIZE(orders); i++) {
+		reservation(&f, 1, 2, orders[i], 0, gfns, 2);
+		assert_int_equal(memop(&f, 0, XENMEM_populate_physmap), 0);
+		assert_int_equal(memop(&f, 0, XENMEM_decrease_reservation), 0);
+		reservation(&f, DOMID_SELF, 2, orders[i], 0, gfns, 2);
+		assert_int_equal(memop(&f, 1, XENMEM_populate_physmap), 0);
+		assert_int_equal(memop(&f, 1, XENMEM_decrease_reservation), 0);
+		/* A continuation stops where it resumed. */
+		assert_int_equal(
+		    memop(&f, 1, XENMEM_decrease_reservation | (1ul << 6)), 1);
+	}
+	assert_int_equal(dom(&f, 1)->account.tot_pages, 4);
+	assert_int_equal(lookup(&f, 1, 0).type, HV_MM_P2M_RAM_RW);
+	fx_fini(&f);
+}
+
 static void reservation_queries(void **state)
 {
 	struct fx f;
@@ -564,6 +598,7 @@ int main(void)
 	    cmocka_unit_test(populate_stops_where_xen_does),
 	    cmocka_unit_test(populate_memory_flags),
 	    cmocka_unit_test(decrease_reservation),
+	    cmocka_unit_test(huge_extent_orders_stop),
 	    cmocka_unit_test(reservation_queries),
 	    cmocka_unit_test(physmap_moves_frames),
 	    cmocka_unit_test(physmap_image_frames),
