@@ -6,9 +6,11 @@
 #   make sizes    text/data/bss of each freestanding library and image
 #   make bench    every benchmark, as plain-text tables
 #   make deps     install the Debian packages and freestanding sysroots
+#   make fuzz     run every libFuzzer harness FUZZ_SECONDS (60) seconds
 #
 # Build directories: build/host, build/x86_64, build/aarch64, and
-# build/host-sanitize (the host unit tests again, under ASan + UBSan).
+# build/host-sanitize (the host unit tests again, under ASan + UBSan), and
+# build/fuzz (libraries with libFuzzer's coverage, the harnesses).
 
 MESON ?= meson
 B := build
@@ -20,7 +22,7 @@ BUILDS := $(HOST) $(X86) $(ARM)
 SYSROOT := $(abspath $(B)/sysroot)
 SETUP := $(MESON) setup -Dsysroot=$(SYSROOT)
 
-.PHONY: all deps check run sizes bench format clean distclean
+.PHONY: all deps check run sizes bench fuzz format clean distclean
 
 all: deps $(BUILDS:%=%/build.ninja)
 	@for d in $(BUILDS); do ninja -C $$d --quiet || exit 1; done
@@ -42,6 +44,14 @@ $(X86)/build.ninja: | deps
 $(ARM)/build.ninja: | deps
 	$(SETUP) $(ARM) --cross-file cross/aarch64-none.ini -Dhvkit=$(HVKIT)
 
+# libFuzzer needs every library compiled with its coverage hooks.
+FUZZ := $(B)/fuzz
+FUZZ_SECONDS ?= 60
+$(FUZZ)/build.ninja: | deps
+	$(SETUP) $(FUZZ) --native-file cross/native-clang.ini \
+		-Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fsanitize=fuzzer-no-link -Dfuzzing=true
+
 check: all $(SAN)/build.ninja
 	@ninja -C $(SAN) --quiet
 	@scripts/run-tests $(HOST) $(SAN) $(X86) $(ARM)
@@ -59,11 +69,15 @@ sizes: all
 bench: all
 	@scripts/bench $(HOST) $(ARM) $(X86)
 
+fuzz: $(FUZZ)/build.ninja
+	@ninja -C $(FUZZ) --quiet fuzzers
+	@scripts/fuzz $(FUZZ) $(FUZZ_SECONDS)
+
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILDS) $(SAN)
+	rm -rf $(BUILDS) $(SAN) $(FUZZ)
 
 distclean:
 	rm -rf $(B)
