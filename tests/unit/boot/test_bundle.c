@@ -401,6 +401,12 @@ static void rejects_malformed_structure(void **state)
 		 "bundle: structure block offset %#x: FDT_END inside a node",
 		 size - 8);
 	expect_craft_error(&c, msg);
+	/* Tags are read as words: the block must be aligned for them. */
+	c = craft_good();
+	put_header(&c, offsetof(struct fdt_header, off_dt_struct),
+		   fdt_off_dt_struct(c.fdt) + 2);
+	expect_craft_error(&c,
+			   "bundle: the structure block is not 4-byte aligned");
 	/* Before version 17 the structure block's size is not known. */
 	c = craft_good();
 	put_header(&c, offsetof(struct fdt_header, version), 16);
