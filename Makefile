@@ -8,9 +8,11 @@
 #   make deps     install the Debian packages and freestanding sysroots
 #   make install  the libraries' headers, archives and pkg-config files
 #                 into PREFIX (default /usr/local; DESTDIR is honoured)
+#   make fuzz     run every libFuzzer harness FUZZ_SECONDS (60) seconds
 #
 # Build directories: build/host, build/x86_64, build/aarch64, and
-# build/host-sanitize (the host unit tests again, under ASan + UBSan).
+# build/host-sanitize (the host unit tests again, under ASan + UBSan), and
+# build/fuzz (libraries with libFuzzer's coverage, the harnesses).
 
 MESON ?= meson
 B := build
@@ -27,7 +29,7 @@ SETUP := $(MESON) setup -Dsysroot=$(SYSROOT)
 QUIETLY := scripts/quietly
 export NINJAFLAGS
 
-.PHONY: all deps check run sizes bench install format clean distclean
+.PHONY: all deps check run sizes bench install fuzz format clean distclean
 
 all: deps $(BUILDS:%=%/build.ninja)
 	@for d in $(BUILDS); do $(QUIETLY) --ninja $$d || exit 1; done
@@ -49,6 +51,14 @@ $(X86)/build.ninja: | deps
 	@$(QUIETLY) $(SETUP_LOG) $(SETUP) $(X86) --cross-file cross/x86_64-none.ini -Dhvkit=$(HVKIT)
 $(ARM)/build.ninja: | deps
 	@$(QUIETLY) $(SETUP_LOG) $(SETUP) $(ARM) --cross-file cross/aarch64-none.ini -Dhvkit=$(HVKIT)
+
+# libFuzzer needs every library compiled with its coverage hooks.
+FUZZ := $(B)/fuzz
+FUZZ_SECONDS ?= 60
+$(FUZZ)/build.ninja: | deps
+	$(SETUP) $(FUZZ) --native-file cross/native-clang.ini \
+		-Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fsanitize=fuzzer-no-link -Dfuzzing=true
 
 # One line per test and the summary; each test's output stays in
 # BUILD/meson-logs/testlog.txt.
@@ -79,11 +89,15 @@ install: $(HOST)/build.ninja
 	@echo "hvkit: installed in $(DESTDIR)$(abspath $(PREFIX));" \
 		"PKG_CONFIG_PATH=$(abspath $(PREFIX))/lib/pkgconfig pkg-config --libs hv-sched"
 
+fuzz: $(FUZZ)/build.ninja
+	@ninja -C $(FUZZ) --quiet fuzzers
+	@scripts/fuzz $(FUZZ) $(FUZZ_SECONDS)
+
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILDS) $(SAN) $(B)/*.setup.log
+	rm -rf $(BUILDS) $(SAN) $(FUZZ) $(B)/*.setup.log
 
 distclean:
 	rm -rf $(B)

@@ -5,6 +5,8 @@
 
 #include <libfdt.h>
 
+#include "fdt_struct.h"
+
 #define DOMAIN_PREFIX  "domain@"
 #define SEGMENT_PREFIX "segment@"
 
@@ -69,7 +71,8 @@ static bool get_u32(const void *fdt, int node, const char *prop, uint32_t *v)
 int hv_boot_bundle_open(const void *bundle, size_t size, const char *arch,
 			struct hv_boot_error *err)
 {
-	const char *bundle_arch;
+	const char *bundle_arch, *bad;
+	uint32_t offset;
 	bool malformed;
 	int node, count = 0;
 
@@ -78,6 +81,13 @@ int hv_boot_bundle_open(const void *bundle, size_t size, const char *arch,
 	if (fdt_totalsize(bundle) > size)
 		return fail(err, "bundle: %u bytes, but only %zu were loaded",
 			    fdt_totalsize(bundle), size);
+	/* Before any libfdt walk, which trusts what it finds. */
+	bad = boot_fdt_check(bundle, &offset);
+	if (bad && offset == BOOT_FDT_HEADER)
+		return fail(err, "bundle: %s", bad);
+	if (bad)
+		return fail(err, "bundle: structure block offset %#x: %s",
+			    offset, bad);
 	if (fdt_node_check_compatible(bundle, 0, HV_BOOT_COMPATIBLE) != 0)
 		return fail(err, "bundle: not compatible with \"%s\"",
 			    HV_BOOT_COMPATIBLE);

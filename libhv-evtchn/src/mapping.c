@@ -48,9 +48,11 @@ int hv_evtchn_map_vcpu_info(struct hv_evtchn_domain *d, hv_vcpuid_t vcpu,
 		hv_spin_unlock(&d->lock);
 		return -HV_EINVAL;
 	}
+	/* The guest may place the new one over the old (its slot in the
+	 * shared-info page): a move, not a copy. */
 	old = evtchn_vcpu_info(d, vcpu);
 	if (old)
-		memcpy(info, old, sizeof(struct vcpu_info));
+		memmove(info, old, sizeof(struct vcpu_info));
 	evtchn_store_ptr(&d->vcpu[vcpu].info, (struct vcpu_info *)info);
 	select_all(info);
 	evtchn_mark_upcall(d, vcpu);

@@ -191,6 +191,11 @@ int hv_mm_domain_map(struct hv_mm_domain *d, struct hv_mm_domain_batch *batch,
 	if ((type == HV_MM_P2M_RAM_RW || type == HV_MM_P2M_RAM_RO) &&
 	    owns_any(d, hv_mfn_x(mfn), nr))
 		return -HV_EINVAL;
+	/* A grant mapping holds a reference on another domain's frame that
+	 * only the grant unmap drops: replaced here, it would leak.  (A
+	 * range past the P2M has no grant; hv_mm_p2m_set refuses it.) */
+	if (domain_range_has_grant(d, hv_gfn_x(gfn), nr))
+		return -HV_EINVAL;
 	b = domain_batch_or_local(d, batch, &local);
 	rc = hv_mm_p2m_set(d->p2m, &b->p2m, gfn, mfn, nr, type, access);
 

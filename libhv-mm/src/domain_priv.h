@@ -20,7 +20,8 @@ struct hv_mm_domain_batch *
 domain_batch_or_local(struct hv_mm_domain *d, struct hv_mm_domain_batch *batch,
 		      struct hv_mm_domain_batch *local);
 
-/* Whether [gfn, gfn + nr) holds a grant mapping (in range: checked). */
+/* Whether [gfn, gfn + nr) holds a grant mapping; a range past the P2M
+ * holds none. */
 bool domain_range_has_grant(struct hv_mm_domain *d, uint64_t gfn, uint64_t nr);
 
 /*

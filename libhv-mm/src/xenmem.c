@@ -98,18 +98,29 @@ static bool extent_in_p2m(struct hv_mm_domain *d, uint64_t gfn,
 	return nr <= limit && gfn <= limit - nr;
 }
 
+/*
+ * Whether the caller may use extents of 2^order frames: Xen's max_order(),
+ * the caller's limit capped at the heap's largest block.  Checked before
+ * anything shifts by the order, which the guest chose (up to 2^32 - 1).
+ */
+static bool order_allowed(const struct memop *m, unsigned int order)
+{
+	return order <= m->curr->memop_max_order && order <= HV_MM_MAX_ORDER;
+}
+
 static uint64_t populate(const struct memop *m, struct hv_mm_domain *d,
 			 const struct xen_memory_reservation *r, uint64_t list,
 			 unsigned int node, unsigned int flags)
 {
-	uint64_t nr = UINT64_C(1) << r->extent_order, i;
 	struct hv_mm_domain_batch b;
+	uint64_t nr, i;
 
 	/* Populate-on-demand is not supported: Xen stops at once too when
 	 * it cannot mark the entries. */
-	if (r->extent_order > m->curr->memop_max_order ||
+	if (!order_allowed(m, r->extent_order) ||
 	    (r->mem_flags & XENMEMF_populate_on_demand))
 		return m->start;
+	nr = UINT64_C(1) << r->extent_order;
 	hv_mm_domain_batch_begin(&b, d);
 	for (i = m->start; i < r->nr_extents; i++) {
 		uint64_t gfn;
@@ -148,11 +159,12 @@ static bool removable(struct hv_mm_domain *d, uint64_t gfn)
 static uint64_t decrease(const struct memop *m, struct hv_mm_domain *d,
 			 const struct xen_memory_reservation *r, uint64_t list)
 {
-	uint64_t nr = UINT64_C(1) << r->extent_order, i;
 	struct hv_mm_domain_batch b;
+	uint64_t nr, i;
 
-	if (r->extent_order > m->curr->memop_max_order)
+	if (!order_allowed(m, r->extent_order))
 		return m->start;
+	nr = UINT64_C(1) << r->extent_order;
 	hv_mm_domain_batch_begin(&b, d);
 	for (i = m->start; i < r->nr_extents; i++) {
 		uint64_t gfn, good = 0;

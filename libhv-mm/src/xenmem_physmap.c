@@ -76,23 +76,52 @@ static int replaceable(struct hv_mm_domain *d, uint64_t gfn)
 	return 0;
 }
 
-/* Map mfn at gpfn, unmapping it from `where` first if it is still there. */
+static int map_at(struct hv_mm_domain *d, struct hv_mm_domain_batch *b,
+		  uint64_t gfn, hv_mfn_t mfn, enum hv_mm_p2m_type type,
+		  unsigned int access)
+{
+	return hv_mm_p2m_set(d->p2m, &b->p2m, hv_gfn(gfn), mfn, 1, type,
+			     access);
+}
+
+/*
+ * Map mfn at gpfn, unmapping it from `where` if it is still there, so that
+ * a failure changes nothing: the mapping holds the frame's allocation
+ * reference, and a frame left mapped nowhere would be lost to the domain
+ * and to the heap alike.  Only a change that needs a new table fails
+ * (-HV_ENOMEM), and each step comes where its undo needs none:
+ *  - `where` a 4 KiB entry: unmapping it needs no table, so map first;
+ *  - `where` inside a superpage: unmapping splits it, so unmap first; on
+ *    failure the frame goes back into the table the split made.
+ */
 static int move_frame(struct hv_mm_domain *d, hv_mfn_t mfn, hv_gfn_t where,
 		      uint64_t gpfn)
 {
 	struct hv_mm_domain_batch b;
-	struct hv_mm_p2m_info info;
-	int rc = 0;
+	struct hv_mm_p2m_info old;
+	bool unmap = hv_gfn_x(where) != gpfn &&
+		     hv_mm_p2m_lookup(d->p2m, where, &old) == 0 &&
+		     hv_mm_p2m_type_has_frame(old.type) &&
+		     hv_mfn_eq(old.mfn, mfn);
+	int rc;
 
 	hv_mm_domain_batch_begin(&b, d);
 	b.moving = hv_mfn_x(mfn);
-	if (hv_gfn_x(where) != gpfn &&
-	    hv_mm_p2m_lookup(d->p2m, where, &info) == 0 &&
-	    hv_mm_p2m_type_has_frame(info.type) && hv_mfn_eq(info.mfn, mfn))
+	if (!unmap || old.order == HV_MM_P2M_ORDER_4K) {
+		rc = map_at(d, &b, gpfn, mfn, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
+		if (!rc && unmap)
+			rc = hv_mm_p2m_remove(d->p2m, &b.p2m, where, 1);
+	} else {
 		rc = hv_mm_p2m_remove(d->p2m, &b.p2m, where, 1);
-	if (!rc)
-		rc = hv_mm_p2m_set(d->p2m, &b.p2m, hv_gfn(gpfn), mfn, 1,
-				   HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
+		if (!rc) {
+			rc = map_at(d, &b, gpfn, mfn, HV_MM_P2M_RAM_RW,
+				    HV_MM_P2M_RWX);
+			/* Cannot fail: the split left where's table. */
+			if (rc)
+				(void)map_at(d, &b, hv_gfn_x(where), mfn,
+					     old.type, old.access);
+		}
+	}
 	hv_mm_domain_batch_end(&b);
 	return rc;
 }

@@ -62,8 +62,10 @@ struct hv_boot_error {
 
 /*
  * Check that `bundle` (at most `size` bytes) is a bundle for `arch`
- * ("aarch64" or "x86_64") and count its domains.  Returns the number of
- * domains (>= 1), or -HV_EINVAL with err->msg saying what is wrong.
+ * ("aarch64" or "x86_64") and count its domains.  The device tree's
+ * structure is checked before libfdt walks it (docs/bundle.md), so any
+ * `size` bytes are safe to pass.  Returns the number of domains (>= 1), or
+ * -HV_EINVAL with err->msg saying what is wrong.
  */
 int hv_boot_bundle_open(const void *bundle, size_t size, const char *arch,
 			struct hv_boot_error *err);

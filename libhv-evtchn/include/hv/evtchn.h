@@ -147,7 +147,8 @@ int hv_evtchn_map_shared_info(struct hv_evtchn_domain *d, uint64_t gaddr);
 /*
  * vCPU `vcpu` registered its vcpu_info at gaddr (VCPUOP_register_vcpu_info;
  * 8-byte aligned, within one page).  As Xen does, the old contents are
- * copied over and every selector bit is set, so that no event is lost.
+ * copied over (gaddr may overlap them) and every selector bit is set, so
+ * that no event is lost.
  * -HV_ENOENT for a bad vCPU, -HV_EINVAL if already registered or
  * misaligned or crossing a page, -HV_EFAULT if not mapped writable.
  */

@@ -37,7 +37,8 @@ struct hv_mm_domain {
 	/* Public, set after hv_mm_domain_init() as needed: */
 	unsigned int node; /* NUMA node for its memory (HV_MM_NODE_ANY) */
 	/* Largest extent order it may pass to memory_op (Xen: 9 for a
-	 * domU, more for the control domain). */
+	 * domU, more for the control domain); above HV_MM_MAX_ORDER counts
+	 * as HV_MM_MAX_ORDER, as Xen caps it at its MAX_ORDER. */
 	unsigned int memop_max_order;
 	/* May name other domains in memory_op (Xen's control domain). */
 	bool privileged;
@@ -86,13 +87,16 @@ int hv_mm_domain_populate(struct hv_mm_domain *d,
 /*
  * Map machine frames the domain does not own (MMIO, a hypervisor page) as
  * hv_mm_p2m_set() does, releasing any of its frames that were mapped
- * there.  -HV_EINVAL for RAM types over frames the domain owns: its RAM
- * appears at one guest frame only.
+ * there.  -HV_EINVAL, nothing changed, for RAM types over frames the domain
+ * owns (its RAM appears at one guest frame only) and for a range holding
+ * a grant mapping (only hv_mm_p2m_grant_unmap() removes one, so that the
+ * reference it holds is dropped).
  */
 int hv_mm_domain_map(struct hv_mm_domain *d, struct hv_mm_domain_batch *batch,
 		     hv_gfn_t gfn, hv_mfn_t mfn, uint64_t nr,
 		     enum hv_mm_p2m_type type, unsigned int access);
-/* Unmap [gfn, gfn + nr), releasing the domain's frames mapped there. */
+/* Unmap [gfn, gfn + nr), releasing the domain's frames mapped there;
+ * -HV_EINVAL, nothing changed, if the range holds a grant mapping. */
 int hv_mm_domain_unmap(struct hv_mm_domain *d, struct hv_mm_domain_batch *batch,
 		       hv_gfn_t gfn, uint64_t nr);
 /*

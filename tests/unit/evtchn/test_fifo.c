@@ -575,6 +575,33 @@ static void reset_returns_to_2l(void **state)
 	assert_int_equal(a->seen[0], p);
 }
 
+/*
+ * After a reset from FIFO with more ports than 2-level has, the buckets
+ * above 4,095 remain: only the ABI's limit keeps those ports invalid
+ * (-EINVAL, not a closed port, and an unmask never reaches past the
+ * 2-level bitmaps).
+ */
+static void reset_invalidates_ports_past_2l(void **state)
+{
+	struct fake_dom *a = dom(*state, 0);
+	struct evtchn_reset r = {.dom = DOMID_SELF};
+	uint32_t last = EVTCHN_2L_NR_CHANNELS - 1;
+
+	setup_fifo(a, 5);
+	for (uint32_t i = 1; i <= last + 64; i++)
+		assert_int_equal(bind_live_ipi(a, 0), i);
+	assert_int_equal(guest_op(a, EVTCHNOP_reset, &r), 0);
+	assert_still_2l(a);
+	for (uint32_t port = last; port <= last + 64; port++) {
+		struct evtchn_status st = {.dom = DOMID_SELF, .port = port};
+		struct evtchn_unmask um = {.port = port};
+		int want = port > last ? -HV_EINVAL : 0;
+
+		assert_int_equal(guest_op(a, EVTCHNOP_status, &st), want);
+		assert_int_equal(guest_op(a, EVTCHNOP_unmask, &um), want);
+	}
+}
+
 /* A guest must not unmask a BUSY word: the hypervisor is linking to it. */
 struct busy_unmask {
 	struct hv_evtchn_guest_fifo *g;
@@ -651,6 +678,8 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(reset_returns_to_2l, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(reset_invalidates_ports_past_2l,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(guest_unmask_waits_for_busy, setup,
 					    teardown),
 	};

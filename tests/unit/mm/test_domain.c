@@ -178,6 +178,52 @@ static void populate_spares_grant_mappings(void **state)
 	test_machine_fini(&m);
 }
 
+/*
+ * A grant mapping holds a reference on the granter's frame that only the
+ * grant unmap drops: mapping or unmapping a range over it is refused, so
+ * the mapping, and the reference, stay for the grant unmap.
+ */
+static void map_and_unmap_spare_grant_mappings(void **state)
+{
+	struct test_machine m;
+	struct test_domain granter, td;
+	hv_mfn_t f;
+
+	(void)state;
+	test_machine_init(&m, MACHINE_PAGES);
+	test_domain_init(&granter, &m, 1, &hv_x86_npt, MACHINE_PAGES);
+	test_domain_init(&td, &m, 2, &hv_x86_npt, MACHINE_PAGES);
+	assert_int_equal(hv_mm_domain_populate(&granter.d, NULL, hv_gfn(0), 1,
+					       HV_MM_P2M_ORDER_4K, NULL),
+			 0);
+	f = lookup(&granter, 0).mfn;
+	assert_int_equal(hv_mm_get_page(&m.heap, f, &granter.d.account), 0);
+	assert_int_equal(
+	    hv_mm_p2m_grant_map(&td.p2m, NULL, hv_gfn(5), f, false), 0);
+	assert_int_equal(hv_mm_domain_unmap(&td.d, NULL, hv_gfn(5), 1),
+			 -HV_EINVAL);
+	assert_int_equal(hv_mm_domain_unmap(&td.d, NULL, hv_gfn(0), 16),
+			 -HV_EINVAL);
+	assert_int_equal(hv_mm_domain_map(&td.d, NULL, hv_gfn(4),
+					  hv_mfn(0xfe000), 2, HV_MM_P2M_MMIO,
+					  HV_MM_P2M_RW),
+			 -HV_EINVAL);
+	assert_int_equal(lookup(&td, 5).type, HV_MM_P2M_GRANT_RW);
+	assert_int_equal(lookup(&td, 4).type, HV_MM_P2M_INVALID);
+	/* Next to it is fine. */
+	assert_int_equal(hv_mm_domain_map(&td.d, NULL, hv_gfn(6),
+					  hv_mfn(0xfe000), 1, HV_MM_P2M_MMIO,
+					  HV_MM_P2M_RW),
+			 0);
+	assert_int_equal(hv_mm_domain_unmap(&td.d, NULL, hv_gfn(6), 1), 0);
+	/* The grant unmap finds its mapping and drops the reference. */
+	assert_int_equal(hv_mm_p2m_grant_unmap(&td.p2m, NULL, hv_gfn(5), f), 0);
+	assert_int_equal(hv_mm_put_pages(&m.heap, f, 0, 0), 0);
+	test_domain_fini(&td);
+	test_domain_fini(&granter);
+	test_machine_fini(&m);
+}
+
 /* A grant mapping made in a domain batch releases the RAM it replaces. */
 static void grant_map_in_a_domain_batch(void **state)
 {
@@ -332,6 +378,7 @@ int main(void)
 	    cmocka_unit_test(populate_stops_at_the_limit),
 	    cmocka_unit_test(unmapped_frames_are_released_after_the_flush),
 	    cmocka_unit_test(populate_spares_grant_mappings),
+	    cmocka_unit_test(map_and_unmap_spare_grant_mappings),
 	    cmocka_unit_test(grant_map_in_a_domain_batch),
 	    cmocka_unit_test(guest_physical_copies),
 	    cmocka_unit_test(release_across_nodes),
