@@ -18,31 +18,9 @@
 #define MAX_GRANT_FRAMES    32
 #define MAX_MAPTRACK_FRAMES 1024
 
-static void *alloc(void *opaque, size_t size, size_t align)
-{
-	(void)align; /* pages are aligned beyond what the library asks */
-	return hv_hyp_alloc(opaque, size);
-}
-
-static void release(void *opaque, void *ptr, size_t size)
-{
-	hv_hyp_free(opaque, ptr, size);
-}
-
-static unsigned int my_index(struct hv_hyp *h)
-{
-	const struct hv_hyp_extension *e;
-	unsigned int i;
-
-	hyp_for_each_extension(h, i, e) if (e == &hv_hyp_gnttab) break;
-	return i;
-}
-
 static struct hv_gnttab_domain *get_domain(void *ctx, hv_domid_t domid)
 {
-	struct hv_hyp_domain *d = hv_hyp_domain_get(ctx, domid);
-
-	return d ? d->ext[my_index(ctx)] : NULL;
+	return hyp_ext_state(ctx, domid, &hv_hyp_gnttab);
 }
 
 static void *phys_to_virt(void *ctx, hv_paddr_t pa)
@@ -68,7 +46,9 @@ static int domain_create(struct hv_hyp_domain *d, void **state)
 	    .transitive = true,
 	    .ops = &ops,
 	    .ctx = h,
-	    .alloc = {.alloc = alloc, .free = release, .opaque = h},
+	    .alloc = {.alloc = hyp_ext_alloc,
+		      .free = hyp_ext_free,
+		      .opaque = h},
 	    .log = &h->log,
 	};
 
@@ -98,9 +78,9 @@ static bool hypercall(struct hv_hyp_vcpu *v, uint64_t nr,
 {
 	if (nr != __HYPERVISOR_grant_table_op)
 		return false;
-	*ret = hv_gnttab_hypercall(v->dom->ext[my_index(v->dom->hyp)], gm,
-				   (unsigned int)args[0], args[1],
-				   (unsigned int)args[2]);
+	*ret = hv_gnttab_hypercall(
+	    hyp_ext_state(v->dom->hyp, v->dom->xen.id, &hv_hyp_gnttab), gm,
+	    (unsigned int)args[0], args[1], (unsigned int)args[2]);
 	return true;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/xen.h>
 
@@ -350,6 +351,33 @@ long fake_hypercall(struct hv_hyp_vcpu *v, uint64_t nr, uint64_t a0,
 	const uint64_t args[5] = {a0, a1, a2, 0, 0};
 
 	return hv_hyp_hypercall(v, &v->dom->guest_phys, nr, args);
+}
+
+long fake_op(struct hv_hyp_vcpu *v, uint64_t nr, unsigned int cmd, void *arg,
+	     size_t len)
+{
+	hv_gpaddr_t gpa = fake_scratch_gpa(v);
+	long ret;
+
+	fake_poke(v->dom, gpa, arg, len);
+	ret = fake_hypercall(v, nr, cmd, gpa, 1);
+	fake_peek(v->dom, gpa, arg, len);
+	return ret;
+}
+
+void fake_map_shared_info(struct hv_hyp_vcpu *v, uint64_t gfn)
+{
+	struct xen_add_to_physmap x = {
+	    .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .gpfn = gfn};
+
+	assert_int_equal(fake_op(v, __HYPERVISOR_memory_op,
+				 XENMEM_add_to_physmap, &x, sizeof(x)),
+			 0);
+}
+
+long fake_block(struct hv_hyp_vcpu *v)
+{
+	return fake_hypercall(v, __HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
 }
 
 hv_gpaddr_t fake_scratch_gpa(const struct hv_hyp_vcpu *v)

@@ -35,13 +35,7 @@ static void never_runs(struct fake *f, struct hv_hyp_vcpu *v)
 static long gnttab_op(struct hv_hyp_vcpu *v, unsigned int cmd, void *op,
 		      size_t len)
 {
-	hv_gpaddr_t gpa = fake_scratch_gpa(v);
-	long ret;
-
-	fake_poke(v->dom, gpa, op, len);
-	ret = fake_hypercall(v, __HYPERVISOR_grant_table_op, cmd, gpa, 1);
-	fake_peek(v->dom, gpa, op, len);
-	return ret;
+	return fake_op(v, __HYPERVISOR_grant_table_op, cmd, op, len);
 }
 
 static void place_table(struct hv_hyp_vcpu *v)
@@ -50,11 +44,9 @@ static void place_table(struct hv_hyp_vcpu *v)
 				       .space = XENMAPSPACE_grant_table,
 				       .idx = 0,
 				       .gpfn = TABLE_GFN};
-	hv_gpaddr_t gpa = fake_scratch_gpa(v);
 
-	fake_poke(v->dom, gpa, &x, sizeof(x));
-	assert_int_equal(fake_hypercall(v, __HYPERVISOR_memory_op,
-					XENMEM_add_to_physmap, gpa, 0),
+	assert_int_equal(fake_op(v, __HYPERVISOR_memory_op,
+				 XENMEM_add_to_physmap, &x, sizeof(x)),
 			 0);
 }
 
