@@ -13,6 +13,28 @@ void evtchn_set_pending(struct hv_evtchn_domain *d, hv_vcpuid_t vcpu,
 		abi->set_pending(d, vcpu, chn, port);
 	else
 		hv_atomic_store_u8(&chn->stashed, 1);
+	if (d->cfg.ops->raised)
+		d->cfg.ops->raised(d->cfg.ctx, d, vcpu, port);
+}
+
+int hv_evtchn_port_pending(struct hv_evtchn_domain *d, evtchn_port_t port)
+{
+	const struct hv_evtchn_abi *abi;
+	int pending = 0;
+
+	hv_spin_lock(&d->lock);
+	abi = evtchn_abi(d);
+	if (port >= evtchn_port_limit(d)) {
+		pending = -HV_EINVAL;
+	} else if (evtchn_port_valid(d, port)) {
+		struct chn *chn = evtchn_chn(d, port);
+
+		pending = chn_is_bound(chn) &&
+			  (abi ? abi->is_pending(d, chn, port)
+			       : hv_atomic_load_u8(&chn->stashed));
+	}
+	hv_spin_unlock(&d->lock);
+	return pending;
 }
 
 void evtchn_replay_stashed(struct hv_evtchn_domain *d, uint32_t first,

@@ -108,6 +108,9 @@ static inline struct chn *evtchn_chn(const struct hv_evtchn_domain *d,
 	return &b->chn[port % CHNS_PER_BUCKET];
 }
 
+/* Ports the domain may bind now: the ABI's and the configured limit
+ * (Xen's max_evtchns). */
+uint32_t evtchn_port_limit(const struct hv_evtchn_domain *d);
 /* A port with a channel behind it (Xen's port_is_valid). */
 bool evtchn_port_valid(const struct hv_evtchn_domain *d, uint32_t port);
 /* The lowest free port, without allocating: -HV_ENOSPC, or -HV_EINVAL

@@ -19,8 +19,7 @@ static uint32_t abi_ports(const struct hv_evtchn_domain *d)
 	return abi ? abi->nr_ports : d->cfg.abi_fifo->nr_ports;
 }
 
-/* Ports the domain may bind now: the ABI's and the configured limit. */
-static uint32_t port_limit(const struct hv_evtchn_domain *d)
+uint32_t evtchn_port_limit(const struct hv_evtchn_domain *d)
 {
 	uint32_t limit = abi_ports(d);
 
@@ -67,7 +66,7 @@ static uint32_t scan_bucket(struct hv_evtchn_domain *d, uint32_t b,
 
 int evtchn_find_free(struct hv_evtchn_domain *d)
 {
-	uint32_t limit = port_limit(d);
+	uint32_t limit = evtchn_port_limit(d);
 	uint32_t valid = d->valid_ports < limit ? d->valid_ports : limit;
 	uint32_t b = d->free_bucket;
 

@@ -27,9 +27,22 @@ static void notify(void *ctx, struct hv_evtchn_domain *ed, hv_vcpuid_t vcpu)
 		hv_hyp_vcpu_notify(&d->vcpus[vcpu]);
 }
 
+/* A port raised, masked or not: a vCPU polling it wakes. */
+static void raised(void *ctx, struct hv_evtchn_domain *ed, hv_vcpuid_t vcpu,
+		   evtchn_port_t port)
+{
+	struct hv_hyp_domain *d =
+	    hv_hyp_domain_get(ctx, hv_evtchn_domain_id(ed));
+
+	(void)vcpu;
+	if (d)
+		hv_hyp_port_raised(d, port);
+}
+
 static const struct hv_evtchn_ops ops = {
     .get_domain = get_domain,
     .notify = notify,
+    .raised = raised,
 };
 
 static int domain_create(struct hv_hyp_domain *d, void **state)
@@ -87,6 +100,12 @@ static void raise_virq(struct hv_hyp_vcpu *v, void *state, uint32_t virq)
 	hv_evtchn_raise_virq(state, virq, v->id);
 }
 
+static int port_pending(struct hv_hyp_vcpu *v, void *state, uint32_t port)
+{
+	(void)v;
+	return hv_evtchn_port_pending(state, port);
+}
+
 static bool pending(struct hv_hyp_vcpu *v, void *state)
 {
 	return hv_evtchn_upcall_pending(state, v->id);
@@ -101,4 +120,5 @@ const struct hv_hyp_extension hv_hyp_evtchn = {
     .vcpu_info_mapped = vcpu_info_mapped,
     .raise_virq = raise_virq,
     .pending = pending,
+    .port_pending = port_pending,
 };

@@ -59,6 +59,10 @@ void hyp_ext_free(void *opaque, void *ptr, size_t size);
 void *hyp_ext_state(struct hv_hyp *h, hv_domid_t id,
 		    const struct hv_hyp_extension *e);
 
+/* SCHEDOP_poll (poll.c). */
+long hyp_sched_poll(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+		    uint64_t arg);
+
 /* XENMEM: hv_mm_memory_op with the core's callbacks (memory.c). */
 long hyp_memory_op(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 		   uint64_t cmd, uint64_t arg);

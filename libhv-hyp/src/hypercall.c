@@ -6,6 +6,7 @@
  */
 #include <hv/hyp.h>
 
+#include <xen/sched.h>
 #include <xen/xen.h>
 
 #include "hyp_priv.h"
@@ -25,6 +26,9 @@ long hv_hyp_hypercall(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 		return hyp_memory_op(v, gm, args[0], args[1]);
 	if (nr == __HYPERVISOR_vcpu_op)
 		return hyp_vcpu_op(v, gm, args[0], args[1], args[2]);
+	/* Blocking is the core's: libhv-xen has no event channels. */
+	if (nr == __HYPERVISOR_sched_op && args[0] == SCHEDOP_poll)
+		return hyp_sched_poll(v, gm, args[1]);
 	return hv_xen_hypercall(&d->xen, v->id, gm, nr, args);
 }
 

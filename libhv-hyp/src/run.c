@@ -12,7 +12,8 @@
 
 #include "hyp_priv.h"
 
-/* Fire v's due timers (VIRQ_TIMER); its next timer deadline. */
+/* Fire v's due timers (VIRQ_TIMER) and end its poll at its timeout;
+ * its next deadline. */
 static hv_time_t fire_timers(struct hv_hyp_vcpu *v, hv_time_t now)
 {
 	hv_time_t next;
@@ -27,9 +28,13 @@ static hv_time_t fire_timers(struct hv_hyp_vcpu *v, hv_time_t now)
 		v->periodic_next +=
 		    ((now - v->periodic_next) / v->periodic + 1) * v->periodic;
 	}
+	if (v->polling && v->poll_deadline <= now)
+		hv_hyp_vcpu_wake(v);
 	next = v->singleshot;
 	if (v->periodic && v->periodic_next < next)
 		next = v->periodic_next;
+	if (v->polling && v->poll_deadline < next)
+		next = v->poll_deadline;
 	return next;
 }
 

@@ -47,6 +47,7 @@ void hv_hyp_vcpu_set_state(struct hv_hyp_vcpu *v, enum hv_hyp_vcpu_state s)
 	if (s == v->state)
 		return;
 	v->state = s;
+	v->polling = false; /* whatever woke or stopped it ends a poll */
 	hyp_runstate_set(v, hyp_vcpu_runstate(v), hyp_now(h));
 	if (h->sched->state_changed)
 		h->sched->state_changed(v);

@@ -84,6 +84,13 @@ struct hv_evtchn_ops {
 	 * inject the upcall or wake the vCPU.  Called with locks held.
 	 */
 	void (*notify)(void *ctx, struct hv_evtchn_domain *d, hv_vcpuid_t vcpu);
+	/*
+	 * Optional: port `port` of `d` (notifying vCPU `vcpu`) became pending,
+	 * masked or not: what wakes a vCPU in SCHEDOP_poll on it, as Xen's
+	 * evtchn_check_pollers.  Called with locks held.
+	 */
+	void (*raised)(void *ctx, struct hv_evtchn_domain *d, hv_vcpuid_t vcpu,
+		       evtchn_port_t port);
 };
 
 struct hv_evtchn_config {
@@ -154,6 +161,12 @@ int hv_evtchn_map_shared_info(struct hv_evtchn_domain *d, uint64_t gaddr);
  */
 int hv_evtchn_map_vcpu_info(struct hv_evtchn_domain *d, hv_vcpuid_t vcpu,
 			    uint64_t gaddr);
+
+/*
+ * Whether port `port` of d is bound and pending (masked or not), for
+ * SCHEDOP_poll; -HV_EINVAL if the port is beyond the domain's ABI.
+ */
+int hv_evtchn_port_pending(struct hv_evtchn_domain *d, evtchn_port_t port);
 
 /* Whether vCPU `vcpu`'s evtchn_upcall_pending is set (false without a
  * vcpu_info or for a bad vCPU): an image's "events need delivery". */

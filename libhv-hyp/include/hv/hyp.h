@@ -75,6 +75,11 @@ struct hv_hyp_vcpu {
 	uint64_t runstate_time[4];
 	uint64_t runstate_area;
 	bool vcpu_info_registered;
+	/* SCHEDOP_poll: blocked on one port (poll_port) or on any (-1),
+	 * until poll_deadline at the latest. */
+	bool polling;
+	int64_t poll_port;
+	hv_time_t poll_deadline;
 };
 
 struct hv_hyp_domain {
@@ -209,6 +214,11 @@ struct hv_hyp_extension {
 	void (*raise_virq)(struct hv_hyp_vcpu *v, void *state, uint32_t virq);
 	/* Whether v has an event that must not wait behind a block. */
 	bool (*pending)(struct hv_hyp_vcpu *v, void *state);
+	/* SCHEDOP_poll: whether port `port` of v's domain is pending (1),
+	 * not (0), or beyond its ports (-HV_EINVAL).  The extension that
+	 * answers it tells the core of every port raised
+	 * (hv_hyp_port_raised). */
+	int (*port_pending)(struct hv_hyp_vcpu *v, void *state, uint32_t port);
 };
 
 /* VCPUOP sub-ops as Xen offers them to an x86 HVM/PVH guest and to an Arm
@@ -362,6 +372,10 @@ void hv_hyp_vcpu_yield(struct hv_hyp_vcpu *v);
 
 /* An event is pending for v: the arch's upcall, and v wakes. */
 void hv_hyp_vcpu_notify(struct hv_hyp_vcpu *v);
+
+/* Port `port` of d became pending, masked or not: vCPUs polling it wake
+ * (for the extension that answers port_pending). */
+void hv_hyp_port_raised(struct hv_hyp_domain *d, uint32_t port);
 
 /* Crash v's domain, saying why; the other domains go on. */
 void hv_hyp_crash(struct hv_hyp_vcpu *v, const char *fmt, ...) HV_PRINTF(2, 3);
