@@ -75,6 +75,9 @@ struct hv_hyp_vcpu {
 	uint64_t runstate_time[4];
 	uint64_t runstate_area;
 	bool vcpu_info_registered;
+	/* public: the interrupt vector it takes event upcalls on
+	 * (HVMOP_set_evtchn_upcall_vector, x86), or 0 for none. */
+	uint8_t upcall_vector;
 };
 
 struct hv_hyp_domain {
@@ -153,7 +156,8 @@ struct hv_hyp_arch_ops {
 	/* Drop the TLB entries the domain's P2M may have left. */
 	void (*p2m_flush)(struct hv_hyp_domain *d);
 	/* Optional: tell v an event is pending (Xen's upcall: a PPI on Arm,
-	 * the callback vector on x86). */
+	 * the callback vector on x86).  Also called when v is given an
+	 * upcall vector while it has an event pending, as Xen does. */
 	void (*upcall)(struct hv_hyp_vcpu *v);
 	/* The VCPUOP sub-ops this architecture's guests may make (bit n:
 	 * VCPUOP n; HV_HYP_VCPU_OPS_X86_HVM or _ARM) and what the others

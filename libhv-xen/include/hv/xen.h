@@ -35,7 +35,8 @@ HV_BEGIN_DECLS
 
 struct hv_xen_domain;
 
-/* What libhv-xen needs from the image.  Every callback is required. */
+/* What libhv-xen needs from the image.  Every callback is required but
+ * those marked optional. */
 struct hv_xen_ops {
 	/* Print one whole console line (without its newline): a domain's
 	 * output, already prefixed "(name) " and cleaned of control
@@ -54,6 +55,12 @@ struct hv_xen_ops {
 	hv_time_t (*now)(void *opaque);
 	/* Whether a domain with this id exists (for the ops that name one). */
 	bool (*domain_exists)(void *opaque, hv_domid_t id);
+	/* Optional (NULL: HVMOP_set_evtchn_upcall_vector is -ENOSYS, as Xen
+	 * answers a domain created without per-vCPU upcall vectors): vCPU
+	 * `vcpu` takes its event upcalls on interrupt `vector` (0x10-0xff,
+	 * checked) from now on.  0, or -HV_ENOENT if d has no such vCPU. */
+	int (*set_upcall_vector)(void *opaque, struct hv_xen_domain *d,
+				 uint32_t vcpu, uint8_t vector);
 };
 
 /* Longest console line before it is cut (and continued on the next);
