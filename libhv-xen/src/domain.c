@@ -79,7 +79,7 @@ long hv_xen_hypercall(struct hv_xen_domain *d, hv_vcpuid_t vcpu,
 	case __HYPERVISOR_sched_op:
 		return hv_xen_sched_op(d, vcpu, gm, args[0], args[1]);
 	case __HYPERVISOR_xen_version:
-		return hv_xen_version_op(gm, args[0], args[1]);
+		return hv_xen_version_op(d, gm, args[0], args[1]);
 #if defined(__x86_64__)
 	/* x86 semantics; Xen on Arm answers hvm_op differently. */
 	case __HYPERVISOR_hvm_op:

@@ -23,9 +23,10 @@
 #endif
 
 /*
- * Only what hvkit really provides to a translated guest: Xen would also
- * advertise e.g. XENFEAT_hvm_callback_vector or XENFEAT_ARM_SMCCC_supported,
- * but a guest that believed that of an image without them would break.
+ * Only what hvkit really provides to a translated guest, plus what the
+ * image says it provides (struct hv_xen_domain.features): Xen would also
+ * advertise e.g. XENFEAT_ARM_SMCCC_supported, but a guest that believed
+ * that of an image without it would break.
  */
 #define FEATURES                                                               \
 	(1u << XENFEAT_writable_page_tables |                                  \
@@ -58,7 +59,8 @@ static long compile_info(const struct hv_gmem *gm, uint64_t arg)
 	return copy_out(gm, arg, &ci, sizeof(ci));
 }
 
-static long get_features(const struct hv_gmem *gm, uint64_t arg)
+static long get_features(const struct hv_xen_domain *d,
+			 const struct hv_gmem *gm, uint64_t arg)
 {
 	xen_feature_info_t fi;
 
@@ -66,11 +68,12 @@ static long get_features(const struct hv_gmem *gm, uint64_t arg)
 		return -HV_EFAULT;
 	if (fi.submap_idx != 0)
 		return -HV_EINVAL;
-	fi.submap = FEATURES;
+	fi.submap = FEATURES | d->features;
 	return copy_out(gm, arg, &fi, sizeof(fi));
 }
 
-long hv_xen_version_op(const struct hv_gmem *gm, uint64_t cmd, uint64_t arg)
+long hv_xen_version_op(const struct hv_xen_domain *d, const struct hv_gmem *gm,
+		       uint64_t cmd, uint64_t arg)
 {
 	static const xen_platform_parameters_t params = {0};
 	static const xen_domain_handle_t handle = {0};
@@ -92,7 +95,7 @@ long hv_xen_version_op(const struct hv_gmem *gm, uint64_t cmd, uint64_t arg)
 	case XENVER_platform_parameters:
 		return copy_out(gm, arg, &params, sizeof(params));
 	case XENVER_get_features:
-		return get_features(gm, arg);
+		return get_features(d, gm, arg);
 	case XENVER_pagesize:
 		return arg ? -HV_EINVAL : (long)HV_PAGE_SIZE;
 	case XENVER_guest_handle:

@@ -10,6 +10,8 @@
 #include <hv/x86_npt.h>
 #include <hv/x86_xen.h>
 
+#include <xen/features.h>
+
 static int vcpu_create(struct hv_hyp_vcpu *v, const struct hv_boot_domain *cfg)
 {
 	struct hyp *h = hyp_of_vcpu(v);
@@ -44,6 +46,8 @@ int hyp_domain_init(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg)
 	    d->xen.id + 1u >= h->arch.svm.nr_asids)
 		return -HV_EINVAL;
 	domain_arch(d)->asid = d->xen.id + 1u;
+	/* Event upcalls can come as an interrupt (run.c). */
+	d->xen.features |= 1u << XENFEAT_hvm_callback_vector;
 	err = hyp_start_info(&d->guest_phys, cfg);
 	for (unsigned int i = 0; i < d->nr_vcpus && !err; i++)
 		err = vcpu_create(&d->vcpus[i], cfg);

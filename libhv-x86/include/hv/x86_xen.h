@@ -42,7 +42,8 @@ struct hv_x86_xen_cpuid_info {
  *   0x40000003: TSC: subleaf 0 tsc_mode 0 (native) and the frequency in
  *               kHz in ECX; subleaf 1 the tsc->ns scale (mul_frac, shift)
  *               with offset 0; subleaf 2 the host's frequency in kHz
- *   0x40000004: HVM features: vCPU id in EBX and domid in ECX
+ *   0x40000004: HVM features: vCPU id in EBX and domid in ECX, per-vCPU
+ *               upcall vectors (XEN_HVM_CPUID_UPCALL_VECTOR)
  *   0x40000005: PV parameters: none (zeroes)
  */
 bool hv_x86_xen_cpuid(uint32_t leaf, uint32_t subleaf,

@@ -104,6 +104,11 @@ struct hv_xen_domain {
 	 * the image gave the domain (e.g. its console's pfn and event
 	 * channel) and what the guest set; 0 for anything never given. */
 	uint64_t hvm_params[HVM_NR_PARAMS];
+
+	/* XENFEAT_* bits of submap 0 the image provides beyond libhv-xen's
+	 * own (XENVER_get_features), e.g. XENFEAT_hvm_callback_vector where
+	 * it injects the upcall; 0 after hv_xen_domain_init. */
+	uint32_t features;
 };
 
 /*

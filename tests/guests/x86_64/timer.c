@@ -11,13 +11,16 @@
  */
 #include "guest.h"
 
+#include <xen/arch-x86/cpuid.h>
 #include <xen/errno.h>
 #include <xen/event_channel.h>
+#include <xen/features.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/vcpu.h>
+#include <xen/version.h>
 
 #define CALLBACK_VECTOR 0xf3
 #define VCPU_VECTOR	0xf4
@@ -156,10 +159,25 @@ static void halt_with_vcpu_vector(void)
 	CHECK_EQ(last_vector, VCPU_VECTOR);
 }
 
+/* Xen's way of saying the callback vector works. */
+static void advertised(void)
+{
+	xen_feature_info_t fi = {.submap_idx = 0};
+	uint32_t r[4];
+
+	CHECK_EQ(guest_hypercall(__HYPERVISOR_xen_version, XENVER_get_features,
+				 (unsigned long)&fi, 0, 0, 0),
+		 0);
+	CHECK(fi.submap & 1u << XENFEAT_hvm_callback_vector);
+	guest_cpuid(XEN_CPUID_LEAF(4), 0, r);
+	CHECK(r[0] & XEN_HVM_CPUID_UPCALL_VECTOR);
+}
+
 int main(void)
 {
 	uint64_t until;
 
+	advertised();
 	guest_irq_handler = upcall;
 	map_shared_info();
 	bind_timer();

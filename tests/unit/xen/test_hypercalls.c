@@ -335,6 +335,16 @@ static void version_get_features(void **state)
 	peek(gaddr(1, 0), &fi, sizeof(fi));
 	assert_true(fi.submap & 1u << XENFEAT_auto_translated_physmap);
 	assert_false(fi.submap & 1u << XENFEAT_dom0);
+	assert_false(fi.submap & 1u << XENFEAT_hvm_callback_vector);
+
+	/* What the image adds. */
+	g.dom.features = 1u << XENFEAT_hvm_callback_vector;
+	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_get_features,
+			      gaddr(1, 0), 0),
+			 0);
+	peek(gaddr(1, 0), &fi, sizeof(fi));
+	assert_true(fi.submap & 1u << XENFEAT_hvm_callback_vector);
+	assert_true(fi.submap & 1u << XENFEAT_auto_translated_physmap);
 
 	fi.submap_idx = 1;
 	fi.submap = 0xdead;
