@@ -141,7 +141,9 @@ bool hv_x86_vmcb_inject_intr(struct hv_x86_vmcb *vmcb, uint8_t vector)
 	}
 	/* The virtual interrupt is never taken: the intercept exits first.
 	 * Its vector and top priority are only what the CPU checks it by
-	 * (V_IGN_TPR: the guest's TPR does not hold it back). */
+	 * (V_IGN_TPR: the guest's TPR does not hold it back); a window
+	 * already open for another vector gives way to this one. */
+	hv_x86_vmcb_close_window(vmcb);
 	vmcb->control.vintr |= HV_X86_VINTR_V_IRQ | HV_X86_VINTR_IGN_TPR |
 			       0xfull << HV_X86_VINTR_PRIO_SHIFT |
 			       (uint64_t)vector << HV_X86_VINTR_VECTOR_SHIFT;

@@ -294,6 +294,13 @@ static void interrupt_window_otherwise(void **state)
 	assert_false(hv_x86_vmcb_inject_intr(&vmcb, 0x20));
 	assert_true(vmcb.control.eventinj == ud);
 
+	/* Another vector while the window is open replaces the first. */
+	assert_false(hv_x86_vmcb_inject_intr(&vmcb, 0xf3));
+	assert_true((vmcb.control.vintr & WINDOW_BITS) ==
+		    (HV_X86_VINTR_V_IRQ | HV_X86_VINTR_IGN_TPR |
+		     0xfull << HV_X86_VINTR_PRIO_SHIFT |
+		     0xf3ull << HV_X86_VINTR_VECTOR_SHIFT));
+
 	vmcb.control.eventinj = 0;
 	assert_true(hv_x86_vmcb_inject_intr(&vmcb, 0x20));
 	assert_true((vmcb.control.vintr & WINDOW_BITS) == 0);
