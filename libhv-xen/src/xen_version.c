@@ -15,12 +15,9 @@
 #define CHANGESET    "hvkit"
 #define DENIED	     "<denied>" /* what Xen gives a domU that may not know */
 
-#if defined(__aarch64__)
-#define CAPABILITIES "xen-3.0-aarch64 "
-#else
-/* hvkit runs HVM/PVH guests only: no PV capabilities. */
-#define CAPABILITIES "hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 "
-#endif
+#define CAPABILITIES_ARM "xen-3.0-aarch64 "
+/* hvkit runs HVM/PVH guests only on x86: no PV capabilities. */
+#define CAPABILITIES_X86 "hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 "
 
 /*
  * Only what hvkit really provides to a translated guest, plus what the
@@ -87,7 +84,9 @@ long hv_xen_version_op(const struct hv_xen_domain *d, const struct hv_gmem *gm,
 	case XENVER_compile_info:
 		return compile_info(gm, arg);
 	case XENVER_capabilities:
-		return string_op(gm, arg, CAPABILITIES,
+		return string_op(gm, arg,
+				 d->arch == HV_XEN_ARCH_ARM ? CAPABILITIES_ARM
+							    : CAPABILITIES_X86,
 				 sizeof(xen_capabilities_info_t));
 	case XENVER_changeset:
 		return string_op(gm, arg, CHANGESET,

@@ -193,6 +193,7 @@ const struct hv_hyp_arch_ops hyp_arch_ops = {
     .name = HYP_ARCH_NAME,
     .p2m_format = &hv_x86_npt,
     .xenmem_abi = &hv_mm_xenmem_x86,
+    .xen_arch = HV_XEN_ARCH_X86_HVM,
     .shared_info_moves = true, /* as Xen on x86 */
     .vcpu_ops = HV_HYP_VCPU_OPS_X86_HVM,
     .vcpu_op_refused = -HV_ENOSYS,

@@ -120,6 +120,9 @@ struct hv_hyp_arch_ops {
 	const char *name; /* the bundle architecture: "x86_64", "aarch64" */
 	const struct hv_mm_p2m_format *p2m_format;
 	const struct hv_mm_xenmem_abi *xenmem_abi;
+	/* Which Xen its guests expect where Xen's answers differ (libhv-xen:
+	 * hvm_op, XENVER_capabilities). */
+	enum hv_xen_arch xen_arch;
 	/* Mapping the shared-info page again moves it (Xen on x86) or fails
 	 * with -EBUSY (Xen 4.17+ on Arm). */
 	bool shared_info_moves;

@@ -35,6 +35,14 @@ HV_BEGIN_DECLS
 
 struct hv_xen_domain;
 
+/* Which Xen a domain's guest expects where Xen's answers differ by
+ * architecture: hvm_op (answered for x86 HVM/PVH guests, -ENOSYS for Arm
+ * ones, whose Xen answers it differently) and XENVER_capabilities. */
+enum hv_xen_arch {
+	HV_XEN_ARCH_ARM,     /* Xen's arm64 guest ABI */
+	HV_XEN_ARCH_X86_HVM, /* an x86 HVM/PVH guest */
+};
+
 /* What libhv-xen needs from the image.  Every callback is required but
  * those marked optional. */
 struct hv_xen_ops {
@@ -82,6 +90,7 @@ struct hv_xen_ops {
 struct hv_xen_domain {
 	hv_domid_t id;
 	char name[HV_XEN_NAME_MAX + 1];
+	enum hv_xen_arch arch;
 	const struct hv_xen_ops *ops;
 	void *opaque;
 
@@ -100,7 +109,7 @@ struct hv_xen_domain {
 	hv_time_t console_refilled;
 	uint64_t console_dropped;
 
-	/* HVM parameters (HVMOP_get_param/set_param, answered on x86): what
+	/* HVM parameters (HVMOP_get_param/set_param, answered for x86): what
 	 * the image gave the domain (e.g. its console's pfn and event
 	 * channel) and what the guest set; 0 for anything never given. */
 	uint64_t hvm_params[HVM_NR_PARAMS];
@@ -112,11 +121,13 @@ struct hv_xen_domain {
 };
 
 /*
- * Set up a domain.  `name` is copied (cut at HV_XEN_NAME_MAX characters).
- * Returns -HV_EINVAL for a NULL or empty name or missing ops.
+ * Set up a domain whose guest expects Xen on `arch`.  `name` is copied
+ * (cut at HV_XEN_NAME_MAX characters).  Returns -HV_EINVAL for a NULL or
+ * empty name, an unknown arch or missing ops.
  */
 int hv_xen_domain_init(struct hv_xen_domain *d, hv_domid_t id, const char *name,
-		       const struct hv_xen_ops *ops, void *opaque);
+		       enum hv_xen_arch arch, const struct hv_xen_ops *ops,
+		       void *opaque);
 
 /*
  * Handle hypercall `nr` with arguments `args` (as the guest passed them,

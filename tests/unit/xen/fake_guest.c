@@ -90,7 +90,7 @@ void fake_guest_init(struct fake_guest *g, const char *name)
 {
 	memset(g, 0, sizeof(*g));
 	hv_gmem_init(&g->gm, translate, g, 32);
-	if (hv_xen_domain_init(&g->dom, 1, name, &ops, g))
+	if (hv_xen_domain_init(&g->dom, 1, name, HV_XEN_ARCH_X86_HVM, &ops, g))
 		abort();
 }
 
