@@ -1,16 +1,17 @@
 /*
  * arm64-xen: arm64-mini plus Xen event channels (libhv-evtchn, both the
  * 2-level and FIFO ABIs: guests bind interdomain channels, send events to
- * each other and block until one arrives) and Xen's credit2 scheduler
- * (libhv-sched: domains share the pCPU by their configured weight and cap,
- * and vCPUs that wake from blocking run soon).
+ * each other and block until one arrives), Xen grant tables (libhv-gnttab,
+ * v1 and v2: guests share pages by grant, map and copy them) and Xen's
+ * credit2 scheduler (libhv-sched: domains share the pCPU by their
+ * configured weight and cap, and vCPUs that wake from blocking run soon).
  */
 #include "hyp.h"
 
 #include <hv/sched.h>
 
-static const struct hv_hyp_extension *const extensions[] = {&hv_hyp_evtchn,
-							    NULL};
+static const struct hv_hyp_extension *const extensions[] = {
+    &hv_hyp_evtchn, &hv_hyp_gnttab, NULL};
 static const struct hv_hyp_scheduler credit2 =
     HV_HYP_LIBHV_SCHEDULER(&hv_sched_credit2);
 

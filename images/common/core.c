@@ -39,7 +39,8 @@ static void domains_build(struct hyp *h)
 		if (e)
 			hyp_panic(h, "cannot build domain %s: %s", cfg.name,
 				  hv_core_strerror(e));
-		hv_log_info(&h->log, "domain %s: %llu MiB at %#llx, entry %#llx%s",
+		hv_log_info(&h->log,
+			    "domain %s: %llu MiB at %#llx, entry %#llx%s",
 			    cfg.name, (unsigned long long)(cfg.memory >> 20),
 			    (unsigned long long)cfg.ram_base,
 			    (unsigned long long)cfg.entry,
@@ -47,8 +48,53 @@ static void domains_build(struct hyp *h)
 	}
 }
 
+static uint64_t free_frames(struct hyp *h)
+{
+	struct hv_mm_heap_stats st;
+
+	if (hv_mm_heap_get_stats(&h->heap, 0, &st))
+		return 0;
+	return st.free_pages;
+}
+
+/*
+ * Destroy every domain (a granter after the domains that map its grants)
+ * and the core, and say whether every frame came back to the heap: a
+ * leak check on every run, which the QEMU tests read.
+ */
+static void teardown(struct hyp *h, uint64_t free_before)
+{
+	bool left = true;
+	uint64_t after;
+
+	for (unsigned int pass = 0; left && pass < HV_HYP_MAX_DOMAINS; pass++) {
+		left = false;
+		for (hv_domid_t i = 0; i < HV_HYP_MAX_DOMAINS; i++) {
+			struct hv_hyp_domain *d =
+			    hv_hyp_domain_get(&h->core, i);
+
+			if (d && hv_hyp_domain_destroy(d))
+				left = true;
+		}
+	}
+	if (left || hv_hyp_fini(&h->core))
+		hyp_panic(h, "cannot destroy every domain");
+	after = free_frames(h);
+	if (after == free_before)
+		hv_log_info(&h->log,
+			    "all domains destroyed: every frame is back in "
+			    "the heap (%llu free)",
+			    (unsigned long long)after);
+	else
+		hv_log_warn(&h->log,
+			    "all domains destroyed: %lld frames missing from "
+			    "the heap",
+			    (long long)(free_before - after));
+}
+
 void hyp_core_run(struct hyp *h, unsigned int p2m_max_order)
 {
+	uint64_t free_before;
 	const struct hv_hyp_extension *const *e = h->config->core.extensions;
 	int err;
 
@@ -57,12 +103,15 @@ void hyp_core_run(struct hyp *h, unsigned int p2m_max_order)
 	h->core_config = h->config->core;
 	h->core_config.p2m_max_order = p2m_max_order;
 	h->pcpu.arch = &h->arch;
-	err = hv_hyp_init(&h->core, &h->core_config, &hyp_arch_ops, h,
-			  &h->heap, &h->log, &h->pcpu, 1);
+	free_before = free_frames(h);
+	err = hv_hyp_init(&h->core, &h->core_config, &hyp_arch_ops, h, &h->heap,
+			  &h->log, &h->pcpu, 1);
 	if (err)
-		hyp_panic(h, "cannot start the core: %s", hv_core_strerror(err));
+		hyp_panic(h, "cannot start the core: %s",
+			  hv_core_strerror(err));
 	domains_build(h);
 	err = hv_hyp_run(&h->core, 0);
 	hv_log_info(&h->log, "all domains finished");
+	teardown(h, free_before);
 	hyp_arch_exit((unsigned int)err);
 }

@@ -215,6 +215,21 @@ int hv_hyp_domain_create(struct hv_hyp *h, const struct hv_boot_domain *cfg,
 	return 0;
 }
 
+/* Each extension lets go of what d holds of other domains; -HV_EBUSY if
+ * others still hold some of d's. */
+static int release_others(struct hv_hyp_domain *d)
+{
+	const struct hv_hyp_extension *e;
+	unsigned int i;
+	int busy = 0;
+
+	hyp_for_each_extension(
+	    d->hyp, i, e) if ((d->built & (BUILT_EXT0 << i)) &&
+			      e->domain_release &&
+			      e->domain_release(d, d->ext[i])) busy = -HV_EBUSY;
+	return busy;
+}
+
 int hv_hyp_domain_destroy(struct hv_hyp_domain *d)
 {
 	struct hv_hyp *h = d->hyp;
@@ -224,6 +239,8 @@ int hv_hyp_domain_destroy(struct hv_hyp_domain *d)
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		if (hyp_vcpu_running_on(&d->vcpus[i]))
 			return -HV_EBUSY;
+	if (release_others(d))
+		return -HV_EBUSY;
 	/* A pCPU may still hold one's state: it holds nobody's now. */
 	for (unsigned int i = 0; i < h->nr_pcpus; i++) {
 		struct hv_hyp_pcpu *p = &h->pcpus[i];

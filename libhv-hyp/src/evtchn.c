@@ -13,34 +13,9 @@
 
 #include "hyp_priv.h"
 
-static void *alloc(void *opaque, size_t size, size_t align)
-{
-	(void)align; /* pages are aligned beyond the 64 bytes asked at most */
-	return hv_hyp_alloc(opaque, size);
-}
-
-static void release(void *opaque, void *ptr, size_t size)
-{
-	hv_hyp_free(opaque, ptr, size);
-}
-
-/* The extension's index among the image's, so its state can be found
- * from a domain id. */
-static unsigned int my_index(struct hv_hyp *h)
-{
-	const struct hv_hyp_extension *e;
-	unsigned int i;
-
-	hyp_for_each_extension(h, i, e) if (e == &hv_hyp_evtchn) break;
-	return i;
-}
-
 static struct hv_evtchn_domain *get_domain(void *ctx, hv_domid_t domid)
 {
-	struct hv_hyp_domain *d = hv_hyp_domain_get(ctx, domid);
-
-	/* A domain still being built has no channels yet. */
-	return d ? d->ext[my_index(ctx)] : NULL;
+	return hyp_ext_state(ctx, domid, &hv_hyp_evtchn);
 }
 
 static void notify(void *ctx, struct hv_evtchn_domain *ed, hv_vcpuid_t vcpu)
@@ -68,7 +43,9 @@ static int domain_create(struct hv_hyp_domain *d, void **state)
 	    .gmem = &d->guest_phys, /* what the library keeps mapped */
 	    .ops = &ops,
 	    .ctx = h,
-	    .alloc = {.alloc = alloc, .free = release, .opaque = h},
+	    .alloc = {.alloc = hyp_ext_alloc,
+		      .free = hyp_ext_free,
+		      .opaque = h},
 	    .log = &h->log,
 	};
 
@@ -87,8 +64,9 @@ static bool hypercall(struct hv_hyp_vcpu *v, uint64_t nr,
 {
 	if (nr != __HYPERVISOR_event_channel_op)
 		return false;
-	*ret = hv_evtchn_hypercall(v->dom->ext[my_index(v->dom->hyp)], gm,
-				   (unsigned int)args[0], args[1]);
+	*ret = hv_evtchn_hypercall(
+	    hyp_ext_state(v->dom->hyp, v->dom->xen.id, &hv_hyp_evtchn), gm,
+	    (unsigned int)args[0], args[1]);
 	return true;
 }
 

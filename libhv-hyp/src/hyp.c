@@ -78,6 +78,30 @@ struct hv_hyp_domain *hv_hyp_domain_get(struct hv_hyp *h, hv_domid_t id)
 	return id < HV_HYP_MAX_DOMAINS ? h->domains[id] : NULL;
 }
 
+void *hyp_ext_alloc(void *opaque, size_t size, size_t align)
+{
+	(void)align; /* pages are aligned beyond what a library asks */
+	return hv_hyp_alloc(opaque, size);
+}
+
+void hyp_ext_free(void *opaque, void *ptr, size_t size)
+{
+	hv_hyp_free(opaque, ptr, size);
+}
+
+void *hyp_ext_state(struct hv_hyp *h, hv_domid_t id,
+		    const struct hv_hyp_extension *e)
+{
+	struct hv_hyp_domain *d = hv_hyp_domain_get(h, id);
+	const struct hv_hyp_extension *each;
+	unsigned int i;
+
+	if (!d)
+		return NULL;
+	hyp_for_each_extension(h, i, each) if (each == e) return d->ext[i];
+	return NULL;
+}
+
 /* Whole pages: the core's allocations are few and live as long as their
  * domain (or the hypervisor). */
 static unsigned int order_of(size_t size)

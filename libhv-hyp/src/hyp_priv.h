@@ -51,6 +51,16 @@ static inline void hyp_timers_changed(struct hv_hyp_vcpu *v)
 	v->dom->hyp->pcpus[v->pcpu].tick = true;
 }
 
+/*
+ * For the extensions: allocator callbacks over hv_hyp_alloc (opaque: the
+ * struct hv_hyp; alignment is a page's), and extension e's state in
+ * domain `id` (NULL: no such domain, or one still being built).
+ */
+void *hyp_ext_alloc(void *opaque, size_t size, size_t align);
+void hyp_ext_free(void *opaque, void *ptr, size_t size);
+void *hyp_ext_state(struct hv_hyp *h, hv_domid_t id,
+		    const struct hv_hyp_extension *e);
+
 /* XENMEM: hv_mm_memory_op with the core's callbacks (memory.c). */
 long hyp_memory_op(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 		   uint64_t cmd, uint64_t arg);

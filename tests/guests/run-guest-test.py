@@ -11,7 +11,9 @@ domain that printed a "Test result:" line printed SUCCESS, each --before
 pair shut down in that order, each --interleaved pair's console lines
 interleave (each printed a line before the other's last), each --line
 appears in the console output,
-and hvkit's exit status agrees (0 exactly when every domain powered off).
+hvkit's exit status agrees (0 exactly when every domain powered off), and
+a run that ends with every domain finished has destroyed them all with
+every frame back in the heap (the image's own leak check).
 The console output is shown either way.
 """
 import argparse
@@ -20,6 +22,7 @@ import subprocess
 import sys
 
 SHUTDOWN = re.compile(r"^\(hvkit\) domain (\S+): shutdown (\S+)$")
+LEAK_CHECK = "(hvkit) all domains destroyed: every frame is back in the heap"
 RESULT = re.compile(r"^\((\S+)\) Test result: (\S+)$")
 
 
@@ -75,6 +78,9 @@ def main():
     for text in a.line:
         if not any(text in line for line in lines):
             problems.append(f"missing console line: {text}")
+    if "(hvkit) all domains finished" in lines and not any(
+            l.startswith(LEAK_CHECK) for l in lines):
+        problems.append("the domains' frames did not all return to the heap")
     all_poweroff = bool(expected) and all(r == "poweroff" for r in expected.values())
     if (run.returncode == 0) != all_poweroff:
         problems.append(f"hvkit run exited {run.returncode}")

@@ -190,6 +190,10 @@ struct hv_hyp_extension {
 	/* After the domain is built, before it runs: its state in *state,
 	 * and 0; or -HV_E*. */
 	int (*domain_create)(struct hv_hyp_domain *d, void **state);
+	/* Destroying the domain: let go of what it holds of other domains'
+	 * (idempotent); -HV_EBUSY while others still hold some of its own
+	 * (the domain cannot go yet), else 0. */
+	int (*domain_release)(struct hv_hyp_domain *d, void *state);
 	/* The domain goes away: give back what domain_create took. */
 	void (*domain_destroy)(struct hv_hyp_domain *d, void *state);
 	/* A hypercall: true (and *ret) if it is this extension's. */
@@ -221,6 +225,9 @@ struct hv_hyp_extension {
 
 /* Event channels (libhv-evtchn, 2-level and FIFO). */
 extern const struct hv_hyp_extension hv_hyp_evtchn;
+/* Grant tables (libhv-gnttab, v1 and v2): grant_table_op and the
+ * XENMAPSPACE_grant_table frames. */
+extern const struct hv_hyp_extension hv_hyp_gnttab;
 
 /*
  * How pCPUs are shared among vCPUs.  hv_hyp_round_robin is the smallest;
@@ -331,9 +338,11 @@ int hv_hyp_domain_create(struct hv_hyp *h, const struct hv_boot_domain *cfg,
 			 hv_domid_t id, struct hv_hyp_domain **out);
 
 /*
- * Destroy a domain that has shut down (or never ran): its vCPUs leave the
- * scheduler and every frame it had goes back to the heap.  -HV_EBUSY if
- * it has not shut down or one of its vCPUs is on a pCPU.
+ * Destroy a domain that has shut down: its vCPUs leave the scheduler and
+ * every frame it had goes back to the heap.  -HV_EBUSY, with nothing
+ * freed, if it has not shut down, one of its vCPUs is on a pCPU, or other
+ * domains still map its grants (it has let go of theirs: destroy them,
+ * then it, as Xen keeps such a domain until they are gone).
  */
 int hv_hyp_domain_destroy(struct hv_hyp_domain *d);
 

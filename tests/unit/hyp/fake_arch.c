@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/xen.h>
 
@@ -245,14 +246,25 @@ void fake_init(struct fake *f, enum fake_flavour flavour, uint64_t pages,
 
 void fake_fini(struct fake *f)
 {
+	bool left = true;
+
 	for (unsigned int i = 0; i < HV_HYP_MAX_DOMAINS; i++) {
 		struct hv_hyp_domain *d = hv_hyp_domain_get(&f->hyp, i);
 
-		if (!d)
-			continue;
-		hv_xen_domain_shutdown(&d->xen, SHUTDOWN_poweroff);
-		assert_int_equal(hv_hyp_domain_destroy(d), 0);
+		if (d)
+			hv_xen_domain_shutdown(&d->xen, SHUTDOWN_poweroff);
 	}
+	/* A domain whose grants another maps goes after that one. */
+	for (unsigned int pass = 0; left && pass < HV_HYP_MAX_DOMAINS; pass++) {
+		left = false;
+		for (unsigned int i = 0; i < HV_HYP_MAX_DOMAINS; i++) {
+			struct hv_hyp_domain *d = hv_hyp_domain_get(&f->hyp, i);
+
+			if (d && hv_hyp_domain_destroy(d) == -HV_EBUSY)
+				left = true;
+		}
+	}
+	assert_false(left);
 	assert_int_equal(hv_hyp_fini(&f->hyp), 0);
 	assert_int_equal(fake_free_pages(f), f->free_at_start);
 	free(f->frame_table);
@@ -341,6 +353,33 @@ long fake_hypercall(struct hv_hyp_vcpu *v, uint64_t nr, uint64_t a0,
 	const uint64_t args[5] = {a0, a1, a2, 0, 0};
 
 	return hv_hyp_hypercall(v, &v->dom->guest_phys, nr, args);
+}
+
+long fake_op(struct hv_hyp_vcpu *v, uint64_t nr, unsigned int cmd, void *arg,
+	     size_t len)
+{
+	hv_gpaddr_t gpa = fake_scratch_gpa(v);
+	long ret;
+
+	fake_poke(v->dom, gpa, arg, len);
+	ret = fake_hypercall(v, nr, cmd, gpa, 1);
+	fake_peek(v->dom, gpa, arg, len);
+	return ret;
+}
+
+void fake_map_shared_info(struct hv_hyp_vcpu *v, uint64_t gfn)
+{
+	struct xen_add_to_physmap x = {
+	    .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .gpfn = gfn};
+
+	assert_int_equal(fake_op(v, __HYPERVISOR_memory_op,
+				 XENMEM_add_to_physmap, &x, sizeof(x)),
+			 0);
+}
+
+long fake_block(struct hv_hyp_vcpu *v)
+{
+	return fake_hypercall(v, __HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
 }
 
 hv_gpaddr_t fake_scratch_gpa(const struct hv_hyp_vcpu *v)

@@ -108,6 +108,15 @@ void fake_poke(struct hv_hyp_domain *d, hv_gpaddr_t gpa, const void *src,
 void fake_peek(struct hv_hyp_domain *d, hv_gpaddr_t gpa, void *dst, size_t len);
 long fake_hypercall(struct hv_hyp_vcpu *v, uint64_t nr, uint64_t a0,
 		    uint64_t a1, uint64_t a2);
+/* Hypercall nr(cmd, arg, 1) from v with the op struct `arg` (len bytes)
+ * copied into v's scratch page and back after the call (event_channel_op,
+ * grant_table_op, memory_op...). */
+long fake_op(struct hv_hyp_vcpu *v, uint64_t nr, unsigned int cmd, void *arg,
+	     size_t len);
+/* v's domain maps its shared-info page at gfn (must succeed). */
+void fake_map_shared_info(struct hv_hyp_vcpu *v, uint64_t gfn);
+/* SCHEDOP_block from v. */
+long fake_block(struct hv_hyp_vcpu *v);
 /* console_io write of a string from v. */
 long fake_print(struct hv_hyp_vcpu *v, const char *s);
 /* SCHEDOP_shutdown(poweroff) from v. */

@@ -36,11 +36,9 @@ static long add_to_physmap(struct hv_hyp_vcpu *v, hv_domid_t domid,
 {
 	struct xen_add_to_physmap x = {
 	    .domid = domid, .space = space, .idx = idx, .gpfn = gpfn};
-	hv_gpaddr_t gpa = fake_scratch_gpa(v);
 
-	fake_poke(v->dom, gpa, &x, sizeof(x));
-	return fake_hypercall(v, __HYPERVISOR_memory_op, XENMEM_add_to_physmap,
-			      gpa, 0);
+	return fake_op(v, __HYPERVISOR_memory_op, XENMEM_add_to_physmap, &x,
+		       sizeof(x));
 }
 
 static uint64_t pages(struct fake *f, struct hv_hyp_vcpu *v)

@@ -26,35 +26,12 @@ static const struct hv_hyp_scheduler credit2 =
 static long evtchn_op(struct hv_hyp_vcpu *v, unsigned int cmd, void *arg,
 		      size_t len)
 {
-	hv_gpaddr_t gpa = fake_scratch_gpa(v);
-	long ret;
-
-	fake_poke(v->dom, gpa, arg, len);
-	ret = fake_hypercall(v, __HYPERVISOR_event_channel_op, cmd, gpa, 0);
-	fake_peek(v->dom, gpa, arg, len);
-	return ret;
+	return fake_op(v, __HYPERVISOR_event_channel_op, cmd, arg, len);
 }
 
-/* Events need the shared-info page (the 2-level ABI's bits): at the
- * domain's last RAM page, out of the way of the scratch pages. */
-static void map_shared_info(struct hv_hyp_vcpu *v)
-{
-	struct xen_add_to_physmap x = {
-	    .domid = DOMID_SELF,
-	    .space = XENMAPSPACE_shared_info,
-	    .gpfn = (v->dom->ram_size >> HV_PAGE_SHIFT) - 16};
-	hv_gpaddr_t gpa = fake_scratch_gpa(v);
-
-	fake_poke(v->dom, gpa, &x, sizeof(x));
-	assert_int_equal(fake_hypercall(v, __HYPERVISOR_memory_op,
-					XENMEM_add_to_physmap, gpa, 0),
-			 0);
-}
-
-static long block(struct hv_hyp_vcpu *v)
-{
-	return fake_hypercall(v, __HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
-}
+/* Events need the shared-info page (the 2-level ABI's bits): out of the
+ * way of the scratch pages at the end of RAM. */
+#define SHARED_INFO_GFN 0x300
 
 /*
  * Event wake-up: "waiter" (domain 1) offers a port and blocks; "sender"
@@ -72,13 +49,13 @@ static void waiter(struct hv_hyp_vcpu *v)
 
 	switch (fake_vcpu(v)->exits) {
 	case 0:
-		map_shared_info(v);
+		fake_map_shared_info(v, SHARED_INFO_GFN);
 		assert_int_equal(
 		    evtchn_op(v, EVTCHNOP_alloc_unbound, &a, sizeof(a)), 0);
 		ev.port = a.port;
 		break;
 	case 1:
-		assert_int_equal(block(v), 0);
+		assert_int_equal(fake_block(v), 0);
 		assert_int_equal(v->state, HV_HYP_VCPU_BLOCKED);
 		break;
 	default:
@@ -94,7 +71,7 @@ static void sender(struct hv_hyp_vcpu *v)
 	evtchn_send_t s;
 
 	if (fake_vcpu(v)->exits == 0)
-		map_shared_info(v);
+		fake_map_shared_info(v, SHARED_INFO_GFN);
 	if (!ev.port || w->state != HV_HYP_VCPU_BLOCKED)
 		return; /* spin */
 	b.remote_port = ev.port;
@@ -159,11 +136,11 @@ static void self_notify_then_block(struct fake *f, struct hv_hyp_vcpu *v)
 		assert_int_equal(fake_poweroff(v), 0);
 		return;
 	}
-	map_shared_info(v);
+	fake_map_shared_info(v, SHARED_INFO_GFN);
 	assert_int_equal(evtchn_op(v, EVTCHNOP_bind_ipi, &b, sizeof(b)), 0);
 	s.port = b.port;
 	assert_int_equal(evtchn_op(v, EVTCHNOP_send, &s, sizeof(s)), 0);
-	assert_int_equal(block(v), 0);
+	assert_int_equal(fake_block(v), 0);
 	assert_int_equal(v->state, HV_HYP_VCPU_RUNNABLE);
 }
 
@@ -200,7 +177,7 @@ static void sleeper_or_spinner(struct fake *f, struct hv_hyp_vcpu *v)
 	if (fv->exits == 0) {
 		fv->wake_at = f->now + TIMER_NS;
 		fv->scratch[0] = (uint64_t)fv->wake_at;
-		assert_int_equal(block(v), 0);
+		assert_int_equal(fake_block(v), 0);
 	} else {
 		fv->wake_at = HV_TIME_NEVER; /* the guest acks its timer */
 		assert_int_equal(fake_poweroff(v), 0);
@@ -247,7 +224,7 @@ static void timer_wakes_blocked_vcpu_on_time(void **state)
 static void block_forever(struct fake *f, struct hv_hyp_vcpu *v)
 {
 	(void)f;
-	assert_int_equal(block(v), 0);
+	assert_int_equal(fake_block(v), 0);
 }
 
 /* Nothing can ever wake them: ended, saying why, and the run ends. */

@@ -191,33 +191,13 @@ static void register_vcpu_info(void **state)
  */
 #define SINGLESHOT_NS HV_MSEC(2)
 
-static void map_shared_info(struct hv_hyp_vcpu *v)
-{
-	struct xen_add_to_physmap x = {.domid = DOMID_SELF,
-				       .space = XENMAPSPACE_shared_info,
-				       .gpfn = 0x300};
-	hv_gpaddr_t gpa = fake_scratch_gpa(v);
-
-	fake_poke(v->dom, gpa, &x, sizeof(x));
-	assert_int_equal(fake_hypercall(v, __HYPERVISOR_memory_op,
-					XENMEM_add_to_physmap, gpa, 0),
-			 0);
-}
-
 static void bind_virq_timer(struct hv_hyp_vcpu *v)
 {
 	evtchn_bind_virq_t b = {.virq = VIRQ_TIMER, .vcpu = v->id};
-	hv_gpaddr_t gpa = fake_scratch_gpa(v);
 
-	fake_poke(v->dom, gpa, &b, sizeof(b));
-	assert_int_equal(fake_hypercall(v, __HYPERVISOR_event_channel_op,
-					EVTCHNOP_bind_virq, gpa, 0),
+	assert_int_equal(fake_op(v, __HYPERVISOR_event_channel_op,
+				 EVTCHNOP_bind_virq, &b, sizeof(b)),
 			 0);
-}
-
-static long block(struct hv_hyp_vcpu *v)
-{
-	return fake_hypercall(v, __HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
 }
 
 static void timer_guest(struct fake *f, struct hv_hyp_vcpu *v)
@@ -229,13 +209,13 @@ static void timer_guest(struct fake *f, struct hv_hyp_vcpu *v)
 
 	switch (fv->exits) {
 	case 0:
-		map_shared_info(v);
+		fake_map_shared_info(v, 0x300);
 		bind_virq_timer(v);
 		fv->scratch[0] = one.timeout_abs_ns;
 		assert_int_equal(vcpu_op(v, VCPUOP_set_singleshot_timer, 0,
 					 &one, sizeof(one)),
 				 0);
-		assert_int_equal(block(v), 0);
+		assert_int_equal(fake_block(v), 0);
 		assert_int_equal(v->state, HV_HYP_VCPU_BLOCKED);
 		return;
 	case 1:
@@ -246,12 +226,12 @@ static void timer_guest(struct fake *f, struct hv_hyp_vcpu *v)
 		    vcpu_op(v, VCPUOP_set_periodic_timer, 0, &per, sizeof(per)),
 		    0);
 		fv->scratch[2] = (uint64_t)f->now;
-		assert_int_equal(block(v), 0);
+		assert_int_equal(fake_block(v), 0);
 		return;
 	default:
 		fake_ack_events(v);
 		if (++fv->scratch[3] < 5) {
-			assert_int_equal(block(v), 0);
+			assert_int_equal(fake_block(v), 0);
 			return;
 		}
 		fv->scratch[2] = (uint64_t)(f->now - (hv_time_t)fv->scratch[2]);
@@ -286,13 +266,13 @@ static void stopped_timer_guest(struct fake *f, struct hv_hyp_vcpu *v)
 	struct vcpu_set_singleshot_timer one = {
 	    .timeout_abs_ns = (uint64_t)(f->now + HV_MSEC(1))};
 
-	map_shared_info(v);
+	fake_map_shared_info(v, 0x300);
 	bind_virq_timer(v);
 	assert_int_equal(
 	    vcpu_op(v, VCPUOP_set_singleshot_timer, 0, &one, sizeof(one)), 0);
 	assert_int_equal(vcpu_op(v, VCPUOP_stop_singleshot_timer, 0, NULL, 0),
 			 0);
-	assert_int_equal(block(v), 0);
+	assert_int_equal(fake_block(v), 0);
 }
 
 static void stopped_timer_does_not_fire(void **state)
@@ -317,7 +297,7 @@ static void runstate_guest(struct fake *f, struct hv_hyp_vcpu *v)
 
 	if (fv->exits == 0) {
 		fv->wake_at = f->now + HV_MSEC(3);
-		assert_int_equal(block(v), 0);
+		assert_int_equal(fake_block(v), 0);
 		return;
 	}
 	fv->wake_at = HV_TIME_NEVER;
@@ -358,11 +338,9 @@ static void runstate_accounts_time(void **state)
 static long upcall_vector(struct hv_hyp_vcpu *v, uint32_t vcpu, uint8_t vector)
 {
 	xen_hvm_evtchn_upcall_vector_t a = {.vcpu = vcpu, .vector = vector};
-	hv_gpaddr_t gpa = fake_scratch_gpa(v);
 
-	fake_poke(v->dom, gpa, &a, sizeof(a));
-	return fake_hypercall(v, __HYPERVISOR_hvm_op,
-			      HVMOP_set_evtchn_upcall_vector, gpa, 0);
+	return fake_op(v, __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
+		       &a, sizeof(a));
 }
 
 /* HVMOP_set_evtchn_upcall_vector: the core keeps each vCPU's vector, and
@@ -382,7 +360,7 @@ static void upcall_vector_per_vcpu(void **state)
 	assert_int_equal(upcall_vector(v, 0, 0x0f), -HV_EINVAL);
 	assert_int_equal(fake_vcpu(&d->vcpus[1])->upcalls, 0);
 	/* vCPU 0 with evtchn_upcall_pending set in its vcpu_info. */
-	map_shared_info(v);
+	fake_map_shared_info(v, 0x300);
 	fake_poke(d,
 		  0x300000 + offsetof(struct shared_info, vcpu_info) +
 		      offsetof(struct vcpu_info, evtchn_upcall_pending),
