@@ -189,7 +189,8 @@ int hv_hyp_domain_create(struct hv_hyp *h, const struct hv_boot_domain *cfg,
 		return -HV_ENOMEM;
 	d->ram_base = cfg->ram_base;
 	d->ram_size = cfg->memory;
-	err = hv_xen_domain_init(&d->xen, id, cfg->name, &hyp_xen_ops, h);
+	err = hv_xen_domain_init(&d->xen, id, cfg->name, h->arch->xen_arch,
+				 &hyp_xen_ops, h);
 	if (!err) {
 		d->built |= BUILT_XEN;
 		h->domains[id] = d;

@@ -21,6 +21,9 @@ struct hv_hyp_pcpu *hyp_vcpu_running_on(struct hv_hyp_vcpu *v);
 /* Its RUNSTATE_* by its state and whether a pCPU runs it. */
 unsigned int hyp_vcpu_runstate(struct hv_hyp_vcpu *v);
 
+/* Whether an extension has an event for v that must not wait. */
+bool hyp_vcpu_event_pending(struct hv_hyp_vcpu *v);
+
 /* Ask pCPU p to look at its run queue: itself at its next exit, another
  * through the arch's kick. */
 void hyp_pcpu_resched(struct hv_hyp *h, struct hv_hyp_pcpu *p);
@@ -39,10 +42,9 @@ hyp_extension(const struct hv_hyp *h, unsigned int i)
 /* VCPUOP (vcpu_op.c): the hypercall; v's runstate becomes `state`
  * (RUNSTATE_*) at `now`; VIRQ `virq` raised on v through the extensions;
  * v set or moved a timer (its pCPU looks at the timers after this exit). */
-long hyp_vcpu_op(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
-		 uint64_t cmd, uint64_t vcpuid, uint64_t arg);
-void hyp_runstate_set(struct hv_hyp_vcpu *v, unsigned int state,
-		      hv_time_t now);
+long hyp_vcpu_op(struct hv_hyp_vcpu *v, const struct hv_gmem *gm, uint64_t cmd,
+		 uint64_t vcpuid, uint64_t arg);
+void hyp_runstate_set(struct hv_hyp_vcpu *v, unsigned int state, hv_time_t now);
 void hyp_raise_virq(struct hv_hyp_vcpu *v, uint32_t virq);
 static inline void hyp_timers_changed(struct hv_hyp_vcpu *v)
 {

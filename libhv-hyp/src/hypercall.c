@@ -80,6 +80,27 @@ static bool domain_exists(void *opaque, hv_domid_t id)
 	return hv_hyp_domain_get(opaque, id) != NULL;
 }
 
+/* HVMOP_set_evtchn_upcall_vector (libhv-xen has checked the vector).  An
+ * event already pending is signalled on the new vector at once, else a
+ * guest that set its vector late would not hear of it until the next
+ * event.  (Xen signals after every change, pending or not; hvkit gives
+ * no such spurious upcall.) */
+static int set_upcall_vector(void *opaque, struct hv_xen_domain *xd,
+			     uint32_t vcpu, uint8_t vector)
+{
+	struct hv_hyp *h = opaque;
+	struct hv_hyp_domain *d = domain_of(xd);
+	struct hv_hyp_vcpu *v;
+
+	if (vcpu >= d->nr_vcpus)
+		return -HV_ENOENT;
+	v = &d->vcpus[vcpu];
+	v->upcall_vector = vector;
+	if (h->arch->upcall && hyp_vcpu_event_pending(v))
+		h->arch->upcall(v);
+	return 0;
+}
+
 const struct hv_xen_ops hyp_xen_ops = {
     .console_line = console_line,
     .shutdown = shutdown,
@@ -87,4 +108,5 @@ const struct hv_xen_ops hyp_xen_ops = {
     .block = block,
     .now = now,
     .domain_exists = domain_exists,
+    .set_upcall_vector = set_upcall_vector,
 };

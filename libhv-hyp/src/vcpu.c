@@ -61,16 +61,24 @@ void hv_hyp_vcpu_set_state(struct hv_hyp_vcpu *v, enum hv_hyp_vcpu_state s)
 				hyp_pcpu_resched(h, &h->pcpus[i]);
 }
 
-/* As Xen's vcpu_block: a vCPU with an event waiting does not block. */
-void hv_hyp_vcpu_block(struct hv_hyp_vcpu *v)
+bool hyp_vcpu_event_pending(struct hv_hyp_vcpu *v)
 {
-	struct hv_hyp *h = v->dom->hyp;
 	const struct hv_hyp_extension *e;
 	unsigned int i;
 
-	hyp_for_each_extension(
-	    h, i, e) if (e->pending && e->pending(v, v->dom->ext[i])) return;
-	hv_hyp_vcpu_set_state(v, HV_HYP_VCPU_BLOCKED);
+	hyp_for_each_extension(v->dom->hyp, i, e)
+	{
+		if (e->pending && e->pending(v, v->dom->ext[i]))
+			return true;
+	}
+	return false;
+}
+
+/* As Xen's vcpu_block: a vCPU with an event waiting does not block. */
+void hv_hyp_vcpu_block(struct hv_hyp_vcpu *v)
+{
+	if (!hyp_vcpu_event_pending(v))
+		hv_hyp_vcpu_set_state(v, HV_HYP_VCPU_BLOCKED);
 }
 
 void hv_hyp_vcpu_wake(struct hv_hyp_vcpu *v)

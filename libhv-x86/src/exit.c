@@ -25,17 +25,18 @@ static const struct {
 	uint32_t code;
 	const char *name;
 } exit_names[] = {
-    {HV_X86_EXIT_INTR, "intr"},	      {HV_X86_EXIT_NMI, "nmi"},
-    {HV_X86_EXIT_SMI, "smi"},	      {HV_X86_EXIT_INIT, "init"},
-    {HV_X86_EXIT_CPUID, "cpuid"},     {HV_X86_EXIT_HLT, "hlt"},
-    {HV_X86_EXIT_INVLPGA, "invlpga"}, {HV_X86_EXIT_IOIO, "ioio"},
-    {HV_X86_EXIT_MSR, "msr"},	      {HV_X86_EXIT_SHUTDOWN, "shutdown"},
-    {HV_X86_EXIT_VMRUN, "vmrun"},     {HV_X86_EXIT_VMMCALL, "vmmcall"},
-    {HV_X86_EXIT_VMLOAD, "vmload"},   {HV_X86_EXIT_VMSAVE, "vmsave"},
-    {HV_X86_EXIT_STGI, "stgi"},	      {HV_X86_EXIT_CLGI, "clgi"},
-    {HV_X86_EXIT_SKINIT, "skinit"},   {HV_X86_EXIT_MONITOR, "monitor"},
-    {HV_X86_EXIT_MWAIT, "mwait"},     {HV_X86_EXIT_MWAIT_COND, "mwait"},
-    {HV_X86_EXIT_XSETBV, "xsetbv"},   {HV_X86_EXIT_NPF, "npf"},
+    {HV_X86_EXIT_VINTR, "vintr"},	{HV_X86_EXIT_INTR, "intr"},
+    {HV_X86_EXIT_NMI, "nmi"},		{HV_X86_EXIT_SMI, "smi"},
+    {HV_X86_EXIT_INIT, "init"},		{HV_X86_EXIT_CPUID, "cpuid"},
+    {HV_X86_EXIT_HLT, "hlt"},		{HV_X86_EXIT_INVLPGA, "invlpga"},
+    {HV_X86_EXIT_IOIO, "ioio"},		{HV_X86_EXIT_MSR, "msr"},
+    {HV_X86_EXIT_SHUTDOWN, "shutdown"}, {HV_X86_EXIT_VMRUN, "vmrun"},
+    {HV_X86_EXIT_VMMCALL, "vmmcall"},	{HV_X86_EXIT_VMLOAD, "vmload"},
+    {HV_X86_EXIT_VMSAVE, "vmsave"},	{HV_X86_EXIT_STGI, "stgi"},
+    {HV_X86_EXIT_CLGI, "clgi"},		{HV_X86_EXIT_SKINIT, "skinit"},
+    {HV_X86_EXIT_MONITOR, "monitor"},	{HV_X86_EXIT_MWAIT, "mwait"},
+    {HV_X86_EXIT_MWAIT_COND, "mwait"},	{HV_X86_EXIT_XSETBV, "xsetbv"},
+    {HV_X86_EXIT_NPF, "npf"},
 };
 
 const char *hv_x86_exit_name(uint64_t exitcode)

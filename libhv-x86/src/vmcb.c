@@ -1,7 +1,8 @@
 /*
  * Filling and reading a VMCB: the PVH start state, the guest's mode and
- * privilege, event injection (AMD APM vol. 2, 15.5 "VMRUN", 15.20 "Event
- * injection").
+ * privilege, event injection and interrupt windows (AMD APM vol. 2, 15.5
+ * "VMRUN", 15.20 "Event injection", 15.21 "Interrupt and LocalAPIC
+ * support").
  */
 #include <hv/string.h>
 #include <hv/x86_vmcb.h>
@@ -113,4 +114,45 @@ void hv_x86_vmcb_reinject(struct hv_x86_vmcb *vmcb)
 {
 	if (vmcb->control.exitintinfo & HV_X86_EVENT_VALID)
 		vmcb->control.eventinj = vmcb->control.exitintinfo;
+}
+
+bool hv_x86_vmcb_interruptible(const struct hv_x86_vmcb *vmcb)
+{
+	return (vmcb->save.rflags & HV_X86_RFLAGS_IF) &&
+	       !(vmcb->control.interrupt_shadow & HV_X86_INTERRUPT_SHADOW) &&
+	       !(vmcb->control.eventinj & HV_X86_EVENT_VALID);
+}
+
+void hv_x86_vmcb_close_window(struct hv_x86_vmcb *vmcb)
+{
+	vmcb->control.vintr &= ~(HV_X86_VINTR_V_IRQ | HV_X86_VINTR_IGN_TPR |
+				 0xfull << HV_X86_VINTR_PRIO_SHIFT |
+				 0xffull << HV_X86_VINTR_VECTOR_SHIFT);
+	vmcb->control.intercept_misc1 &= ~HV_X86_INTERCEPT1_VINTR;
+}
+
+bool hv_x86_vmcb_inject_intr(struct hv_x86_vmcb *vmcb, uint8_t vector)
+{
+	if (hv_x86_vmcb_interruptible(vmcb)) {
+		hv_x86_vmcb_close_window(vmcb);
+		vmcb->control.eventinj =
+		    HV_X86_EVENT_VALID | HV_X86_EVENT_TYPE_INTR | vector;
+		return true;
+	}
+	/* The virtual interrupt is never taken: the intercept exits first.
+	 * Its vector and top priority are only what the CPU checks it by
+	 * (V_IGN_TPR: the guest's TPR does not hold it back); a window
+	 * already open for another vector gives way to this one. */
+	hv_x86_vmcb_close_window(vmcb);
+	vmcb->control.vintr |= HV_X86_VINTR_V_IRQ | HV_X86_VINTR_IGN_TPR |
+			       0xfull << HV_X86_VINTR_PRIO_SHIFT |
+			       (uint64_t)vector << HV_X86_VINTR_VECTOR_SHIFT;
+	vmcb->control.intercept_misc1 |= HV_X86_INTERCEPT1_VINTR;
+	return false;
+}
+
+void hv_x86_vmcb_skip(struct hv_x86_vmcb *vmcb, uint64_t len)
+{
+	vmcb->save.rip += len;
+	vmcb->control.interrupt_shadow &= ~HV_X86_INTERRUPT_SHADOW;
 }

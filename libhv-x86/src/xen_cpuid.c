@@ -65,7 +65,8 @@ bool hv_x86_xen_cpuid(uint32_t leaf, uint32_t subleaf,
 	case XEN_CPUID_LEAF(4):
 		if (subleaf == 0) {
 			out->eax = XEN_HVM_CPUID_VCPU_ID_PRESENT |
-				   XEN_HVM_CPUID_DOMID_PRESENT;
+				   XEN_HVM_CPUID_DOMID_PRESENT |
+				   XEN_HVM_CPUID_UPCALL_VECTOR;
 			out->ebx = info->vcpu_id;
 			out->ecx = info->domid;
 		}

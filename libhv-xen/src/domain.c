@@ -15,17 +15,19 @@ unsigned int hv_xen_api_version(void)
 static bool ops_complete(const struct hv_xen_ops *ops)
 {
 	return ops && ops->console_line && ops->shutdown && ops->yield &&
-	       ops->block && ops->now &&
-	       ops->domain_exists;
+	       ops->block && ops->now && ops->domain_exists;
 }
 
 int hv_xen_domain_init(struct hv_xen_domain *d, hv_domid_t id, const char *name,
-		       const struct hv_xen_ops *ops, void *opaque)
+		       enum hv_xen_arch arch, const struct hv_xen_ops *ops,
+		       void *opaque)
 {
-	if (!name || !name[0] || !ops_complete(ops))
+	if (!name || !name[0] || !ops_complete(ops) ||
+	    (arch != HV_XEN_ARCH_ARM && arch != HV_XEN_ARCH_X86_HVM))
 		return -HV_EINVAL;
 	memset(d, 0, sizeof(*d));
 	d->id = id;
+	d->arch = arch;
 	hv_strlcpy(d->name, name, sizeof(d->name));
 	d->ops = ops;
 	d->opaque = opaque;
@@ -79,12 +81,12 @@ long hv_xen_hypercall(struct hv_xen_domain *d, hv_vcpuid_t vcpu,
 	case __HYPERVISOR_sched_op:
 		return hv_xen_sched_op(d, vcpu, gm, args[0], args[1]);
 	case __HYPERVISOR_xen_version:
-		return hv_xen_version_op(gm, args[0], args[1]);
-#if defined(__x86_64__)
-	/* x86 semantics; Xen on Arm answers hvm_op differently. */
+		return hv_xen_version_op(d, gm, args[0], args[1]);
 	case __HYPERVISOR_hvm_op:
+		/* x86 semantics; Xen on Arm answers hvm_op differently. */
+		if (d->arch != HV_XEN_ARCH_X86_HVM)
+			return -HV_ENOSYS;
 		return hv_xen_hvm_op(d, gm, args[0], args[1]);
-#endif
 	default:
 		return -HV_ENOSYS;
 	}

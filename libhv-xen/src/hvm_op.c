@@ -1,8 +1,9 @@
 /*
  * hvm_op: HVMOP_get_param and HVMOP_set_param, as Xen on x86 answers them
  * for an HVM/PVH domain asking about itself (xen/arch/x86/hvm/hvm.c:
- * hvmop_get_param, hvmop_set_param and their permission checks).  A
- * parameter the domain was never given reads as 0.
+ * hvmop_get_param, hvmop_set_param and their permission checks), and
+ * HVMOP_set_evtchn_upcall_vector.  A parameter the domain was never given
+ * reads as 0.
  */
 /* DM_DOMAIN and BUFIOREQ_EVTCHN are only defined for the toolstack
  * (before <hv/xen.h>, which includes the same header). */
@@ -104,6 +105,34 @@ static long set_param(struct hv_xen_domain *d, const struct hv_gmem *gm,
 	return 0;
 }
 
+/*
+ * Xen's HVMOP_set_evtchn_upcall_vector and its argument are declared for
+ * x86 builds only (<xen/hvm/hvm_op.h>), and this file builds for every
+ * architecture: the number and the two fields' offsets are Xen's ABI
+ * (tests/unit/xen checks them against the header).
+ */
+#define SET_EVTCHN_UPCALL_VECTOR 23
+struct upcall_vector_arg {
+	uint32_t vcpu;
+	uint8_t vector;
+};
+
+/* As Xen's hvmop_set_evtchn_upcall_vector: vectors below 0x10 are the
+ * exceptions', refused before the vCPU is looked up. */
+static long set_upcall_vector(struct hv_xen_domain *d, const struct hv_gmem *gm,
+			      uint64_t arg)
+{
+	struct upcall_vector_arg a;
+
+	if (!d->ops->set_upcall_vector)
+		return -HV_ENOSYS;
+	if (hv_gmem_copy_from(gm, &a, arg, sizeof(a)))
+		return -HV_EFAULT;
+	if (a.vector < 0x10)
+		return -HV_EINVAL;
+	return d->ops->set_upcall_vector(d->opaque, d, a.vcpu, a.vector);
+}
+
 long hv_xen_hvm_op(struct hv_xen_domain *d, const struct hv_gmem *gm,
 		   uint64_t cmd, uint64_t arg)
 {
@@ -112,6 +141,8 @@ long hv_xen_hvm_op(struct hv_xen_domain *d, const struct hv_gmem *gm,
 		return set_param(d, gm, arg);
 	case HVMOP_get_param:
 		return get_param(d, gm, arg);
+	case SET_EVTCHN_UPCALL_VECTOR:
+		return set_upcall_vector(d, gm, arg);
 	default:
 		return -HV_ENOSYS;
 	}

@@ -13,7 +13,8 @@ long hv_xen_console_io(struct hv_xen_domain *d, const struct hv_gmem *gm,
 		       uint64_t cmd, uint64_t count, uint64_t buffer);
 long hv_xen_sched_op(struct hv_xen_domain *d, hv_vcpuid_t vcpu,
 		     const struct hv_gmem *gm, uint64_t cmd, uint64_t arg);
-long hv_xen_version_op(const struct hv_gmem *gm, uint64_t cmd, uint64_t arg);
+long hv_xen_version_op(const struct hv_xen_domain *d, const struct hv_gmem *gm,
+		       uint64_t cmd, uint64_t arg);
 long hv_xen_hvm_op(struct hv_xen_domain *d, const struct hv_gmem *gm,
 		   uint64_t cmd, uint64_t arg);
 

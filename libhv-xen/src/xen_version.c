@@ -15,17 +15,15 @@
 #define CHANGESET    "hvkit"
 #define DENIED	     "<denied>" /* what Xen gives a domU that may not know */
 
-#if defined(__aarch64__)
-#define CAPABILITIES "xen-3.0-aarch64 "
-#else
-/* hvkit runs HVM/PVH guests only: no PV capabilities. */
-#define CAPABILITIES "hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 "
-#endif
+#define CAPABILITIES_ARM "xen-3.0-aarch64 "
+/* hvkit runs HVM/PVH guests only on x86: no PV capabilities. */
+#define CAPABILITIES_X86 "hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 "
 
 /*
- * Only what hvkit really provides to a translated guest: Xen would also
- * advertise e.g. XENFEAT_hvm_callback_vector or XENFEAT_ARM_SMCCC_supported,
- * but a guest that believed that of an image without them would break.
+ * Only what hvkit really provides to a translated guest, plus what the
+ * image says it provides (struct hv_xen_domain.features): Xen would also
+ * advertise e.g. XENFEAT_ARM_SMCCC_supported, but a guest that believed
+ * that of an image without it would break.
  */
 #define FEATURES                                                               \
 	(1u << XENFEAT_writable_page_tables |                                  \
@@ -58,7 +56,8 @@ static long compile_info(const struct hv_gmem *gm, uint64_t arg)
 	return copy_out(gm, arg, &ci, sizeof(ci));
 }
 
-static long get_features(const struct hv_gmem *gm, uint64_t arg)
+static long get_features(const struct hv_xen_domain *d,
+			 const struct hv_gmem *gm, uint64_t arg)
 {
 	xen_feature_info_t fi;
 
@@ -66,11 +65,12 @@ static long get_features(const struct hv_gmem *gm, uint64_t arg)
 		return -HV_EFAULT;
 	if (fi.submap_idx != 0)
 		return -HV_EINVAL;
-	fi.submap = FEATURES;
+	fi.submap = FEATURES | d->features;
 	return copy_out(gm, arg, &fi, sizeof(fi));
 }
 
-long hv_xen_version_op(const struct hv_gmem *gm, uint64_t cmd, uint64_t arg)
+long hv_xen_version_op(const struct hv_xen_domain *d, const struct hv_gmem *gm,
+		       uint64_t cmd, uint64_t arg)
 {
 	static const xen_platform_parameters_t params = {0};
 	static const xen_domain_handle_t handle = {0};
@@ -84,7 +84,9 @@ long hv_xen_version_op(const struct hv_gmem *gm, uint64_t cmd, uint64_t arg)
 	case XENVER_compile_info:
 		return compile_info(gm, arg);
 	case XENVER_capabilities:
-		return string_op(gm, arg, CAPABILITIES,
+		return string_op(gm, arg,
+				 d->arch == HV_XEN_ARCH_ARM ? CAPABILITIES_ARM
+							    : CAPABILITIES_X86,
 				 sizeof(xen_capabilities_info_t));
 	case XENVER_changeset:
 		return string_op(gm, arg, CHANGESET,
@@ -92,7 +94,7 @@ long hv_xen_version_op(const struct hv_gmem *gm, uint64_t cmd, uint64_t arg)
 	case XENVER_platform_parameters:
 		return copy_out(gm, arg, &params, sizeof(params));
 	case XENVER_get_features:
-		return get_features(gm, arg);
+		return get_features(d, gm, arg);
 	case XENVER_pagesize:
 		return arg ? -HV_EINVAL : (long)HV_PAGE_SIZE;
 	case XENVER_guest_handle:

@@ -268,6 +268,7 @@ const struct hv_hyp_arch_ops hyp_arch_ops = {
     .name = HYP_ARCH_NAME,
     .p2m_format = &hv_arm_stage2_ipa40,
     .xenmem_abi = &hv_mm_xenmem_arm,
+    .xen_arch = HV_XEN_ARCH_ARM,
     .shared_info_moves = false, /* -EBUSY, as Xen 4.17+ on Arm */
     .vcpu_ops = HV_HYP_VCPU_OPS_ARM,
     .vcpu_op_refused = -HV_EINVAL,

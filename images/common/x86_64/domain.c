@@ -2,11 +2,15 @@
  * The x86_64 part of building a domain (the core has populated its RAM at
  * guest-physical 0 and loaded the kernel and ramdisk): its ASID, the
  * start info in page 1, and each vCPU's VMCB, vCPU 0 set to enter the
- * kernel as Xen enters a PVH guest.
+ * kernel as Xen enters a PVH guest; the others wait, down, for the
+ * guest's VCPUOP_initialise.
  */
 #include "hyp.h"
 
 #include <hv/x86_npt.h>
+#include <hv/x86_xen.h>
+
+#include <xen/features.h>
 
 static int vcpu_create(struct hv_hyp_vcpu *v, const struct hv_boot_domain *cfg)
 {
@@ -42,10 +46,33 @@ int hyp_domain_init(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg)
 	    d->xen.id + 1u >= h->arch.svm.nr_asids)
 		return -HV_EINVAL;
 	domain_arch(d)->asid = d->xen.id + 1u;
+	/* Event upcalls can come as an interrupt (run.c). */
+	d->xen.features |= 1u << XENFEAT_hvm_callback_vector;
 	err = hyp_start_info(&d->guest_phys, cfg);
 	for (unsigned int i = 0; i < d->nr_vcpus && !err; i++)
 		err = vcpu_create(&d->vcpus[i], cfg);
 	return err;
+}
+
+/* VCPUOP_initialise: v (down) starts from the guest's struct
+ * vcpu_hvm_context, with vCPU 0's TSC, as Xen keeps a domain's TSCs in
+ * step. */
+int hyp_vcpu_initialise(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+			uint64_t arg)
+{
+	struct vcpu_hvm_context ctx;
+	struct vcpu_arch *a = vcpu_arch(v);
+	int err;
+
+	if (hv_gmem_copy_from(gm, &ctx, arg, sizeof(ctx)))
+		return -HV_EFAULT;
+	err = hv_x86_load_hvm_context(a->cpu.vmcb, a->cpu.gpr, &ctx);
+	if (err)
+		return err;
+	a->cpu.vmcb->control.tsc_offset =
+	    vcpu_arch(&v->dom->vcpus[0])->cpu.vmcb->control.tsc_offset;
+	a->upcall_pending = false;
+	return 0;
 }
 
 void hyp_domain_destroy(struct hv_hyp_domain *d)

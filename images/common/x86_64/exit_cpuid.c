@@ -27,5 +27,5 @@ void hyp_exit_cpuid(struct hyp *h, struct hv_hyp_vcpu *v)
 	gpr[HV_X86_RBX] = r.ebx;
 	gpr[HV_X86_RCX] = r.ecx;
 	gpr[HV_X86_RDX] = r.edx;
-	vcpu_arch(v)->cpu.vmcb->save.rip += CPUID_LEN;
+	hv_x86_vmcb_skip(vcpu_arch(v)->cpu.vmcb, CPUID_LEN);
 }

@@ -40,5 +40,5 @@ void hyp_exit_ioio(struct hyp *h, struct hv_hyp_vcpu *v)
 		hv_xen_console_write(&v->dom->xen, &c, 1);
 	}
 	/* Without NRIPS, exitinfo2 still holds the next instruction. */
-	vmcb->save.rip = vmcb->control.exitinfo2;
+	hv_x86_vmcb_skip(vmcb, vmcb->control.exitinfo2 - vmcb->save.rip);
 }

@@ -117,5 +117,5 @@ void hyp_exit_msr(struct hyp *h, struct hv_hyp_vcpu *v)
 		gpr[HV_X86_RAX] = (uint32_t)val;
 		gpr[HV_X86_RDX] = val >> 32;
 	}
-	vcpu_arch(v)->cpu.vmcb->save.rip += MSR_LEN;
+	hv_x86_vmcb_skip(vcpu_arch(v)->cpu.vmcb, MSR_LEN);
 }

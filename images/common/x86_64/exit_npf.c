@@ -65,7 +65,7 @@ static void emulate(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa)
 	}
 	if (!m.write)
 		hv_x86_mov_load(&m, vcpu_arch(v)->cpu.gpr, UINT64_MAX);
-	vcpu_arch(v)->cpu.vmcb->save.rip += m.len;
+	hv_x86_vmcb_skip(vcpu_arch(v)->cpu.vmcb, m.len);
 }
 
 void hyp_exit_npf(struct hyp *h, struct hv_hyp_vcpu *v)

@@ -37,8 +37,11 @@ void hyp_exit_vmmcall(struct hv_hyp_vcpu *v);
 long hyp_compat_hypercall(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 			  uint64_t nr, const uint64_t args[5]);
 
-/* The core's domain_init, domain_destroy and p2m_flush ops (domain.c). */
+/* The core's domain_init, domain_destroy, p2m_flush and vcpu_initialise
+ * ops (domain.c). */
 int hyp_domain_init(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg);
+int hyp_vcpu_initialise(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+			uint64_t arg);
 void hyp_domain_destroy(struct hv_hyp_domain *d);
 void hyp_p2m_flush(struct hv_hyp_domain *d);
 

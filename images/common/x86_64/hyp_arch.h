@@ -12,7 +12,7 @@
 #include <hv/x86_uart.h>
 
 #define HYP_ARCH_NAME	   "x86_64"
-#define HYP_MAX_VCPUS	   1 /* per domain, for now */
+#define HYP_MAX_VCPUS	   8 /* per domain */
 #define HYP_MAX_RAM_RANGES 16
 
 struct hyp_arch {
@@ -31,6 +31,9 @@ struct vcpu_arch {
 	struct hv_x86_vcpu cpu; /* registers, VMCB, x87/SSE state */
 	uint64_t pat;		/* the guest's IA32_PAT (emulated) */
 	uint64_t exit_code;	/* of the last run */
+	/* An event upcall waits to be injected as an interrupt (set under
+	 * the core's lock, taken at the vCPU's next entry). */
+	bool upcall_pending;
 };
 
 #endif

@@ -19,7 +19,7 @@ void hyp_exit_vmmcall(struct hv_hyp_vcpu *v)
 	struct hv_gmem gm;
 	long ret;
 
-	vmcb->save.rip += VMMCALL_LEN;
+	hv_x86_vmcb_skip(vmcb, VMMCALL_LEN);
 	if (mode == HV_X86_MODE_VM86 || hv_x86_vmcb_cpl(vmcb) > 0) {
 		vcpu_arch(v)->cpu.gpr[HV_X86_RAX] = (uint64_t)(long)-HV_EPERM;
 		return;

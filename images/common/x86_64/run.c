@@ -10,6 +10,7 @@
 
 #include <hv/x86_exit.h>
 #include <hv/x86_npt.h>
+#include <hv/x86_xen.h>
 
 #include <xen/sched.h>
 
@@ -32,14 +33,23 @@ static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 
 static void skip(struct hv_hyp_vcpu *v, unsigned int len)
 {
-	vcpu_arch(v)->cpu.vmcb->save.rip += len;
+	hv_x86_vmcb_skip(vcpu_arch(v)->cpu.vmcb, len);
+}
+
+static bool other_vcpu_up(struct hv_hyp_vcpu *v)
+{
+	for (unsigned int i = 0; i < v->dom->nr_vcpus; i++)
+		if (i != v->id && v->dom->vcpus[i].state != HV_HYP_VCPU_DOWN)
+			return true;
+	return false;
 }
 
 /*
  * As Xen's hvm_hlt: with interrupts on, HLT blocks the vCPU until it has
- * work; with them off nothing but an NMI could ever wake it, which Xen
- * takes as the guest's wish to stop: the vCPU goes down, and a domain
- * whose last vCPU is down is powered off.
+ * work (an event, delivered as its upcall interrupt when it has a vector);
+ * with them off nothing but an NMI could ever wake it, which Xen takes as
+ * the guest's wish to stop: the vCPU goes down, and a domain whose last
+ * vCPU is down is powered off.
  */
 static void halt(struct hyp *h, struct hv_hyp_vcpu *v)
 {
@@ -48,11 +58,46 @@ static void halt(struct hyp *h, struct hv_hyp_vcpu *v)
 		hv_hyp_vcpu_block(v);
 		return;
 	}
+	if (other_vcpu_up(v)) {
+		hv_hyp_vcpu_set_state(v, HV_HYP_VCPU_DOWN);
+		return;
+	}
 	hv_log_info(&h->log,
 		    "domain %s: its last vCPU halted with "
 		    "interrupts off: powering it off",
 		    v->dom->xen.name);
 	hv_xen_domain_shutdown(&v->dom->xen, SHUTDOWN_poweroff);
+}
+
+/* Where v's event upcalls go: its own vector, else the domain's
+ * callback vector, else nowhere (0). */
+static uint8_t upcall_vector(struct hv_hyp_vcpu *v)
+{
+	return hv_x86_xen_upcall_vector(
+	    v->upcall_vector, v->dom->xen.hvm_params[HVM_PARAM_CALLBACK_IRQ]);
+}
+
+/* The core's upcall op: an event is pending for v.  Without a vector the
+ * guest learns of it only by looking (after a wake-up), as before vectors
+ * existed.  With one pCPU, v is not running now (this comes from an exit
+ * or the timer): its next entry injects it. */
+static void upcall(struct hv_hyp_vcpu *v)
+{
+	if (upcall_vector(v))
+		vcpu_arch(v)->upcall_pending = true;
+}
+
+/* Before entering v: the waiting upcall as an external interrupt if the
+ * guest can take it now, else an interrupt window to come back for it. */
+static void deliver_upcall(struct hv_hyp_vcpu *v)
+{
+	struct vcpu_arch *a = vcpu_arch(v);
+	uint8_t vector = upcall_vector(v);
+
+	if (!a->upcall_pending)
+		return;
+	if (!vector || hv_x86_vmcb_inject_intr(a->cpu.vmcb, vector))
+		a->upcall_pending = false;
 }
 
 static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
@@ -65,6 +110,11 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 	switch (code) {
 	case HV_X86_EXIT_INTR:
 		hv_x86_take_interrupts();
+		break;
+	case HV_X86_EXIT_VINTR:
+		/* The window asked for by deliver_upcall opened: the
+		 * interrupt goes in at the next entry. */
+		hv_x86_vmcb_close_window(vmcb);
 		break;
 	case HV_X86_EXIT_NMI:
 	case HV_X86_EXIT_SMI:
@@ -124,6 +174,7 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 
 static void vcpu_run(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
+	deliver_upcall(v);
 	vcpu_arch(v)->exit_code =
 	    hv_x86_vcpu_run(&hyp_of(p->hyp)->arch.svm, &vcpu_arch(v)->cpu);
 }
@@ -142,6 +193,7 @@ const struct hv_hyp_arch_ops hyp_arch_ops = {
     .name = HYP_ARCH_NAME,
     .p2m_format = &hv_x86_npt,
     .xenmem_abi = &hv_mm_xenmem_x86,
+    .xen_arch = HV_XEN_ARCH_X86_HVM,
     .shared_info_moves = true, /* as Xen on x86 */
     .vcpu_ops = HV_HYP_VCPU_OPS_X86_HVM,
     .vcpu_op_refused = -HV_ENOSYS,
@@ -156,6 +208,8 @@ const struct hv_hyp_arch_ops hyp_arch_ops = {
     .timer_set = timer_set,
     .idle = idle,
     .p2m_flush = hyp_p2m_flush,
+    .upcall = upcall,
+    .vcpu_initialise = hyp_vcpu_initialise,
     .console_write = hyp_arch_console_write,
     .phys_to_virt = hyp_phys_to_virt,
     .virt_to_phys = hyp_virt_to_phys,

@@ -80,6 +80,9 @@ struct hv_hyp_vcpu {
 	bool polling;
 	int64_t poll_port;
 	hv_time_t poll_deadline;
+	/* public: the interrupt vector it takes event upcalls on
+	 * (HVMOP_set_evtchn_upcall_vector, x86), or 0 for none. */
+	uint8_t upcall_vector;
 };
 
 struct hv_hyp_domain {
@@ -122,6 +125,9 @@ struct hv_hyp_arch_ops {
 	const char *name; /* the bundle architecture: "x86_64", "aarch64" */
 	const struct hv_mm_p2m_format *p2m_format;
 	const struct hv_mm_xenmem_abi *xenmem_abi;
+	/* Which Xen its guests expect where Xen's answers differ (libhv-xen:
+	 * hvm_op, XENVER_capabilities). */
+	enum hv_xen_arch xen_arch;
 	/* Mapping the shared-info page again moves it (Xen on x86) or fails
 	 * with -EBUSY (Xen 4.17+ on Arm). */
 	bool shared_info_moves;
@@ -158,7 +164,8 @@ struct hv_hyp_arch_ops {
 	/* Drop the TLB entries the domain's P2M may have left. */
 	void (*p2m_flush)(struct hv_hyp_domain *d);
 	/* Optional: tell v an event is pending (Xen's upcall: a PPI on Arm,
-	 * the callback vector on x86). */
+	 * the callback vector on x86).  Also called when v is given an
+	 * upcall vector while it has an event pending, as Xen does. */
 	void (*upcall)(struct hv_hyp_vcpu *v);
 	/* The VCPUOP sub-ops this architecture's guests may make (bit n:
 	 * VCPUOP n; HV_HYP_VCPU_OPS_X86_HVM or _ARM) and what the others

@@ -17,6 +17,7 @@ HV_BEGIN_DECLS
 #define HV_X86_EXIT_NMI		   0x061u
 #define HV_X86_EXIT_SMI		   0x062u
 #define HV_X86_EXIT_INIT	   0x063u
+#define HV_X86_EXIT_VINTR	   0x064u
 #define HV_X86_EXIT_CPUID	   0x072u
 #define HV_X86_EXIT_HLT		   0x078u
 #define HV_X86_EXIT_INVLPGA	   0x07au

@@ -123,6 +123,7 @@ HV_STATIC_ASSERT(offsetof(struct hv_x86_vmcb_save, g_pat) == 0x268,
 #define HV_X86_INTERCEPT1_NMI	   (1u << 1)
 #define HV_X86_INTERCEPT1_SMI	   (1u << 2)
 #define HV_X86_INTERCEPT1_INIT	   (1u << 3)
+#define HV_X86_INTERCEPT1_VINTR	   (1u << 4)
 #define HV_X86_INTERCEPT1_CPUID	   (1u << 18)
 #define HV_X86_INTERCEPT1_HLT	   (1u << 24)
 #define HV_X86_INTERCEPT1_INVLPGA  (1u << 26)
@@ -147,7 +148,15 @@ HV_STATIC_ASSERT(offsetof(struct hv_x86_vmcb_save, g_pat) == 0x268,
 #define HV_X86_TLB_FLUSH_ASID 3u
 
 /* vintr */
-#define HV_X86_VINTR_MASKING (1ull << 24) /* host IF gates real INTR */
+#define HV_X86_VINTR_V_IRQ	  (1ull << 8)  /* a virtual interrupt waits */
+#define HV_X86_VINTR_PRIO_SHIFT	  16	       /* its priority, bits 19:16 */
+#define HV_X86_VINTR_IGN_TPR	  (1ull << 20) /* ...taken whatever the TPR */
+#define HV_X86_VINTR_MASKING	  (1ull << 24) /* host IF gates real INTR */
+#define HV_X86_VINTR_VECTOR_SHIFT 32	       /* its vector, bits 39:32 */
+
+/* interrupt_shadow: the guest is in the one-instruction shadow of STI or
+ * MOV SS, when no interrupt may be taken. */
+#define HV_X86_INTERRUPT_SHADOW 1ull
 
 /* eventinj and exitintinfo */
 #define HV_X86_EVENT_VALID	    (1ull << 31)
@@ -249,6 +258,31 @@ void hv_x86_vmcb_inject_exception(struct hv_x86_vmcb *vmcb, unsigned int vector,
 /* If the exit interrupted the delivery of an event (exitintinfo valid),
  * deliver it again at the next entry, as the CPU would have. */
 void hv_x86_vmcb_reinject(struct hv_x86_vmcb *vmcb);
+
+/*
+ * Whether the guest can take an external interrupt at its next entry:
+ * RFLAGS.IF set, no interrupt shadow, and no event already waiting in
+ * EVENTINJ (an exception or re-injection goes first).
+ */
+bool hv_x86_vmcb_interruptible(const struct hv_x86_vmcb *vmcb);
+
+/*
+ * Deliver external interrupt `vector` at the next entry: true if the guest
+ * can take it now (it goes into EVENTINJ and any interrupt window is
+ * closed); false if not, and the VMCB then asks for an exit as soon as it
+ * can (an interrupt window: a virtual interrupt, V_IRQ, with the VINTR
+ * intercept, which exits before the guest would take it).  Call it again
+ * at that exit.
+ */
+bool hv_x86_vmcb_inject_intr(struct hv_x86_vmcb *vmcb, uint8_t vector);
+
+/* Stop asking for an interrupt window. */
+void hv_x86_vmcb_close_window(struct hv_x86_vmcb *vmcb);
+
+/* The hypervisor moved RIP past an instruction it emulated: the guest is
+ * no longer in the shadow of an STI or MOV SS before it (as the CPU
+ * clears it after the next instruction). */
+void hv_x86_vmcb_skip(struct hv_x86_vmcb *vmcb, uint64_t len);
 
 HV_END_DECLS
 

@@ -10,6 +10,9 @@
 #define HV_X86_XEN_H
 
 #include <hv/x86_cpu.h>
+#include <hv/x86_vmcb.h>
+
+#include <xen/hvm/hvm_vcpu.h>
 
 HV_BEGIN_DECLS
 
@@ -39,7 +42,8 @@ struct hv_x86_xen_cpuid_info {
  *   0x40000003: TSC: subleaf 0 tsc_mode 0 (native) and the frequency in
  *               kHz in ECX; subleaf 1 the tsc->ns scale (mul_frac, shift)
  *               with offset 0; subleaf 2 the host's frequency in kHz
- *   0x40000004: HVM features: vCPU id in EBX and domid in ECX
+ *   0x40000004: HVM features: vCPU id in EBX and domid in ECX, per-vCPU
+ *               upcall vectors (XEN_HVM_CPUID_UPCALL_VECTOR)
  *   0x40000005: PV parameters: none (zeroes)
  */
 bool hv_x86_xen_cpuid(uint32_t leaf, uint32_t subleaf,
@@ -77,6 +81,34 @@ void hv_x86_xen_hypercall_args(const uint64_t gpr[16], bool long_mode,
  * negative shift).  hz must be at least 1.
  */
 void hv_x86_tsc_scale(uint64_t hz, uint32_t *mul_frac, int *shift);
+
+/*
+ * Where a vCPU's event upcall goes: its own vector (`vcpu_vector`, from
+ * HVMOP_set_evtchn_upcall_vector, 0 if never set) in preference to the
+ * domain's HVM_PARAM_CALLBACK_IRQ (`callback_irq`) when that is of the
+ * vector type (2 in bits 63:56, the vector in bits 7:0), as Xen chooses.
+ * 0: neither, no interrupt to inject (a GSI or PCI INTx callback needs
+ * an interrupt controller hvkit does not emulate).
+ */
+uint8_t hv_x86_xen_upcall_vector(uint8_t vcpu_vector, uint64_t callback_irq);
+
+/*
+ * VCPUOP_initialise for an HVM/PVH vCPU: check `ctx` as Xen's
+ * arch_set_info_hvm_guest does and load it into the VMCB and `gpr` (by x86
+ * register number).  VCPU_HVM_MODE_32B takes the registers, control
+ * registers, EFER and the CS/DS/SS/ES/TR descriptors (base, limit,
+ * packed attributes; accessed or busy set for present ones); _64B takes
+ * the registers, control registers and EFER and gives flat 64-bit code,
+ * data and a busy TSS.  Segment selectors are 0, the descriptor tables
+ * empty (the guest loads its own), EFER.LMA follows LME (and paging), and
+ * SVME stays set for VMRUN.  Everything else in the VMCB (intercepts,
+ * ASID, nested paging, PAT) is kept.  0, or -HV_EINVAL (nothing changed)
+ * for padding not zero, an unknown mode, a bad segment, RIP outside CS or
+ * non-canonical, a 64-bit context without PG, PAE or LME, CR0/CR4/EFER
+ * bits a guest may not have, or a combination VMRUN would refuse.
+ */
+int hv_x86_load_hvm_context(struct hv_x86_vmcb *vmcb, uint64_t gpr[16],
+			    const struct vcpu_hvm_context *ctx);
 
 HV_END_DECLS
 

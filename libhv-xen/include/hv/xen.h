@@ -35,7 +35,16 @@ HV_BEGIN_DECLS
 
 struct hv_xen_domain;
 
-/* What libhv-xen needs from the image.  Every callback is required. */
+/* Which Xen a domain's guest expects where Xen's answers differ by
+ * architecture: hvm_op (answered for x86 HVM/PVH guests, -ENOSYS for Arm
+ * ones, whose Xen answers it differently) and XENVER_capabilities. */
+enum hv_xen_arch {
+	HV_XEN_ARCH_ARM,     /* Xen's arm64 guest ABI */
+	HV_XEN_ARCH_X86_HVM, /* an x86 HVM/PVH guest */
+};
+
+/* What libhv-xen needs from the image.  Every callback is required but
+ * those marked optional. */
 struct hv_xen_ops {
 	/* Print one whole console line (without its newline): a domain's
 	 * output, already prefixed "(name) " and cleaned of control
@@ -54,6 +63,12 @@ struct hv_xen_ops {
 	hv_time_t (*now)(void *opaque);
 	/* Whether a domain with this id exists (for the ops that name one). */
 	bool (*domain_exists)(void *opaque, hv_domid_t id);
+	/* Optional (NULL: HVMOP_set_evtchn_upcall_vector is -ENOSYS, as Xen
+	 * answers a domain created without per-vCPU upcall vectors): vCPU
+	 * `vcpu` takes its event upcalls on interrupt `vector` (0x10-0xff,
+	 * checked) from now on.  0, or -HV_ENOENT if d has no such vCPU. */
+	int (*set_upcall_vector)(void *opaque, struct hv_xen_domain *d,
+				 uint32_t vcpu, uint8_t vector);
 };
 
 /* Longest console line before it is cut (and continued on the next);
@@ -75,6 +90,7 @@ struct hv_xen_ops {
 struct hv_xen_domain {
 	hv_domid_t id;
 	char name[HV_XEN_NAME_MAX + 1];
+	enum hv_xen_arch arch;
 	const struct hv_xen_ops *ops;
 	void *opaque;
 
@@ -93,18 +109,25 @@ struct hv_xen_domain {
 	hv_time_t console_refilled;
 	uint64_t console_dropped;
 
-	/* HVM parameters (HVMOP_get_param/set_param, answered on x86): what
+	/* HVM parameters (HVMOP_get_param/set_param, answered for x86): what
 	 * the image gave the domain (e.g. its console's pfn and event
 	 * channel) and what the guest set; 0 for anything never given. */
 	uint64_t hvm_params[HVM_NR_PARAMS];
+
+	/* XENFEAT_* bits of submap 0 the image provides beyond libhv-xen's
+	 * own (XENVER_get_features), e.g. XENFEAT_hvm_callback_vector where
+	 * it injects the upcall; 0 after hv_xen_domain_init. */
+	uint32_t features;
 };
 
 /*
- * Set up a domain.  `name` is copied (cut at HV_XEN_NAME_MAX characters).
- * Returns -HV_EINVAL for a NULL or empty name or missing ops.
+ * Set up a domain whose guest expects Xen on `arch`.  `name` is copied
+ * (cut at HV_XEN_NAME_MAX characters).  Returns -HV_EINVAL for a NULL or
+ * empty name, an unknown arch or missing ops.
  */
 int hv_xen_domain_init(struct hv_xen_domain *d, hv_domid_t id, const char *name,
-		       const struct hv_xen_ops *ops, void *opaque);
+		       enum hv_xen_arch arch, const struct hv_xen_ops *ops,
+		       void *opaque);
 
 /*
  * Handle hypercall `nr` with arguments `args` (as the guest passed them,

@@ -2,7 +2,7 @@
  * Entry of the 64-bit test guests: entered as a PVH kernel (32-bit
  * protected mode, paging off, %ebx = hvm_start_info), they switch
  * themselves to long mode on an identity map of the first 4 GiB in 2 MiB
- * pages, load an IDT for the exceptions, find Xen (guest_init), run main()
+ * pages, load an IDT for the exceptions and interrupts, find Xen (guest_init), run main()
  * and shut down with its result.  Also the hypercall and exception glue of
  * the 64-bit ABI.
  */
@@ -86,7 +86,8 @@ long_mode:
 	movl	%eax, %edi
 	call	guest_exit
 
-/* 32 interrupt gates, one per exception stub (16 bytes apart). */
+/* 256 interrupt gates, one per stub (16 bytes apart): the exceptions and
+ * the vectors Xen's event upcall may be given. */
 idt_init:
 	leaq	stubs(%rip), %rax
 	leaq	idt(%rip), %rdi
@@ -108,7 +109,7 @@ idt_init:
 	addq	$16, %rax
 	addq	$16, %rdi
 	incl	%ecx
-	cmpl	$32, %ecx
+	cmpl	$256, %ecx
 	jne	4b
 	lidt	idt_desc(%rip)
 	ret
@@ -116,7 +117,7 @@ idt_init:
 	.p2align 4
 stubs:
 	.set	vec, 0
-	.rept	32
+	.rept	256
 	.p2align 4
 	/* The vectors with an error code: 8, 10-14, 17, 21, 29, 30. */
 	.set	err, (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17)
@@ -130,7 +131,9 @@ stubs:
 	.set	vec, vec + 1
 	.endr
 
-/* guest_exception(vector, error, rip) returns where to resume. */
+/* guest_exception(vector, error, rip) returns where to resume.  Nothing
+ * below the interrupted stack pointer is touched (the guests are built
+ * without a red zone). */
 stub_common:
 	pushq	%rax
 	pushq	%rcx
@@ -236,7 +239,7 @@ gdt_desc:
 	.word	gdt_end - gdt - 1
 	.quad	gdt
 idt_desc:
-	.word	32 * 16 - 1
+	.word	256 * 16 - 1
 	.quad	idt
 
 	.bss
@@ -249,7 +252,7 @@ pdpt:
 guest_pd:
 	.skip	4 * 4096
 idt:
-	.skip	32 * 16
+	.skip	256 * 16
 	.p2align 3
 kernel_rsp:
 	.skip	8

@@ -106,9 +106,22 @@ void guest_expect_fault(unsigned int insn_len)
 	expected_len = insn_len;
 }
 
+void (*volatile guest_irq_handler)(unsigned int vector);
+
+#define FIRST_IRQ_VECTOR 32
+
 unsigned long guest_exception(unsigned long vector, unsigned long error,
 			      unsigned long ip)
 {
+	if (vector >= FIRST_IRQ_VECTOR) {
+		if (!guest_irq_handler) {
+			guest_printf("unexpected interrupt %lu at %#lx\n",
+				     vector, ip);
+			guest_shutdown(SHUTDOWN_crash);
+		}
+		guest_irq_handler((unsigned int)vector);
+		return ip;
+	}
 	if (!expected_len) {
 		guest_printf("unexpected exception %lu (error %#lx) at %#lx\n",
 			     vector, error, ip);

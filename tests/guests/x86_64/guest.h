@@ -61,6 +61,13 @@ extern uint8_t guest_ro_page[4096];
 void guest_expect_fault(unsigned int insn_len);
 extern volatile unsigned int guest_faults, guest_fault_vector;
 extern volatile unsigned long guest_fault_error;
+/*
+ * Interrupts (64-bit guests): the entry code installs a gate for every
+ * vector; one from 32 up calls guest_irq_handler with its vector, or
+ * without a handler crashes the domain with a message.
+ */
+extern void (*volatile guest_irq_handler)(unsigned int vector);
+
 /* The C side of the exception stubs: returns where to resume. */
 unsigned long guest_exception(unsigned long vector, unsigned long error,
 			      unsigned long ip);

@@ -46,8 +46,9 @@ static void cpuid_leaves(void)
 	guest_cpuid(XEN_CPUID_LEAF(3), 0, r);
 	CHECK(r[2] > 100000); /* TSC kHz: over 100 MHz */
 	guest_cpuid(XEN_CPUID_LEAF(4), 0, r);
-	CHECK_EQ(r[0],
-		 XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT);
+	CHECK_EQ(r[0], XEN_HVM_CPUID_VCPU_ID_PRESENT |
+			   XEN_HVM_CPUID_DOMID_PRESENT |
+			   XEN_HVM_CPUID_UPCALL_VECTOR);
 	CHECK_EQ(r[1], 0); /* vCPU 0 */
 	/* Domain 0 is the first domain, the initial one (SIF_INITDOMAIN,
 	 * with SIF_PRIVILEGED as Xen's PVH dom0 has it); the others not. */

@@ -227,6 +227,8 @@ void fake_init(struct fake *f, enum fake_flavour flavour, uint64_t pages,
 	    flavour == FAKE_X86 ? &hv_x86_npt : &hv_arm_stage2_ipa40;
 	f->ops.xenmem_abi =
 	    flavour == FAKE_X86 ? &hv_mm_xenmem_x86 : &hv_mm_xenmem_arm;
+	f->ops.xen_arch =
+	    flavour == FAKE_X86 ? HV_XEN_ARCH_X86_HVM : HV_XEN_ARCH_ARM;
 	f->ops.shared_info_moves = flavour == FAKE_X86;
 	f->ops.vcpu_ops =
 	    flavour == FAKE_X86 ? HV_HYP_VCPU_OPS_X86_HVM : HV_HYP_VCPU_OPS_ARM;

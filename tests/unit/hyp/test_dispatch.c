@@ -25,7 +25,7 @@ static void never_runs(struct fake *f, struct hv_hyp_vcpu *v)
 }
 
 /* The numbers something answers in a core with (or without) event
- * channels; hvm_op is libhv-xen's on an x86 host. */
+ * channels (an x86 guest's: hvm_op is libhv-xen's). */
 static bool handled(uint64_t nr, bool evtchn)
 {
 	switch (nr) {

@@ -9,6 +9,7 @@
 
 #include <string.h>
 #include <xen/event_channel.h>
+#include <xen/hvm/hvm_op.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/vcpu.h>
@@ -334,6 +335,42 @@ static void runstate_accounts_time(void **state)
 	fake_fini(&f);
 }
 
+static long upcall_vector(struct hv_hyp_vcpu *v, uint32_t vcpu, uint8_t vector)
+{
+	xen_hvm_evtchn_upcall_vector_t a = {.vcpu = vcpu, .vector = vector};
+
+	return fake_op(v, __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
+		       &a, sizeof(a));
+}
+
+/* HVMOP_set_evtchn_upcall_vector: the core keeps each vCPU's vector, and
+ * an event already pending is signalled at once. */
+static void upcall_vector_per_vcpu(void **state)
+{
+	struct fake f;
+	struct hv_hyp_domain *d = domain(&f, FAKE_X86, never_runs, 2);
+	struct hv_hyp_vcpu *v = &d->vcpus[0];
+	const uint8_t pending = 1;
+
+	(void)state;
+	assert_int_equal(upcall_vector(v, 1, 0xf3), 0);
+	assert_int_equal(d->vcpus[1].upcall_vector, 0xf3);
+	assert_int_equal(v->upcall_vector, 0);
+	assert_int_equal(upcall_vector(v, 2, 0xf3), -HV_ENOENT);
+	assert_int_equal(upcall_vector(v, 0, 0x0f), -HV_EINVAL);
+	assert_int_equal(fake_vcpu(&d->vcpus[1])->upcalls, 0);
+	/* vCPU 0 with evtchn_upcall_pending set in its vcpu_info. */
+	fake_map_shared_info(v, 0x300);
+	fake_poke(d,
+		  0x300000 + offsetof(struct shared_info, vcpu_info) +
+		      offsetof(struct vcpu_info, evtchn_upcall_pending),
+		  &pending, 1);
+	assert_int_equal(upcall_vector(v, 0, 0xf2), 0);
+	assert_int_equal(v->upcall_vector, 0xf2);
+	assert_int_equal(fake_vcpu(v)->upcalls, 1);
+	fake_fini(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +381,7 @@ int main(void)
 	    cmocka_unit_test(timers_wake_blocked_vcpu),
 	    cmocka_unit_test(stopped_timer_does_not_fire),
 	    cmocka_unit_test(runstate_accounts_time),
+	    cmocka_unit_test(upcall_vector_per_vcpu),
 	};
 	return cmocka_run_group_tests_name("hyp-vcpu-op", tests, NULL, NULL);
 }

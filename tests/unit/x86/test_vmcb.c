@@ -1,5 +1,6 @@
-/* The VMCB: the PVH start state, mode and privilege, event injection, the
- * intercept maps, the exit decoding, and a new vCPU's state. */
+/* The VMCB: the PVH start state, mode and privilege, event injection and
+ * interrupt windows, the intercept maps, the exit decoding, and a new
+ * vCPU's state. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -244,9 +245,86 @@ static void new_vcpu_state(void **state)
 	assert_int_equal((uintptr_t)v.fxsave % 16, 0);
 }
 
+#define WINDOW_BITS                                                            \
+	(HV_X86_VINTR_V_IRQ | HV_X86_VINTR_IGN_TPR |                           \
+	 0xfull << HV_X86_VINTR_PRIO_SHIFT |                                   \
+	 0xffull << HV_X86_VINTR_VECTOR_SHIFT)
+
+static void interrupt_when_the_guest_can_take_it(void **state)
+{
+	(void)state;
+	memset(&vmcb, 0, sizeof(vmcb));
+	vmcb.control.vintr = HV_X86_VINTR_MASKING;
+	vmcb.save.rflags = 2 | HV_X86_RFLAGS_IF;
+	assert_true(hv_x86_vmcb_interruptible(&vmcb));
+	assert_true(hv_x86_vmcb_inject_intr(&vmcb, 0xf3));
+	assert_true(vmcb.control.eventinj ==
+		    (HV_X86_EVENT_VALID | HV_X86_EVENT_TYPE_INTR | 0xf3));
+	assert_true(vmcb.control.vintr == HV_X86_VINTR_MASKING);
+	assert_false(vmcb.control.intercept_misc1 & HV_X86_INTERCEPT1_VINTR);
+	/* Now an event waits in EVENTINJ: nothing else goes in. */
+	assert_false(hv_x86_vmcb_interruptible(&vmcb));
+}
+
+/* Interrupts off, in an STI shadow, or behind an exception: a window is
+ * asked for, EVENTINJ untouched; once the guest can, the window closes
+ * and the interrupt goes in. */
+static void interrupt_window_otherwise(void **state)
+{
+	uint64_t ud = HV_X86_EVENT_VALID | HV_X86_EVENT_TYPE_EXCEPTION | 6;
+
+	(void)state;
+	memset(&vmcb, 0, sizeof(vmcb));
+	vmcb.control.vintr = HV_X86_VINTR_MASKING;
+	vmcb.save.rflags = 2;
+	assert_false(hv_x86_vmcb_inject_intr(&vmcb, 0x20));
+	assert_true(vmcb.control.eventinj == 0);
+	assert_true(vmcb.control.intercept_misc1 & HV_X86_INTERCEPT1_VINTR);
+	assert_true((vmcb.control.vintr & WINDOW_BITS) ==
+		    (HV_X86_VINTR_V_IRQ | HV_X86_VINTR_IGN_TPR |
+		     0xfull << HV_X86_VINTR_PRIO_SHIFT |
+		     0x20ull << HV_X86_VINTR_VECTOR_SHIFT));
+	assert_true(vmcb.control.vintr & HV_X86_VINTR_MASKING);
+
+	vmcb.save.rflags |= HV_X86_RFLAGS_IF;
+	vmcb.control.interrupt_shadow = HV_X86_INTERRUPT_SHADOW;
+	assert_false(hv_x86_vmcb_inject_intr(&vmcb, 0x20));
+	vmcb.control.interrupt_shadow = 0;
+	vmcb.control.eventinj = ud;
+	assert_false(hv_x86_vmcb_inject_intr(&vmcb, 0x20));
+	assert_true(vmcb.control.eventinj == ud);
+
+	/* Another vector while the window is open replaces the first. */
+	assert_false(hv_x86_vmcb_inject_intr(&vmcb, 0xf3));
+	assert_true((vmcb.control.vintr & WINDOW_BITS) ==
+		    (HV_X86_VINTR_V_IRQ | HV_X86_VINTR_IGN_TPR |
+		     0xfull << HV_X86_VINTR_PRIO_SHIFT |
+		     0xf3ull << HV_X86_VINTR_VECTOR_SHIFT));
+
+	vmcb.control.eventinj = 0;
+	assert_true(hv_x86_vmcb_inject_intr(&vmcb, 0x20));
+	assert_true((vmcb.control.vintr & WINDOW_BITS) == 0);
+	assert_true(vmcb.control.vintr & HV_X86_VINTR_MASKING);
+	assert_false(vmcb.control.intercept_misc1 & HV_X86_INTERCEPT1_VINTR);
+}
+
+static void skip_ends_the_shadow(void **state)
+{
+	(void)state;
+	memset(&vmcb, 0, sizeof(vmcb));
+	vmcb.save.rip = 0x1000;
+	vmcb.control.interrupt_shadow = HV_X86_INTERRUPT_SHADOW;
+	hv_x86_vmcb_skip(&vmcb, 1);
+	assert_true(vmcb.save.rip == 0x1001);
+	assert_true(vmcb.control.interrupt_shadow == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(interrupt_when_the_guest_can_take_it),
+	    cmocka_unit_test(interrupt_window_otherwise),
+	    cmocka_unit_test(skip_ends_the_shadow),
 	    cmocka_unit_test(pvh_start_state),
 	    cmocka_unit_test(modes_and_privilege),
 	    cmocka_unit_test(event_injection),

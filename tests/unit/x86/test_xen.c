@@ -41,7 +41,8 @@ static void hypervisor_leaves(void **state)
 	assert_int_equal(r.ecx | r.edx, 0);
 	assert_true(hv_x86_xen_cpuid(0x40000004u, 0, &info, &r));
 	assert_int_equal(r.eax, XEN_HVM_CPUID_VCPU_ID_PRESENT |
-				    XEN_HVM_CPUID_DOMID_PRESENT);
+				    XEN_HVM_CPUID_DOMID_PRESENT |
+				    XEN_HVM_CPUID_UPCALL_VECTOR);
 	assert_int_equal(r.ebx, 2);
 	assert_int_equal(r.ecx, 5);
 	assert_true(hv_x86_xen_cpuid(0x40000004u, 1, &info, &r));

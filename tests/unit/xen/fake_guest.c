@@ -62,6 +62,20 @@ static bool domain_exists(void *opaque, hv_domid_t id)
 	return id == g->dom.id || id == OTHER_DOMID;
 }
 
+static int set_upcall_vector(void *opaque, struct hv_xen_domain *d,
+			     uint32_t vcpu, uint8_t vector)
+{
+	struct fake_guest *g = opaque;
+
+	(void)d;
+	if (vcpu >= GUEST_VCPUS)
+		return -HV_ENOENT;
+	g->upcall_vcpu = vcpu;
+	g->upcall_vector = vector;
+	g->upcall_sets++;
+	return 0;
+}
+
 static const struct hv_xen_ops ops = {
     .console_line = console_line,
     .shutdown = shutdown,
@@ -69,13 +83,14 @@ static const struct hv_xen_ops ops = {
     .block = block,
     .now = now,
     .domain_exists = domain_exists,
+    .set_upcall_vector = set_upcall_vector,
 };
 
 void fake_guest_init(struct fake_guest *g, const char *name)
 {
 	memset(g, 0, sizeof(*g));
 	hv_gmem_init(&g->gm, translate, g, 32);
-	if (hv_xen_domain_init(&g->dom, 1, name, &ops, g))
+	if (hv_xen_domain_init(&g->dom, 1, name, HV_XEN_ARCH_X86_HVM, &ops, g))
 		abort();
 }
 

@@ -12,6 +12,7 @@
 #define RO_PAGE	    5
 #define HOLE_PAGE   6
 #define OTHER_DOMID 7 /* another domain that exists */
+#define GUEST_VCPUS 2
 
 struct fake_guest {
 	struct hv_xen_domain dom;
@@ -21,6 +22,10 @@ struct fake_guest {
 	unsigned int nr_lines;
 	unsigned int yields, blocks, shutdowns;
 	unsigned int last_reason;
+	/* The last set_upcall_vector the library asked for, and how many. */
+	uint32_t upcall_vcpu;
+	uint8_t upcall_vector;
+	unsigned int upcall_sets;
 	hv_time_t now;
 };
 

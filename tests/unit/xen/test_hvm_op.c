@@ -1,7 +1,7 @@
 /*
  * hvm_op (x86 semantics): HVMOP_get_param and HVMOP_set_param in Xen's
  * order of checks, what a guest may read and set of its own parameters,
- * and the values it may set.
+ * and the values it may set; HVMOP_set_evtchn_upcall_vector.
  */
 /* DM_DOMAIN and BUFIOREQ_EVTCHN are defined for the toolstack only (and
  * <hv/xen.h> includes the header that defines them). */
@@ -210,6 +210,55 @@ static void unknown_hvmops_are_enosys(void **state)
 			 -HV_ENOSYS);
 }
 
+static long upcall_vector(uint32_t vcpu, uint8_t vector)
+{
+	xen_hvm_evtchn_upcall_vector_t a = {.vcpu = vcpu, .vector = vector};
+
+	memcpy(&g.mem[ARG_PAGE][8], &a, sizeof(a));
+	return call(&g, __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
+		    gaddr(ARG_PAGE, 8), 0);
+}
+
+static void upcall_vector_goes_to_the_image(void **state)
+{
+	(void)state;
+	assert_int_equal(upcall_vector(1, 0xf3), 0);
+	assert_int_equal(g.upcall_sets, 1);
+	assert_int_equal(g.upcall_vcpu, 1);
+	assert_int_equal(g.upcall_vector, 0xf3);
+	assert_int_equal(upcall_vector(0, 0x10), 0);
+	assert_int_equal(g.upcall_vector, 0x10);
+}
+
+/* Xen's order: the pointer, the vector (exceptions' vectors refused),
+ * then the vCPU. */
+static void upcall_vector_checks(void **state)
+{
+	(void)state;
+	assert_int_equal(call(&g, __HYPERVISOR_hvm_op,
+			      HVMOP_set_evtchn_upcall_vector,
+			      gaddr(HOLE_PAGE, 0), 0),
+			 -HV_EFAULT);
+	assert_int_equal(upcall_vector(0, 0x0f), -HV_EINVAL);
+	assert_int_equal(upcall_vector(0, 0), -HV_EINVAL);
+	assert_int_equal(upcall_vector(99, 0x0f), -HV_EINVAL);
+	assert_int_equal(upcall_vector(GUEST_VCPUS, 0x20), -HV_ENOENT);
+	assert_int_equal(upcall_vector(UINT32_MAX, 0x20), -HV_ENOENT);
+	assert_int_equal(g.upcall_sets, 0);
+}
+
+/* An image that gives no per-vCPU vectors: -ENOSYS, as Xen for a domain
+ * created without them. */
+static void upcall_vector_without_the_op(void **state)
+{
+	struct hv_xen_ops ops = *g.dom.ops;
+
+	(void)state;
+	ops.set_upcall_vector = NULL;
+	g.dom.ops = &ops;
+	assert_int_equal(upcall_vector(0, 0xf3), -HV_ENOSYS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +269,9 @@ int main(void)
 	    cmocka_unit_test_setup(toolstack_params_are_refused, setup),
 	    cmocka_unit_test_setup(checks_in_xens_order, setup),
 	    cmocka_unit_test_setup(unknown_hvmops_are_enosys, setup),
+	    cmocka_unit_test_setup(upcall_vector_goes_to_the_image, setup),
+	    cmocka_unit_test_setup(upcall_vector_checks, setup),
+	    cmocka_unit_test_setup(upcall_vector_without_the_op, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <xen/features.h>
+#include <xen/hvm/hvm_op.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/version.h>
@@ -47,17 +48,26 @@ static void unknown_hypercalls_are_enosys(void **state)
 	assert_int_equal(call(&g, UINT64_MAX, 0, 0, 0), -HV_ENOSYS);
 }
 
+#define X86 HV_XEN_ARCH_X86_HVM
+
 static void init_rejects_bad_arguments(void **state)
 {
 	struct hv_xen_domain d;
 	struct hv_xen_ops ops = *g.dom.ops;
 
 	(void)state;
-	assert_int_equal(hv_xen_domain_init(&d, 2, "", &ops, &g), -HV_EINVAL);
-	assert_int_equal(hv_xen_domain_init(&d, 2, NULL, &ops, &g), -HV_EINVAL);
-	assert_int_equal(hv_xen_domain_init(&d, 2, "x", NULL, &g), -HV_EINVAL);
+	assert_int_equal(hv_xen_domain_init(&d, 2, "", X86, &ops, &g),
+			 -HV_EINVAL);
+	assert_int_equal(hv_xen_domain_init(&d, 2, NULL, X86, &ops, &g),
+			 -HV_EINVAL);
+	assert_int_equal(hv_xen_domain_init(&d, 2, "x", X86, NULL, &g),
+			 -HV_EINVAL);
+	assert_int_equal(
+	    hv_xen_domain_init(&d, 2, "x", (enum hv_xen_arch)7, &ops, &g),
+	    -HV_EINVAL);
 	ops.domain_exists = NULL;
-	assert_int_equal(hv_xen_domain_init(&d, 2, "x", &ops, &g), -HV_EINVAL);
+	assert_int_equal(hv_xen_domain_init(&d, 2, "x", X86, &ops, &g),
+			 -HV_EINVAL);
 }
 
 static void long_names_are_cut(void **state)
@@ -66,7 +76,7 @@ static void long_names_are_cut(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    hv_xen_domain_init(&d, 2, "a-name-much-longer-than-thirty-one",
+	    hv_xen_domain_init(&d, 2, "a-name-much-longer-than-thirty-one", X86,
 			       g.dom.ops, &g),
 	    0);
 	assert_int_equal(strlen(d.name), HV_XEN_NAME_MAX);
@@ -335,6 +345,16 @@ static void version_get_features(void **state)
 	peek(gaddr(1, 0), &fi, sizeof(fi));
 	assert_true(fi.submap & 1u << XENFEAT_auto_translated_physmap);
 	assert_false(fi.submap & 1u << XENFEAT_dom0);
+	assert_false(fi.submap & 1u << XENFEAT_hvm_callback_vector);
+
+	/* What the image adds. */
+	g.dom.features = 1u << XENFEAT_hvm_callback_vector;
+	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_get_features,
+			      gaddr(1, 0), 0),
+			 0);
+	peek(gaddr(1, 0), &fi, sizeof(fi));
+	assert_true(fi.submap & 1u << XENFEAT_hvm_callback_vector);
+	assert_true(fi.submap & 1u << XENFEAT_auto_translated_physmap);
 
 	fi.submap_idx = 1;
 	fi.submap = 0xdead;
@@ -395,6 +415,24 @@ static void shutdown_reason_names(void **state)
 	assert_string_equal(hv_xen_shutdown_reason_name(200), "unknown");
 }
 
+/* A domain whose guest expects Xen on Arm: hvm_op is not answered (Xen
+ * on Arm's differs), the capabilities are arm64's. */
+static void arm_domain_answers(void **state)
+{
+	xen_capabilities_info_t caps;
+
+	(void)state;
+	g.dom.arch = HV_XEN_ARCH_ARM;
+	assert_int_equal(
+	    call(&g, __HYPERVISOR_hvm_op, HVMOP_get_param, gaddr(1, 0), 0),
+	    -HV_ENOSYS);
+	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_capabilities,
+			      gaddr(2, 0), 0),
+			 0);
+	peek(gaddr(2, 0), caps, sizeof(caps));
+	assert_string_equal(caps, "xen-3.0-aarch64 ");
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -402,6 +440,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(unknown_hypercalls_are_enosys),
 	    T(init_rejects_bad_arguments),
+	    T(arm_domain_answers),
 	    T(long_names_are_cut),
 	    T(console_write),
 	    T(console_write_across_pages),

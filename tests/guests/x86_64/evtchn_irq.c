@@ -1,0 +1,143 @@
+/*
+ * Event-channel ping-pong between two domains where each takes its events
+ * as interrupts (images that link event channels): "ping-irq", the first
+ * domain, asks for its upcall on a per-vCPU vector
+ * (HVMOP_set_evtchn_upcall_vector), offers a port and halts until its
+ * interrupt handler has seen the other domain's event, then answers;
+ * "pong-irq" (built with PONG) asks for the domain-wide callback vector
+ * (HVM_PARAM_CALLBACK_IRQ), binds, signals and halts for the answer.
+ * Neither looks at its pending bits outside the handler.
+ */
+#include "guest.h"
+
+#include <xen/errno.h>
+#include <xen/event_channel.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
+#include <xen/memory.h>
+#include <xen/sched.h>
+
+#define PING_DOMID 0
+#define PONG_DOMID 1
+#define VECTOR	   0xe0
+
+static struct shared_info shared __attribute__((aligned(4096)));
+static volatile xen_ulong_t received; /* ports the handler took */
+static volatile unsigned int interrupts;
+
+/* The upcall: clear the flag and selector, take every pending port
+ * (ports here are all below 64: one word). */
+static void upcall(unsigned int vector)
+{
+	volatile struct vcpu_info *vi = &shared.vcpu_info[0];
+	volatile xen_ulong_t *word = &shared.evtchn_pending[0];
+	xen_ulong_t bits;
+
+	CHECK_EQ(vector, VECTOR);
+	interrupts++;
+	vi->evtchn_upcall_pending = 0;
+	vi->evtchn_pending_sel = 0;
+	bits = *word;
+	*word &= ~bits;
+	received |= bits;
+}
+
+static long evtchn_op(unsigned int cmd, void *arg)
+{
+	return guest_hypercall(__HYPERVISOR_event_channel_op, cmd,
+			       (unsigned long)arg, 0, 0, 0);
+}
+
+static long hvm_op(unsigned long op, void *arg)
+{
+	return guest_hypercall(__HYPERVISOR_hvm_op, op, (unsigned long)arg, 0,
+			       0, 0);
+}
+
+static void map_shared_info(void)
+{
+	struct xen_add_to_physmap x = {.domid = DOMID_SELF,
+				       .space = XENMAPSPACE_shared_info,
+				       .gpfn = (uintptr_t)&shared >> 12};
+
+	CHECK_EQ(guest_hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+				 (unsigned long)&x, 0, 0, 0),
+		 0);
+}
+
+/* Halt, interrupts on, until the handler has taken `port`. */
+static void wait_for(evtchn_port_t port)
+{
+	xen_ulong_t bit = (xen_ulong_t)1 << port;
+
+	while (!(received & bit))
+		__asm__ __volatile__("sti; hlt; cli" ::: "memory");
+	received &= ~bit;
+}
+
+static void send(evtchn_port_t port)
+{
+	struct evtchn_send s = {.port = port};
+
+	CHECK_EQ(evtchn_op(EVTCHNOP_send, &s), 0);
+}
+
+#if !defined(PONG)
+static void take_interrupts(void)
+{
+	struct xen_hvm_evtchn_upcall_vector a = {.vcpu = 0, .vector = VECTOR};
+
+	CHECK_EQ(hvm_op(HVMOP_set_evtchn_upcall_vector, &a), 0);
+}
+
+static void run(void)
+{
+	struct evtchn_alloc_unbound a = {.dom = DOMID_SELF,
+					 .remote_dom = PONG_DOMID};
+
+	CHECK_EQ(evtchn_op(EVTCHNOP_alloc_unbound, &a), 0);
+	guest_printf("offering port %u to domain %d\n", a.port, PONG_DOMID);
+	wait_for(a.port);
+	guest_printf("pinged by the other domain (%u interrupts)\n",
+		     interrupts);
+	send(a.port);
+}
+#else
+static void take_interrupts(void)
+{
+	struct xen_hvm_param p = {
+	    .domid = DOMID_SELF,
+	    .index = HVM_PARAM_CALLBACK_IRQ,
+	    .value = (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 | VECTOR};
+
+	CHECK_EQ(hvm_op(HVMOP_set_param, &p), 0);
+}
+
+static void run(void)
+{
+	struct evtchn_bind_interdomain b = {.remote_dom = PING_DOMID,
+					    .remote_port = 1};
+	long err;
+
+	while ((err = evtchn_op(EVTCHNOP_bind_interdomain, &b)) == -XEN_EINVAL)
+		guest_yield();
+	CHECK_EQ(err, 0);
+	guest_printf("bound to port 1 of domain %d as port %u\n", PING_DOMID,
+		     b.local_port);
+	/* Binding leaves the port pending (as Xen): its interrupt first. */
+	wait_for(b.local_port);
+	send(b.local_port);
+	wait_for(b.local_port);
+	guest_printf("ponged back (%u interrupts)\n", interrupts);
+}
+#endif
+
+int main(void)
+{
+	guest_irq_handler = upcall;
+	map_shared_info();
+	take_interrupts();
+	run();
+	CHECK(interrupts >= 1);
+	return guest_test_result();
+}
