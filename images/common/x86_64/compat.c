@@ -4,11 +4,17 @@
  * "compat" ABI), so two of the structures hvkit reads have another
  * layout there: struct xen_add_to_physmap and xen_platform_parameters_t.
  * Those are translated through a bounce page the guest cannot name (its
- * pointers have 32 bits); every other structure is the same in both ABIs.
+ * pointers have 32 bits).  Other sub-ops whose 32-bit structures differ
+ * (reservations and their extent lists, SCHEDOP_poll, runstate info,
+ * grant-table ops) are not translated yet: they are refused with -ENOSYS,
+ * as sub-ops Xen lacks are, rather than misread.  The rest have the same
+ * layout in both ABIs.
  */
 #include "hyp.h"
 
 #include <xen/memory.h>
+#include <xen/sched.h>
+#include <xen/vcpu.h>
 #include <xen/version.h>
 #include <xen/xen.h>
 
@@ -54,8 +60,8 @@ static long bounced(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 	return hv_hyp_hypercall(v, &bounce, nr, a);
 }
 
-static long add_to_physmap(struct hv_hyp_vcpu *v,
-			   const struct hv_gmem *gm, const uint64_t args[5])
+static long add_to_physmap(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+			   const uint64_t args[5])
 {
 	struct compat_add_to_physmap c;
 	struct xen_add_to_physmap x;
@@ -72,8 +78,7 @@ static long add_to_physmap(struct hv_hyp_vcpu *v,
 	return bounced(v, gm, __HYPERVISOR_memory_op, args, 1);
 }
 
-static long platform_parameters(struct hv_hyp_vcpu *v,
-				const struct hv_gmem *gm,
+static long platform_parameters(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 				const uint64_t args[5])
 {
 	xen_platform_parameters_t p;
@@ -90,14 +95,33 @@ static long platform_parameters(struct hv_hyp_vcpu *v,
 		   : 0;
 }
 
-long hyp_compat_hypercall(struct hv_hyp_vcpu *v,
-			  const struct hv_gmem *gm, uint64_t nr,
-			  const uint64_t args[5])
+static bool untranslated(uint64_t nr, uint64_t cmd)
+{
+	switch (nr) {
+	case __HYPERVISOR_memory_op:
+		return cmd != XENMEM_current_reservation &&
+		       cmd != XENMEM_maximum_reservation &&
+		       cmd != XENMEM_maximum_gpfn;
+	case __HYPERVISOR_sched_op:
+		return cmd == SCHEDOP_poll;
+	case __HYPERVISOR_vcpu_op:
+		return cmd == VCPUOP_get_runstate_info;
+	case __HYPERVISOR_grant_table_op:
+		return true;
+	default:
+		return false;
+	}
+}
+
+long hyp_compat_hypercall(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+			  uint64_t nr, const uint64_t args[5])
 {
 	if (nr == __HYPERVISOR_memory_op && args[0] == XENMEM_add_to_physmap)
 		return add_to_physmap(v, gm, args);
 	if (nr == __HYPERVISOR_xen_version &&
 	    args[0] == XENVER_platform_parameters)
 		return platform_parameters(v, gm, args);
+	if (untranslated(nr, args[0]))
+		return -HV_ENOSYS;
 	return hv_hyp_hypercall(v, gm, nr, args);
 }

@@ -13,6 +13,7 @@
 #include <xen/errno.h>
 #include <xen/features.h>
 #include <xen/hvm/hvm_op.h>
+#include <xen/grant_table.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/version.h>
@@ -180,6 +181,16 @@ static void memory_op(void)
 		 -XEN_EFAULT);
 	CHECK_EQ(hc(__HYPERVISOR_memory_op, NOT_IMPLEMENTED, 0, 0),
 		 -XEN_ENOSYS);
+#if !defined(__x86_64__)
+	/* 32-bit layouts hvkit does not translate yet are refused, not
+	 * misread. */
+	CHECK_EQ(hc(__HYPERVISOR_memory_op, XENMEM_populate_physmap,
+		    ptr(frames[1]), 0),
+		 -XEN_ENOSYS);
+	CHECK_EQ(hc(__HYPERVISOR_grant_table_op, GNTTABOP_query_size,
+		    ptr(frames[1]), 1),
+		 -XEN_ENOSYS);
+#endif
 }
 
 static long hvm_param(unsigned int op, domid_t domid, uint32_t index,
