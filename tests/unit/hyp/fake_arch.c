@@ -29,8 +29,8 @@ static void *phys_to_virt(struct hv_hyp *h, hv_paddr_t pa)
 	struct fake *f = h ? fake_of(h) : NULL;
 	uint64_t frame = pa >> HV_PAGE_SHIFT;
 
-	assert_true(frame >= FAKE_RAM_BASE &&
-		    frame < FAKE_RAM_BASE + f->ram_pages);
+	FAKE_CHECK(frame >= FAKE_RAM_BASE &&
+		   frame < FAKE_RAM_BASE + f->ram_pages);
 	return f->ram + (pa - (FAKE_RAM_BASE << HV_PAGE_SHIFT));
 }
 
@@ -39,7 +39,7 @@ static hv_paddr_t virt_to_phys(struct hv_hyp *h, const void *p)
 	struct fake *f = fake_of(h);
 	const uint8_t *b = p;
 
-	assert_true(b >= f->ram && b < f->ram + f->ram_pages * PAGE);
+	FAKE_CHECK(b >= f->ram && b < f->ram + f->ram_pages * PAGE);
 	return (FAKE_RAM_BASE << HV_PAGE_SHIFT) + (uint64_t)(b - f->ram);
 }
 
@@ -191,7 +191,7 @@ uint64_t fake_free_pages(struct fake *f)
 {
 	struct hv_mm_heap_stats st;
 
-	assert_int_equal(hv_mm_heap_get_stats(&f->heap, 0, &st), 0);
+	FAKE_CHECK(hv_mm_heap_get_stats(&f->heap, 0, &st) == 0);
 	return st.free_pages;
 }
 
@@ -199,26 +199,23 @@ static void machine_init(struct fake *f, uint64_t pages)
 {
 	f->ram = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	assert_true(f->ram != MAP_FAILED);
+	FAKE_CHECK(f->ram != MAP_FAILED);
 	f->ram_pages = pages;
 	f->frame_table = calloc(pages, HV_MM_FRAME_BYTES);
-	assert_non_null(f->frame_table);
-	assert_int_equal(hv_mm_heap_init(&f->heap, &f->node, 1, heap_virt, f),
-			 0);
-	assert_int_equal(
-	    hv_mm_heap_node_init(&f->heap, 0, hv_mfn(FAKE_RAM_BASE), pages,
-				 f->frame_table, pages * HV_MM_FRAME_BYTES),
-	    0);
-	assert_int_equal(hv_mm_heap_add(&f->heap, hv_mfn(FAKE_RAM_BASE), pages,
-					HV_MM_ADD_CLEAN),
-			 0);
+	FAKE_CHECK(f->frame_table != NULL);
+	FAKE_CHECK(hv_mm_heap_init(&f->heap, &f->node, 1, heap_virt, f) == 0);
+	FAKE_CHECK(hv_mm_heap_node_init(&f->heap, 0, hv_mfn(FAKE_RAM_BASE),
+					pages, f->frame_table,
+					pages * HV_MM_FRAME_BYTES) == 0);
+	FAKE_CHECK(hv_mm_heap_add(&f->heap, hv_mfn(FAKE_RAM_BASE), pages,
+				  HV_MM_ADD_CLEAN) == 0);
 }
 
 void fake_init(struct fake *f, enum fake_flavour flavour, uint64_t pages,
 	       unsigned int nr_pcpus, const struct hv_hyp_config *config,
 	       fake_guest_fn guest)
 {
-	assert_true(nr_pcpus <= FAKE_MAX_PCPUS);
+	FAKE_CHECK(nr_pcpus <= FAKE_MAX_PCPUS);
 	memset(f, 0, sizeof(*f));
 	machine_init(f, pages);
 	f->free_at_start = fake_free_pages(f);
@@ -239,9 +236,8 @@ void fake_init(struct fake *f, enum fake_flavour flavour, uint64_t pages,
 	f->guest = guest;
 	for (unsigned int i = 0; i < FAKE_MAX_PCPUS; i++)
 		f->deadline[i] = HV_TIME_NEVER;
-	assert_int_equal(hv_hyp_init(&f->hyp, &f->config, &f->ops, NULL,
-				     &f->heap, NULL, f->pcpus, nr_pcpus),
-			 0);
+	FAKE_CHECK(hv_hyp_init(&f->hyp, &f->config, &f->ops, NULL, &f->heap,
+			       NULL, f->pcpus, nr_pcpus) == 0);
 }
 
 void fake_fini(struct fake *f)
@@ -264,9 +260,9 @@ void fake_fini(struct fake *f)
 				left = true;
 		}
 	}
-	assert_false(left);
-	assert_int_equal(hv_hyp_fini(&f->hyp), 0);
-	assert_int_equal(fake_free_pages(f), f->free_at_start);
+	FAKE_CHECK(!left);
+	FAKE_CHECK(hv_hyp_fini(&f->hyp) == 0);
+	FAKE_CHECK(fake_free_pages(f) == f->free_at_start);
 	free(f->frame_table);
 	munmap(f->ram, f->ram_pages * PAGE);
 }
@@ -297,8 +293,8 @@ fake_domain(struct fake *f, const struct hv_boot_domain *cfg, hv_domid_t id)
 {
 	struct hv_hyp_domain *d = NULL;
 
-	assert_int_equal(hv_hyp_domain_create(&f->hyp, cfg, id, &d), 0);
-	assert_non_null(d);
+	FAKE_CHECK(hv_hyp_domain_create(&f->hyp, cfg, id, &d) == 0);
+	FAKE_CHECK(d != NULL);
 	return d;
 }
 
@@ -326,25 +322,25 @@ int fake_run(struct fake *f)
 		return hv_hyp_run(&f->hyp, 0);
 	for (unsigned int i = 0; i < n; i++) {
 		args[i] = (struct run_arg){f, i, -1};
-		assert_int_equal(
-		    pthread_create(&threads[i], NULL, run_thread, &args[i]), 0);
+		FAKE_CHECK(pthread_create(&threads[i], NULL, run_thread,
+					  &args[i]) == 0);
 	}
 	for (unsigned int i = 0; i < n; i++)
-		assert_int_equal(pthread_join(threads[i], NULL), 0);
+		FAKE_CHECK(pthread_join(threads[i], NULL) == 0);
 	for (unsigned int i = 1; i < n; i++)
-		assert_int_equal(args[i].status, args[0].status);
+		FAKE_CHECK(args[i].status == args[0].status);
 	return args[0].status;
 }
 
 void fake_poke(struct hv_hyp_domain *d, hv_gpaddr_t gpa, const void *src,
 	       size_t len)
 {
-	assert_int_equal(hv_gmem_copy_to(&d->guest_phys, gpa, src, len), 0);
+	FAKE_CHECK(hv_gmem_copy_to(&d->guest_phys, gpa, src, len) == 0);
 }
 
 void fake_peek(struct hv_hyp_domain *d, hv_gpaddr_t gpa, void *dst, size_t len)
 {
-	assert_int_equal(hv_gmem_copy_from(&d->guest_phys, dst, gpa, len), 0);
+	FAKE_CHECK(hv_gmem_copy_from(&d->guest_phys, dst, gpa, len) == 0);
 }
 
 long fake_hypercall(struct hv_hyp_vcpu *v, uint64_t nr, uint64_t a0,
@@ -372,9 +368,8 @@ void fake_map_shared_info(struct hv_hyp_vcpu *v, uint64_t gfn)
 	struct xen_add_to_physmap x = {
 	    .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .gpfn = gfn};
 
-	assert_int_equal(fake_op(v, __HYPERVISOR_memory_op,
-				 XENMEM_add_to_physmap, &x, sizeof(x)),
-			 0);
+	FAKE_CHECK(fake_op(v, __HYPERVISOR_memory_op, XENMEM_add_to_physmap, &x,
+			   sizeof(x)) == 0);
 }
 
 long fake_block(struct hv_hyp_vcpu *v)
