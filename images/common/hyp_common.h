@@ -6,8 +6,8 @@
  *
  * The architecture's hyp_arch.h defines struct hyp_arch (the machine's
  * devices and virtualisation state, each pCPU's included), struct
- * domain_arch and struct
- * vcpu_arch (the state the core keeps for it in d->arch and v->arch), and:
+ * domain_arch and struct vcpu_arch (the state the core keeps for it in
+ * d->arch and v->arch), and:
  *   HYP_ARCH_NAME          the architecture domain bundles are built for
  *   HYP_MAX_RAM_RANGES     RAM ranges the platform may report
  * Its .c files define hyp_arch_ops (the core's struct hv_hyp_arch_ops)
