@@ -4,9 +4,10 @@
  * choices, and the steps every image takes from boot to the core's run
  * loop.  Recipes include their architecture's hyp.h, which includes this.
  *
- * The architecture's hyp_arch.h defines struct hyp_arch (the pCPU's
- * devices and virtualisation state), struct domain_arch and struct
- * vcpu_arch (the state the core keeps for it in d->arch and v->arch), and:
+ * The architecture's hyp_arch.h defines struct hyp_arch (the machine's
+ * devices and virtualisation state, each pCPU's included), struct
+ * domain_arch and struct vcpu_arch (the state the core keeps for it in
+ * d->arch and v->arch), and:
  *   HYP_ARCH_NAME          the architecture domain bundles are built for
  *   HYP_MAX_RAM_RANGES     RAM ranges the platform may report
  * Its .c files define hyp_arch_ops (the core's struct hv_hyp_arch_ops)
@@ -50,7 +51,12 @@ struct hyp_platform {
 struct hyp {
 	struct hv_hyp core;
 	struct hv_hyp_config core_config; /* the recipe's, completed */
-	struct hv_hyp_pcpu pcpu;	  /* the one pCPU */
+	/* The pCPUs that run the core's loop: the arch's boot sets
+	 * nr_pcpus and each one's arch pointer before hyp_core_run(). */
+	struct hv_hyp_pcpu pcpus[HV_HYP_MAX_PCPUS];
+	unsigned int nr_pcpus;
+	uint32_t core_started; /* the domains are built: pCPUs may run */
+	uint32_t pcpus_done;   /* pCPUs other than 0 out of the run loop */
 	struct hyp_arch arch;
 	const struct hyp_config *config;
 	struct hyp_platform plat;
@@ -93,8 +99,14 @@ int hyp_alloc_page(struct hyp *h, unsigned int order, hv_paddr_t *pa);
 
 /* The core (core.c): set up over the heap with the arch's ops, build
  * every domain of the bundle, run until they have all finished and leave
- * QEMU with the core's status (0: every domain powered off). */
+ * QEMU with the core's status (0: every domain powered off).  On pCPU 0,
+ * with the others started and waiting in hyp_core_secondary(). */
 HV_NORETURN void hyp_core_run(struct hyp *h, unsigned int p2m_max_order);
+
+/* pCPU `cpu` (> 0) from its boot on: idle until pCPU 0 has built the
+ * domains, run the core's loop with it, and return when every domain has
+ * finished (the arch then parks the CPU). */
+void hyp_core_secondary(struct hyp *h, unsigned int cpu);
 
 /* The arch's adapter for the core. */
 extern const struct hv_hyp_arch_ops hyp_arch_ops;

@@ -28,6 +28,11 @@ void hv_arm_cpu_init(struct hv_arm_cpu *cpu, hv_arm_fault_fn fault,
 	hv_isb();
 }
 
+struct hv_arm_cpu *hv_arm_cpu_this(void)
+{
+	return (struct hv_arm_cpu *)hv_read_sysreg(tpidr_el2);
+}
+
 void hv_arm_hyp_fault(const struct hv_arm_hyp_fault *fault)
 {
 	const struct hv_arm_cpu *cpu =

@@ -14,6 +14,10 @@
 #define GICD_CTLR_ARE	    (1u << 4)
 #define GICD_CTLR_ENABLE_G1 (1u << 1)
 
+#define GICR_TYPER		   0x0008
+#define GICR_TYPER_VLPIS	   (1ull << 1)
+#define GICR_TYPER_LAST		   (1ull << 4)
+#define GICR_FRAMES		   0x20000 /* RD_base and SGI_base */
 #define GICR_WAKER		   0x0014
 #define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
 #define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
@@ -46,6 +50,33 @@ static int redistributor_wake(uintptr_t gicr)
 		if (!(*waker & GICR_WAKER_CHILDREN_ASLEEP))
 			return 0;
 	return -HV_ENODEV;
+}
+
+/* MPIDR_EL1's affinity as GICR_TYPER.Affinity_Value has it:
+ * Aff3.Aff2.Aff1.Aff0. */
+static uint32_t this_affinity(void)
+{
+	uint64_t mpidr = hv_read_sysreg(mpidr_el1);
+
+	return (uint32_t)((mpidr & 0xffffff) | (mpidr >> 32 & 0xff) << 24);
+}
+
+/* This CPU's redistributor in the region at gicr, or 0: each takes two
+ * 64 KiB frames (four with virtual LPIs); the last says so. */
+static uintptr_t find_redistributor(uintptr_t gicr)
+{
+	uint32_t aff = this_affinity();
+
+	for (;;) {
+		uint64_t typer = *(volatile uint64_t *)(gicr + GICR_TYPER);
+
+		if ((uint32_t)(typer >> 32) == aff)
+			return gicr;
+		if (typer & GICR_TYPER_LAST)
+			return 0;
+		gicr +=
+		    typer & GICR_TYPER_VLPIS ? 2 * GICR_FRAMES : GICR_FRAMES;
+	}
 }
 
 static void distributor_enable(uintptr_t gicd)
@@ -83,22 +114,50 @@ static void cpu_interface_enable(void)
 int hv_arm_gic_init(struct hv_arm_gic *gic, uintptr_t gicd, uintptr_t gicr,
 		    const unsigned int *ppis, size_t nr_ppis)
 {
+	distributor_enable(gicd);
+	return hv_arm_gic_cpu_init(gic, gicd, gicr, ppis, nr_ppis);
+}
+
+int hv_arm_gic_cpu_init(struct hv_arm_gic *gic, uintptr_t gicd, uintptr_t gicr,
+			const unsigned int *ppis, size_t nr_ppis)
+{
 	int err;
 
 	gic->gicd = gicd;
-	gic->gicr = gicr;
+	gic->gicr = find_redistributor(gicr);
 	gic->nr_lr = (hv_read_sysreg(ich_vtr_el2) & 0x1f) + 1;
 	if (gic->nr_lr > HV_ARM_GIC_MAX_LR)
 		gic->nr_lr = HV_ARM_GIC_MAX_LR;
-
-	distributor_enable(gicd);
-	err = redistributor_wake(gicr);
+	if (!gic->gicr)
+		return -HV_ENODEV;
+	err = redistributor_wake(gic->gicr);
 	if (err)
 		return err;
 	for (size_t i = 0; i < nr_ppis; i++)
-		ppi_enable(gicr, ppis[i]);
+		ppi_enable(gic->gicr, ppis[i]);
 	cpu_interface_enable();
 	return 0;
+}
+
+#define SGI1R_TARGET(aff0) (1ull << ((aff0)&0xf))
+#define SGI1R_AFF1(a)	   ((uint64_t)(a) << 16)
+#define SGI1R_INTID(i)	   ((uint64_t)(i) << 24)
+#define SGI1R_AFF2(a)	   ((uint64_t)(a) << 32)
+#define SGI1R_RS(aff0)	   ((uint64_t)((aff0) >> 4) << 44)
+#define SGI1R_AFF3(a)	   ((uint64_t)(a) << 48)
+
+void hv_arm_gic_send_sgi(uint64_t mpidr, unsigned int intid)
+{
+	unsigned int aff0 = mpidr & 0xff;
+
+	/* The target acts on what was written before it is interrupted. */
+	hv_dsb_ish();
+	hv_write_sysreg(icc_sgi1r_el1, SGI1R_AFF3(mpidr >> 32 & 0xff) |
+					   SGI1R_AFF2(mpidr >> 16 & 0xff) |
+					   SGI1R_INTID(intid) |
+					   SGI1R_AFF1(mpidr >> 8 & 0xff) |
+					   SGI1R_RS(aff0) | SGI1R_TARGET(aff0));
+	hv_isb();
 }
 
 unsigned int hv_arm_gic_ack(void)

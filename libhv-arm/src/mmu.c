@@ -68,7 +68,12 @@ int hv_arm_mmu_enable_identity(uint64_t *l1, const struct hv_arm_mem_range *ram,
 
 	for (uint64_t b = 0; b < L1_ENTRIES; b++)
 		l1[b] = block_descriptor(b, block_is_ram(b, ram, n));
+	hv_arm_mmu_enable(l1);
+	return 0;
+}
 
+void hv_arm_mmu_enable(const uint64_t *l1)
+{
 	hv_write_sysreg(mair_el2, MAIR_DEVICE_NGNRE << (8 * ATTR_DEVICE) |
 				      MAIR_NORMAL_WB << (8 * ATTR_NORMAL));
 	hv_write_sysreg(tcr_el2, TCR_EL2_RES1 | TCR_PS_40BIT | TCR_SH0_INNER |
@@ -82,5 +87,4 @@ int hv_arm_mmu_enable_identity(uint64_t *l1, const struct hv_arm_mem_range *ram,
 	hv_write_sysreg(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C |
 				       SCTLR_SA | SCTLR_I);
 	hv_isb();
-	return 0;
 }

@@ -54,11 +54,17 @@ void hv_hyp_vcpu_set_state(struct hv_hyp_vcpu *v, enum hv_hyp_vcpu_state s)
 	p = hyp_vcpu_running_on(v);
 	if (p && s != HV_HYP_VCPU_RUNNABLE)
 		hyp_pcpu_resched(h, p);
-	/* A vCPU became runnable: an idle pCPU may take it. */
+	/* A vCPU became runnable: an idle pCPU may take it.  One that is not
+	 * asked to look already: waking every idle pCPU for each vCPU makes
+	 * them all contend for h->lock to find one vCPU. */
 	if (s == HV_HYP_VCPU_RUNNABLE)
-		for (unsigned int i = 0; i < h->nr_pcpus; i++)
-			if (!h->pcpus[i].current)
-				hyp_pcpu_resched(h, &h->pcpus[i]);
+		for (unsigned int i = 0; i < h->nr_pcpus; i++) {
+			p = &h->pcpus[i];
+			if (!p->current && !p->resched) {
+				hyp_pcpu_resched(h, p);
+				break;
+			}
+		}
 }
 
 bool hyp_vcpu_event_pending(struct hv_hyp_vcpu *v)

@@ -2,6 +2,7 @@
 """Boot an image with domains under `hvkit run` and check what happened.
 
   run-guest-test.py --hvkit HVKIT --image IMAGE [--timeout S] [--machine M]
+                    [--cpus N]
                     --expect NAME=REASON... [--before A,B]...
                     [--interleaved A,B]... [--line TEXT]... DOMAIN.cfg...
 
@@ -32,6 +33,7 @@ def main():
     ap.add_argument("--image", required=True)
     ap.add_argument("--timeout", default="60")
     ap.add_argument("--machine", help="QEMU machine instead of the image's default")
+    ap.add_argument("--cpus", help="the machine's CPUs (hvkit run --cpus)")
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("--before", action="append", default=[])
     ap.add_argument("--interleaved", action="append", default=[])
@@ -42,6 +44,8 @@ def main():
     cmd = [a.hvkit, "run", "--timeout", a.timeout]
     if a.machine:
         cmd += ["--machine", a.machine]
+    if a.cpus:
+        cmd += ["--cpus", a.cpus]
     cmd += [a.image] + a.configs
     print("$ " + " ".join(cmd), flush=True)
     run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -25,12 +25,15 @@
 #define DEFAULT_TIMEOUT_S 120u
 /* Long enough for any boot, short enough that ms fit in an unsigned. */
 #define MAX_TIMEOUT_S 86400u
+/* The core's limit on pCPUs (HV_HYP_MAX_PCPUS); an image may run fewer. */
+#define MAX_CPUS 64u
 
 struct run_args {
 	enum hvkit_arch arch;
 	const char *machine, *cpu, *build_dir;
 	unsigned long long memory_mib; /* 0: the default */
 	unsigned timeout_s;
+	unsigned cpus; /* QEMU's -smp */
 	bool verbose;
 	char **pos; /* IMAGE DOMAIN.cfg... */
 	int nr_pos;
@@ -43,6 +46,7 @@ static const struct option run_opts[] = {
     {"machine", required_argument, NULL, 'M'},
     {"cpu", required_argument, NULL, 'c'},
     {"memory", required_argument, NULL, 'm'},
+    {"cpus", required_argument, NULL, 'n'},
     {"timeout", required_argument, NULL, 't'},
     {"build-dir", required_argument, NULL, 'b'},
     {"verbose", no_argument, NULL, 'v'},
@@ -77,6 +81,14 @@ static int run_option(struct run_args *a, int c, char **argv)
 						 optarg);
 		a->memory_mib = n;
 		return 0;
+	case 'n':
+		if (!hvkit_parse_uint(optarg, MAX_CPUS, &n) || !n)
+			return hvkit_usage_error(CMD,
+						 "--cpus: expected a number of "
+						 "CPUs from 1 to %u, got %s",
+						 MAX_CPUS, optarg);
+		a->cpus = (unsigned)n;
+		return 0;
 	case 't':
 		if (!hvkit_parse_uint(optarg, MAX_TIMEOUT_S, &n))
 			return hvkit_usage_error(CMD,
@@ -110,7 +122,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	a->extra = argv + (split < argc ? split + 1 : argc);
 	a->nr_extra = argc - (split < argc ? split + 1 : argc);
 	opterr = 0;
-	while ((c = getopt_long(split, argv, ":a:M:c:m:t:b:vh", run_opts,
+	while ((c = getopt_long(split, argv, ":a:M:c:m:n:t:b:vh", run_opts,
 				NULL)) != -1) {
 		ret = run_option(a, c, argv);
 		if (ret)
@@ -196,6 +208,7 @@ static int run_image(const struct run_args *a, const struct hvkit_image *img)
 	    .arch = img->arch,
 	    .machine = a->machine,
 	    .cpu = a->cpu,
+	    .cpus = a->cpus,
 	    .image = img->path,
 	    .extra = (const char *const *)a->extra,
 	    .nr_extra = (size_t)a->nr_extra,
@@ -233,6 +246,7 @@ int hvkit_cmd_run(int argc, char **argv)
 	struct run_args a = {
 	    .arch = HVKIT_ARCH_NONE,
 	    .timeout_s = DEFAULT_TIMEOUT_S,
+	    .cpus = 1,
 	};
 	struct hvkit_image img;
 	struct hvkit_err err;

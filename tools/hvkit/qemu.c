@@ -77,7 +77,7 @@ static void push_head(struct hvkit_argv *a, const char *const *head, size_t n,
 void hvkit_qemu_argv(struct hvkit_argv *a, const struct hvkit_qemu_opts *o)
 {
 	bool arm = o->arch == HVKIT_ARCH_AARCH64;
-	char mem[32];
+	char mem[32], smp[16];
 	/* x86's lists are the longer; 8: -smp, -m, -kernel, -initrd pairs. */
 	size_t max = COUNT(x86_head) + COUNT(x86_tail) + 8 + o->nr_extra + 1;
 
@@ -88,7 +88,8 @@ void hvkit_qemu_argv(struct hvkit_argv *a, const struct hvkit_qemu_opts *o)
 	else
 		push_head(a, x86_head, COUNT(x86_head), o);
 	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)o->memory_mib);
-	push_all(a, (const char *const[]){"-smp", "1", "-m", mem}, 4);
+	snprintf(smp, sizeof(smp), "%u", o->cpus ? o->cpus : 1u);
+	push_all(a, (const char *const[]){"-smp", smp, "-m", mem}, 4);
 	if (arm)
 		push_all(a, aarch64_tail, COUNT(aarch64_tail));
 	else

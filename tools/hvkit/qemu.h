@@ -13,6 +13,7 @@ struct hvkit_qemu_opts {
 	enum hvkit_arch arch;
 	const char *machine;	  /* -M value; NULL: the arch's default */
 	const char *cpu;	  /* -cpu value; NULL: the arch's default */
+	unsigned cpus;		  /* -smp; 0: 1 */
 	uint64_t memory_mib;	  /* -m */
 	const char *image;	  /* -kernel */
 	const char *bundle;	  /* -initrd */
@@ -28,10 +29,10 @@ struct hvkit_argv {
 
 /*
  * aarch64: qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
- *   -cpu cortex-a57 -smp 1 -m MEM -nographic -no-reboot -semihosting
+ *   -cpu cortex-a57 -smp CPUS -m MEM -nographic -no-reboot -semihosting
  *   -kernel IMAGE -initrd BUNDLE EXTRA...
  * x86_64: qemu-system-x86_64 -M microvm -accel tcg -cpu qemu64,+svm,+npt
- *   -smp 1 -m MEM -nodefaults -no-user-config -serial stdio -display none
+ *   -smp CPUS -m MEM -nodefaults -no-user-config -serial stdio -display none
  *   -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
  *   -kernel IMAGE -initrd BUNDLE EXTRA...
  * with @o->machine and @o->cpu replacing the -M and -cpu values.

@@ -1,7 +1,8 @@
 /*
  * From the entry to the run loop: an early map so libfdt can read the
- * device tree, the console, the machine, memory, the timer and GIC,
- * stage-2 translation, the domains from the bundle.  Failures before the
+ * device tree, the console, the machine, memory, the boot pCPU's timer,
+ * GIC and stage-2 translation, the other pCPUs, the domains from the
+ * bundle.  Failures before the
  * console exists leave QEMU with status 2 silently; after, they print
  * "(hvkit) PANIC: ..." (hyp_panic).  And two hooks: leaving QEMU
  * (semihosting) and console output (the PL011).
@@ -9,8 +10,6 @@
 #include "hyp.h"
 
 #include <hv/arm_boot.h>
-#include <hv/arm_guest_mem.h>
-#include <hv/arm_stage2.h>
 
 #include <libfdt.h>
 
@@ -29,12 +28,15 @@ void hyp_arch_console_write(struct hv_hyp *core, const char *s, size_t len)
 	hv_pl011_write(&hyp_of(core)->arch.uart, s, len);
 }
 
-static void el2_fault(void *opaque, const struct hv_arm_hyp_fault *f)
+void hyp_el2_fault(void *opaque, const struct hv_arm_hyp_fault *f)
 {
+	const struct hyp_pcpu_arch *pa =
+	    hv_container_of(hv_arm_cpu_this(), struct hyp_pcpu_arch, cpu);
+
 	hyp_panic(opaque,
-		  "exception at EL2: vector %u, ESR %#llx, ELR %#llx, FAR "
-		  "%#llx",
-		  f->vector, (unsigned long long)f->esr,
+		  "exception at EL2 on pCPU %u: vector %u, ESR %#llx, ELR "
+		  "%#llx, FAR %#llx",
+		  pa->id, f->vector, (unsigned long long)f->esr,
 		  (unsigned long long)f->elr, (unsigned long long)f->far);
 }
 
@@ -71,24 +73,18 @@ static void console_init(struct hyp *h, const void *fdt)
 
 void hyp_main(const struct hyp_config *config, uint64_t dtb)
 {
-	static const unsigned int ppis[] = {HV_ARM_PPI_HYP_TIMER,
-					    HV_ARM_PPI_VIRT_TIMER};
 	struct hyp *h = &the_hyp;
 	const void *fdt = (const void *)(uintptr_t)dtb;
 
 	h->config = config;
 	early_mmu(dtb);
-	hv_arm_cpu_init(&h->arch.cpu, el2_fault, h);
+	hv_arm_cpu_init(&h->arch.pcpus[0].cpu, hyp_el2_fault, h);
 	console_init(h, fdt);
 	hv_log_info(&h->log, "%s at %p, device tree at %#llx", config->name,
 		    (void *)hyp_main, (unsigned long long)dtb);
 	hyp_platform_probe(h, fdt);
 	hyp_memory_init(h);
-	hv_arm_timer_init(&h->arch.timer);
-	if (hv_arm_gic_init(&h->arch.gic, h->arch.gicd, h->arch.gicr, ppis,
-			    HV_ARRAY_SIZE(ppis)))
-		hyp_panic(h, "the GIC redistributor does not wake up");
-	if (hv_arm_stage2_enable(&hv_arm_stage2_ipa40) != 0)
-		hyp_panic(h, "cannot configure stage-2 translation");
+	hyp_pcpu_init(h, 0);
+	hyp_pcpus_start(h);
 	hyp_core_run(h, HV_MM_P2M_ORDER_1G);
 }

@@ -15,7 +15,10 @@
  * (docs/bundle.md); the tool keeps everything else out of there. */
 #define DTB_AREA (2ull << 20)
 
-static uint64_t fdt_buf[64 * 1024 / 8]; /* aligned as libfdt wants */
+/* One for all domains: they are built on pCPU 0 before any other pCPU
+ * leaves its wait (core.c), and libfdt's FP/SIMD use then meets no guest
+ * state.  Aligned as libfdt wants. */
+static uint64_t fdt_buf[64 * 1024 / 8];
 
 static int load_fdt(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg,
 		    hv_gpaddr_t dtb)
@@ -49,10 +52,9 @@ int hyp_domain_init(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg)
 
 void hyp_vcpu_start(struct hv_hyp_vcpu *v, uint64_t entry, uint64_t x0)
 {
-	hv_arm_vcpu_reset(&vcpu_arch(v)->cpu, entry, x0,
-			  hv_mm_p2m_root(&v->dom->p2m),
-			  domain_arch(v->dom)->vmid, v->id,
-			  hv_arm_vcpu_default_hcr());
+	hv_arm_vcpu_reset(
+	    &vcpu_arch(v)->cpu, entry, x0, hv_mm_p2m_root(&v->dom->p2m),
+	    domain_arch(v->dom)->vmid, v->id, hv_arm_vcpu_default_hcr());
 	hv_hyp_vcpu_set_state(v, HV_HYP_VCPU_RUNNABLE);
 }
 
@@ -60,6 +62,6 @@ void hyp_vcpu_start(struct hv_hyp_vcpu *v, uint64_t entry, uint64_t x0)
  * (a range flush by IPA would need one TLBI per page). */
 void hyp_p2m_flush(struct hv_hyp_domain *d)
 {
-	hv_arm_tlb_flush_vmid(hv_arm_stage2_vttbr(hv_mm_p2m_root(&d->p2m),
-						  domain_arch(d)->vmid));
+	hv_arm_tlb_flush_vmid(
+	    hv_arm_stage2_vttbr(hv_mm_p2m_root(&d->p2m), domain_arch(d)->vmid));
 }

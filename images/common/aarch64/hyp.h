@@ -15,6 +15,16 @@
 /* Each step of boot, in order; each prints its own failure and panics. */
 HV_NORETURN void hyp_main(const struct hyp_config *config, uint64_t dtb);
 void hyp_platform_probe(struct hyp *h, const void *dtb);
+/* pCPU `id`'s timer, GIC redistributor and CPU interface (the boot
+ * CPU's first brings up the distributor) and stage-2 translation, on
+ * that CPU (pcpu.c). */
+void hyp_pcpu_init(struct hyp *h, unsigned int id);
+/* Start every pCPU but the boot one (pcpu.c): each comes up at EL2 on the
+ * boot CPU's map, with its own stack, vectors, redistributor and timer,
+ * and waits in hyp_core_secondary(); returns when all have. */
+void hyp_pcpus_start(struct hyp *h);
+/* An exception taken at EL2 itself, on any pCPU: panic (boot.c). */
+void hyp_el2_fault(void *opaque, const struct hv_arm_hyp_fault *f);
 void hyp_memory_init(struct hyp *h);
 
 /* The core's domain_init and p2m_flush ops (domain.c); reset a vCPU to
@@ -35,9 +45,12 @@ int hyp_guest_fdt(void *buf, size_t size, const struct hv_boot_domain *cfg,
 		  const struct hyp_guest_layout *layout, hv_gpaddr_t ramdisk,
 		  uint64_t ramdisk_size);
 
-/* Make virtual interrupt `intid` pending for v (a list register), linked
- * to the same physical interrupt if `hw` (run.c). */
-void hyp_vcpu_inject(struct hv_hyp_vcpu *v, unsigned int intid, bool hw);
+/* The SGI that kicks a pCPU (run.c). */
+#define HYP_SGI_KICK 0
+
+/* Make virtual interrupt `intid` (< 32) pending for v, whichever pCPU it
+ * runs on (it takes it at its next entry; run.c). */
+void hyp_vcpu_inject(struct hv_hyp_vcpu *v, unsigned int intid);
 
 /* The guest's emulated SBSA UART at GUEST_PL011_BASE (vpl011.c): whether
  * an IPA is its, and the emulation of a trapped access (false if it cannot

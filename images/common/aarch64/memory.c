@@ -1,5 +1,6 @@
 /*
- * Memory: the EL2 identity map over the RAM the device tree reports, then
+ * Memory: the EL2 identity map over the RAM the device tree reports (every
+ * pCPU's), then
  * the page allocator over that RAM minus everything already in use (the
  * image, the device tree, the bundle, reserved regions, the frame table;
  * heap.c).
@@ -20,5 +21,6 @@ void hyp_memory_init(struct hyp *h)
 	}
 	if (hv_arm_mmu_enable_identity(el2_l1, ram, h->plat.nr_ram))
 		hyp_panic(h, "RAM beyond the 512 GiB the EL2 map covers");
+	h->arch.el2_l1 = el2_l1; /* the other pCPUs' too */
 	hyp_heap_init(h);
 }

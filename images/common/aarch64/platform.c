@@ -1,6 +1,7 @@
 /*
- * What the machine is: RAM, the UART, the GIC and where the domain bundle
- * was loaded, all from the device tree the boot loader passed.
+ * What the machine is: RAM, the CPUs, the UART, the GIC and where the
+ * domain bundle was loaded, all from the device tree the boot loader
+ * passed.
  */
 #include "hyp.h"
 
@@ -106,6 +107,46 @@ static uintptr_t device(struct hyp *h, const void *fdt, const char *compat,
 	return (uintptr_t)base;
 }
 
+/* MPIDR_EL1's affinity fields (Aff3, Aff2.Aff1.Aff0), as a cpu node's
+ * reg gives them. */
+#define MPIDR_AFFINITY 0xff00ffffffull
+
+static uint64_t boot_mpidr(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("mrs %0, mpidr_el1" : "=r"(v));
+	return v & MPIDR_AFFINITY;
+}
+
+/* pCPU 0 is the boot CPU; the others, as the device tree lists them
+ * (each /cpus/cpu node's reg is its MPIDR affinity). */
+static void find_cpus(struct hyp *h, const void *fdt)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus"), node;
+	unsigned int n = 1, listed = 0;
+
+	h->arch.pcpus[0].mpidr = boot_mpidr();
+	fdt_for_each_subnode (node, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		uint64_t mpidr, size;
+
+		if (!type || strcmp(type, "cpu") != 0 ||
+		    !reg_entry(fdt, node, 0, &mpidr, &size))
+			continue;
+		listed++;
+		if (mpidr == h->arch.pcpus[0].mpidr || n == HYP_MAX_PCPUS)
+			continue;
+		h->arch.pcpus[n++].mpidr = mpidr;
+	}
+	if (listed > n)
+		hv_log_warn(&h->log,
+			    "the device tree lists %u CPUs; this image runs "
+			    "at most %u",
+			    listed, HYP_MAX_PCPUS);
+	h->nr_pcpus = n;
+}
+
 void hyp_platform_probe(struct hyp *h, const void *fdt)
 {
 	if (fdt_check_header(fdt) != 0)
@@ -116,4 +157,5 @@ void hyp_platform_probe(struct hyp *h, const void *fdt)
 	hyp_reserve(h, (uintptr_t)fdt, fdt_totalsize(fdt));
 	h->arch.gicd = device(h, fdt, "arm,gic-v3", 0);
 	h->arch.gicr = device(h, fdt, "arm,gic-v3", 1);
+	find_cpus(h, fdt);
 }

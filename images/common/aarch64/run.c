@@ -2,7 +2,11 @@
  * The AArch64 adapter's run-loop ops (the core's struct hv_hyp_arch_ops):
  * loading a vCPU, the EL2 timer (CNTHP) that ends its slice, running it
  * and handling every guest exit, a blocked vCPU's wake-up by its virtual
- * timer, and sleeping when nothing is runnable.
+ * timer, sleeping when nothing is runnable, and kicking another pCPU (an
+ * SGI, which ends its sleep or makes its guest exit).
+ * Each op runs on the pCPU it is given and touches only that pCPU's
+ * registers; what reaches a vCPU from elsewhere (an event) waits in its
+ * vcpu_arch until the pCPU that runs it enters it.
  * A guest that does something the hypervisor cannot allow (touches memory
  * it does not own, takes an exception hvkit does not emulate) is crashed
  * with a message; the others go on.
@@ -25,18 +29,54 @@
 #define LR_PRIORITY(p) ((uint64_t)(p) << 48)
 #define LR_PINTID(i)   ((uint64_t)(i) << 32)
 
+#define LR_STATE(lr)	  ((lr) >> 62)
+#define LR_VINTID(lr)	  ((unsigned int)(lr))
+#define LR_PENDING_ACTIVE 3u
+
+static struct hyp_pcpu_arch *pcpu_arch(struct hv_hyp_pcpu *p)
+{
+	return p->arch;
+}
+
+/* The pCPU this code runs on. */
+static unsigned int this_pcpu(void)
+{
+	return hv_container_of(hv_arm_cpu_this(), struct hyp_pcpu_arch, cpu)
+	    ->id;
+}
+
+/*
+ * A vCPU leaves this pCPU (its list registers are in memory): the
+ * physical virtual-timer interrupt a list register is linked to is this
+ * pCPU's, so end it here and keep only the virtual one, which the guest
+ * ends alone wherever it runs next.
+ */
+static void vtimer_unlink(struct hyp_pcpu_arch *pa, struct hv_arm_vgic_regs *g)
+{
+	for (unsigned int i = 0; i < pa->gic.nr_lr; i++)
+		if ((g->lr[i] & LR_HW) && LR_STATE(g->lr[i])) {
+			g->lr[i] &= ~(LR_HW | LR_PINTID(0x3ff));
+			pa->vtimer_active = true;
+		}
+	if (pa->vtimer_active)
+		hv_arm_gic_deactivate(HV_ARM_PPI_VIRT_TIMER);
+	pa->vtimer_active = false;
+}
+
 static void vcpu_load(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
-	struct hyp *h = hyp_of(p->hyp);
+	struct hyp_pcpu_arch *pa = pcpu_arch(p);
 
 	if (p->loaded) {
-		hv_arm_vcpu_put(&vcpu_arch(p->loaded)->cpu);
-		hv_arm_gic_vcpu_put(&h->arch.gic,
-				    &vcpu_arch(p->loaded)->cpu.vgic);
+		struct hv_arm_vcpu *old = &vcpu_arch(p->loaded)->cpu;
+
+		hv_arm_vcpu_put(old);
+		hv_arm_gic_vcpu_put(&pa->gic, &old->vgic);
+		vtimer_unlink(pa, &old->vgic);
 	}
 	if (v) {
 		hv_arm_vcpu_load(&vcpu_arch(v)->cpu);
-		hv_arm_gic_vcpu_load(&h->arch.gic, &vcpu_arch(v)->cpu.vgic);
+		hv_arm_gic_vcpu_load(&pa->gic, &vcpu_arch(v)->cpu.vgic);
 	}
 }
 
@@ -59,8 +99,9 @@ static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 	unsigned int intid;
 
 	hv_arm_timer_set(&h->arch.timer, until);
+	/* A kick sent since the caller last looked is pending: no wait. */
 	__asm__ __volatile__("wfi" ::: "memory");
-	intid = hv_arm_gic_ack(); /* the tick (no vCPU is loaded) */
+	intid = hv_arm_gic_ack(); /* the tick or a kick (no vCPU loaded) */
 	if (intid != HV_ARM_INTID_SPURIOUS) {
 		hv_arm_gic_eoi(intid);
 		hv_arm_gic_deactivate(intid);
@@ -177,30 +218,75 @@ static void sync_exit(struct hv_hyp_vcpu *v)
 	}
 }
 
-#define LR_STATE(lr)  ((lr) >> 62)
-#define LR_VINTID(lr) ((unsigned int)(lr))
-
-void hyp_vcpu_inject(struct hv_hyp_vcpu *v, unsigned int intid, bool hw)
+/* Put virtual interrupt `intid` in a free list register, linked to the
+ * physical one of the same INTID if `hw`; false if none is free. */
+static bool lr_add(struct hyp_pcpu_arch *pa, struct hv_arm_vgic_regs *g,
+		   unsigned int intid, bool hw)
 {
-	struct hyp *h = hyp_of_vcpu(v);
-	uint64_t *lr = vcpu_arch(v)->cpu.vgic.lr;
-	bool live = h->pcpu.loaded == v;
-	unsigned int i, free = h->arch.gic.nr_lr;
+	for (unsigned int i = 0; i < pa->gic.nr_lr; i++)
+		if (!LR_STATE(g->lr[i])) {
+			g->lr[i] = LR_PENDING | LR_GROUP1 | LR_PRIORITY(0xa0) |
+				   intid | (hw ? LR_HW | LR_PINTID(intid) : 0);
+			return true;
+		}
+	return false; /* every list register busy: a level source re-fires */
+}
 
-	if (live) /* the list registers hold the truth: read them back */
-		hv_arm_gic_vcpu_put(&h->arch.gic, &vcpu_arch(v)->cpu.vgic);
-	for (i = 0; i < h->arch.gic.nr_lr; i++) {
-		if (LR_STATE(lr[i]) && LR_VINTID(lr[i]) == intid)
-			return; /* already pending or active */
-		if (!LR_STATE(lr[i]) && free == h->arch.gic.nr_lr)
-			free = i;
-	}
-	if (free == h->arch.gic.nr_lr)
-		return; /* every list register busy: a level source re-fires */
-	lr[free] = LR_PENDING | LR_GROUP1 | LR_PRIORITY(0xa0) | intid |
-		   (hw ? LR_HW | LR_PINTID(intid) : 0);
-	if (live)
-		hv_arm_gic_vcpu_load(&h->arch.gic, &vcpu_arch(v)->cpu.vgic);
+static uint64_t *lr_find(struct hyp_pcpu_arch *pa, struct hv_arm_vgic_regs *g,
+			 unsigned int intid)
+{
+	for (unsigned int i = 0; i < pa->gic.nr_lr; i++)
+		if (LR_STATE(g->lr[i]) && LR_VINTID(g->lr[i]) == intid)
+			return &g->lr[i];
+	return NULL;
+}
+
+/* Make the interrupts in `irqs` pending for v, loaded here (the list
+ * registers hold the truth: read them back first). */
+static void lrs_fill(struct hyp_pcpu_arch *pa, struct hv_hyp_vcpu *v,
+		     uint32_t irqs)
+{
+	struct hv_arm_vgic_regs *g = &vcpu_arch(v)->cpu.vgic;
+
+	hv_arm_gic_vcpu_put(&pa->gic, g);
+	for (unsigned int intid = 0; intid < 32; intid++)
+		if (irqs & 1u << intid && !lr_find(pa, g, intid))
+			lr_add(pa, g, intid, false);
+	hv_arm_gic_vcpu_load(&pa->gic, g);
+}
+
+void hyp_vcpu_inject(struct hv_hyp_vcpu *v, unsigned int intid)
+{
+	struct hv_hyp *core = v->dom->hyp;
+	struct hv_hyp_pcpu *p = &core->pcpus[v->pcpu];
+
+	hv_atomic_fetch_or_u32(&vcpu_arch(v)->irqs, 1u << intid);
+	/* Running on another pCPU: make it exit and enter again, taking
+	 * the interrupt as it does. */
+	if (p->current == v && p->id != this_pcpu())
+		core->arch->kick(p);
+}
+
+/*
+ * The guest's virtual timer fired on this pCPU, where v runs: pending for
+ * v, linked to the physical interrupt so that the guest's EOI ends both;
+ * until then the timer cannot fire again here.  A virtual one already
+ * there (from another pCPU, unlinked) is linked instead, unless it is
+ * pending and active at once, which a link does not allow: then the
+ * physical one stays active until v leaves.
+ */
+static void vtimer_fired(struct hyp_pcpu_arch *pa, struct hv_hyp_vcpu *v)
+{
+	struct hv_arm_vgic_regs *g = &vcpu_arch(v)->cpu.vgic;
+	uint64_t *lr;
+
+	hv_arm_gic_vcpu_put(&pa->gic, g);
+	lr = lr_find(pa, g, HV_ARM_PPI_VIRT_TIMER);
+	if (lr && LR_STATE(*lr) != LR_PENDING_ACTIVE && !(*lr & LR_HW))
+		*lr |= LR_HW | LR_PINTID(HV_ARM_PPI_VIRT_TIMER);
+	else if (lr || !lr_add(pa, g, HV_ARM_PPI_VIRT_TIMER, true))
+		pa->vtimer_active = true;
+	hv_arm_gic_vcpu_load(&pa->gic, g);
 }
 
 static void irq_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
@@ -211,14 +297,13 @@ static void irq_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 		return;
 	hv_arm_gic_eoi(intid);
 	if (intid == HV_ARM_PPI_VIRT_TIMER) {
-		/* The guest's own timer: linked to the physical interrupt,
-		 * so that the guest's EOI ends both. */
-		hyp_vcpu_inject(v, intid, true);
+		vtimer_fired(pcpu_arch(p), v);
 		return;
 	}
 	hv_arm_gic_deactivate(intid);
 	if (intid == HV_ARM_PPI_HYP_TIMER)
 		hv_hyp_tick(p);
+	/* HYP_SGI_KICK: the core has set what p is to look at. */
 }
 
 static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
@@ -241,7 +326,10 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 
 static void vcpu_run(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
-	(void)p;
+	uint32_t irqs = hv_atomic_xchg_u32(&vcpu_arch(v)->irqs, 0);
+
+	if (irqs)
+		lrs_fill(pcpu_arch(p), v, irqs);
 	vcpu_arch(v)->exit_kind = hv_arm_vcpu_run(&vcpu_arch(v)->cpu);
 }
 
@@ -261,7 +349,12 @@ static void timer_set(struct hv_hyp_pcpu *p, hv_time_t deadline)
 /* An event: Xen's event-channel interrupt, PPI 31. */
 static void upcall(struct hv_hyp_vcpu *v)
 {
-	hyp_vcpu_inject(v, EVTCHN_PPI, false);
+	hyp_vcpu_inject(v, EVTCHN_PPI);
+}
+
+static void kick(struct hv_hyp_pcpu *p)
+{
+	hv_arm_gic_send_sgi(pcpu_arch(p)->mpidr, HYP_SGI_KICK);
 }
 
 const struct hv_hyp_arch_ops hyp_arch_ops = {
@@ -282,6 +375,7 @@ const struct hv_hyp_arch_ops hyp_arch_ops = {
     .now = now,
     .timer_set = timer_set,
     .idle = idle,
+    .kick = kick,
     .p2m_flush = hyp_p2m_flush,
     .upcall = upcall,
     .console_write = hyp_arch_console_write,

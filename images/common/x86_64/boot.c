@@ -44,7 +44,7 @@ static void hyp_irq(void *opaque, unsigned int vector)
 		return;
 	hv_x86_timer_eoi(&h->arch.timer);
 	if (vector == HYP_TIMER_VECTOR)
-		hv_hyp_tick(&h->pcpu);
+		hv_hyp_tick(&h->pcpus[0]);
 }
 
 void hyp_main(const struct hyp_config *config, hv_paddr_t start_info)
@@ -68,6 +68,8 @@ void hyp_main(const struct hyp_config *config, hv_paddr_t start_info)
 	hv_log_info(&h->log, "TSC at %llu kHz",
 		    (unsigned long long)(h->arch.timer.tsc_hz / 1000));
 	hyp_svm_init(h);
+	h->nr_pcpus = 1;
+	h->pcpus[0].arch = &h->arch;
 	hyp_core_run(h, h->arch.svm.npt_1g ? HV_MM_P2M_ORDER_1G
 					   : HV_MM_P2M_ORDER_2M);
 }

@@ -33,6 +33,35 @@ struct hv_arm_mem_range {
 int hv_arm_mmu_enable_identity(uint64_t *l1, const struct hv_arm_mem_range *ram,
 			       size_t n);
 
+/*
+ * Turn the EL2 MMU on with a table hv_arm_mmu_enable_identity() filled
+ * (on another CPU, say): a CPU started by hv_arm_cpu_start() shares the
+ * boot CPU's map this way.  Call with the MMU off.
+ */
+void hv_arm_mmu_enable(const uint64_t *l1);
+
+/*
+ * Another CPU to start: where it runs and what.  The caller's memory,
+ * unchanged until `main` runs on the new CPU.
+ */
+struct hv_arm_secondary {
+	uint64_t stack_top;   /* 16-byte aligned; the entry's first read */
+	const uint64_t *l1;   /* the identity map (hv_arm_mmu_enable) */
+	void (*main)(void *); /* does not return */
+	void *arg;
+};
+
+/*
+ * Start the CPU with affinity `mpidr` through PSCI CPU_ON by SMC (what
+ * the boot loader's device tree offers under /psci, method "smc"; QEMU
+ * virtualization=on answers it itself and starts the CPU at EL2).  The
+ * new CPU enters at EL2 with interrupts masked, FP/SIMD accessible, on
+ * s->stack_top, turns on the MMU with s->l1 and calls s->main(s->arg).
+ * Returns PSCI's answer: 0, or a negative HV_PSCI_* error (-2 invalid
+ * parameters, -4 already on, ...).
+ */
+int64_t hv_arm_cpu_start(uint64_t mpidr, const struct hv_arm_secondary *s);
+
 /* Leave QEMU with `code` as its exit status (needs QEMU's -semihosting; on
  * anything else this traps). */
 HV_NORETURN void hv_arm_semihost_exit(uint32_t code);

@@ -35,6 +35,9 @@ struct hv_arm_cpu {
 void hv_arm_cpu_init(struct hv_arm_cpu *cpu, hv_arm_fault_fn fault,
 		     void *opaque);
 
+/* This pCPU's state: what hv_arm_cpu_init() made it. */
+struct hv_arm_cpu *hv_arm_cpu_this(void);
+
 HV_END_DECLS
 
 #endif /* HV_ARM_CPU_H */

@@ -21,15 +21,28 @@ struct hv_arm_gic {
 };
 
 /*
- * Bring up the distributor, this CPU's redistributor and its system
- * register interface, with every interrupt group 1, and enable the given
- * PPIs.  EOImode is 1: hv_arm_gic_ack() then hv_arm_gic_eoi() drops the
- * priority, and hv_arm_gic_deactivate() ends the interrupt, so that an
- * interrupt forwarded to a guest can be left for the guest to end.
- * Returns -HV_ENODEV if the redistributor does not wake up.
+ * Bring up the distributor (once, on the boot CPU), then this CPU's part
+ * as hv_arm_gic_cpu_init() does.
  */
 int hv_arm_gic_init(struct hv_arm_gic *gic, uintptr_t gicd, uintptr_t gicr,
 		    const unsigned int *ppis, size_t nr_ppis);
+
+/*
+ * Bring up this CPU's redistributor (the one in the redistributor region
+ * at `gicr` whose affinity is this CPU's MPIDR) and its system register
+ * interface, with every interrupt group 1, and enable the given private
+ * interrupts (SGIs and PPIs, INTID < 32).  EOImode is 1:
+ * hv_arm_gic_ack() then hv_arm_gic_eoi() drops the priority, and
+ * hv_arm_gic_deactivate() ends the interrupt, so that an interrupt
+ * forwarded to a guest can be left for the guest to end.  Returns
+ * -HV_ENODEV if no redistributor is this CPU's or it does not wake up.
+ */
+int hv_arm_gic_cpu_init(struct hv_arm_gic *gic, uintptr_t gicd, uintptr_t gicr,
+			const unsigned int *ppis, size_t nr_ppis);
+
+/* Send SGI `intid` (< 16) to the CPU with affinity `mpidr`, after every
+ * memory write made before it (ICC_SGI1R_EL1). */
+void hv_arm_gic_send_sgi(uint64_t mpidr, unsigned int intid);
 
 /* Acknowledge the highest-priority pending interrupt: its INTID, or
  * HV_ARM_INTID_SPURIOUS. */

@@ -110,7 +110,7 @@ class Cli(unittest.TestCase):
         r = self.hvkit("run", "--help")
         self.assertExit(r, 0, "")
         for word in ("Usage: hvkit run [OPTIONS] IMAGE DOMAIN.cfg...",
-                     "--machine", "--cpu", "--memory", "--timeout",
+                     "--machine", "--cpu", "--cpus", "--memory", "--timeout",
                      "--build-dir", "--verbose", "-- QEMU-ARGS",
                      "-M microvm", "virtualization=on", "isa-debug-exit",
                      "4  the hypervisor panicked", "5  timed out"):
@@ -156,6 +156,10 @@ class Cli(unittest.TestCase):
         self.assertExit(self.hvkit("run", "--memory", "0", "i", "c"), 2,
                         "hvkit: --memory: expected MiB (a positive integer), "
                         "got 0\nTry `hvkit run --help'.\n")
+        for n in ("0", "65", "four", "-1"):
+            self.assertExit(self.hvkit("run", "--cpus", n, "i", "c"), 2,
+                            "hvkit: --cpus: expected a number of CPUs from "
+                            f"1 to 64, got {n}\nTry `hvkit run --help'.\n")
         self.assertExit(self.hvkit("run", "--arch", "arm", "i", "c"), 2)
         self.assertExit(self.hvkit("run", "--machine"), 2,
                         "hvkit: option --machine needs a value\n"
@@ -259,6 +263,16 @@ class Cli(unittest.TestCase):
                          [len("qemu-system-aarch64 "):] + "\n")
         with open(os.path.join(self.dir, "bundle"), "rb") as f:
             self.assertEqual(struct.unpack(">I", f.read(4))[0], FDT_MAGIC)
+        self.assertNoTempLeft()
+
+    def test_run_cpus(self):
+        out = ("(hvkit) domain g: shutdown poweroff\\n"
+               "(hvkit) all domains finished\\n")
+        for opts, smp in (([], "1"), (["--cpus", "4"], "4"),
+                          (["-n", "64"], "64")):
+            self.assertExit(self.run_fake(out, 0, opts), 0)
+            argv = self.argv()
+            self.assertEqual(argv[argv.index("-smp") + 1], smp)
         self.assertNoTempLeft()
 
     def test_run_verdicts(self):

@@ -189,6 +189,30 @@ static void test_overrides(void **state)
 	check_qemu_argv(&o, want_arm);
 }
 
+/* --cpus N is -smp N, for either architecture. */
+static void test_cpus(void **state)
+{
+	const struct hvkit_qemu_opts arm = {.arch = HVKIT_ARCH_AARCH64,
+					    .cpus = 4,
+					    .memory_mib = 64,
+					    .image = "i",
+					    .bundle = "b"};
+	struct hvkit_qemu_opts x86 = arm;
+	struct hvkit_argv a;
+
+	(void)state;
+	x86.arch = HVKIT_ARCH_X86_64;
+	x86.cpus = 64;
+	hvkit_qemu_argv(&a, &arm);
+	assert_string_equal(a.v[5], "-smp");
+	assert_string_equal(a.v[6], "4");
+	hvkit_qemu_argv_free(&a);
+	hvkit_qemu_argv(&a, &x86);
+	assert_string_equal(a.v[7], "-smp");
+	assert_string_equal(a.v[8], "64");
+	hvkit_qemu_argv_free(&a);
+}
+
 static void test_default_memory(void **state)
 {
 	(void)state;
@@ -440,6 +464,7 @@ int main(void)
 	    cmocka_unit_test(test_aarch64_default),
 	    cmocka_unit_test(test_x86_default),
 	    cmocka_unit_test(test_overrides),
+	    cmocka_unit_test(test_cpus),
 	    cmocka_unit_test(test_default_memory),
 	    cmocka_unit_test(test_shell_line),
 	    cmocka_unit_test(test_recipe_arch),
