@@ -32,11 +32,6 @@ void hyp_exit_ioio(struct hyp *h, struct hv_hyp_vcpu *v);
 void hyp_exit_npf(struct hyp *h, struct hv_hyp_vcpu *v);
 void hyp_exit_vmmcall(struct hv_hyp_vcpu *v);
 
-/* A hypercall from a 32-bit guest: hv_hyp_hypercall, with the structures
- * whose layout differs translated (compat.c). */
-long hyp_compat_hypercall(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
-			  uint64_t nr, const uint64_t args[5]);
-
 /* The core's domain_init, domain_destroy, p2m_flush and vcpu_initialise
  * ops (domain.c). */
 int hyp_domain_init(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg);

@@ -2,7 +2,8 @@
  * VMMCALL: a Xen hypercall, through the hypercall page or direct.  The
  * guest's mode picks the register convention and how pointers read
  * (guest-linear, through its page tables when paging is on); a 32-bit
- * guest's structures are translated where their layout differs (compat.c).
+ * guest's structures are translated where their layout differs (libhv-xen's
+ * hv_xen_compat_hypercall).
  * As Xen: from CPL > 0 or virtual-8086 mode, -EPERM.
  */
 #include "hyp.h"
@@ -10,6 +11,17 @@
 #include <hv/x86_xen.h>
 
 #define VMMCALL_LEN 3
+
+/* A 32-bit guest's translated structures go through a page the guest
+ * cannot name: one, as the x86 images run on one pCPU (with several, one
+ * per pCPU). */
+static uint8_t bounce_page[HV_PAGE_SIZE] __attribute__((aligned(HV_PAGE_SIZE)));
+
+static long dispatch(void *ctx, const struct hv_gmem *gm, uint64_t nr,
+		     const uint64_t args[5])
+{
+	return hv_hyp_hypercall(ctx, gm, nr, args);
+}
 
 void hyp_exit_vmmcall(struct hv_hyp_vcpu *v)
 {
@@ -24,12 +36,13 @@ void hyp_exit_vmmcall(struct hv_hyp_vcpu *v)
 		vcpu_arch(v)->cpu.gpr[HV_X86_RAX] = (uint64_t)(long)-HV_EPERM;
 		return;
 	}
-	hv_x86_xen_hypercall_args(vcpu_arch(v)->cpu.gpr, mode == HV_X86_MODE_LONG64,
-				  &nr, args);
+	hv_x86_xen_hypercall_args(vcpu_arch(v)->cpu.gpr,
+				  mode == HV_X86_MODE_LONG64, &nr, args);
 	hyp_gmem_linear(&gm, v);
 	if (mode == HV_X86_MODE_LONG64)
 		ret = hv_hyp_hypercall(v, &gm, nr, args);
 	else
-		ret = hyp_compat_hypercall(v, &gm, nr, args);
+		ret = hv_xen_compat_hypercall(&gm, bounce_page, nr, args,
+					      dispatch, v);
 	vcpu_arch(v)->cpu.gpr[HV_X86_RAX] = (uint64_t)ret;
 }

@@ -166,6 +166,28 @@ void hv_xen_console_flush(struct hv_xen_domain *d);
  * "unknown". */
 const char *hv_xen_shutdown_reason_name(unsigned int reason);
 
+/*
+ * Xen's compat ABI: a hypercall from a 32-bit x86 guest, whose
+ * structures use 32-bit xen_ulong_t, xen_pfn_t and handles.  Where hvkit
+ * translates a structure whose layout differs (XENMEM_add_to_physmap,
+ * XENVER_platform_parameters), the native form is written into
+ * `bounce_page` (one page of the caller's, HV_PAGE_SIZE bytes, which the
+ * guest cannot name) and `dispatch` gets it at guest address
+ * HV_XEN_COMPAT_BOUNCE_ADDR, through a view of the guest's memory that
+ * adds that page; the answer is translated back.  Sub-ops whose layout
+ * differs and that are not translated yet (XENMEM reservations and every
+ * memory_op but current/maximum_reservation and maximum_gpfn,
+ * SCHEDOP_poll, VCPUOP_get_runstate_info, grant_table_op) get -ENOSYS
+ * rather than being misread.  Everything else goes to `dispatch` as is.
+ * Returns what the guest gets.
+ */
+#define HV_XEN_COMPAT_BOUNCE_ADDR (UINT64_C(1) << 63)
+typedef long (*hv_xen_dispatch_fn)(void *ctx, const struct hv_gmem *gm,
+				   uint64_t nr, const uint64_t args[5]);
+long hv_xen_compat_hypercall(const struct hv_gmem *gm, void *bounce_page,
+			     uint64_t nr, const uint64_t args[5],
+			     hv_xen_dispatch_fn dispatch, void *ctx);
+
 /* The HV_XEN_API_VERSION the library was built with. */
 unsigned int hv_xen_api_version(void);
 
