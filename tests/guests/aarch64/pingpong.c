@@ -34,8 +34,7 @@ static struct hv_evtchn_guest_2l events;
 static int evtchn_op(void *opaque, unsigned int cmd, void *arg)
 {
 	(void)opaque;
-	return (int)guest_hypercall(__HYPERVISOR_event_channel_op, cmd,
-				    (unsigned long)arg, 0, 0, 0);
+	return (int)guest_evtchn_op(cmd, arg);
 }
 
 static void handler(void *opaque, evtchn_port_t port)
@@ -51,14 +50,7 @@ static const struct hv_evtchn_guest_ops ops = {
 
 static void map_shared_info(void)
 {
-	struct xen_add_to_physmap x = {.domid = DOMID_SELF,
-				       .space = XENMAPSPACE_shared_info,
-				       .idx = 0,
-				       .gpfn = (unsigned long)&shared >> 12};
-
-	CHECK_EQ(guest_hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
-				 (unsigned long)&x, 0, 0, 0),
-		 0);
+	guest_map_shared_info(&shared);
 	hv_evtchn_guest_2l_init(&events, &shared, &shared.vcpu_info[0], NULL,
 				&ops);
 }

@@ -4,8 +4,9 @@
 #include <hv/fmt.h>
 #include <hv/string.h>
 
-#include <xen/xen.h>
+#include <xen/memory.h>
 #include <xen/sched.h>
+#include <xen/xen.h>
 
 static unsigned int checks, failures;
 
@@ -71,4 +72,21 @@ int guest_test_result(void)
 	guest_print(failures ? "Test result: FAILURE\n"
 			     : "Test result: SUCCESS\n");
 	return failures ? 1 : 0;
+}
+
+void guest_map_shared_info(void *page)
+{
+	struct xen_add_to_physmap x = {.domid = DOMID_SELF,
+				       .space = XENMAPSPACE_shared_info,
+				       .gpfn = (uintptr_t)page >> 12};
+
+	CHECK_EQ(guest_hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+				 (unsigned long)&x, 0, 0, 0),
+		 0);
+}
+
+long guest_evtchn_op(unsigned int cmd, void *arg)
+{
+	return guest_hypercall(__HYPERVISOR_event_channel_op, cmd,
+			       (unsigned long)arg, 0, 0, 0);
 }

@@ -18,6 +18,11 @@ long guest_hypercall(unsigned long nr, unsigned long a0, unsigned long a1,
 		     unsigned long a2, unsigned long a3, unsigned long a4);
 
 void guest_print(const char *s);
+/* The domain's shared-info page placed at `page` (a page of the guest's
+ * own, page-aligned): a failed check if it cannot be. */
+void guest_map_shared_info(void *page);
+/* HYPERVISOR_event_channel_op(cmd, arg). */
+long guest_evtchn_op(unsigned int cmd, void *arg);
 void guest_printf(const char *fmt, ...) HV_PRINTF(1, 2);
 void guest_yield(void);
 HV_NORETURN void guest_shutdown(unsigned int reason);

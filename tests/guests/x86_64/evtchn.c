@@ -18,23 +18,6 @@
 
 static struct shared_info shared __attribute__((aligned(4096)));
 
-static long evtchn_op(unsigned int cmd, void *arg)
-{
-	return guest_hypercall(__HYPERVISOR_event_channel_op, cmd,
-			       (unsigned long)arg, 0, 0, 0);
-}
-
-static void map_shared_info(void)
-{
-	struct xen_add_to_physmap x = {.domid = DOMID_SELF,
-				       .space = XENMAPSPACE_shared_info,
-				       .gpfn = (uintptr_t)&shared >> 12};
-
-	CHECK_EQ(guest_hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
-				 (unsigned long)&x, 0, 0, 0),
-		 0);
-}
-
 static bool pending(evtchn_port_t port)
 {
 	volatile xen_ulong_t *word = &shared.evtchn_pending[port / BITS];
@@ -67,15 +50,15 @@ static void send(evtchn_port_t port)
 {
 	struct evtchn_send s = {.port = port};
 
-	CHECK_EQ(evtchn_op(EVTCHNOP_send, &s), 0);
+	CHECK_EQ(guest_evtchn_op(EVTCHNOP_send, &s), 0);
 }
 
 static void errors(void)
 {
 	struct evtchn_send bad = {.port = 4000};
 
-	CHECK_EQ(evtchn_op(EVTCHNOP_send, &bad), -XEN_EINVAL);
-	CHECK_EQ(evtchn_op(99, &bad), -XEN_ENOSYS);
+	CHECK_EQ(guest_evtchn_op(EVTCHNOP_send, &bad), -XEN_EINVAL);
+	CHECK_EQ(guest_evtchn_op(99, &bad), -XEN_ENOSYS);
 	CHECK_EQ(guest_hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send,
 				 0x20000000ul, 0, 0, 0),
 		 -XEN_EFAULT);
@@ -87,7 +70,7 @@ static void run(void)
 	struct evtchn_alloc_unbound a = {.dom = DOMID_SELF,
 					 .remote_dom = PONG_DOMID};
 
-	CHECK_EQ(evtchn_op(EVTCHNOP_alloc_unbound, &a), 0);
+	CHECK_EQ(guest_evtchn_op(EVTCHNOP_alloc_unbound, &a), 0);
 	guest_printf("offering port %u to domain %d\n", a.port, PONG_DOMID);
 	wait_for(a.port);
 	guest_print("pinged by the other domain\n");
@@ -101,7 +84,8 @@ static void run(void)
 	long err;
 
 	/* The other domain may not have offered its port yet. */
-	while ((err = evtchn_op(EVTCHNOP_bind_interdomain, &b)) == -XEN_EINVAL)
+	while ((err = guest_evtchn_op(EVTCHNOP_bind_interdomain, &b)) ==
+	       -XEN_EINVAL)
 		guest_yield();
 	CHECK_EQ(err, 0);
 	guest_printf("bound to port 1 of domain %d as port %u\n", PING_DOMID,
@@ -118,7 +102,7 @@ static void run(void)
 
 int main(void)
 {
-	map_shared_info();
+	guest_map_shared_info(&shared);
 	errors();
 	run();
 	return guest_test_result();

@@ -42,27 +42,10 @@ static void upcall(unsigned int vector)
 	received |= bits;
 }
 
-static long evtchn_op(unsigned int cmd, void *arg)
-{
-	return guest_hypercall(__HYPERVISOR_event_channel_op, cmd,
-			       (unsigned long)arg, 0, 0, 0);
-}
-
 static long hvm_op(unsigned long op, void *arg)
 {
 	return guest_hypercall(__HYPERVISOR_hvm_op, op, (unsigned long)arg, 0,
 			       0, 0);
-}
-
-static void map_shared_info(void)
-{
-	struct xen_add_to_physmap x = {.domid = DOMID_SELF,
-				       .space = XENMAPSPACE_shared_info,
-				       .gpfn = (uintptr_t)&shared >> 12};
-
-	CHECK_EQ(guest_hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
-				 (unsigned long)&x, 0, 0, 0),
-		 0);
 }
 
 /* Halt, interrupts on, until the handler has taken `port`. */
@@ -79,7 +62,7 @@ static void send(evtchn_port_t port)
 {
 	struct evtchn_send s = {.port = port};
 
-	CHECK_EQ(evtchn_op(EVTCHNOP_send, &s), 0);
+	CHECK_EQ(guest_evtchn_op(EVTCHNOP_send, &s), 0);
 }
 
 #if !defined(PONG)
@@ -95,7 +78,7 @@ static void run(void)
 	struct evtchn_alloc_unbound a = {.dom = DOMID_SELF,
 					 .remote_dom = PONG_DOMID};
 
-	CHECK_EQ(evtchn_op(EVTCHNOP_alloc_unbound, &a), 0);
+	CHECK_EQ(guest_evtchn_op(EVTCHNOP_alloc_unbound, &a), 0);
 	guest_printf("offering port %u to domain %d\n", a.port, PONG_DOMID);
 	wait_for(a.port);
 	guest_printf("pinged by the other domain (%u interrupts)\n",
@@ -119,7 +102,8 @@ static void run(void)
 					    .remote_port = 1};
 	long err;
 
-	while ((err = evtchn_op(EVTCHNOP_bind_interdomain, &b)) == -XEN_EINVAL)
+	while ((err = guest_evtchn_op(EVTCHNOP_bind_interdomain, &b)) ==
+	       -XEN_EINVAL)
 		guest_yield();
 	CHECK_EQ(err, 0);
 	guest_printf("bound to port 1 of domain %d as port %u\n", PING_DOMID,
@@ -135,7 +119,7 @@ static void run(void)
 int main(void)
 {
 	guest_irq_handler = upcall;
-	map_shared_info();
+	guest_map_shared_info(&shared);
 	take_interrupts();
 	run();
 	CHECK(interrupts >= 1);

@@ -48,17 +48,6 @@ static void upcall(unsigned int vector)
 		timer_events++;
 }
 
-static void map_shared_info(void)
-{
-	struct xen_add_to_physmap x = {.domid = DOMID_SELF,
-				       .space = XENMAPSPACE_shared_info,
-				       .gpfn = (uintptr_t)&shared >> 12};
-
-	CHECK_EQ(guest_hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
-				 (unsigned long)&x, 0, 0, 0),
-		 0);
-}
-
 static void bind_timer(void)
 {
 	struct evtchn_bind_virq b = {.virq = VIRQ_TIMER, .vcpu = 0};
@@ -179,7 +168,7 @@ int main(void)
 
 	advertised();
 	guest_irq_handler = upcall;
-	map_shared_info();
+	guest_map_shared_info(&shared);
 	bind_timer();
 	block_with_callback_vector();
 	halt_with_vcpu_vector();
