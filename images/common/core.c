@@ -146,6 +146,11 @@ void hyp_core_run(struct hyp *h, unsigned int p2m_max_order)
 		hyp_panic(h, "cannot start the core: %s",
 			  hv_core_strerror(err));
 	domains_build(h);
+	/* Once, before the first domain runs: the image's own boot. */
+	hv_log_info(
+	    &h->log, "booted in %lld us",
+	    (long long)(hyp_arch_ops.now(&h->core) - hyp_arch_boot_time(h)) /
+		1000);
 	err = run_all(h);
 	hv_log_info(&h->log, "all domains finished");
 	teardown(h, free_before);

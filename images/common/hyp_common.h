@@ -124,5 +124,7 @@ hv_paddr_t hyp_virt_to_phys(struct hv_hyp *core, const void *p);
 HV_NORETURN void hyp_arch_exit(unsigned int status);
 /* Write bytes to the hypervisor's console UART. */
 void hyp_arch_console_write(struct hv_hyp *core, const char *s, size_t len);
+/* The time (ns, on the core's clock) of the image's first instruction. */
+hv_time_t hyp_arch_boot_time(struct hyp *h);
 
 #endif

@@ -27,6 +27,7 @@ _start:
 	.long	0			/* res5 */
 
 reset:
+	mrs	x19, cntpct_el0		/* for hv_arm_boot_count, below */
 	msr	daifset, #0xf
 	mrs	x1, CurrentEL
 	cmp	x1, #CURRENTEL_EL2
@@ -47,6 +48,8 @@ reset:
 	str	xzr, [x1], #8
 	b	1b
 2:
+	ldr	x1, =hv_arm_boot_count
+	str	x19, [x1]
 	mov	x1, #CPTR_EL2_RES1
 	msr	cptr_el2, x1
 	isb
@@ -66,3 +69,9 @@ wrong_place:
 exit_block:
 	.quad	ADP_STOPPED_APP_EXIT, 3
 	.ltorg
+
+	.data
+	.balign	8
+	.globl	hv_arm_boot_count
+hv_arm_boot_count:
+	.quad	0

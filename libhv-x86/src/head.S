@@ -45,6 +45,9 @@
 	.globl	hv_x86_pvh_start
 hv_x86_pvh_start:
 	cli
+	rdtsc				/* the image's own boot time starts */
+	movl	%eax, hv_x86_boot_tsc
+	movl	%edx, hv_x86_boot_tsc + 4
 	cld
 	/* Zero .bss (the page tables below live there). */
 	movl	$__bss_start, %edi
@@ -138,3 +141,9 @@ boot_pdpt:
 	.skip	4096
 boot_pd:
 	.skip	4 * 4096
+
+	.data
+	.balign	8
+	.globl	hv_x86_boot_tsc
+hv_x86_boot_tsc:
+	.quad	0

@@ -28,6 +28,11 @@ void hyp_arch_console_write(struct hv_hyp *core, const char *s, size_t len)
 	hv_pl011_write(&hyp_of(core)->arch.uart, s, len);
 }
 
+hv_time_t hyp_arch_boot_time(struct hyp *h)
+{
+	return hv_arm_ticks_to_ns(&h->arch.timer, hv_arm_boot_count);
+}
+
 void hyp_el2_fault(void *opaque, const struct hv_arm_hyp_fault *f)
 {
 	const struct hyp_pcpu_arch *pa =

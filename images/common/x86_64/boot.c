@@ -23,6 +23,11 @@ void hyp_arch_console_write(struct hv_hyp *core, const char *s, size_t len)
 	hv_x86_uart_write(&hyp_of(core)->arch.uart, s, len);
 }
 
+hv_time_t hyp_arch_boot_time(struct hyp *h)
+{
+	return hv_x86_ticks_to_ns(hv_x86_boot_tsc, h->arch.timer.tsc_hz);
+}
+
 static void hyp_fault(void *opaque, const struct hv_x86_trap_frame *f,
 		      uint64_t cr2)
 {

@@ -15,6 +15,10 @@ HV_BEGIN_DECLS
 /* Defined by the image: entered once, at EL2, on the boot stack. */
 void hv_image_main(uint64_t dtb_pa);
 
+/* The physical counter (CNTPCT_EL0) at the image's first instruction: an
+ * image's own boot time is the counter now less this. */
+extern uint64_t hv_arm_boot_count;
+
 /* A physical range of normal memory. */
 struct hv_arm_mem_range {
 	hv_paddr_t base;

@@ -26,6 +26,10 @@ HV_BEGIN_DECLS
  */
 void hv_image_main(hv_paddr_t start_info);
 
+/* The TSC at the image's first instructions: an image's own boot time is
+ * the TSC now less this. */
+extern uint64_t hv_x86_boot_tsc;
+
 /* The first 4 GiB: what the boot identity map covers. */
 #define HV_X86_BOOT_MAP_LIMIT (UINT64_C(4) << 30)
 
