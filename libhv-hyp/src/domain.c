@@ -129,8 +129,7 @@ static int build_services(struct hv_hyp_domain *d,
 	int err;
 
 	hv_mm_p2m_activate(&d->p2m);
-	hyp_for_each_extension(h, i, e)
-	{
+	hyp_for_each_extension (h, i, e) {
 		err = e->domain_create ? e->domain_create(d, &d->ext[i]) : 0;
 		if (err)
 			return err;
@@ -150,9 +149,9 @@ static void teardown(struct hv_hyp_domain *d)
 
 	if ((d->built & BUILT_SCHED) && h->sched->domain_remove)
 		h->sched->domain_remove(d);
-	hyp_for_each_extension(h, i, e) if ((d->built & (BUILT_EXT0 << i)) &&
-					    e->domain_destroy)
-	    e->domain_destroy(d, d->ext[i]);
+	hyp_for_each_extension (h, i, e)
+		if ((d->built & (BUILT_EXT0 << i)) && e->domain_destroy)
+			e->domain_destroy(d, d->ext[i]);
 	if (d->built & BUILT_P2M) {
 		hv_mm_domain_release(&d->mm);
 		hv_mm_p2m_destroy(&d->p2m);
@@ -223,10 +222,10 @@ static int release_others(struct hv_hyp_domain *d)
 	unsigned int i;
 	int busy = 0;
 
-	hyp_for_each_extension(
-	    d->hyp, i, e) if ((d->built & (BUILT_EXT0 << i)) &&
-			      e->domain_release &&
-			      e->domain_release(d, d->ext[i])) busy = -HV_EBUSY;
+	hyp_for_each_extension (d->hyp, i, e)
+		if ((d->built & (BUILT_EXT0 << i)) && e->domain_release &&
+		    e->domain_release(d, d->ext[i]))
+			busy = -HV_EBUSY;
 	return busy;
 }
 

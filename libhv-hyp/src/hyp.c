@@ -98,7 +98,9 @@ void *hyp_ext_state(struct hv_hyp *h, hv_domid_t id,
 
 	if (!d)
 		return NULL;
-	hyp_for_each_extension(h, i, each) if (each == e) return d->ext[i];
+	hyp_for_each_extension (h, i, each)
+		if (each == e)
+			return d->ext[i];
 	return NULL;
 }
 

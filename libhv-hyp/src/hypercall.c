@@ -19,9 +19,9 @@ long hv_hyp_hypercall(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 	unsigned int i;
 	long ret;
 
-	hyp_for_each_extension(
-	    d->hyp, i, e) if (e->hypercall &&
-			      e->hypercall(v, nr, args, gm, &ret)) return ret;
+	hyp_for_each_extension (d->hyp, i, e)
+		if (e->hypercall && e->hypercall(v, nr, args, gm, &ret))
+			return ret;
 	if (nr == __HYPERVISOR_memory_op)
 		return hyp_memory_op(v, gm, args[0], args[1]);
 	if (nr == __HYPERVISOR_vcpu_op)

@@ -28,7 +28,9 @@ static const struct hv_hyp_extension *grant_extension(struct hv_hyp *h,
 {
 	const struct hv_hyp_extension *e;
 
-	hyp_for_each_extension(h, *i, e) if (e->grant_frame) return e;
+	hyp_for_each_extension (h, *i, e)
+		if (e->grant_frame)
+			return e;
 	return NULL;
 }
 
@@ -73,8 +75,10 @@ static void space_placed(void *ctx, struct hv_mm_domain *mm, unsigned int space,
 	(void)ctx;
 	if (space == XENMAPSPACE_shared_info) {
 		d->shared_info_gfn = gfn;
-		hyp_for_each_extension(d->hyp, i, e) if (e->shared_info_mapped)
-		    e->shared_info_mapped(d, d->ext[i], hv_gfn_to_gpaddr(gfn));
+		hyp_for_each_extension (d->hyp, i, e)
+			if (e->shared_info_mapped)
+				e->shared_info_mapped(d, d->ext[i],
+						      hv_gfn_to_gpaddr(gfn));
 		return;
 	}
 	e = grant_extension(d->hyp, &i);

@@ -21,7 +21,9 @@ static const struct hv_hyp_extension *port_extension(struct hv_hyp *h,
 {
 	const struct hv_hyp_extension *e;
 
-	hyp_for_each_extension(h, *i, e) if (e->port_pending) return e;
+	hyp_for_each_extension (h, *i, e)
+		if (e->port_pending)
+			return e;
 	return NULL;
 }
 
@@ -65,7 +67,7 @@ long hyp_sched_poll(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 	if (!e)
 		return -HV_ENOSYS; /* no event channels to poll */
 	/* An upcall due, or a port pending: no wait. */
-	if (e->pending && e->pending(v, v->dom->ext[i]))
+	if (hyp_vcpu_event_pending(v))
 		return 0;
 	r = any_pending(v, gm, &sp, e, v->dom->ext[i], &port);
 	if (r)

@@ -72,8 +72,7 @@ bool hyp_vcpu_event_pending(struct hv_hyp_vcpu *v)
 	const struct hv_hyp_extension *e;
 	unsigned int i;
 
-	hyp_for_each_extension(v->dom->hyp, i, e)
-	{
+	hyp_for_each_extension (v->dom->hyp, i, e) {
 		if (e->pending && e->pending(v, v->dom->ext[i]))
 			return true;
 	}

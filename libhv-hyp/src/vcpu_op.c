@@ -45,8 +45,9 @@ static int vcpu_info_mapped(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa)
 	const struct hv_hyp_extension *e;
 	unsigned int i;
 
-	hyp_for_each_extension(h, i, e) if (e->vcpu_info_mapped) return e
-	    ->vcpu_info_mapped(v, v->dom->ext[i], gpa);
+	hyp_for_each_extension (h, i, e)
+		if (e->vcpu_info_mapped)
+			return e->vcpu_info_mapped(v, v->dom->ext[i], gpa);
 	return 0;
 }
 
@@ -55,8 +56,9 @@ void hyp_raise_virq(struct hv_hyp_vcpu *v, uint32_t virq)
 	const struct hv_hyp_extension *e;
 	unsigned int i;
 
-	hyp_for_each_extension(v->dom->hyp, i, e) if (e->raise_virq)
-	    e->raise_virq(v, v->dom->ext[i], virq);
+	hyp_for_each_extension (v->dom->hyp, i, e)
+		if (e->raise_virq)
+			e->raise_virq(v, v->dom->ext[i], virq);
 }
 
 static long register_vcpu_info(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
