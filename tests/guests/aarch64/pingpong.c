@@ -110,24 +110,16 @@ static int run(void)
 #else
 static int run(void)
 {
-	struct evtchn_bind_interdomain b = {.remote_dom = PING_DOMID,
-					    .remote_port = 1};
-	long err;
+	evtchn_port_t port = guest_bind_offered_port(PING_DOMID, 1);
 
-	/* Until ping has offered its port, binding to it is -EINVAL. */
-	while ((err = evtchn_op(NULL, EVTCHNOP_bind_interdomain, &b)) ==
-	       -XEN_EINVAL)
-		guest_yield();
-	CHECK_EQ(err, 0);
-	guest_printf("pong: bound to ping's port %u as port %u\n",
-		     b.remote_port, b.local_port);
+	guest_printf("pong: bound to ping's port %u as port %u\n", 1u, port);
 	/* As Xen does, binding made our port pending (a notification sent
 	 * before the bind is not lost): consume that one, or we would take it
 	 * for ping's first reply and run a round ahead. */
-	wait_for(b.local_port);
+	wait_for(port);
 	for (int i = 1; i <= ROUNDS; i++) {
-		send(b.local_port);
-		wait_for(b.local_port);
+		send(port);
+		wait_for(port);
 		if (loud(i))
 			guest_printf("pong: reply %d from ping\n", i);
 	}

@@ -4,6 +4,8 @@
 #include <hv/fmt.h>
 #include <hv/string.h>
 
+#include <xen/errno.h>
+#include <xen/event_channel.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/xen.h>
@@ -89,4 +91,17 @@ long guest_evtchn_op(unsigned int cmd, void *arg)
 {
 	return guest_hypercall(__HYPERVISOR_event_channel_op, cmd,
 			       (unsigned long)arg, 0, 0, 0);
+}
+
+uint32_t guest_bind_offered_port(uint16_t domid, uint32_t port)
+{
+	struct evtchn_bind_interdomain b = {.remote_dom = domid,
+					    .remote_port = port};
+	long err;
+
+	while ((err = guest_evtchn_op(EVTCHNOP_bind_interdomain, &b)) ==
+	       -XEN_EINVAL)
+		guest_yield();
+	CHECK_EQ(err, 0);
+	return err ? 0 : b.local_port;
 }

@@ -23,6 +23,10 @@ void guest_print(const char *s);
 void guest_map_shared_info(void *page);
 /* HYPERVISOR_event_channel_op(cmd, arg). */
 long guest_evtchn_op(unsigned int cmd, void *arg);
+/* Bind to port `port` of domain `domid`, yielding until that domain has
+ * offered it (binding is -EINVAL until then): the local port, or 0 with a
+ * failed check. */
+uint32_t guest_bind_offered_port(uint16_t domid, uint32_t port);
 void guest_printf(const char *fmt, ...) HV_PRINTF(1, 2);
 void guest_yield(void);
 HV_NORETURN void guest_shutdown(unsigned int reason);

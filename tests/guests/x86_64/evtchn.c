@@ -79,23 +79,16 @@ static void run(void)
 #else
 static void run(void)
 {
-	struct evtchn_bind_interdomain b = {.remote_dom = PING_DOMID,
-					    .remote_port = 1};
-	long err;
+	evtchn_port_t port = guest_bind_offered_port(PING_DOMID, 1);
 
-	/* The other domain may not have offered its port yet. */
-	while ((err = guest_evtchn_op(EVTCHNOP_bind_interdomain, &b)) ==
-	       -XEN_EINVAL)
-		guest_yield();
-	CHECK_EQ(err, 0);
 	guest_printf("bound to port 1 of domain %d as port %u\n", PING_DOMID,
-		     b.local_port);
+		     port);
 	/* As Xen, binding leaves the new port pending, in case the other
 	 * side signalled before: take that one first. */
-	CHECK(pending(b.local_port));
-	consume(b.local_port);
-	send(b.local_port);
-	wait_for(b.local_port);
+	CHECK(pending(port));
+	consume(port);
+	send(port);
+	wait_for(port);
 	guest_print("ponged back\n");
 }
 #endif

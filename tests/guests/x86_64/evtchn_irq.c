@@ -98,20 +98,14 @@ static void take_interrupts(void)
 
 static void run(void)
 {
-	struct evtchn_bind_interdomain b = {.remote_dom = PING_DOMID,
-					    .remote_port = 1};
-	long err;
+	evtchn_port_t port = guest_bind_offered_port(PING_DOMID, 1);
 
-	while ((err = guest_evtchn_op(EVTCHNOP_bind_interdomain, &b)) ==
-	       -XEN_EINVAL)
-		guest_yield();
-	CHECK_EQ(err, 0);
 	guest_printf("bound to port 1 of domain %d as port %u\n", PING_DOMID,
-		     b.local_port);
+		     port);
 	/* Binding leaves the port pending (as Xen): its interrupt first. */
-	wait_for(b.local_port);
-	send(b.local_port);
-	wait_for(b.local_port);
+	wait_for(port);
+	send(port);
+	wait_for(port);
 	guest_printf("ponged back (%u interrupts)\n", interrupts);
 }
 #endif
