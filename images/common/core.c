@@ -7,18 +7,6 @@
  */
 #include "hyp_common.h"
 
-void *hyp_phys_to_virt(struct hv_hyp *core, hv_paddr_t pa)
-{
-	(void)core;
-	return (void *)(uintptr_t)pa;
-}
-
-hv_paddr_t hyp_virt_to_phys(struct hv_hyp *core, const void *p)
-{
-	(void)core;
-	return (uintptr_t)p;
-}
-
 static void domains_build(struct hyp *h)
 {
 	const void *bundle = (const void *)(uintptr_t)h->plat.bundle;
@@ -79,9 +67,11 @@ static void teardown(struct hyp *h, uint64_t free_before)
 				left = true;
 		}
 	}
-	if (left || hv_hyp_fini(&h->core))
+	if (left)
 		hyp_panic(h, "cannot destroy every domain");
 	after = free_frames(h);
+	if (hv_hyp_fini(&h->core))
+		hyp_panic(h, "cannot stop the core");
 	if (after == free_before)
 		hv_log_info(&h->log,
 			    "all domains destroyed: every frame is back in "
@@ -106,7 +96,7 @@ static void kick_others(struct hyp *h, unsigned int self)
 void hyp_core_secondary(struct hyp *h, unsigned int cpu)
 {
 	while (!hv_atomic_load_u32(&h->core_started))
-		hyp_arch_ops.idle(&h->pcpus[cpu], HV_TIME_NEVER);
+		h->arch_ops->idle(&h->pcpus[cpu], HV_TIME_NEVER);
 	hv_hyp_run(&h->core, cpu);
 	/* The others may idle with no timer set: the last domain's end
 	 * reaches them only this way. */
@@ -129,9 +119,8 @@ static int run_all(struct hyp *h)
 	return status;
 }
 
-void hyp_core_run(struct hyp *h, unsigned int p2m_max_order)
+void hyp_core_init(struct hyp *h, unsigned int p2m_max_order)
 {
-	uint64_t free_before;
 	const struct hv_hyp_extension *const *e = h->config->core.extensions;
 	int err;
 
@@ -139,17 +128,24 @@ void hyp_core_run(struct hyp *h, unsigned int p2m_max_order)
 		hv_log_info(&h->log, "with %s", (*e)->name);
 	h->core_config = h->config->core;
 	h->core_config.p2m_max_order = p2m_max_order;
-	free_before = free_frames(h);
-	err = hv_hyp_init(&h->core, &h->core_config, &hyp_arch_ops, h, &h->heap,
-			  &h->log, h->pcpus, h->nr_pcpus);
+	err = hv_hyp_init(&h->core, &h->core_config, h->arch_ops, h->arch_ctx,
+			  &h->heap, &h->log, h->pcpus, h->nr_pcpus);
 	if (err)
 		hyp_panic(h, "cannot start the core: %s",
 			  hv_core_strerror(err));
+}
+
+void hyp_core_run(struct hyp *h)
+{
+	/* What the core took at init stays until after teardown. */
+	uint64_t free_before = free_frames(h);
+	int err;
+
 	domains_build(h);
 	/* Once, before the first domain runs: the image's own boot. */
 	hv_log_info(
 	    &h->log, "booted in %lld us",
-	    (long long)(hyp_arch_ops.now(&h->core) - hyp_arch_boot_time(h)) /
+	    (long long)(h->arch_ops->now(&h->core) - hyp_arch_boot_time(h)) /
 		1000);
 	err = run_all(h);
 	hv_log_info(&h->log, "all domains finished");

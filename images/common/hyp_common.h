@@ -5,13 +5,11 @@
  * loop.  Recipes include their architecture's hyp.h, which includes this.
  *
  * The architecture's hyp_arch.h defines struct hyp_arch (the machine's
- * devices and virtualisation state, each pCPU's included), struct
- * domain_arch and struct vcpu_arch (the state the core keeps for it in
- * d->arch and v->arch), and:
+ * devices and virtualisation state, each pCPU's included) and:
  *   HYP_ARCH_NAME          the architecture domain bundles are built for
  *   HYP_MAX_RAM_RANGES     RAM ranges the platform may report
- * Its .c files define hyp_arch_ops (the core's struct hv_hyp_arch_ops)
- * and the hyp_arch_* hooks declared below.
+ * Its boot sets struct hyp's arch_ops and arch_ctx (the core's adapter and
+ * its context) and defines the hyp_arch_* hooks declared below.
  */
 #ifndef HYP_COMMON_H
 #define HYP_COMMON_H
@@ -50,7 +48,9 @@ struct hyp_platform {
 
 struct hyp {
 	struct hv_hyp core;
-	struct hv_hyp_config core_config; /* the recipe's, completed */
+	struct hv_hyp_config core_config;	/* the recipe's, completed */
+	const struct hv_hyp_arch_ops *arch_ops; /* the arch's adapter */
+	void *arch_ctx;				/* and its context */
 	/* The pCPUs that run the core's loop: the arch's boot sets
 	 * nr_pcpus and each one's arch pointer before hyp_core_run(). */
 	struct hv_hyp_pcpu pcpus[HV_HYP_MAX_PCPUS];
@@ -71,21 +71,6 @@ static inline struct hyp *hyp_of(struct hv_hyp *core)
 	return hv_container_of(core, struct hyp, core);
 }
 
-static inline struct hyp *hyp_of_vcpu(struct hv_hyp_vcpu *v)
-{
-	return hyp_of(v->dom->hyp);
-}
-
-static inline struct vcpu_arch *vcpu_arch(struct hv_hyp_vcpu *v)
-{
-	return v->arch;
-}
-
-static inline struct domain_arch *domain_arch(struct hv_hyp_domain *d)
-{
-	return d->arch;
-}
-
 /* Stop: print "(hvkit) PANIC: ..." (once the console exists) and leave
  * QEMU with status 2 (finish.c). */
 HV_NORETURN void hyp_panic(struct hyp *h, const char *fmt, ...) HV_PRINTF(2, 3);
@@ -97,24 +82,18 @@ void hyp_reserve(struct hyp *h, hv_paddr_t base, uint64_t size);
 void hyp_heap_init(struct hyp *h);
 int hyp_alloc_page(struct hyp *h, unsigned int order, hv_paddr_t *pa);
 
-/* The core (core.c): set up over the heap with the arch's ops, build
- * every domain of the bundle, run until they have all finished and leave
- * QEMU with the core's status (0: every domain powered off).  On pCPU 0,
- * with the others started and waiting in hyp_core_secondary(). */
-HV_NORETURN void hyp_core_run(struct hyp *h, unsigned int p2m_max_order);
+/* The core (core.c): set up over the heap with the arch's adapter, on
+ * every pCPU (each with its arch pointer), before the others start; then,
+ * on pCPU 0 with the others waiting in hyp_core_secondary(), build every
+ * domain of the bundle, run until they have all finished and leave QEMU
+ * with the core's status (0: every domain powered off). */
+void hyp_core_init(struct hyp *h, unsigned int p2m_max_order);
+HV_NORETURN void hyp_core_run(struct hyp *h);
 
 /* pCPU `cpu` (> 0) from its boot on: idle until pCPU 0 has built the
  * domains, run the core's loop with it, and return when every domain has
  * finished (the arch then parks the CPU). */
 void hyp_core_secondary(struct hyp *h, unsigned int cpu);
-
-/* The arch's adapter for the core. */
-extern const struct hv_hyp_arch_ops hyp_arch_ops;
-
-/* The identity map every image runs on: a machine address is its own
- * pointer (the arch ops' phys_to_virt and virt_to_phys). */
-void *hyp_phys_to_virt(struct hv_hyp *core, hv_paddr_t pa);
-hv_paddr_t hyp_virt_to_phys(struct hv_hyp *core, const void *p);
 
 /*
  * The hooks each architecture implements.
@@ -122,8 +101,6 @@ hv_paddr_t hyp_virt_to_phys(struct hv_hyp *core, const void *p);
 /* Leave QEMU with `status` (semihosting on Arm, the debug-exit port on
  * x86). */
 HV_NORETURN void hyp_arch_exit(unsigned int status);
-/* Write bytes to the hypervisor's console UART. */
-void hyp_arch_console_write(struct hv_hyp *core, const char *s, size_t len);
 /* The time (ns, on the core's clock) of the image's first instruction. */
 hv_time_t hyp_arch_boot_time(struct hyp *h);
 

@@ -1,11 +1,11 @@
 /*
  * From the entry to the run loop: an early map so libfdt can read the
  * device tree, the console, the machine, memory, the boot pCPU's timer,
- * GIC and stage-2 translation, the other pCPUs, the domains from the
- * bundle.  Failures before the
- * console exists leave QEMU with status 2 silently; after, they print
+ * GIC and stage-2 translation, the core with libhv-hyp-arm as its
+ * adapter, the other pCPUs, the domains from the bundle.  Failures before
+ * the console exists leave QEMU with status 2 silently; after, they print
  * "(hvkit) PANIC: ..." (hyp_panic).  And two hooks: leaving QEMU
- * (semihosting) and console output (the PL011).
+ * (semihosting) and the boot's start time.
  */
 #include "hyp.h"
 
@@ -23,20 +23,14 @@ void hyp_arch_exit(unsigned int status)
 	hv_arm_semihost_exit(status);
 }
 
-void hyp_arch_console_write(struct hv_hyp *core, const char *s, size_t len)
-{
-	hv_pl011_write(&hyp_of(core)->arch.uart, s, len);
-}
-
 hv_time_t hyp_arch_boot_time(struct hyp *h)
 {
-	return hv_arm_ticks_to_ns(&h->arch.timer, hv_arm_boot_count);
+	return hv_arm_ticks_to_ns(&h->arch.arm.timer, hv_arm_boot_count);
 }
 
 void hyp_el2_fault(void *opaque, const struct hv_arm_hyp_fault *f)
 {
-	const struct hyp_pcpu_arch *pa =
-	    hv_container_of(hv_arm_cpu_this(), struct hyp_pcpu_arch, cpu);
+	const struct hv_hyp_arm_pcpu *pa = hv_hyp_arm_pcpu_this();
 
 	hyp_panic(opaque,
 		  "exception at EL2 on pCPU %u: vector %u, ESR %#llx, ELR "
@@ -72,6 +66,7 @@ static void console_init(struct hyp *h, const void *fdt)
 		hv_arm_semihost_exit(2);
 	hv_pl011_init(&h->arch.uart, (uintptr_t)fdt32_to_cpu(reg[0]) << 32 |
 					 fdt32_to_cpu(reg[1]));
+	h->arch.arm.console = &h->arch.uart;
 	hv_log_init(&h->log, hv_pl011_log_sink, &h->arch.uart,
 		    h->config->log_level);
 }
@@ -90,6 +85,9 @@ void hyp_main(const struct hyp_config *config, uint64_t dtb)
 	hyp_platform_probe(h, fdt);
 	hyp_memory_init(h);
 	hyp_pcpu_init(h, 0);
+	h->arch_ops = &hv_hyp_arm_ops;
+	h->arch_ctx = &h->arch.arm;
+	hyp_core_init(h, HV_MM_P2M_ORDER_1G);
 	hyp_pcpus_start(h);
-	hyp_core_run(h, HV_MM_P2M_ORDER_1G);
+	hyp_core_run(h);
 }

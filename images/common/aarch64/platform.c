@@ -145,6 +145,10 @@ static void find_cpus(struct hyp *h, const void *fdt)
 			    "at most %u",
 			    listed, HYP_MAX_PCPUS);
 	h->nr_pcpus = n;
+	for (unsigned int i = 0; i < n; i++) {
+		h->arch.pcpus[i].id = i;
+		h->pcpus[i].arch = &h->arch.pcpus[i];
+	}
 }
 
 void hyp_platform_probe(struct hyp *h, const void *fdt)
@@ -155,7 +159,7 @@ void hyp_platform_probe(struct hyp *h, const void *fdt)
 	find_reserved(h, fdt);
 	find_bundle(h, fdt);
 	hyp_reserve(h, (uintptr_t)fdt, fdt_totalsize(fdt));
-	h->arch.gicd = device(h, fdt, "arm,gic-v3", 0);
-	h->arch.gicr = device(h, fdt, "arm,gic-v3", 1);
+	h->arch.arm.gicd = device(h, fdt, "arm,gic-v3", 0);
+	h->arch.arm.gicr = device(h, fdt, "arm,gic-v3", 1);
 	find_cpus(h, fdt);
 }

@@ -23,6 +23,18 @@ void hyp_arch_console_write(struct hv_hyp *core, const char *s, size_t len)
 	hv_x86_uart_write(&hyp_of(core)->arch.uart, s, len);
 }
 
+void *hyp_phys_to_virt(struct hv_hyp *core, hv_paddr_t pa)
+{
+	(void)core;
+	return (void *)(uintptr_t)pa;
+}
+
+hv_paddr_t hyp_virt_to_phys(struct hv_hyp *core, const void *p)
+{
+	(void)core;
+	return (uintptr_t)p;
+}
+
 hv_time_t hyp_arch_boot_time(struct hyp *h)
 {
 	return hv_x86_ticks_to_ns(hv_x86_boot_tsc, h->arch.timer.tsc_hz);
@@ -75,6 +87,9 @@ void hyp_main(const struct hyp_config *config, hv_paddr_t start_info)
 	hyp_svm_init(h);
 	h->nr_pcpus = 1;
 	h->pcpus[0].arch = &h->arch;
-	hyp_core_run(h, h->arch.svm.npt_1g ? HV_MM_P2M_ORDER_1G
-					   : HV_MM_P2M_ORDER_2M);
+	h->arch_ops = &hyp_arch_ops;
+	h->arch_ctx = h;
+	hyp_core_init(h, h->arch.svm.npt_1g ? HV_MM_P2M_ORDER_1G
+					    : HV_MM_P2M_ORDER_2M);
+	hyp_core_run(h);
 }

@@ -9,6 +9,31 @@
 
 #include "hyp_common.h"
 
+static inline struct hyp *hyp_of_vcpu(struct hv_hyp_vcpu *v)
+{
+	return hyp_of(v->dom->hyp);
+}
+
+static inline struct vcpu_arch *vcpu_arch(struct hv_hyp_vcpu *v)
+{
+	return v->arch;
+}
+
+static inline struct domain_arch *domain_arch(struct hv_hyp_domain *d)
+{
+	return d->arch;
+}
+
+/* The arch's adapter for the core (run.c). */
+extern const struct hv_hyp_arch_ops hyp_arch_ops;
+
+/* The identity map the image runs on: a machine address is its own
+ * pointer (the adapter's phys_to_virt and virt_to_phys; boot.c). */
+void *hyp_phys_to_virt(struct hv_hyp *core, hv_paddr_t pa);
+hv_paddr_t hyp_virt_to_phys(struct hv_hyp *core, const void *p);
+/* Write bytes to the hypervisor's console UART (boot.c). */
+void hyp_arch_console_write(struct hv_hyp *core, const char *s, size_t len);
+
 #define HYP_TIMER_VECTOR   0xf0
 #define HYP_START_INFO_GPA 0x1000 /* guest page 1 (docs/bundle.md) */
 

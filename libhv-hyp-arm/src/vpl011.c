@@ -1,30 +1,26 @@
 /*
  * The guest's UART: an emulated SBSA UART (the PL011 subset) at Xen's
- * GUEST_PL011_BASE (hyp_xen_layout), as Xen's vpl011 gives a domU, transmit
- * only.  Bytes written to its data register go to the domain's console like
- * console_io output; the flag register says the transmitter is always empty.
- * Every access is a trapped data abort decoded from its syndrome.
+ * GUEST_PL011_BASE (hv_hyp_arm_xen_layout), as Xen's vpl011 gives a domU,
+ * transmit only.  Bytes written to its data register go to the domain's
+ * console like console_io output; the flag register says the transmitter
+ * is always empty.  Every access is a trapped data abort decoded from its
+ * syndrome.
  */
-#include "hyp.h"
+#include "priv.h"
 
 #define UARTDR	    0x000
 #define UARTFR	    0x018
 #define UARTFR_TXFE (1u << 7) /* transmit FIFO empty */
 #define UARTFR_RXFE (1u << 4) /* receive FIFO empty */
 
-bool hyp_vpl011_in_range(hv_gpaddr_t ipa)
+bool hyp_arm_vpl011_access(struct hv_hyp_vcpu *v, const struct hv_arm_dabt *a)
 {
-	return ipa >= hyp_xen_layout.uart &&
-	       ipa - hyp_xen_layout.uart < hyp_xen_layout.uart_size;
-}
-
-bool hyp_vpl011_access(struct hv_hyp_vcpu *v, const struct hv_arm_dabt *a)
-{
-	uint64_t offset = a->ipa - hyp_xen_layout.uart;
+	const struct hv_hyp_arm_layout *l = &hv_hyp_arm_xen_layout;
+	uint64_t offset = a->ipa - l->uart;
 	uint64_t *reg =
 	    a->reg < 31 ? &vcpu_arch(v)->cpu.x[a->reg] : NULL; /* 31: xzr */
 
-	if (!a->valid || !hyp_vpl011_in_range(a->ipa))
+	if (!a->valid || a->ipa < l->uart || offset >= l->uart_size)
 		return false;
 	if (a->write) {
 		char c = reg ? (char)*reg : '\0';

@@ -1,10 +1,10 @@
 /*
- * The device tree the AArch64 image gives a guest, built natively from the
- * image's own guest_fdt.c and read back with libfdt: memory, one CPU node
- * per vCPU, /chosen, the emulated UART and the hypervisor node.  dtc must
- * also accept it (a separate meson test decompiles the blob this writes).
+ * The device tree libhv-hyp-arm gives a guest, built natively and read
+ * back with libfdt: memory, one CPU node per vCPU, /chosen, the emulated
+ * UART and the hypervisor node.  dtc must also accept it (a separate meson
+ * test decompiles the blob this writes).
  */
-#include "hyp.h"
+#include <hv/hyp_arm.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,9 +17,9 @@
 #include <libfdt.h>
 
 /* Xen's Arm guest memory map (xen/arch-arm.h), which an x86 host's
- * <xen/xen.h> does not describe. */
+ * <xen/xen.h> does not describe: what hv_hyp_arm_xen_layout must say. */
 #define GUEST_RAM0_BASE 0x40000000ull
-static const struct hyp_guest_layout layout = {
+static const struct hv_hyp_arm_layout layout = {
     .uart = 0x22000000,
     .uart_size = 0x1000,
     .gnttab = 0x38000000,
@@ -57,9 +57,9 @@ static void memory_and_chosen(void **state)
 	int node, len;
 
 	(void)state;
-	assert_int_equal(
-	    hyp_guest_fdt(blob, sizeof(blob), &d, &layout, 0x43000000, 0x1000),
-	    0);
+	assert_int_equal(hv_hyp_arm_guest_fdt(blob, sizeof(blob), &d, &layout,
+					      0x43000000, 0x1000),
+			 0);
 	assert_int_equal(fdt_check_header(blob), 0);
 
 	node = fdt_path_offset(blob, "/memory@40000000");
@@ -90,8 +90,8 @@ static void one_cpu_node_per_vcpu(void **state)
 	int cpus, node, n = 0;
 
 	(void)state;
-	assert_int_equal(hyp_guest_fdt(blob, sizeof(blob), &d, &layout, 0, 0),
-			 0);
+	assert_int_equal(
+	    hv_hyp_arm_guest_fdt(blob, sizeof(blob), &d, &layout, 0, 0), 0);
 	cpus = fdt_path_offset(blob, "/cpus");
 	fdt_for_each_subnode (node, blob, cpus) {
 		const fdt32_t *reg = fdt_getprop(blob, node, "reg", NULL);
@@ -116,8 +116,8 @@ static void hypervisor_and_uart_nodes(void **state)
 	int node;
 
 	(void)state;
-	assert_int_equal(hyp_guest_fdt(blob, sizeof(blob), &d, &layout, 0, 0),
-			 0);
+	assert_int_equal(
+	    hv_hyp_arm_guest_fdt(blob, sizeof(blob), &d, &layout, 0, 0), 0);
 	node = fdt_path_offset(blob, "/hypervisor");
 	assert_int_equal(fdt_node_check_compatible(blob, node, "xen,xen"), 0);
 	assert_int_equal(u64_at(fdt_getprop(blob, node, "reg", NULL), 0),
@@ -134,8 +134,14 @@ static void too_small_a_buffer_is_enospc(void **state)
 	struct hv_boot_domain d = domain(1, false);
 
 	(void)state;
-	assert_int_equal(hyp_guest_fdt(blob, 128, &d, &layout, 0, 0),
+	assert_int_equal(hv_hyp_arm_guest_fdt(blob, 128, &d, &layout, 0, 0),
 			 -HV_ENOSPC);
+}
+
+static void xen_layout_is_xens(void **state)
+{
+	(void)state;
+	assert_memory_equal(&hv_hyp_arm_xen_layout, &layout, sizeof(layout));
 }
 
 int main(int argc, char **argv)
@@ -145,6 +151,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(one_cpu_node_per_vcpu),
 	    cmocka_unit_test(hypervisor_and_uart_nodes),
 	    cmocka_unit_test(too_small_a_buffer_is_enospc),
+	    cmocka_unit_test(xen_layout_is_xens),
 	};
 	int failed =
 	    cmocka_run_group_tests_name("guest-fdt", tests, NULL, NULL);
@@ -155,8 +162,8 @@ int main(int argc, char **argv)
 		FILE *f = fopen(argv[1], "wb");
 
 		if (!f ||
-		    hyp_guest_fdt(blob, sizeof(blob), &d, &layout, 0x43000000,
-				  0x1000) != 0 ||
+		    hv_hyp_arm_guest_fdt(blob, sizeof(blob), &d, &layout,
+					 0x43000000, 0x1000) != 0 ||
 		    fwrite(blob, 1, fdt_totalsize(blob), f) !=
 			fdt_totalsize(blob) ||
 		    fclose(f) != 0)

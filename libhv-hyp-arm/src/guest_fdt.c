@@ -3,10 +3,10 @@
  * memory, one CPU, PSCI through HVC, the command line and ramdisk in
  * /chosen, and a hypervisor node ("xen,xen") with Xen's grant-table
  * region, and the emulated UART as stdout.  Built with libfdt's sequential
- * writer; the addresses come from a struct hyp_guest_layout, so the same
+ * writer; the addresses come from a struct hv_hyp_arm_layout, so the same
  * code is tested natively.
  */
-#include "hyp.h"
+#include <hv/hyp_arm.h>
 
 #include <libfdt.h>
 
@@ -21,7 +21,7 @@ static int u64_pair(void *fdt, const char *name, uint64_t a, uint64_t b)
 
 /* The emulated UART (vpl011.c), as Xen describes its vpl011. */
 static int uart(void *fdt, const char *name,
-		const struct hyp_guest_layout *layout)
+		const struct hv_hyp_arm_layout *layout)
 {
 	int err = fdt_begin_node(fdt, name);
 
@@ -98,7 +98,7 @@ static int memory(void *fdt, const struct hv_boot_domain *cfg)
 	return err ? err : fdt_end_node(fdt);
 }
 
-static int hypervisor(void *fdt, const struct hyp_guest_layout *layout)
+static int hypervisor(void *fdt, const struct hv_hyp_arm_layout *layout)
 {
 	static const char compat[] = XEN_COMPAT_VERSION "\0xen,xen";
 	int err = fdt_begin_node(fdt, "hypervisor");
@@ -110,9 +110,10 @@ static int hypervisor(void *fdt, const struct hyp_guest_layout *layout)
 	return err ? err : fdt_end_node(fdt);
 }
 
-int hyp_guest_fdt(void *buf, size_t size, const struct hv_boot_domain *cfg,
-		  const struct hyp_guest_layout *layout, hv_gpaddr_t ramdisk,
-		  uint64_t ramdisk_size)
+int hv_hyp_arm_guest_fdt(void *buf, size_t size,
+			 const struct hv_boot_domain *cfg,
+			 const struct hv_hyp_arm_layout *layout,
+			 hv_gpaddr_t ramdisk, uint64_t ramdisk_size)
 {
 	char uart_path[32]; /* "/sbsa-uart@ADDR"; the node's name is path + 1 */
 	int err = fdt_create(buf, (int)size);

@@ -4,7 +4,7 @@
  * in the last 2 MiB of RAM, and vCPU 0 set to enter the kernel as Xen
  * enters one.
  */
-#include "hyp.h"
+#include "priv.h"
 
 #include <hv/arm_guest_mem.h>
 #include <hv/arm_stage2.h>
@@ -14,33 +14,39 @@
 /* The guest's device tree lives in the last 2 MiB of its RAM
  * (docs/bundle.md); the tool keeps everything else out of there. */
 #define DTB_AREA (2ull << 20)
-
-/* One for all domains: they are built on pCPU 0 before any other pCPU
- * leaves its wait (core.c), and libfdt's FP/SIMD use then meets no guest
- * state.  Aligned as libfdt wants. */
-static uint64_t fdt_buf[64 * 1024 / 8];
+/* Room to write it in first, from the heap while the domain is built.
+ * Domains are built before their vCPUs run, with no vCPU loaded on this
+ * pCPU: libfdt (which may use FP/SIMD registers) meets no guest state. */
+#define FDT_BUF_SIZE (64 * 1024)
 
 static int load_fdt(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg,
 		    hv_gpaddr_t dtb)
 {
-	int err = hyp_guest_fdt(fdt_buf, sizeof(fdt_buf), cfg, &hyp_xen_layout,
-				cfg->has_ramdisk ? cfg->ramdisk.gpa : 0,
-				cfg->has_ramdisk ? cfg->ramdisk.len : 0);
+	void *buf = hv_hyp_alloc(d->hyp, FDT_BUF_SIZE);
+	int err;
 
-	if (err)
-		return err;
-	return hv_gmem_copy_to(&d->guest_phys, dtb, fdt_buf,
-			       fdt_totalsize(fdt_buf));
+	if (!buf)
+		return -HV_ENOMEM;
+	err =
+	    hv_hyp_arm_guest_fdt(buf, FDT_BUF_SIZE, cfg, &hv_hyp_arm_xen_layout,
+				 cfg->has_ramdisk ? cfg->ramdisk.gpa : 0,
+				 cfg->has_ramdisk ? cfg->ramdisk.len : 0);
+	if (!err)
+		err = hv_gmem_copy_to(&d->guest_phys, dtb, buf,
+				      fdt_totalsize(buf));
+	hv_hyp_free(d->hyp, buf, FDT_BUF_SIZE);
+	return err;
 }
 
-int hyp_domain_init(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg)
+int hyp_arm_domain_init(struct hv_hyp_domain *d,
+			const struct hv_boot_domain *cfg)
 {
 	hv_gpaddr_t dtb = cfg->ram_base + cfg->memory - DTB_AREA;
 	int err;
 
-	if (cfg->memory <= DTB_AREA || cfg->vcpus > HYP_MAX_VCPUS)
+	if (cfg->memory <= DTB_AREA || cfg->vcpus > HV_HYP_ARM_MAX_VCPUS)
 		return -HV_EINVAL;
-	domain_arch(d)->vmid = (uint16_t)(d->xen.id + 1); /* VMID 0: nobody */
+	domain_arch(d)->vmid = (uint16_t)(d->xen.id + 1);
 	err = load_fdt(d, cfg, dtb);
 	if (err)
 		return err;
@@ -50,7 +56,7 @@ int hyp_domain_init(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg)
 	return 0;
 }
 
-void hyp_vcpu_start(struct hv_hyp_vcpu *v, uint64_t entry, uint64_t x0)
+void hyp_arm_vcpu_start(struct hv_hyp_vcpu *v, uint64_t entry, uint64_t x0)
 {
 	hv_arm_vcpu_reset(
 	    &vcpu_arch(v)->cpu, entry, x0, hv_mm_p2m_root(&v->dom->p2m),
@@ -60,7 +66,7 @@ void hyp_vcpu_start(struct hv_hyp_vcpu *v, uint64_t entry, uint64_t x0)
 
 /* Stage-2 TLB entries are tagged by VMID: drop all of the domain's
  * (a range flush by IPA would need one TLBI per page). */
-void hyp_p2m_flush(struct hv_hyp_domain *d)
+void hyp_arm_p2m_flush(struct hv_hyp_domain *d)
 {
 	hv_arm_tlb_flush_vmid(
 	    hv_arm_stage2_vttbr(hv_mm_p2m_root(&d->p2m), domain_arch(d)->vmid));

@@ -4,7 +4,7 @@
  * through the loaded vCPU's stage 1 and its domain's stage 2, so a guest
  * can only ever name its own memory.
  */
-#include "hyp.h"
+#include "priv.h"
 
 #include <hv/arm_guest_mem.h>
 
@@ -22,7 +22,7 @@ static int translate_va(void *ctx, hv_gfn_t frame, unsigned int access,
 	return err;
 }
 
-void hyp_gmem_guest_va(struct hv_gmem *gm, struct hv_hyp_vcpu *v)
+void hyp_arm_gmem_guest_va(struct hv_gmem *gm, struct hv_hyp_vcpu *v)
 {
 	hv_gmem_init(gm, translate_va, v, 64);
 }

@@ -1,0 +1,169 @@
+/*
+ * The adapter's run-loop ops (the core's struct hv_hyp_arch_ops): loading
+ * a vCPU, the EL2 timer (CNTHP) that ends its slice, running it and
+ * dispatching its exits, a blocked vCPU's wake-up by its virtual timer,
+ * sleeping when nothing is runnable, and kicking another pCPU (an SGI,
+ * which ends its sleep or makes its guest exit).
+ * Each op runs on the pCPU it is given and touches only that pCPU's
+ * registers; what reaches a vCPU from elsewhere (an event) waits in its
+ * vcpu_arch until the pCPU that runs it enters it.
+ */
+#include "priv.h"
+
+#include <hv/arm_stage2.h>
+
+#define CNTV_CTL_ENABLE 0x1u
+#define CNTV_CTL_IMASK	0x2u
+
+/* GUEST_EVTCHN_PPI in Xen's arch-arm.h, which only toolstacks see. */
+#define EVTCHN_PPI 31
+
+static void vcpu_load(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
+{
+	struct hv_hyp_arm_pcpu *pa = pcpu_arch(p);
+
+	if (p->loaded) {
+		struct hv_arm_vcpu *old = &vcpu_arch(p->loaded)->cpu;
+
+		hv_arm_vcpu_put(old);
+		hv_arm_gic_vcpu_put(&pa->gic, &old->vgic);
+		hyp_arm_vtimer_unlink(pa, &old->vgic);
+	}
+	if (v) {
+		hv_arm_vcpu_load(&vcpu_arch(v)->cpu);
+		hv_arm_gic_vcpu_load(&pa->gic, &vcpu_arch(v)->cpu.vgic);
+	}
+}
+
+/* When a blocked vCPU's virtual timer wakes it (its state is in memory:
+ * the core unloads a vCPU that stops), or HV_TIME_NEVER. */
+static hv_time_t vcpu_wake_time(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
+{
+	const struct hv_arm_el1_regs *r = &vcpu_arch(v)->cpu.el1;
+
+	if ((r->cntv_ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) !=
+	    CNTV_CTL_ENABLE)
+		return HV_TIME_NEVER;
+	return hv_arm_ticks_to_ns(&arm_of(p->hyp)->timer, r->cntv_cval);
+}
+
+/* Nothing to run: sleep until `until` (the EL2 timer) or an interrupt. */
+static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
+{
+	unsigned int intid;
+
+	hv_arm_timer_set(&arm_of(p->hyp)->timer, until);
+	/* A kick sent since the caller last looked is pending: no wait. */
+	__asm__ __volatile__("wfi" ::: "memory");
+	intid = hv_arm_gic_ack(); /* the tick or a kick (no vCPU loaded) */
+	if (intid != HV_ARM_INTID_SPURIOUS) {
+		hv_arm_gic_eoi(intid);
+		hv_arm_gic_deactivate(intid);
+	}
+}
+
+static void irq_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
+{
+	unsigned int intid = hv_arm_gic_ack();
+
+	if (intid == HV_ARM_INTID_SPURIOUS)
+		return;
+	hv_arm_gic_eoi(intid);
+	if (intid == HV_ARM_PPI_VIRT_TIMER) {
+		hyp_arm_vtimer_fired(pcpu_arch(p), v);
+		return;
+	}
+	hv_arm_gic_deactivate(intid);
+	if (intid == HV_ARM_PPI_HYP_TIMER)
+		hv_hyp_tick(p);
+	/* HV_HYP_ARM_SGI_KICK: the core has set what p is to look at. */
+}
+
+static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
+{
+	switch (vcpu_arch(v)->exit_kind) {
+	case HV_ARM_EXIT_SYNC:
+		hyp_arm_sync_exit(v);
+		break;
+	case HV_ARM_EXIT_IRQ:
+		irq_exit(p, v);
+		break;
+	default:
+		hv_hyp_crash(v, "%s from the guest",
+			     vcpu_arch(v)->exit_kind == HV_ARM_EXIT_FIQ
+				 ? "FIQ"
+				 : "SError");
+		break;
+	}
+}
+
+static void vcpu_run(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
+{
+	hyp_arm_lrs_fill(pcpu_arch(p), v);
+	vcpu_arch(v)->exit_kind = hv_arm_vcpu_run(&vcpu_arch(v)->cpu);
+}
+
+static hv_time_t now(struct hv_hyp *core)
+{
+	return hv_arm_timer_now(&arm_of(core)->timer);
+}
+
+static void timer_set(struct hv_hyp_pcpu *p, hv_time_t deadline)
+{
+	hv_arm_timer_set(&arm_of(p->hyp)->timer, deadline);
+}
+
+/* An event: Xen's event-channel interrupt, PPI 31. */
+static void upcall(struct hv_hyp_vcpu *v)
+{
+	hyp_arm_vcpu_inject(v, EVTCHN_PPI);
+}
+
+static void kick(struct hv_hyp_pcpu *p)
+{
+	hv_arm_gic_send_sgi(pcpu_arch(p)->mpidr, HV_HYP_ARM_SGI_KICK);
+}
+
+static void console_write(struct hv_hyp *core, const char *s, size_t len)
+{
+	hv_pl011_write(arm_of(core)->console, s, len);
+}
+
+/* EL2 runs on an identity map: a machine address is its own pointer. */
+static void *phys_to_virt(struct hv_hyp *core, hv_paddr_t pa)
+{
+	(void)core;
+	return (void *)(uintptr_t)pa;
+}
+
+static hv_paddr_t virt_to_phys(struct hv_hyp *core, const void *p)
+{
+	(void)core;
+	return (uintptr_t)p;
+}
+
+const struct hv_hyp_arch_ops hv_hyp_arm_ops = {
+    .name = "aarch64",
+    .p2m_format = &hv_arm_stage2_ipa40,
+    .xenmem_abi = &hv_mm_xenmem_arm,
+    .xen_arch = HV_XEN_ARCH_ARM,
+    .shared_info_moves = false, /* -EBUSY, as Xen 4.17+ on Arm */
+    .vcpu_ops = HV_HYP_VCPU_OPS_ARM,
+    .vcpu_op_refused = -HV_EINVAL,
+    .domain_size = sizeof(struct domain_arch),
+    .vcpu_size = sizeof(struct vcpu_arch),
+    .domain_init = hyp_arm_domain_init,
+    .vcpu_load = vcpu_load,
+    .vcpu_run = vcpu_run,
+    .vcpu_exit = vcpu_exit,
+    .vcpu_wake_time = vcpu_wake_time,
+    .now = now,
+    .timer_set = timer_set,
+    .idle = idle,
+    .kick = kick,
+    .p2m_flush = hyp_arm_p2m_flush,
+    .upcall = upcall,
+    .console_write = console_write,
+    .phys_to_virt = phys_to_virt,
+    .virt_to_phys = virt_to_phys,
+};
