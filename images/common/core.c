@@ -9,33 +9,12 @@
 
 static void domains_build(struct hyp *h)
 {
-	const void *bundle = (const void *)(uintptr_t)h->plat.bundle;
 	struct hv_boot_error err;
-	struct hv_boot_domain cfg;
-	int n = hv_boot_bundle_open(bundle, h->plat.bundle_size, HYP_ARCH_NAME,
-				    &err);
 
-	if (n < 0)
+	if (hv_hyp_build_bundle(&h->core,
+				(const void *)(uintptr_t)h->plat.bundle,
+				h->plat.bundle_size, &err) < 0)
 		hyp_panic(h, "%s", err.msg);
-	if (n > HV_HYP_MAX_DOMAINS)
-		hyp_panic(h, "%d domains; this image runs at most %d", n,
-			  HV_HYP_MAX_DOMAINS);
-	for (int i = 0; i < n; i++) {
-		int e;
-
-		if (hv_boot_bundle_domain(bundle, (unsigned int)i, &cfg, &err))
-			hyp_panic(h, "%s", err.msg);
-		e = hv_hyp_domain_create(&h->core, &cfg, (hv_domid_t)i, NULL);
-		if (e)
-			hyp_panic(h, "cannot build domain %s: %s", cfg.name,
-				  hv_core_strerror(e));
-		hv_log_info(&h->log,
-			    "domain %s: %llu MiB at %#llx, entry %#llx%s",
-			    cfg.name, (unsigned long long)(cfg.memory >> 20),
-			    (unsigned long long)cfg.ram_base,
-			    (unsigned long long)cfg.entry,
-			    cfg.initdomain ? ", initial domain" : "");
-	}
 }
 
 static uint64_t free_frames(struct hyp *h)
@@ -48,26 +27,15 @@ static uint64_t free_frames(struct hyp *h)
 }
 
 /*
- * Destroy every domain (a granter after the domains that map its grants)
- * and the core, and say whether every frame came back to the heap: a
- * leak check on every run, which the QEMU tests read.
+ * Destroy every domain and the core, and say whether every frame the
+ * domains took came back to the heap: a leak check on every run, which
+ * the QEMU tests read.
  */
 static void teardown(struct hyp *h, uint64_t free_before)
 {
-	bool left = true;
 	uint64_t after;
 
-	for (unsigned int pass = 0; left && pass < HV_HYP_MAX_DOMAINS; pass++) {
-		left = false;
-		for (hv_domid_t i = 0; i < HV_HYP_MAX_DOMAINS; i++) {
-			struct hv_hyp_domain *d =
-			    hv_hyp_domain_get(&h->core, i);
-
-			if (d && hv_hyp_domain_destroy(d))
-				left = true;
-		}
-	}
-	if (left)
+	if (hv_hyp_destroy_all(&h->core))
 		hyp_panic(h, "cannot destroy every domain");
 	after = free_frames(h);
 	if (hv_hyp_fini(&h->core))

@@ -356,6 +356,22 @@ int hv_hyp_domain_create(struct hv_hyp *h, const struct hv_boot_domain *cfg,
  */
 int hv_hyp_domain_destroy(struct hv_hyp_domain *d);
 
+/*
+ * Build every domain of a boot bundle (libhv-boot's format) for the
+ * core's architecture, domain i of the bundle with id i, each logged.
+ * The number built, or the first error with err->msg saying which domain
+ * and why (-HV_EINVAL for a bad bundle, or hv_hyp_domain_create()'s);
+ * the domains built before it stay, for hv_hyp_destroy_all().
+ */
+int hv_hyp_build_bundle(struct hv_hyp *h, const void *bundle, size_t size,
+			struct hv_boot_error *err);
+
+/*
+ * Destroy every domain, each after those that map its grants: 0, or
+ * -HV_EBUSY if some cannot go (not shut down, or on a pCPU), which stay.
+ */
+int hv_hyp_destroy_all(struct hv_hyp *h);
+
 /* The domain with id `id`, or NULL. */
 struct hv_hyp_domain *hv_hyp_domain_get(struct hv_hyp *h, hv_domid_t id);
 

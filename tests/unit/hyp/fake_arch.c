@@ -242,25 +242,13 @@ void fake_init(struct fake *f, enum fake_flavour flavour, uint64_t pages,
 
 void fake_fini(struct fake *f)
 {
-	bool left = true;
-
 	for (unsigned int i = 0; i < HV_HYP_MAX_DOMAINS; i++) {
 		struct hv_hyp_domain *d = hv_hyp_domain_get(&f->hyp, i);
 
 		if (d)
 			hv_xen_domain_shutdown(&d->xen, SHUTDOWN_poweroff);
 	}
-	/* A domain whose grants another maps goes after that one. */
-	for (unsigned int pass = 0; left && pass < HV_HYP_MAX_DOMAINS; pass++) {
-		left = false;
-		for (unsigned int i = 0; i < HV_HYP_MAX_DOMAINS; i++) {
-			struct hv_hyp_domain *d = hv_hyp_domain_get(&f->hyp, i);
-
-			if (d && hv_hyp_domain_destroy(d) == -HV_EBUSY)
-				left = true;
-		}
-	}
-	FAKE_CHECK(!left);
+	FAKE_CHECK(hv_hyp_destroy_all(&f->hyp) == 0);
 	FAKE_CHECK(hv_hyp_fini(&f->hyp) == 0);
 	FAKE_CHECK(fake_free_pages(f) == f->free_at_start);
 	free(f->frame_table);

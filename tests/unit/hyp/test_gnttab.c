@@ -170,35 +170,60 @@ static void grant_map_copy_and_teardown(void **state)
 	fake_fini(&f); /* every frame back */
 }
 
-/* A mapper that dies with the page still mapped lets go of it when it is
- * destroyed; then the granter can go too. */
-static void mapper_destroyed_while_mapping(void **state)
+/* Domain 0 grants a page that domain 1 maps, then both end: 1 crashes
+ * with the page still mapped, 0 powers off. */
+static void granter_mapped_then_both_end(struct fake *f,
+					 struct hv_hyp_domain **granter,
+					 struct hv_hyp_domain **mapper)
 {
-	struct fake f;
 	struct hv_boot_domain cfg;
-	struct hv_hyp_domain *granter, *mapper;
 	struct gnttab_map_grant_ref map = {.host_addr = MAP_GPA,
 					   .flags = GNTMAP_host_map,
 					   .ref = REF_MAPPER,
 					   .dom = 0};
 
-	(void)state;
-	fake_init(&f, FAKE_ARM, 16384, 1, &core, never_runs);
+	fake_init(f, FAKE_ARM, 16384, 1, &core, never_runs);
 	fake_domain_config(&cfg, "granter", 4 * MIB, 1);
-	granter = fake_domain(&f, &cfg, 0);
+	*granter = fake_domain(f, &cfg, 0);
 	fake_domain_config(&cfg, "mapper", 4 * MIB, 1);
-	mapper = fake_domain(&f, &cfg, 1);
-	place_table(&granter->vcpus[0]);
-	grant(granter, REF_MAPPER, 1);
-	assert_int_equal(gnttab_op(&mapper->vcpus[0], GNTTABOP_map_grant_ref,
+	*mapper = fake_domain(f, &cfg, 1);
+	place_table(&(*granter)->vcpus[0]);
+	grant(*granter, REF_MAPPER, 1);
+	assert_int_equal(gnttab_op(&(*mapper)->vcpus[0], GNTTABOP_map_grant_ref,
 				   &map, sizeof(map)),
 			 0);
 	assert_int_equal(map.status, GNTST_okay);
-	hv_xen_domain_crash(&mapper->xen, "test");
-	hv_xen_domain_shutdown(&granter->xen, SHUTDOWN_poweroff);
+	hv_xen_domain_crash(&(*mapper)->xen, "test");
+	hv_xen_domain_shutdown(&(*granter)->xen, SHUTDOWN_poweroff);
+}
+
+/* A mapper that dies with the page still mapped lets go of it when it is
+ * destroyed; then the granter can go too. */
+static void mapper_destroyed_while_mapping(void **state)
+{
+	struct fake f;
+	struct hv_hyp_domain *granter, *mapper;
+
+	(void)state;
+	granter_mapped_then_both_end(&f, &granter, &mapper);
 	assert_int_equal(hv_hyp_domain_destroy(granter), -HV_EBUSY);
 	assert_int_equal(hv_hyp_domain_destroy(mapper), 0);
 	assert_int_equal(hv_hyp_domain_destroy(granter), 0);
+	fake_fini(&f);
+}
+
+/* hv_hyp_destroy_all() finds that order itself: the granter (domain 0,
+ * tried first) goes once the mapper has. */
+static void destroy_all_ends_the_mapper_first(void **state)
+{
+	struct fake f;
+	struct hv_hyp_domain *granter, *mapper;
+
+	(void)state;
+	granter_mapped_then_both_end(&f, &granter, &mapper);
+	assert_int_equal(hv_hyp_destroy_all(&f.hyp), 0);
+	assert_null(hv_hyp_domain_get(&f.hyp, 0));
+	assert_null(hv_hyp_domain_get(&f.hyp, 1));
 	fake_fini(&f);
 }
 
@@ -207,6 +232,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(grant_map_copy_and_teardown),
 	    cmocka_unit_test(mapper_destroyed_while_mapping),
+	    cmocka_unit_test(destroy_all_ends_the_mapper_first),
 	};
 	return cmocka_run_group_tests_name("hyp-gnttab", tests, NULL, NULL);
 }
