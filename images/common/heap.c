@@ -49,54 +49,30 @@ static bool in_ram(const struct hyp_platform *p, uint64_t base, uint64_t size)
 	return false;
 }
 
-/* Give the heap [start, end) minus every reserved region (frames). */
-static void add_free(struct hyp *h, uint64_t start, uint64_t end)
-{
-	for (unsigned int i = 0; i < h->plat.nr_reserved && start < end; i++) {
-		const struct hyp_range *r = &h->plat.reserved[i];
-		uint64_t rs = r->base >> HV_PAGE_SHIFT;
-		uint64_t re = HV_ALIGN_UP(r->base + r->size, HV_PAGE_SIZE) >>
-			      HV_PAGE_SHIFT;
-
-		if (re <= start || rs >= end)
-			continue;
-		if (rs > start)
-			add_free(h, start, rs);
-		start = re;
-	}
-	if (start < end &&
-	    hv_mm_heap_add(&h->heap, hv_mfn(start), end - start, 0) != 0)
-		hyp_panic(h, "cannot give frames %#llx-%#llx to the heap",
-			  (unsigned long long)start, (unsigned long long)end);
-}
-
 void hyp_heap_init(struct hyp *h)
 {
 	uint64_t first, end, table_bytes;
 	uintptr_t table;
-	struct hyp_range *image;
 
 	/* The frame table goes right after the image. */
 	ram_span(&h->plat, &first, &end);
 	table_bytes = hv_mm_frame_table_bytes(end - first);
 	table = HV_ALIGN_UP((uintptr_t)__hv_image_end, HV_PAGE_SIZE);
-	if (h->plat.nr_reserved == HYP_MAX_RESERVED)
-		hyp_panic(h, "no room to reserve the image");
-	image = &h->plat.reserved[h->plat.nr_reserved++];
-	image->base = (uintptr_t)__hv_image_start;
-	image->size = table + table_bytes - image->base;
+	hyp_reserve(h, (uintptr_t)__hv_image_start,
+		    table + table_bytes - (uintptr_t)__hv_image_start);
 	if (!in_ram(&h->plat, table, table_bytes))
 		hyp_panic(h, "no RAM for the frame table at %#llx",
 			  (unsigned long long)table);
-
 	if (hv_mm_heap_init(&h->heap, &h->node, 1, phys_to_virt, h) ||
 	    hv_mm_heap_node_init(&h->heap, 0, hv_mfn(first), end - first,
 				 (void *)table, table_bytes))
 		hyp_panic(h, "cannot set up the page allocator");
 	for (unsigned int i = 0; i < h->plat.nr_ram; i++)
-		add_free(h, h->plat.ram[i].base >> HV_PAGE_SHIFT,
-			 (h->plat.ram[i].base + h->plat.ram[i].size) >>
-			     HV_PAGE_SHIFT);
+		if (hv_mm_heap_add_range(&h->heap, h->plat.ram[i],
+					 h->plat.reserved, h->plat.nr_reserved,
+					 0))
+			hyp_panic(h, "cannot give RAM at %#llx to the heap",
+				  (unsigned long long)h->plat.ram[i].base);
 }
 
 int hyp_alloc_page(struct hyp *h, unsigned int order, hv_paddr_t *pa)

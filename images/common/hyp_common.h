@@ -31,16 +31,11 @@ struct hyp_config {
 	struct hv_hyp_config core;
 };
 
-struct hyp_range {
-	hv_paddr_t base;
-	uint64_t size; /* bytes */
-};
-
 /* The machine, as the boot loader describes it. */
 struct hyp_platform {
-	struct hyp_range ram[HYP_MAX_RAM_RANGES];
+	struct hv_mem_range ram[HYP_MAX_RAM_RANGES];
 	unsigned int nr_ram;
-	struct hyp_range reserved[HYP_MAX_RESERVED]; /* kept from the heap */
+	struct hv_mem_range reserved[HYP_MAX_RESERVED]; /* kept from the heap */
 	unsigned int nr_reserved;
 	hv_paddr_t bundle;
 	uint64_t bundle_size;

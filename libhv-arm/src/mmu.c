@@ -34,7 +34,7 @@
 #define SCTLR_SA       (1ull << 3)
 #define SCTLR_I	       (1ull << 12)
 
-static bool block_is_ram(uint64_t block, const struct hv_arm_mem_range *ram,
+static bool block_is_ram(uint64_t block, const struct hv_mem_range *ram,
 			 size_t n)
 {
 	uint64_t start = block << L1_BLOCK_SHIFT;
@@ -56,7 +56,7 @@ static uint64_t block_descriptor(uint64_t block, bool ram)
 	return d | DESC_ATTR(ATTR_DEVICE) | DESC_XN;
 }
 
-int hv_arm_mmu_enable_identity(uint64_t *l1, const struct hv_arm_mem_range *ram,
+int hv_arm_mmu_enable_identity(uint64_t *l1, const struct hv_mem_range *ram,
 			       size_t n)
 {
 	if ((uintptr_t)l1 & (HV_PAGE_SIZE - 1))

@@ -144,6 +144,47 @@ int hv_mm_heap_add(struct hv_mm_heap *heap, hv_mfn_t start, uint64_t nr,
 	return 0;
 }
 
+/* Frames [start, end) minus holes[0..nr): each hole that splits it adds
+ * the part before it, and what is left after the last is added whole. */
+static int add_except(struct hv_mm_heap *heap, uint64_t start, uint64_t end,
+		      const struct hv_mem_range *holes, unsigned int nr,
+		      unsigned int flags)
+{
+	for (unsigned int i = 0; i < nr && start < end; i++) {
+		uint64_t hs = holes[i].base >> HV_PAGE_SHIFT;
+		uint64_t he =
+		    HV_ALIGN_UP(holes[i].base + holes[i].size, HV_PAGE_SIZE) >>
+		    HV_PAGE_SHIFT;
+		int err;
+
+		if (holes[i].size == 0 || he <= start || hs >= end)
+			continue;
+		/* Holes before i end before `start` by now, or miss
+		 * [start, end): only later ones can touch the part before
+		 * this one. */
+		if (hs > start) {
+			err = add_except(heap, start, hs, holes + i + 1,
+					 nr - i - 1, flags);
+			if (err)
+				return err;
+		}
+		start = he;
+	}
+	return start < end
+		   ? hv_mm_heap_add(heap, hv_mfn(start), end - start, flags)
+		   : 0;
+}
+
+int hv_mm_heap_add_range(struct hv_mm_heap *heap, struct hv_mem_range ram,
+			 const struct hv_mem_range *holes, unsigned int nr_holes,
+			 unsigned int flags)
+{
+	uint64_t start = HV_ALIGN_UP(ram.base, HV_PAGE_SIZE) >> HV_PAGE_SHIFT;
+	uint64_t end = (ram.base + ram.size) >> HV_PAGE_SHIFT;
+
+	return add_except(heap, start, end, holes, nr_holes, flags);
+}
+
 uint64_t heap_frame_end(struct hv_mm_heap *heap)
 {
 	uint64_t end = 0;

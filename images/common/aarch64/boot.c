@@ -43,7 +43,7 @@ void hyp_el2_fault(void *opaque, const struct hv_arm_hyp_fault *f)
  * the image and the device tree (both are certainly in RAM). */
 static void early_mmu(uint64_t dtb)
 {
-	struct hv_arm_mem_range known[2] = {
+	struct hv_mem_range known[2] = {
 	    {HV_ALIGN_DOWN((uintptr_t)hyp_main, GIB), GIB},
 	    {HV_ALIGN_DOWN(dtb, GIB), GIB},
 	};

@@ -19,12 +19,6 @@ void hv_image_main(uint64_t dtb_pa);
  * image's own boot time is the counter now less this. */
 extern uint64_t hv_arm_boot_count;
 
-/* A physical range of normal memory. */
-struct hv_arm_mem_range {
-	hv_paddr_t base;
-	uint64_t size;
-};
-
 /*
  * Turn on the EL2 MMU with an identity map of the first 512 GiB in 1 GiB
  * blocks: normal write-back cacheable memory for every block that overlaps
@@ -34,7 +28,7 @@ struct hv_arm_mem_range {
  * for as long as it runs.  Returns -HV_EINVAL for a misaligned table or a
  * range beyond 512 GiB, else 0.
  */
-int hv_arm_mmu_enable_identity(uint64_t *l1, const struct hv_arm_mem_range *ram,
+int hv_arm_mmu_enable_identity(uint64_t *l1, const struct hv_mem_range *ram,
 			       size_t n);
 
 /*

@@ -22,6 +22,13 @@ typedef uint64_t hv_paddr_t;  /* machine (host) physical address */
 typedef uint64_t hv_gpaddr_t; /* guest physical address */
 typedef uint64_t hv_vaddr_t;  /* hypervisor virtual address */
 
+/* Machine memory [base, base + size), in bytes: what firmware reports as
+ * RAM, or a region of it in use. */
+struct hv_mem_range {
+	hv_paddr_t base;
+	uint64_t size;
+};
+
 typedef uint16_t hv_domid_t; /* same width as Xen's domid_t */
 typedef uint32_t hv_vcpuid_t;
 

@@ -113,6 +113,17 @@ int hv_mm_heap_node_init(struct hv_mm_heap *heap, unsigned int node,
 int hv_mm_heap_add(struct hv_mm_heap *heap, hv_mfn_t start, uint64_t nr,
 		   unsigned int flags);
 
+/*
+ * Give the heap every whole frame of RAM range `ram` that none of the
+ * nr_holes ranges in `holes` touches (a hole takes every frame it
+ * overlaps): a boot's RAM minus what is in use (the image, firmware
+ * tables, boot modules).  0, or hv_mm_heap_add()'s -HV_EINVAL (the frames
+ * given before it stay given).
+ */
+int hv_mm_heap_add_range(struct hv_mm_heap *heap, struct hv_mem_range ram,
+			 const struct hv_mem_range *holes, unsigned int nr_holes,
+			 unsigned int flags);
+
 /* Allocation flags. */
 #define HV_MM_ALLOC_EXACT_NODE 0x1u /* only from the node asked for */
 #define HV_MM_ALLOC_NO_SCRUB   0x2u /* the caller overwrites the contents */

@@ -116,6 +116,54 @@ static void setup_errors(void **state)
 			 -HV_EINVAL);
 }
 
+/* Every frame of `ram` the heap was given is handed out once, and none in
+ * a hole: allocate all, checking each against the holes. */
+static void only_frames_outside(struct fx *f, uint64_t expected,
+				const struct hv_mem_range *holes,
+				unsigned int nr)
+{
+	assert_int_equal(stats(f, 0).total_pages, expected);
+	for (uint64_t i = 0; i < expected; i++) {
+		hv_paddr_t pa = hv_mfn_to_paddr(
+		    alloc_ok(f, 0, HV_MM_NODE_ANY, HV_MM_ALLOC_NO_SCRUB, NULL));
+
+		for (unsigned int h = 0; h < nr; h++)
+			assert_false(pa + HV_PAGE_SIZE > holes[h].base &&
+				     pa < holes[h].base + holes[h].size);
+	}
+	assert_int_equal(stats(f, 0).free_pages, 0);
+}
+
+static void adding_ram_minus_holes(void **state)
+{
+	const hv_paddr_t base = TEST_RAM_BASE << HV_PAGE_SHIFT;
+	/* RAM: from the middle of the node's frame 0 to the middle of its
+	 * frame 1000 (neither is given whole). */
+	const struct hv_mem_range ram = {base + 0x800, 1000 * HV_PAGE_SIZE};
+	const struct hv_mem_range holes[] = {
+	    {base + 500 * HV_PAGE_SIZE, 10 * HV_PAGE_SIZE}, /* 500..509 */
+	    {base + 100 * HV_PAGE_SIZE + 1, 1},		    /* part of 100 */
+	    {base + 505 * HV_PAGE_SIZE, 20 * HV_PAGE_SIZE}, /* 505..524 */
+	    {base + 2000 * HV_PAGE_SIZE, HV_PAGE_SIZE},	    /* beyond RAM */
+	    {base + 300 * HV_PAGE_SIZE, 0},		    /* empty */
+	    {base + HV_PAGE_SIZE, 2 * HV_PAGE_SIZE},	    /* 1..2 */
+	};
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, 4096);
+	assert_int_equal(hv_mm_heap_add_range(&f.heap, ram, holes,
+					      HV_ARRAY_SIZE(holes),
+					      HV_MM_ADD_CLEAN),
+			 0);
+	/* Frames 3..999 but 100 and 500..524. */
+	only_frames_outside(&f, 997 - 1 - 25, holes, HV_ARRAY_SIZE(holes));
+	/* Given already: refused. */
+	assert_int_equal(hv_mm_heap_add_range(&f.heap, ram, NULL, 0, 0),
+			 -HV_EINVAL);
+	fx_fini(&f);
+}
+
 static void adding_memory(void **state)
 {
 	struct fx f;
@@ -494,6 +542,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(setup_errors),
 	    cmocka_unit_test(adding_memory),
+	    cmocka_unit_test(adding_ram_minus_holes),
 	    cmocka_unit_test(buddies_split_and_coalesce),
 	    cmocka_unit_test(superpage_blocks),
 	    cmocka_unit_test(numa_nodes),
