@@ -11,8 +11,6 @@
 
 #include <hv/arm_boot.h>
 
-#include <libfdt.h>
-
 #define GIB (1ull << 30)
 
 static struct hyp the_hyp;
@@ -52,25 +50,6 @@ static void early_mmu(uint64_t dtb)
 		hv_arm_semihost_exit(2);
 }
 
-static void console_init(struct hyp *h, const void *fdt)
-{
-	int node;
-	const fdt32_t *reg;
-	int len;
-
-	if (fdt_check_header(fdt) != 0)
-		hv_arm_semihost_exit(2);
-	node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
-	reg = node < 0 ? NULL : fdt_getprop(fdt, node, "reg", &len);
-	if (!reg || len < 8)
-		hv_arm_semihost_exit(2);
-	hv_pl011_init(&h->arch.uart, (uintptr_t)fdt32_to_cpu(reg[0]) << 32 |
-					 fdt32_to_cpu(reg[1]));
-	h->arch.arm.console = &h->arch.uart;
-	hv_log_init(&h->log, hv_pl011_log_sink, &h->arch.uart,
-		    h->config->log_level);
-}
-
 void hyp_main(const struct hyp_config *config, uint64_t dtb)
 {
 	struct hyp *h = &the_hyp;
@@ -79,9 +58,6 @@ void hyp_main(const struct hyp_config *config, uint64_t dtb)
 	h->config = config;
 	early_mmu(dtb);
 	hv_arm_cpu_init(&h->arch.pcpus[0].cpu, hyp_el2_fault, h);
-	console_init(h, fdt);
-	hv_log_info(&h->log, "%s at %p, device tree at %#llx", config->name,
-		    (void *)hyp_main, (unsigned long long)dtb);
 	hyp_platform_probe(h, fdt);
 	hyp_memory_init(h);
 	hyp_pcpu_init(h, 0);
