@@ -103,6 +103,9 @@ void hyp_p2m_flush(struct hv_hyp_domain *d)
 
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		hv_atomic_store_u32(&vcpu_arch(&d->vcpus[i])->flush_tlb, 1);
+	/* The requests are visible before in_guest is read (vcpu_run sets
+	 * in_guest before it reads its request). */
+	hv_mb();
 	for (unsigned int i = 0; i < core->nr_pcpus; i++) {
 		struct hv_hyp_pcpu *p = &core->pcpus[i];
 		struct hyp_pcpu_arch *pa = pcpu_arch(p);

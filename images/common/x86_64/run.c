@@ -206,9 +206,9 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 	}
 }
 
-/* No lock held.  in_guest is set before the flush request is read: a
- * P2M change either is seen here or sees this pCPU in the guest
- * (hyp_p2m_flush). */
+/* No lock held.  in_guest is set before the flush request is read (the
+ * exchange orders them): a P2M change either is seen here or sees this
+ * pCPU in the guest (hyp_p2m_flush). */
 static void vcpu_run(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
 	struct hyp_pcpu_arch *pa = pcpu_arch(p);
