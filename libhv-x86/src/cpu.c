@@ -6,11 +6,10 @@
 #include <hv/string.h>
 #include <hv/x86_boot.h>
 #include <hv/x86_cpu.h>
+#include <hv/x86_smp.h>
 
 #include "x86_asm.h"
 
-#define GDT_CODE64	   0x00af9a000000ffffull
-#define GDT_DATA	   0x00cf92000000ffffull
 #define DESC_TSS_AVAILABLE 0x9ull
 #define DESC_PRESENT	   (1ull << 47)
 #define GATE_INTERRUPT	   0x8eull /* present, DPL 0, 64-bit interrupt gate */
@@ -110,12 +109,19 @@ void hv_x86_cpu_init(struct hv_x86_cpu *cpu, hv_x86_fault_fn fault,
 	hv_wrmsr(MSR_FS_BASE, (uintptr_t)cpu->tls);
 }
 
-void hv_x86_trap_dispatch(struct hv_x86_trap_frame *frame)
+struct hv_x86_cpu *hv_x86_cpu_this(void)
 {
 	struct hv_x86_cpu *cpu;
-	uint64_t cr2;
 
 	__asm__ __volatile__("movq %%gs:0, %0" : "=r"(cpu));
+	return cpu;
+}
+
+void hv_x86_trap_dispatch(struct hv_x86_trap_frame *frame)
+{
+	struct hv_x86_cpu *cpu = hv_x86_cpu_this();
+	uint64_t cr2;
+
 	/* An NMI is an interrupt, not a fault of the hypervisor's. */
 	if (frame->vector >= 32 || frame->vector == VEC_NMI) {
 		if (cpu->irq)

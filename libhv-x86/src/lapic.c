@@ -1,8 +1,10 @@
 /*
- * The local APIC timer and TSC calibration (AMD APM vol. 2, 16.4 "Local
- * APIC"; the register offsets are the xAPIC MMIO ones).
+ * The local APIC: its timer, TSC calibration and IPIs (AMD APM vol. 2,
+ * 16.4 "Local APIC", 16.5 "Interprocessor Interrupts"; the register
+ * offsets are the xAPIC MMIO ones).
  */
 #include <hv/error.h>
+#include <hv/x86_lapic.h>
 #include <hv/x86_timer.h>
 
 #include "x86_asm.h"
@@ -12,6 +14,7 @@
 #define APIC_BASE_ADDR	 0xfffff000ull
 
 /* Register offsets, in 32-bit words. */
+#define ID	      (0x020 / 4)
 #define TPR	      (0x080 / 4)
 #define EOI	      (0x0b0 / 4)
 #define SVR	      (0x0f0 / 4)
@@ -22,11 +25,15 @@
 #define TIMER_INITIAL (0x380 / 4)
 #define TIMER_CURRENT (0x390 / 4)
 #define TIMER_DIVIDE  (0x3e0 / 4)
+#define ICR_LOW	      (0x300 / 4)
+#define ICR_HIGH      (0x310 / 4)
 
 #define SVR_ENABLE	(1u << 8)
 #define SPURIOUS_VECTOR 0xffu
 #define LVT_MASKED	(1u << 16)
 #define DIVIDE_BY_1	0xbu
+#define ICR_PENDING	(1u << 12) /* delivery status: not yet sent */
+#define ID_SHIFT	24
 
 #define PIC1_DATA 0x21
 #define PIC2_DATA 0xa1
@@ -54,36 +61,61 @@ static uint64_t measure(struct hv_x86_timer *t, uint32_t ticks)
 	return hv_rdtsc() - start;
 }
 
-int hv_x86_timer_init(struct hv_x86_timer *t, uint64_t lapic_hz,
-		      unsigned int vector)
+/* This CPU's APIC: on, in xAPIC mode, at the address every CPU shares
+ * (each sees its own there); 0 or -HV_ENODEV. */
+static int lapic_find(volatile uint32_t **lapic)
 {
 	uint64_t base = hv_rdmsr(MSR_APIC_BASE);
-	uint64_t ticks = hv_x86_ns_to_ticks(CALIBRATE_NS, lapic_hz);
-	uint64_t tsc;
 
-	if (!(base & APIC_BASE_ENABLE) || (base & APIC_BASE_X2APIC) ||
-	    vector < 32 || vector >= SPURIOUS_VECTOR || ticks == 0 ||
-	    ticks > UINT32_MAX)
+	if (!(base & APIC_BASE_ENABLE) || (base & APIC_BASE_X2APIC))
 		return -HV_ENODEV;
-	t->lapic = (volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDR);
-	t->lapic_hz = lapic_hz;
-	t->vector = vector;
+	*lapic = (volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDR);
+	return 0;
+}
 
-	mask_legacy_pics();
+/* Only the timer interrupts, one-shot and stopped (masked if `masked`). */
+static void lapic_setup(const struct hv_x86_timer *t, bool masked)
+{
 	t->lapic[SVR] = SVR_ENABLE | SPURIOUS_VECTOR;
 	t->lapic[TPR] = 0;
 	t->lapic[LVT_LINT0] = LVT_MASKED;
 	t->lapic[LVT_LINT1] = LVT_MASKED;
 	t->lapic[LVT_ERROR] = LVT_MASKED;
 	t->lapic[TIMER_DIVIDE] = DIVIDE_BY_1;
-	/* Masked while measuring: one-shot, no interrupt. */
-	t->lapic[LVT_TIMER] = LVT_MASKED | vector;
+	t->lapic[TIMER_INITIAL] = 0;
+	t->lapic[LVT_TIMER] = (masked ? LVT_MASKED : 0) | t->vector;
+}
 
+int hv_x86_timer_init(struct hv_x86_timer *t, uint64_t lapic_hz,
+		      unsigned int vector)
+{
+	uint64_t ticks = hv_x86_ns_to_ticks(CALIBRATE_NS, lapic_hz);
+	uint64_t tsc;
+
+	if (lapic_find(&t->lapic) || vector < 32 || vector >= SPURIOUS_VECTOR ||
+	    ticks == 0 || ticks > UINT32_MAX)
+		return -HV_ENODEV;
+	t->lapic_hz = lapic_hz;
+	t->vector = vector;
+
+	mask_legacy_pics();
+	/* Masked while measuring: one-shot, no interrupt. */
+	lapic_setup(t, true);
 	tsc = measure(t, (uint32_t)ticks);
 	if (tsc == 0)
 		return -HV_ENODEV;
 	t->tsc_hz = tsc * CALIBRATIONS_PER_SEC;
 	t->lapic[LVT_TIMER] = vector;
+	return 0;
+}
+
+int hv_x86_timer_init_secondary(const struct hv_x86_timer *boot)
+{
+	volatile uint32_t *lapic;
+
+	if (lapic_find(&lapic) || lapic != boot->lapic)
+		return -HV_ENODEV;
+	lapic_setup(boot, false);
 	return 0;
 }
 
@@ -111,4 +143,18 @@ void hv_x86_timer_set(const struct hv_x86_timer *t, hv_time_t deadline)
 void hv_x86_timer_eoi(const struct hv_x86_timer *t)
 {
 	t->lapic[EOI] = 0;
+}
+
+uint32_t hv_x86_lapic_id(volatile uint32_t *lapic)
+{
+	return lapic[ID] >> ID_SHIFT;
+}
+
+void hv_x86_lapic_send(volatile uint32_t *lapic, uint32_t apic_id,
+		       uint32_t icr_low)
+{
+	lapic[ICR_HIGH] = hv_x86_icr_dest(apic_id);
+	lapic[ICR_LOW] = icr_low;
+	while (lapic[ICR_LOW] & ICR_PENDING)
+		__asm__ __volatile__("pause");
 }

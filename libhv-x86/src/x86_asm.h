@@ -11,7 +11,14 @@
 #define MSR_VM_HSAVE_PA 0xc0010117u
 #define MSR_APIC_BASE	0x0000001bu
 
+#define EFER_LME  (1ull << 8)
+#define EFER_NXE  (1ull << 11)
 #define EFER_SVME (1ull << 12)
+
+/* The flat long-mode descriptors every GDT here has (AMD APM vol. 2,
+ * 4.8): 64-bit code at HV_X86_SEL_CODE, data at HV_X86_SEL_DATA. */
+#define GDT_CODE64 0x00af9a000000ffffull
+#define GDT_DATA   0x00cf92000000ffffull
 
 static inline void hv_outb(uint16_t port, uint8_t v)
 {
@@ -54,6 +61,14 @@ static inline uint64_t hv_rdtsc(void)
 
 	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
 	return (uint64_t)hi << 32 | lo;
+}
+
+static inline uint64_t hv_read_cr3(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("mov %%cr3, %0" : "=r"(v));
+	return v;
 }
 
 static inline uint64_t hv_read_cr4(void)

@@ -1,8 +1,8 @@
 /*
  * From the PVH entry to the run loop: descriptor tables and traps, the
  * console, the machine from hvm_start_info, memory, the timer, SVM, the
- * domains from the bundle.  Failures before the console exists leave QEMU
- * with status 2 silently; after, they print "(hvkit) PANIC: ..."
+ * other pCPUs, the domains from the bundle.  Failures before the console exists
+ * leave QEMU with status 2 silently; after, they print "(hvkit) PANIC: ..."
  * (hyp_panic).  And two hooks: leaving QEMU (the debug-exit port) and
  * console output (COM1).
  */
@@ -43,25 +43,35 @@ hv_time_t hyp_arch_boot_time(struct hyp *h)
 static void hyp_fault(void *opaque, const struct hv_x86_trap_frame *f,
 		      uint64_t cr2)
 {
-	hyp_panic(opaque,
-		  "exception %s in the hypervisor at rip %#llx (error %#llx, "
-		  "cr2 %#llx, rsp %#llx)",
-		  hv_x86_exception_name((unsigned int)f->vector),
+	struct hyp_pcpu_arch *pa = opaque;
+
+	hyp_panic(hyp_of_pcpu(pa),
+		  "exception %s in the hypervisor on pCPU %u at rip %#llx "
+		  "(error %#llx, cr2 %#llx, rsp %#llx)",
+		  hv_x86_exception_name((unsigned int)f->vector), pa->id,
 		  (unsigned long long)f->rip, (unsigned long long)f->error_code,
 		  (unsigned long long)cr2, (unsigned long long)f->rsp);
 }
 
-/* The only interrupt is the preemption tick; 0xff is the APIC's spurious
- * vector and 2 an NMI (exited on, then taken here), which take no EOI. */
+/* The interrupts are the pCPU's own preemption tick and kicks from the
+ * others (which only wake the pCPU or make its guest exit); 0xff is the
+ * APIC's spurious vector and 2 an NMI (exited on, then taken here), which
+ * take no EOI. */
 static void hyp_irq(void *opaque, unsigned int vector)
 {
-	struct hyp *h = opaque;
+	struct hyp_pcpu_arch *pa = opaque;
+	struct hyp *h = hyp_of_pcpu(pa);
 
 	if (vector == 0xff || vector == 2)
 		return;
 	hv_x86_timer_eoi(&h->arch.timer);
 	if (vector == HYP_TIMER_VECTOR)
-		hv_hyp_tick(&h->pcpus[0]);
+		hv_hyp_tick(&h->pcpus[pa->id]);
+}
+
+void hyp_cpu_init(struct hyp_pcpu_arch *pa)
+{
+	hv_x86_cpu_init(&pa->cpu, hyp_fault, hyp_irq, pa);
 }
 
 void hyp_main(const struct hyp_config *config, hv_paddr_t start_info)
@@ -70,7 +80,7 @@ void hyp_main(const struct hyp_config *config, hv_paddr_t start_info)
 	int err;
 
 	h->config = config;
-	hv_x86_cpu_init(&h->arch.cpu, hyp_fault, hyp_irq, h);
+	hyp_cpu_init(&h->arch.pcpus[0]);
 	hv_x86_uart_init(&h->arch.uart, HV_X86_COM1);
 	hv_log_init(&h->log, hv_x86_uart_log_sink, &h->arch.uart,
 		    config->log_level);
@@ -85,11 +95,11 @@ void hyp_main(const struct hyp_config *config, hv_paddr_t start_info)
 	hv_log_info(&h->log, "TSC at %llu kHz",
 		    (unsigned long long)(h->arch.timer.tsc_hz / 1000));
 	hyp_svm_init(h);
-	h->nr_pcpus = 1;
-	h->pcpus[0].arch = &h->arch;
 	h->arch_ops = &hyp_arch_ops;
 	h->arch_ctx = h;
-	hyp_core_init(h, h->arch.svm.npt_1g ? HV_MM_P2M_ORDER_1G
-					    : HV_MM_P2M_ORDER_2M);
+	hyp_pcpus_find(h);
+	hyp_core_init(h, h->arch.pcpus[0].svm.npt_1g ? HV_MM_P2M_ORDER_1G
+						     : HV_MM_P2M_ORDER_2M);
+	hyp_pcpus_start(h);
 	hyp_core_run(h);
 }

@@ -43,7 +43,7 @@ int hyp_domain_init(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg)
 
 	/* One ASID per domain; ASID 0 is the host's. */
 	if (cfg->ram_base != 0 || cfg->vcpus > HYP_MAX_VCPUS ||
-	    d->xen.id + 1u >= h->arch.svm.nr_asids)
+	    d->xen.id + 1u >= h->arch.pcpus[0].svm.nr_asids)
 		return -HV_EINVAL;
 	domain_arch(d)->asid = d->xen.id + 1u;
 	/* Event upcalls can come as an interrupt (run.c). */
@@ -88,15 +88,33 @@ void hyp_domain_destroy(struct hv_hyp_domain *d)
 	}
 }
 
-/* The domain's ASID tags its TLB entries; QEMU flushes everything on a
- * flush request anyway, so ask for that (TLB_CONTROL 1) at the next
- * VMRUN of each of its vCPUs. */
+/*
+ * The domain's ASID tags its TLB entries; QEMU flushes everything on a
+ * flush request anyway, so ask for that (TLB_CONTROL 1) at the next VMRUN
+ * of each of its vCPUs (run.c).  A vCPU in the guest on another pCPU now
+ * may still use what the P2M had: that pCPU is kicked out of the guest,
+ * and this waits until it has left (it cannot enter again before the
+ * caller drops the core's lock), so that the old frames are unreachable
+ * when this returns.
+ */
 void hyp_p2m_flush(struct hv_hyp_domain *d)
 {
-	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-		struct hv_x86_vmcb *vmcb = vcpu_arch(&d->vcpus[i])->cpu.vmcb;
+	struct hv_hyp *core = d->hyp;
 
-		if (vmcb)
-			vmcb->control.tlb_control = HV_X86_TLB_FLUSH_ALL;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		hv_atomic_store_u32(&vcpu_arch(&d->vcpus[i])->flush_tlb, 1);
+	/* The requests are visible before in_guest is read (vcpu_run sets
+	 * in_guest before it reads its request). */
+	hv_mb();
+	for (unsigned int i = 0; i < core->nr_pcpus; i++) {
+		struct hv_hyp_pcpu *p = &core->pcpus[i];
+		struct hyp_pcpu_arch *pa = pcpu_arch(p);
+
+		if (pa == pcpu_this() || !p->current || p->current->dom != d ||
+		    !hv_atomic_load_u32(&pa->in_guest))
+			continue;
+		core->arch->kick(p);
+		while (hv_atomic_load_u32(&pa->in_guest))
+			hv_cpu_relax();
 	}
 }

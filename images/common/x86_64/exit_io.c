@@ -29,8 +29,9 @@ void hyp_exit_ioio(struct hyp *h, struct hv_hyp_vcpu *v)
 	(void)h;
 	if (hv_x86_decode_ioio(vmcb->control.exitinfo1, &io) || io.string) {
 		hv_hyp_crash(v, "%s on port %#x at rip %#llx is not emulated",
-			  io.string ? "string I/O (INS/OUTS)" : "malformed I/O",
-			  io.port, (unsigned long long)vmcb->save.rip);
+			     io.string ? "string I/O (INS/OUTS)"
+				       : "malformed I/O",
+			     io.port, (unsigned long long)vmcb->save.rip);
 		return;
 	}
 	if (io.in) {

@@ -31,7 +31,8 @@ static bool read_msr(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t *val)
 		*val = vcpu_arch(v)->pat;
 		return true;
 	case MSR_TSC:
-		*val = hv_x86_rdtsc() + vcpu_arch(v)->cpu.vmcb->control.tsc_offset;
+		*val =
+		    hv_x86_rdtsc() + vcpu_arch(v)->cpu.vmcb->control.tsc_offset;
 		return true;
 	default:
 		return false;
@@ -45,8 +46,8 @@ static bool hypercall_page(struct hv_hyp_vcpu *v, uint64_t val)
 
 	if ((val & 0xfff) != 0)
 		return false;
-	if (hv_gmem_map(&v->dom->guest_phys, val & ~0xfffull, HV_PAGE_SIZE, HV_PAGE_SIZE,
-			HV_GMEM_WRITE, &page))
+	if (hv_gmem_map(&v->dom->guest_phys, val & ~0xfffull, HV_PAGE_SIZE,
+			HV_PAGE_SIZE, HV_GMEM_WRITE, &page))
 		return false;
 	hv_x86_xen_hypercall_page(page);
 	return true;
@@ -90,7 +91,8 @@ static bool write_msr(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_PAT:
 		return write_pat(v, val);
 	case MSR_TSC:
-		vcpu_arch(v)->cpu.vmcb->control.tsc_offset = val - hv_x86_rdtsc();
+		vcpu_arch(v)->cpu.vmcb->control.tsc_offset =
+		    val - hv_x86_rdtsc();
 		return true;
 	default:
 		return false;
@@ -109,8 +111,8 @@ void hyp_exit_msr(struct hyp *h, struct hv_hyp_vcpu *v)
 
 	(void)h;
 	if (!ok) {
-		hv_x86_vmcb_inject_exception(vcpu_arch(v)->cpu.vmcb, HV_X86_VEC_GP,
-					     true, 0);
+		hv_x86_vmcb_inject_exception(vcpu_arch(v)->cpu.vmcb,
+					     HV_X86_VEC_GP, true, 0);
 		return;
 	}
 	if (!write) {

@@ -41,10 +41,10 @@ static void cannot_emulate(struct hv_hyp_vcpu *v, const uint8_t *b, size_t len,
 	for (size_t i = 0; i < len && i < 6; i++)
 		hv_snprintf(hex + 3 * i, sizeof(hex) - 3 * i, " %02x", b[i]);
 	hv_hyp_crash(v,
-		  "cannot emulate the instruction at rip %#llx (%s ...) "
-		  "touching unbacked memory at %#llx",
-		  (unsigned long long)vcpu_arch(v)->cpu.vmcb->save.rip, hex + 1,
-		  (unsigned long long)gpa);
+		     "cannot emulate the instruction at rip %#llx (%s ...) "
+		     "touching unbacked memory at %#llx",
+		     (unsigned long long)vcpu_arch(v)->cpu.vmcb->save.rip,
+		     hex + 1, (unsigned long long)gpa);
 }
 
 static void emulate(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa)
@@ -55,8 +55,9 @@ static void emulate(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa)
 	size_t len;
 
 	if (fetch(v, insn, &len)) {
-		hv_hyp_crash(v, "cannot fetch the instruction at rip %#llx",
-			  (unsigned long long)vcpu_arch(v)->cpu.vmcb->save.rip);
+		hv_hyp_crash(
+		    v, "cannot fetch the instruction at rip %#llx",
+		    (unsigned long long)vcpu_arch(v)->cpu.vmcb->save.rip);
 		return;
 	}
 	if (hv_x86_decode_mov(insn, len, mode, &m)) {
@@ -86,12 +87,13 @@ void hyp_exit_npf(struct hyp *h, struct hv_hyp_vcpu *v)
 	else if (c->exitinfo1 & HV_X86_NPF_FETCH)
 		when = "fetching instructions";
 	if (when) {
-		hv_hyp_crash(v,
-			  "nested page fault at %#llx %s (flags %#llx, rip "
-			  "%#llx)",
-			  (unsigned long long)gpa, when,
-			  (unsigned long long)c->exitinfo1,
-			  (unsigned long long)vcpu_arch(v)->cpu.vmcb->save.rip);
+		hv_hyp_crash(
+		    v,
+		    "nested page fault at %#llx %s (flags %#llx, rip "
+		    "%#llx)",
+		    (unsigned long long)gpa, when,
+		    (unsigned long long)c->exitinfo1,
+		    (unsigned long long)vcpu_arch(v)->cpu.vmcb->save.rip);
 		return;
 	}
 	emulate(v, gpa);

@@ -9,6 +9,8 @@
 
 #include "hyp_common.h"
 
+#include <hv/x86_smp.h>
+
 static inline struct hyp *hyp_of_vcpu(struct hv_hyp_vcpu *v)
 {
 	return hyp_of(v->dom->hyp);
@@ -35,6 +37,7 @@ hv_paddr_t hyp_virt_to_phys(struct hv_hyp *core, const void *p);
 void hyp_arch_console_write(struct hv_hyp *core, const char *s, size_t len);
 
 #define HYP_TIMER_VECTOR   0xf0
+#define HYP_KICK_VECTOR	   0xf1	  /* another pCPU asks this one to look */
 #define HYP_START_INFO_GPA 0x1000 /* guest page 1 (docs/bundle.md) */
 
 /* Each step of boot, in order; each prints its own failure and panics. */
@@ -42,6 +45,34 @@ HV_NORETURN void hyp_main(const struct hyp_config *config,
 			  hv_paddr_t start_info);
 void hyp_platform_probe(struct hyp *h, hv_paddr_t start_info);
 void hyp_svm_init(struct hyp *h);
+/* The CPUs (pcpu.c): find them (ACPI's MADT) and give each its arch
+ * state, before the core is set up; then start all but the boot one,
+ * each waiting in hyp_core_secondary(). */
+void hyp_pcpus_find(struct hyp *h);
+void hyp_pcpus_start(struct hyp *h);
+
+/* A pCPU's own descriptor tables and traps (boot.c) and SVM
+ * (svm_setup.c), on that pCPU; the pages its SVM needs are allocated for
+ * it first, on the boot CPU (the heap serves one CPU at a time). */
+void hyp_cpu_init(struct hyp_pcpu_arch *pa);
+void hyp_svm_cpu_pages(struct hyp *h, struct hyp_pcpu_arch *pa);
+void hyp_svm_cpu_init(struct hyp *h, struct hyp_pcpu_arch *pa);
+
+/* The image around a pCPU's state; the state of the pCPU this runs on. */
+static inline struct hyp *hyp_of_pcpu(struct hyp_pcpu_arch *pa)
+{
+	return hv_container_of(pa - pa->id, struct hyp, arch.pcpus[0]);
+}
+
+static inline struct hyp_pcpu_arch *pcpu_this(void)
+{
+	return hv_x86_cpu_this()->opaque;
+}
+
+static inline struct hyp_pcpu_arch *pcpu_arch(struct hv_hyp_pcpu *p)
+{
+	return p->arch;
+}
 
 /* A domain's start info (start_info.c). */
 int hyp_start_info(const struct hv_gmem *gm, const struct hv_boot_domain *cfg);
@@ -55,7 +86,7 @@ void hyp_exit_cpuid(struct hyp *h, struct hv_hyp_vcpu *v);
 void hyp_exit_msr(struct hyp *h, struct hv_hyp_vcpu *v);
 void hyp_exit_ioio(struct hyp *h, struct hv_hyp_vcpu *v);
 void hyp_exit_npf(struct hyp *h, struct hv_hyp_vcpu *v);
-void hyp_exit_vmmcall(struct hv_hyp_vcpu *v);
+void hyp_exit_vmmcall(struct hyp_pcpu_arch *pa, struct hv_hyp_vcpu *v);
 
 /* The core's domain_init, domain_destroy, p2m_flush and vcpu_initialise
  * ops (domain.c). */

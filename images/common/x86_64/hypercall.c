@@ -13,9 +13,10 @@
 #define VMMCALL_LEN 3
 
 /* A 32-bit guest's translated structures go through a page the guest
- * cannot name: one, as the x86 images run on one pCPU (with several, one
- * per pCPU). */
-static uint8_t bounce_page[HV_PAGE_SIZE] __attribute__((aligned(HV_PAGE_SIZE)));
+ * cannot name, one per pCPU: exits are handled under the core's one lock
+ * today, but a page shared by pCPUs would be wrong the day they are not. */
+static uint8_t bounce_pages[HYP_MAX_PCPUS][HV_PAGE_SIZE]
+    __attribute__((aligned(HV_PAGE_SIZE)));
 
 static long dispatch(void *ctx, const struct hv_gmem *gm, uint64_t nr,
 		     const uint64_t args[5])
@@ -23,7 +24,7 @@ static long dispatch(void *ctx, const struct hv_gmem *gm, uint64_t nr,
 	return hv_hyp_hypercall(ctx, gm, nr, args);
 }
 
-void hyp_exit_vmmcall(struct hv_hyp_vcpu *v)
+void hyp_exit_vmmcall(struct hyp_pcpu_arch *pa, struct hv_hyp_vcpu *v)
 {
 	struct hv_x86_vmcb *vmcb = vcpu_arch(v)->cpu.vmcb;
 	enum hv_x86_mode mode = hv_x86_vmcb_mode(vmcb);
@@ -42,7 +43,7 @@ void hyp_exit_vmmcall(struct hv_hyp_vcpu *v)
 	if (mode == HV_X86_MODE_LONG64)
 		ret = hv_hyp_hypercall(v, &gm, nr, args);
 	else
-		ret = hv_xen_compat_hypercall(&gm, bounce_page, nr, args,
-					      dispatch, v);
+		ret = hv_xen_compat_hypercall(&gm, bounce_pages[pa->id], nr,
+					      args, dispatch, v);
 	vcpu_arch(v)->cpu.gpr[HV_X86_RAX] = (uint64_t)ret;
 }

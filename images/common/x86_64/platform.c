@@ -1,7 +1,8 @@
 /*
- * What the machine is: RAM (the memory map in hvm_start_info, version 1)
- * and where the domain bundle was loaded (the first PVH module).  The
- * start info, its tables and the bundle are reserved from the heap.
+ * What the machine is: RAM (the memory map in hvm_start_info, version 1),
+ * where the domain bundle was loaded (the first PVH module), the ACPI
+ * tables (rsdp_paddr), and a page of low RAM where the other CPUs start.
+ * The start info, its tables and the bundle are reserved from the heap.
  */
 #include "hyp.h"
 
@@ -51,6 +52,48 @@ static void find_ram(struct hyp *h, const struct hvm_start_info *si)
 	hyp_reserve(h, si->memmap_paddr, si->memmap_entries * sizeof(*map));
 }
 
+static bool reserved(struct hyp *h, hv_paddr_t base, uint64_t size)
+{
+	for (unsigned int i = 0; i < h->plat.nr_reserved; i++) {
+		const struct hv_mem_range *r = &h->plat.reserved[i];
+
+		if (base < r->base + r->size && r->base < base + size)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The AP trampoline's page (a STARTUP IPI can name only a page below
+ * 1 MiB): the highest page of RAM there that the loader's tables do not
+ * use.  The heap never takes RAM below 1 MiB, so nothing else will; on
+ * QEMU (microvm and pc) it is 0x9e000.  0: none (the boot CPU runs
+ * alone).
+ */
+static void find_trampoline(struct hyp *h, const struct hvm_start_info *si)
+{
+	const struct hvm_memmap_table_entry *map =
+	    (const void *)(uintptr_t)si->memmap_paddr;
+
+	for (uint32_t i = 0; i < si->memmap_entries; i++) {
+		uint64_t lo = HV_ALIGN_UP(hv_max_u64(map[i].addr, HV_PAGE_SIZE),
+					  HV_PAGE_SIZE);
+		uint64_t page = HV_ALIGN_DOWN(
+		    hv_min_u64(map[i].addr + map[i].size, LOW_MEMORY_END),
+		    HV_PAGE_SIZE);
+
+		if (map[i].type != XEN_HVM_MEMMAP_TYPE_RAM)
+			continue;
+		while (page > lo && page - HV_PAGE_SIZE > h->arch.trampoline) {
+			page -= HV_PAGE_SIZE;
+			if (!reserved(h, page, HV_PAGE_SIZE)) {
+				h->arch.trampoline = page;
+				break;
+			}
+		}
+	}
+}
+
 static void find_bundle(struct hyp *h, const struct hvm_start_info *si)
 {
 	const struct hvm_modlist_entry *mods =
@@ -75,4 +118,6 @@ void hyp_platform_probe(struct hyp *h, hv_paddr_t start_info)
 	hyp_reserve(h, start_info, sizeof(*si));
 	find_ram(h, si);
 	find_bundle(h, si);
+	find_trampoline(h, si);
+	h->arch.rsdp = si->rsdp_paddr;
 }

@@ -1,7 +1,11 @@
 /*
  * The x86_64 adapter's run-loop ops (the core's struct hv_hyp_arch_ops):
  * loading a vCPU, the local APIC timer that ends its slice, running it
- * and dispatching every guest exit, and halting when nothing is runnable.  A
+ * and dispatching every guest exit, halting when nothing is runnable, and
+ * kicking another pCPU (a fixed IPI, which ends its HLT or makes its
+ * guest exit).  Each op runs on the pCPU it is given and touches only
+ * that pCPU's APIC; what reaches a vCPU from elsewhere (an upcall, a TLB
+ * flush) waits in its vcpu_arch until the pCPU that enters it next.  A
  * guest that does something the hypervisor cannot allow or emulate
  * (triple-faults, touches unbacked memory with an instruction hvkit cannot
  * decode) is crashed with a message; the others go on.
@@ -9,17 +13,27 @@
 #include "hyp.h"
 
 #include <hv/x86_exit.h>
+#include <hv/x86_lapic.h>
 #include <hv/x86_npt.h>
 #include <hv/x86_xen.h>
 
 #include <xen/sched.h>
 
+/*
+ * A vCPU's domain shares its ASID with its other vCPUs, and each pCPU's
+ * TLB keeps what the last vCPU of that ASID left: a vCPU that comes to a
+ * pCPU from elsewhere (or after another) flushes its ASID at its VMRUN.
+ */
 static void vcpu_load(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
 	if (p->loaded)
 		hv_x86_vcpu_put(&vcpu_arch(p->loaded)->cpu);
-	if (v)
-		hv_x86_vcpu_load(&vcpu_arch(v)->cpu);
+	if (!v)
+		return;
+	hv_x86_vcpu_load(&vcpu_arch(v)->cpu);
+	if (vcpu_arch(v)->cpu.vmcb->control.tlb_control == HV_X86_TLB_NONE)
+		vcpu_arch(v)->cpu.vmcb->control.tlb_control =
+		    HV_X86_TLB_FLUSH_ASID;
 }
 
 /* Nothing to run: halt until the timer (set to `until`) or another
@@ -77,27 +91,47 @@ static uint8_t upcall_vector(struct hv_hyp_vcpu *v)
 	    v->upcall_vector, v->dom->xen.hvm_params[HVM_PARAM_CALLBACK_IRQ]);
 }
 
-/* The core's upcall op: an event is pending for v.  Without a vector the
- * guest learns of it only by looking (after a wake-up), as before vectors
- * existed.  With one pCPU, v is not running now (this comes from an exit
- * or the timer): its next entry injects it. */
-static void upcall(struct hv_hyp_vcpu *v)
+/* Make pCPU p look at its state soon: a fixed IPI on the kick vector,
+ * which ends its `sti; hlt` or makes its guest exit (the INTR
+ * intercept).  The pCPU this runs on looks anyway. */
+static void kick(struct hv_hyp_pcpu *p)
 {
-	if (upcall_vector(v))
-		vcpu_arch(v)->upcall_pending = true;
+	struct hyp_pcpu_arch *pa = pcpu_arch(p);
+
+	if (pa != pcpu_this())
+		hv_x86_lapic_send(hyp_of(p->hyp)->arch.timer.lapic, pa->apic_id,
+				  hv_x86_icr_fixed(HYP_KICK_VECTOR));
 }
 
-/* Before entering v: the waiting upcall as an external interrupt if the
- * guest can take it now, else an interrupt window to come back for it. */
+/* The core's upcall op (lock held): an event is pending for v.  Without a
+ * vector the guest learns of it only by looking (after a wake-up), as
+ * before vectors existed.  v's next entry injects it; if v runs on
+ * another pCPU now, that pCPU is kicked so that the entry comes at once. */
+static void upcall(struct hv_hyp_vcpu *v)
+{
+	struct hv_hyp_pcpu *p = &v->dom->hyp->pcpus[v->pcpu];
+
+	if (!upcall_vector(v))
+		return;
+	hv_atomic_store_u32(&vcpu_arch(v)->upcall_pending, 1);
+	if (p->current == v)
+		kick(p);
+}
+
+/* Before entering v (no lock): the waiting upcall as an external
+ * interrupt if the guest can take it now, else an interrupt window to
+ * come back for it.  An upcall that comes meanwhile needs no injection
+ * of its own: its event is in shared memory before the guest's handler
+ * runs for this one. */
 static void deliver_upcall(struct hv_hyp_vcpu *v)
 {
 	struct vcpu_arch *a = vcpu_arch(v);
 	uint8_t vector = upcall_vector(v);
 
-	if (!a->upcall_pending)
+	if (!hv_atomic_load_u32(&a->upcall_pending))
 		return;
 	if (!vector || hv_x86_vmcb_inject_intr(a->cpu.vmcb, vector))
-		a->upcall_pending = false;
+		hv_atomic_store_u32(&a->upcall_pending, 0);
 }
 
 static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
@@ -130,7 +164,7 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 		hyp_exit_ioio(h, v);
 		break;
 	case HV_X86_EXIT_VMMCALL:
-		hyp_exit_vmmcall(v);
+		hyp_exit_vmmcall(pcpu_arch(p), v);
 		break;
 	case HV_X86_EXIT_HLT:
 		halt(h, v);
@@ -172,11 +206,20 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 	}
 }
 
+/* No lock held.  in_guest is set before the flush request is read (the
+ * exchange orders them): a P2M change either is seen here or sees this
+ * pCPU in the guest (hyp_p2m_flush). */
 static void vcpu_run(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
+	struct hyp_pcpu_arch *pa = pcpu_arch(p);
+	struct vcpu_arch *a = vcpu_arch(v);
+
+	hv_atomic_store_u32(&pa->in_guest, 1);
+	if (hv_atomic_xchg_u32(&a->flush_tlb, 0))
+		a->cpu.vmcb->control.tlb_control = HV_X86_TLB_FLUSH_ALL;
 	deliver_upcall(v);
-	vcpu_arch(v)->exit_code =
-	    hv_x86_vcpu_run(&hyp_of(p->hyp)->arch.svm, &vcpu_arch(v)->cpu);
+	a->exit_code = hv_x86_vcpu_run(&pa->svm, &a->cpu);
+	hv_atomic_store_u32(&pa->in_guest, 0);
 }
 
 static hv_time_t now(struct hv_hyp *core)
@@ -207,6 +250,7 @@ const struct hv_hyp_arch_ops hyp_arch_ops = {
     .now = now,
     .timer_set = timer_set,
     .idle = idle,
+    .kick = kick,
     .p2m_flush = hyp_p2m_flush,
     .upcall = upcall,
     .vcpu_initialise = hyp_vcpu_initialise,

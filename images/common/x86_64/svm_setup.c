@@ -1,6 +1,6 @@
 /*
- * SVM for the run loop: the host-save area, the host's VMSAVE page, and
- * the intercept maps every domain shares: every I/O port, and every MSR
+ * SVM for the run loop: each pCPU's host-save area and host VMSAVE page,
+ * and the intercept maps every domain shares: every I/O port, and every MSR
  * but those the VMCB switches with the guest (VMLOAD/VMSAVE's segment
  * bases and system-call MSRs), which a guest reads and writes directly.
  */
@@ -38,19 +38,32 @@ static void intercept_maps(struct hyp *h)
 		hv_x86_msrpm_set(msrpm, guest_owned_msrs[i], false, false);
 }
 
+void hyp_svm_cpu_pages(struct hyp *h, struct hyp_pcpu_arch *pa)
+{
+	if (hyp_alloc_page(h, 0, &pa->hsave) ||
+	    hyp_alloc_page(h, 0, &pa->host_vmcb))
+		hyp_panic(h, "no memory for the SVM host state");
+}
+
+void hyp_svm_cpu_init(struct hyp *h, struct hyp_pcpu_arch *pa)
+{
+	if (hv_x86_svm_enable(&pa->svm, pa->hsave,
+			      (struct hv_x86_vmcb *)(uintptr_t)pa->host_vmcb,
+			      pa->host_vmcb))
+		hyp_panic(h,
+			  "pCPU %u has no SVM with nested paging "
+			  "(QEMU: -cpu qemu64,+svm,+npt)",
+			  pa->id);
+}
+
 void hyp_svm_init(struct hyp *h)
 {
-	hv_paddr_t hsave, host_vmcb;
+	struct hyp_pcpu_arch *pa = &h->arch.pcpus[0];
 
-	if (hyp_alloc_page(h, 0, &hsave) || hyp_alloc_page(h, 0, &host_vmcb))
-		hyp_panic(h, "no memory for the SVM host state");
-	if (hv_x86_svm_enable(&h->arch.svm, hsave,
-			      (struct hv_x86_vmcb *)(uintptr_t)host_vmcb,
-			      host_vmcb))
-		hyp_panic(h, "this CPU has no SVM with nested paging "
-			     "(QEMU: -cpu qemu64,+svm,+npt)");
+	hyp_svm_cpu_pages(h, pa);
+	hyp_svm_cpu_init(h, pa);
 	intercept_maps(h);
 	hv_log_info(&h->log, "SVM with nested paging, %u ASIDs%s",
-		    h->arch.svm.nr_asids,
-		    h->arch.svm.npt_1g ? ", 1 GiB nested pages" : "");
+		    pa->svm.nr_asids,
+		    pa->svm.npt_1g ? ", 1 GiB nested pages" : "");
 }

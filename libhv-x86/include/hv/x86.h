@@ -1,7 +1,9 @@
 /*
  * hv/x86.h - libhv-x86, x86_64 with AMD SVM: the PVH entry and long mode
  * (x86_boot.h), descriptor tables and traps (x86_cpu.h), the COM1 console
- * (x86_uart.h), TSC and local APIC timer (x86_timer.h), the SVM run loop
+ * (x86_uart.h), TSC and local APIC timer (x86_timer.h), IPIs
+ * (x86_lapic.h), the CPUs of ACPI's MADT (x86_madt.h), starting the other
+ * CPUs (x86_smp.h), the SVM run loop
  * (x86_svm.h) over the VMCB and its intercept maps (x86_vmcb.h), exit
  * decoding (x86_exit.h), the MOV decoder for unbacked-memory accesses
  * (x86_insn.h), guest page-table walks (x86_paging.h), the Xen CPUID

@@ -37,15 +37,25 @@ struct hv_x86_timer {
 int hv_x86_timer_init(struct hv_x86_timer *t, uint64_t lapic_hz,
 		      unsigned int vector);
 
+/*
+ * The same for another CPU, once the boot CPU has set up `boot` (the
+ * calibration is the boot CPU's: every CPU's TSC counts alike and, under
+ * QEMU, in step): this CPU's own local APIC set up as the boot CPU's, the
+ * timer on the same vector, stopped.  `boot` then serves every CPU, each
+ * reaching its own APIC at the same address.  0, or -HV_ENODEV if this
+ * APIC is off, in x2APIC mode or elsewhere.
+ */
+int hv_x86_timer_init_secondary(const struct hv_x86_timer *boot);
+
 /* Now, in ns of TSC time. */
 hv_time_t hv_x86_timer_now(const struct hv_x86_timer *t);
 
-/* Interrupt at `deadline` (absolute ns), or a little after; at once if it
- * has passed; HV_TIME_NEVER stops the timer.  Deadlines more than ~4 s
- * away (the 32-bit counter) fire early: re-arm then. */
+/* Interrupt this CPU at `deadline` (absolute ns), or a little after; at once if
+ * it has passed; HV_TIME_NEVER stops the timer.  Deadlines more than ~4 s away
+ * (the 32-bit counter) fire early: re-arm then. */
 void hv_x86_timer_set(const struct hv_x86_timer *t, hv_time_t deadline);
 
-/* Acknowledge the interrupt being handled (EOI). */
+/* Acknowledge the interrupt this CPU is handling (EOI). */
 void hv_x86_timer_eoi(const struct hv_x86_timer *t);
 
 /* Conversions between ticks of a `hz` clock and ns, exact for every tick

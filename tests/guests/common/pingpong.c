@@ -1,5 +1,6 @@
 /*
- * Two domains exchange events over an interdomain channel (arm64-xen).
+ * Two domains exchange events over an interdomain channel (the -xen
+ * images).
  * Built twice: as "ping" (domain 0), which offers a port to domain 1, and
  * as "pong" (domain 1), which binds to it.  Each waits for events with
  * SCHEDOP_block and drains them with libhv-evtchn-guest's 2-level

@@ -1,0 +1,113 @@
+/*
+ * The pCPUs: the boot CPU and every other CPU ACPI's MADT lists (through
+ * hvm_start_info's rsdp_paddr, which QEMU gives on microvm and pc), at
+ * most HYP_MAX_PCPUS; without a MADT the boot CPU runs alone.  The others
+ * start through the AP trampoline (INIT-SIPI-SIPI, libhv-x86's
+ * hv/x86_smp.h), one at a time, each on its own stack; on the new CPU
+ * its own descriptor tables and GS base, its local APIC, its SVM, then a
+ * wait in hyp_core_secondary() for the domains.
+ */
+#include "hyp.h"
+
+#include <hv/x86_boot.h>
+#include <hv/x86_lapic.h>
+#include <hv/x86_madt.h>
+
+/* APIC IDs the MADT may list: more than the image runs, to say so. */
+#define MAX_LISTED 64
+
+static uint8_t stacks[HYP_MAX_PCPUS - 1][HYP_STACK_SIZE]
+    __attribute__((aligned(16)));
+static uint32_t pcpus_up; /* pCPUs other than 0 ready to run */
+
+/* The identity map covers the first 4 GiB, where QEMU puts the tables. */
+static const void *acpi_map(void *ctx, hv_paddr_t pa, size_t len)
+{
+	(void)ctx;
+	if (pa + len < pa || pa + len > HV_X86_BOOT_MAP_LIMIT)
+		return NULL;
+	return (const void *)(uintptr_t)pa;
+}
+
+/* pCPU 0 is the boot CPU; the others in the MADT's order. */
+static void find_cpus(struct hyp *h)
+{
+	uint32_t ids[MAX_LISTED];
+	uint32_t self = hv_x86_lapic_id(h->arch.timer.lapic);
+	int n = -HV_ENOENT;
+
+	h->arch.pcpus[0].apic_id = self;
+	h->nr_pcpus = 1;
+	if (h->arch.rsdp)
+		n = hv_x86_acpi_cpus(h->arch.rsdp, acpi_map, NULL, ids,
+				     MAX_LISTED);
+	if (n < 0) {
+		hv_log_warn(&h->log,
+			    "no CPUs from ACPI's MADT (%s): only the boot CPU "
+			    "runs",
+			    hv_core_strerror(n));
+		return;
+	}
+	for (int i = 0; i < n && i < MAX_LISTED; i++)
+		if (ids[i] != self && h->nr_pcpus < HYP_MAX_PCPUS)
+			h->arch.pcpus[h->nr_pcpus++].apic_id = ids[i];
+	if ((unsigned int)n > h->nr_pcpus)
+		hv_log_warn(&h->log, "%d CPUs; this image runs %u", n,
+			    h->nr_pcpus);
+}
+
+/* On the new CPU, in long mode on the boot CPU's page tables. */
+static void secondary_main(void *arg)
+{
+	struct hyp_pcpu_arch *pa = arg;
+	struct hyp *h = hyp_of_pcpu(pa);
+
+	hyp_cpu_init(pa);
+	if (hv_x86_timer_init_secondary(&h->arch.timer))
+		hyp_panic(h, "pCPU %u: no local APIC like the boot CPU's",
+			  pa->id);
+	hyp_svm_cpu_init(h, pa);
+	hv_atomic_fetch_add_u32(&pcpus_up, 1);
+	hyp_core_secondary(h, pa->id);
+}
+
+static void start(struct hyp *h, struct hyp_pcpu_arch *pa)
+{
+	const struct hv_x86_ap ap = {
+	    .apic_id = pa->apic_id,
+	    .stack_top = (uintptr_t)stacks[pa->id - 1] + HYP_STACK_SIZE,
+	    .main = secondary_main,
+	    .arg = pa,
+	};
+
+	hyp_svm_cpu_pages(h, pa);
+	if (hv_x86_ap_start(&h->arch.timer, h->arch.trampoline, &ap))
+		hyp_panic(h, "the CPU with APIC ID %u did not start",
+			  pa->apic_id);
+}
+
+void hyp_pcpus_find(struct hyp *h)
+{
+	find_cpus(h);
+	if (h->nr_pcpus > 1 &&
+	    hv_x86_ap_trampoline_install(h->arch.trampoline)) {
+		hv_log_warn(&h->log, "no page below 1 MiB for the AP "
+				     "trampoline: only the boot CPU runs");
+		h->nr_pcpus = 1;
+	}
+	for (unsigned int i = 0; i < h->nr_pcpus; i++) {
+		h->arch.pcpus[i].id = i;
+		h->pcpus[i].arch = &h->arch.pcpus[i];
+	}
+}
+
+void hyp_pcpus_start(struct hyp *h)
+{
+	for (unsigned int i = 1; i < h->nr_pcpus; i++)
+		start(h, &h->arch.pcpus[i]);
+	/* A kick reaches only a pCPU whose APIC is set up. */
+	while (hv_atomic_load_u32(&pcpus_up) != h->nr_pcpus - 1)
+		hv_cpu_relax();
+	hv_log_info(&h->log, "%u pCPU%s", h->nr_pcpus,
+		    h->nr_pcpus == 1 ? "" : "s");
+}
