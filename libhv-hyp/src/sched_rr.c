@@ -35,7 +35,33 @@ static struct hv_hyp_vcpu *round_robin_pick(struct hv_hyp_pcpu *p,
 	return NULL;
 }
 
+/*
+ * v became runnable: one idle pCPU takes it, and one not
+ * asked to look already (kicking every idle pCPU for each vCPU makes them
+ * all contend for h->lock to find one vCPU).  Not when the pCPU whose
+ * loop makes the change is between vCPUs: it picks next anyway.
+ */
+static void round_robin_state_changed(struct hv_hyp_vcpu *v)
+{
+	struct hv_hyp *h = v->dom->hyp;
+	struct hv_hyp_pcpu *self = h->lock_pcpu;
+
+	if (v->state != HV_HYP_VCPU_RUNNABLE)
+		return;
+	if (self && !self->current)
+		return;
+	for (unsigned int i = 0; i < h->nr_pcpus; i++) {
+		struct hv_hyp_pcpu *p = &h->pcpus[i];
+
+		if (!p->current && !p->resched) {
+			hyp_pcpu_resched(h, p);
+			return;
+		}
+	}
+}
+
 const struct hv_hyp_scheduler hv_hyp_round_robin = {
     .name = "round-robin",
     .pick = round_robin_pick,
+    .state_changed = round_robin_state_changed,
 };

@@ -259,7 +259,9 @@ struct hv_hyp_scheduler {
 	 * ask again (unchanged: at the next wake-up). */
 	struct hv_hyp_vcpu *(*pick)(struct hv_hyp_pcpu *p, hv_time_t now,
 				    hv_time_t *until);
-	/* v's state changed (hv_hyp_vcpu_set_state). */
+	/* v's state changed (hv_hyp_vcpu_set_state).  The scheduler alone
+	 * chooses which pCPU takes a vCPU that became runnable and asks it
+	 * to look (the core kicks no idle pCPU by itself). */
 	void (*state_changed)(struct hv_hyp_vcpu *v);
 	/* The running v gives up the rest of its slice. */
 	void (*yield)(struct hv_hyp_vcpu *v);
@@ -311,6 +313,9 @@ struct hv_hyp {
 	struct hv_hyp_pcpu *pcpus;	    /* public */
 	unsigned int nr_pcpus;		    /* public */
 	hv_spinlock_t lock;
+	struct hv_hyp_pcpu *lock_pcpu; /* whose run loop holds lock, or NULL */
+	/* pCPUs to kick once lock_pcpu gives the lock back. */
+	HV_DECLARE_BITMAP(kicks, HV_HYP_MAX_PCPUS);
 	const struct hv_hyp_scheduler *sched;
 	void *sched_state;
 	unsigned int rr_next; /* the round-robin's position */
