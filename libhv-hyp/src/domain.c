@@ -176,6 +176,7 @@ static bool config_fits(const struct hv_boot_domain *cfg)
 int hv_hyp_domain_create(struct hv_hyp *h, const struct hv_boot_domain *cfg,
 			 hv_domid_t id, struct hv_hyp_domain **out)
 {
+	HV_DECLARE_BITMAP(cpus, HV_HYP_MAX_PCPUS);
 	struct hv_hyp_domain *d;
 	int err;
 
@@ -183,9 +184,13 @@ int hv_hyp_domain_create(struct hv_hyp *h, const struct hv_boot_domain *cfg,
 		return -HV_EINVAL;
 	if (h->domains[id])
 		return -HV_EEXIST;
+	err = hyp_affinity_parse(h, cfg, cpus);
+	if (err)
+		return err;
 	d = domain_alloc(h, cfg->vcpus);
 	if (!d)
 		return -HV_ENOMEM;
+	memcpy(d->cpus, cpus, sizeof(d->cpus));
 	d->ram_base = cfg->ram_base;
 	d->ram_size = cfg->memory;
 	err = hv_xen_domain_init(&d->xen, id, cfg->name, h->arch->xen_arch,

@@ -21,6 +21,18 @@ struct hv_hyp_pcpu *hyp_vcpu_running_on(struct hv_hyp_vcpu *v);
 /* Its RUNSTATE_* by its state and whether a pCPU runs it. */
 unsigned int hyp_vcpu_runstate(struct hv_hyp_vcpu *v);
 
+/* The domain's hard affinity from cfg->cpus into mask (HV_HYP_MAX_PCPUS
+ * bits): 0, or -HV_EINVAL, logged naming the domain and the field. */
+int hyp_affinity_parse(struct hv_hyp *h, const struct hv_boot_domain *cfg,
+		       unsigned long *mask);
+
+/* Whether v may run on p (its domain's hard affinity). */
+static inline bool hyp_vcpu_may_run(const struct hv_hyp_vcpu *v,
+				    const struct hv_hyp_pcpu *p)
+{
+	return hv_bitmap_test(v->dom->cpus, p->id);
+}
+
 /* Whether an extension has an event for v that must not wait. */
 bool hyp_vcpu_event_pending(struct hv_hyp_vcpu *v);
 

@@ -104,6 +104,31 @@ static void unload(struct hv_hyp *h, struct hv_hyp_pcpu *p)
 	}
 }
 
+/* h->lock, taken and given back by p's loop, which records that it holds
+ * it: hyp_pcpu_resched kicks no pCPU but another, and only once the lock
+ * is given back. */
+static void lock(struct hv_hyp *h, struct hv_hyp_pcpu *p)
+{
+	hv_spin_lock(&h->lock);
+	h->lock_pcpu = p;
+}
+
+static void unlock(struct hv_hyp *h)
+{
+	HV_DECLARE_BITMAP(kicks, HV_HYP_MAX_PCPUS);
+	bool any = !hv_bitmap_empty(h->kicks, HV_HYP_MAX_PCPUS);
+
+	if (any) {
+		memcpy(kicks, h->kicks, sizeof(kicks));
+		hv_bitmap_zero(h->kicks, HV_HYP_MAX_PCPUS);
+	}
+	h->lock_pcpu = NULL;
+	hv_spin_unlock(&h->lock);
+	for (unsigned int i = 0; any && i < h->nr_pcpus; i++)
+		if (hv_bitmap_test(kicks, i))
+			h->arch->kick(&h->pcpus[i]);
+}
+
 static hv_time_t earlier(hv_time_t a, hv_time_t b)
 {
 	return a < b ? a : b;
@@ -126,9 +151,9 @@ static void run_slice(struct hv_hyp *h, struct hv_hyp_pcpu *p,
 	p->resched = false;
 	p->tick = false;
 	while (!p->resched && v->state == HV_HYP_VCPU_RUNNABLE) {
-		hv_spin_unlock(&h->lock);
+		unlock(h);
 		h->arch->vcpu_run(p, v);
-		hv_spin_lock(&h->lock);
+		lock(h, p);
 		h->arch->vcpu_exit(p, v);
 		if (p->tick) {
 			hv_time_t now = hyp_now(h);
@@ -162,9 +187,9 @@ static void idle(struct hv_hyp *h, struct hv_hyp_pcpu *p, hv_time_t next)
 {
 	unload(h, p);
 	p->resched = false;
-	hv_spin_unlock(&h->lock);
+	unlock(h);
 	h->arch->idle(p, next);
-	hv_spin_lock(&h->lock);
+	lock(h, p);
 }
 
 int hv_hyp_run(struct hv_hyp *h, unsigned int cpu)
@@ -172,7 +197,7 @@ int hv_hyp_run(struct hv_hyp *h, unsigned int cpu)
 	struct hv_hyp_pcpu *p = &h->pcpus[cpu];
 	bool all_poweroff = true;
 
-	hv_spin_lock(&h->lock);
+	lock(h, p);
 	while (h->live_domains) {
 		hv_time_t now = hyp_now(h), until = HV_TIME_NEVER, next;
 		struct hv_hyp_vcpu *v;
@@ -194,6 +219,6 @@ int hv_hyp_run(struct hv_hyp *h, unsigned int cpu)
 	for (unsigned int i = 0; i < HV_HYP_MAX_DOMAINS; i++)
 		if (h->domains[i])
 			all_poweroff &= h->domains[i]->xen.shutdown_reason == 0;
-	hv_spin_unlock(&h->lock);
+	unlock(h);
 	return all_poweroff ? 0 : 1;
 }

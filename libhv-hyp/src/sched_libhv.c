@@ -97,6 +97,7 @@ int hv_hyp_libhv_domain_add(struct hv_hyp_domain *d,
 	size_t size = sizeof(struct libhv_domain) +
 		      d->nr_vcpus * sizeof(struct libhv_unit);
 	struct libhv_domain *ld = hv_hyp_alloc(d->hyp, size);
+	struct hv_sched_cpumask hard;
 	struct hv_sched_params p;
 	unsigned int i;
 	int err;
@@ -115,6 +116,10 @@ int hv_hyp_libhv_domain_add(struct hv_hyp_domain *d,
 		p.weight = cfg->weight;
 	p.cap = cfg->cap;
 	err = hv_sched_dom_set_params(&ld->dom, &p);
+	hv_sched_cpumask_zero(&hard);
+	for (i = 0; i < d->hyp->nr_pcpus; i++)
+		if (hv_bitmap_test(d->cpus, i))
+			hv_sched_cpumask_set(&hard, i);
 	for (i = 0; i < d->nr_vcpus && !err; i++) {
 		ld->units[i].vcpu = &d->vcpus[i];
 		err = hv_sched_unit_init(&ld->dom, &ld->units[i].unit, i);
@@ -122,6 +127,10 @@ int hv_hyp_libhv_domain_add(struct hv_hyp_domain *d,
 			break;
 		d->vcpus[i].sched = &ld->units[i];
 	}
+	/* Asleep still: each is placed within its pCPUs when it wakes. */
+	for (unsigned int j = 0; j < i && !err; j++)
+		err = hv_sched_unit_set_affinity(&ld->units[j].unit, &hard,
+						 NULL, hyp_now(d->hyp));
 	if (err)
 		domain_free(d, i); /* units [0, i) exist */
 	return err;

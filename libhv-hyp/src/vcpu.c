@@ -30,12 +30,23 @@ unsigned int hyp_vcpu_runstate(struct hv_hyp_vcpu *v)
 	}
 }
 
-/* Ask pCPU p to look at its run queue: itself at its next exit, another
- * through the arch's kick. */
+/*
+ * Ask pCPU p to look at its run queue.  The pCPU whose loop holds the
+ * lock sees the flag at its next exit, so only another is kicked (a kick
+ * to itself would only make its guest exit again, or end its next idle
+ * at once).  That kick waits until the loop gives the lock back: the
+ * kicked pCPU wants the lock at once, and under QEMU's multi-threaded TCG
+ * on a busy host its thread may take the host CPU from the holder's and
+ * spin there until the holder runs again.
+ */
 void hyp_pcpu_resched(struct hv_hyp *h, struct hv_hyp_pcpu *p)
 {
 	p->resched = true;
-	if (h->nr_pcpus > 1 && h->arch->kick)
+	if (h->nr_pcpus == 1 || p == h->lock_pcpu || !h->arch->kick)
+		return;
+	if (h->lock_pcpu)
+		hv_bitmap_set(h->kicks, p->id);
+	else
 		h->arch->kick(p);
 }
 
@@ -49,22 +60,13 @@ void hv_hyp_vcpu_set_state(struct hv_hyp_vcpu *v, enum hv_hyp_vcpu_state s)
 	v->state = s;
 	v->polling = false; /* whatever woke or stopped it ends a poll */
 	hyp_runstate_set(v, hyp_vcpu_runstate(v), hyp_now(h));
+	/* The scheduler also chooses which idle pCPU, if any, takes a vCPU
+	 * that became runnable, and kicks that one alone. */
 	if (h->sched->state_changed)
 		h->sched->state_changed(v);
 	p = hyp_vcpu_running_on(v);
 	if (p && s != HV_HYP_VCPU_RUNNABLE)
 		hyp_pcpu_resched(h, p);
-	/* A vCPU became runnable: an idle pCPU may take it.  One that is not
-	 * asked to look already: waking every idle pCPU for each vCPU makes
-	 * them all contend for h->lock to find one vCPU. */
-	if (s == HV_HYP_VCPU_RUNNABLE)
-		for (unsigned int i = 0; i < h->nr_pcpus; i++) {
-			p = &h->pcpus[i];
-			if (!p->current && !p->resched) {
-				hyp_pcpu_resched(h, p);
-				break;
-			}
-		}
 }
 
 bool hyp_vcpu_event_pending(struct hv_hyp_vcpu *v)

@@ -97,9 +97,12 @@ struct hv_hyp_domain {
 	uint64_t ram_size;	   /* public: bytes */
 	unsigned int nr_vcpus;	   /* public */
 	struct hv_hyp_vcpu *vcpus; /* public: nr_vcpus of them */
-	hv_mfn_t shared_info;	   /* its shared-info page */
-	hv_gfn_t shared_info_gfn;  /* where the guest mapped it, or
-				      HV_INVALID_FRAME */
+	/* public: the pCPUs its vCPUs may run on (hard affinity, from its
+	 * configuration's `cpus`; every pCPU when not given). */
+	HV_DECLARE_BITMAP(cpus, HV_HYP_MAX_PCPUS);
+	hv_mfn_t shared_info;		  /* its shared-info page */
+	hv_gfn_t shared_info_gfn;	  /* where the guest mapped it, or
+					     HV_INVALID_FRAME */
 	void *ext[HV_HYP_MAX_EXTENSIONS]; /* each extension's state */
 	void *sched;			  /* the scheduler's */
 	unsigned int built;		  /* what teardown must undo */
@@ -259,7 +262,10 @@ struct hv_hyp_scheduler {
 	 * ask again (unchanged: at the next wake-up). */
 	struct hv_hyp_vcpu *(*pick)(struct hv_hyp_pcpu *p, hv_time_t now,
 				    hv_time_t *until);
-	/* v's state changed (hv_hyp_vcpu_set_state). */
+	/* v's state changed (hv_hyp_vcpu_set_state).  The scheduler alone
+	 * chooses which pCPU takes a vCPU that became runnable and asks it
+	 * to look (the core kicks no idle pCPU by itself).  pick gives a pCPU
+	 * only vCPUs whose domain's `cpus` has it. */
 	void (*state_changed)(struct hv_hyp_vcpu *v);
 	/* The running v gives up the rest of its slice. */
 	void (*yield)(struct hv_hyp_vcpu *v);
@@ -311,6 +317,9 @@ struct hv_hyp {
 	struct hv_hyp_pcpu *pcpus;	    /* public */
 	unsigned int nr_pcpus;		    /* public */
 	hv_spinlock_t lock;
+	struct hv_hyp_pcpu *lock_pcpu; /* whose run loop holds lock, or NULL */
+	/* pCPUs to kick once lock_pcpu gives the lock back. */
+	HV_DECLARE_BITMAP(kicks, HV_HYP_MAX_PCPUS);
 	const struct hv_hyp_scheduler *sched;
 	void *sched_state;
 	unsigned int rr_next; /* the round-robin's position */
@@ -341,8 +350,9 @@ int hv_hyp_fini(struct hv_hyp *h);
  * mappings first), the kernel's segments and ramdisk copied in, the
  * shared-info page, the arch's domain_init, the extensions, the
  * scheduler; vCPU 0 runnable.  On failure everything taken is given back.
- * 0, -HV_EEXIST (id taken), -HV_EINVAL (id, vcpus or memory out of range),
- * -HV_ENOMEM, or an arch's or extension's error.
+ * 0, -HV_EEXIST (id taken), -HV_EINVAL (id, vcpus or memory out of range,
+ * or a `cpus` that does not name pCPUs of this machine: logged with the
+ * domain's name), -HV_ENOMEM, or an arch's or extension's error.
  */
 int hv_hyp_domain_create(struct hv_hyp *h, const struct hv_boot_domain *cfg,
 			 hv_domid_t id, struct hv_hyp_domain **out);

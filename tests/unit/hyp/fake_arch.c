@@ -145,6 +145,12 @@ static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 		sched_yield();
 }
 
+/* Idle pCPUs wait for p->resched (above): a kick is only counted. */
+static void kick(struct hv_hyp_pcpu *p)
+{
+	__atomic_fetch_add(&fake_of(p->hyp)->kicks[p->id], 1, __ATOMIC_RELAXED);
+}
+
 static void p2m_flush(struct hv_hyp_domain *d)
 {
 	fake_of(d->hyp)->flushes++;
@@ -167,6 +173,24 @@ static void console_write(struct hv_hyp *h, const char *s, size_t len)
 	f->console[f->console_len] = '\0';
 }
 
+/* The core's log, one message a line (called under its lock or before
+ * the pCPUs run). */
+static void log_sink(void *opaque, enum hv_log_level level, const char *msg,
+		     size_t len)
+{
+	struct fake *f = opaque;
+
+	(void)level;
+	if (f->log_len + 2 > sizeof(f->log)) /* no room for '\n', '\0' */
+		return;
+	if (len > sizeof(f->log) - 2 - f->log_len)
+		len = sizeof(f->log) - 2 - f->log_len;
+	memcpy(f->log + f->log_len, msg, len);
+	f->log_len += len;
+	f->log[f->log_len++] = '\n';
+	f->log[f->log_len] = '\0';
+}
+
 static const struct hv_hyp_arch_ops fake_ops = {
     .name = "fake",
     .domain_size = 0,
@@ -179,6 +203,7 @@ static const struct hv_hyp_arch_ops fake_ops = {
     .now = now,
     .timer_set = timer_set,
     .idle = idle,
+    .kick = kick,
     .p2m_flush = p2m_flush,
     .upcall = upcall,
     .vcpu_initialise = vcpu_initialise,
@@ -215,6 +240,8 @@ void fake_init(struct fake *f, enum fake_flavour flavour, uint64_t pages,
 	       unsigned int nr_pcpus, const struct hv_hyp_config *config,
 	       fake_guest_fn guest)
 {
+	struct hv_log log;
+
 	FAKE_CHECK(nr_pcpus <= FAKE_MAX_PCPUS);
 	memset(f, 0, sizeof(*f));
 	machine_init(f, pages);
@@ -236,8 +263,9 @@ void fake_init(struct fake *f, enum fake_flavour flavour, uint64_t pages,
 	f->guest = guest;
 	for (unsigned int i = 0; i < FAKE_MAX_PCPUS; i++)
 		f->deadline[i] = HV_TIME_NEVER;
+	hv_log_init(&log, log_sink, f, HV_LOG_INFO);
 	FAKE_CHECK(hv_hyp_init(&f->hyp, &f->config, &f->ops, NULL, &f->heap,
-			       NULL, f->pcpus, nr_pcpus) == 0);
+			       &log, f->pcpus, nr_pcpus) == 0);
 }
 
 void fake_fini(struct fake *f)
@@ -404,4 +432,9 @@ void fake_ack_events(struct hv_hyp_vcpu *v)
 bool fake_console_has(const struct fake *f, const char *text)
 {
 	return strstr(f->console, text) != NULL;
+}
+
+bool fake_log_has(const struct fake *f, const char *text)
+{
+	return strstr(f->log, text) != NULL;
 }

@@ -73,9 +73,12 @@ struct fake {
 	fake_guest_fn guest;
 	int fail_domain_init; /* domain_init's answer, when not 0 */
 
-	unsigned int pcpus_active; /* bit n: pCPU n has run a vCPU */
+	unsigned int pcpus_active;	     /* bit n: pCPU n has run a vCPU */
+	unsigned long kicks[FAKE_MAX_PCPUS]; /* the core kicked pCPU n */
 	char console[65536];
 	size_t console_len;
+	char log[4096]; /* the core's own messages */
+	size_t log_len;
 	unsigned long flushes;
 };
 
@@ -135,8 +138,9 @@ long fake_poweroff(struct hv_hyp_vcpu *v);
  * guest's upcall handler would. */
 void fake_ack_events(struct hv_hyp_vcpu *v);
 
-/* Whether the console shows `text`. */
+/* Whether the console shows `text`; whether the core logged it. */
 bool fake_console_has(const struct fake *f, const char *text);
+bool fake_log_has(const struct fake *f, const char *text);
 
 /* Where v puts hypercall arguments: a page of its own at the end of its
  * domain's RAM (the kernel is at the start). */
