@@ -77,14 +77,13 @@ void hyp_arm_lrs_fill(struct hv_hyp_arm_pcpu *pa, struct hv_hyp_vcpu *v)
 
 void hyp_arm_vcpu_inject(struct hv_hyp_vcpu *v, unsigned int intid)
 {
-	struct hv_hyp *core = v->dom->hyp;
-	struct hv_hyp_pcpu *p = &core->pcpus[v->pcpu];
+	struct hv_hyp_pcpu *p = &v->dom->hyp->pcpus[v->pcpu];
 
 	hv_atomic_fetch_or_u32(&vcpu_arch(v)->irqs, 1u << intid);
 	/* Running on another pCPU: make it exit and enter again, taking
 	 * the interrupt as it does. */
 	if (p->current == v && p->id != hv_hyp_arm_pcpu_this()->id)
-		core->arch->kick(p);
+		hv_hyp_pcpu_kick(p);
 }
 
 /*

@@ -31,23 +31,32 @@ unsigned int hyp_vcpu_runstate(struct hv_hyp_vcpu *v)
 }
 
 /*
- * Ask pCPU p to look at its run queue.  The pCPU whose loop holds the
- * lock sees the flag at its next exit, so only another is kicked (a kick
- * to itself would only make its guest exit again, or end its next idle
- * at once).  That kick waits until the loop gives the lock back: the
- * kicked pCPU wants the lock at once, and under QEMU's multi-threaded TCG
- * on a busy host its thread may take the host CPU from the holder's and
- * spin there until the holder runs again.
+ * The pCPU whose loop holds the lock is between exits, so only another is
+ * kicked (a kick to itself would only make its guest exit again, or end
+ * its next idle at once).  That kick waits until the loop gives the lock
+ * back: the kicked pCPU wants the lock at once, and under QEMU's
+ * multi-threaded TCG on a busy host its thread may take the host CPU from
+ * the holder's and spin there until the holder runs again.
  */
-void hyp_pcpu_resched(struct hv_hyp *h, struct hv_hyp_pcpu *p)
+void hv_hyp_pcpu_kick(struct hv_hyp_pcpu *p)
 {
-	p->resched = true;
+	struct hv_hyp *h = p->hyp;
+
 	if (h->nr_pcpus == 1 || p == h->lock_pcpu || !h->arch->kick)
 		return;
 	if (h->lock_pcpu)
 		hv_bitmap_set(h->kicks, p->id);
 	else
 		h->arch->kick(p);
+}
+
+/* Ask pCPU p to look at its run queue: it sees the flag at its next exit,
+ * which a kick brings. */
+void hyp_pcpu_resched(struct hv_hyp *h, struct hv_hyp_pcpu *p)
+{
+	(void)h;
+	p->resched = true;
+	hv_hyp_pcpu_kick(p);
 }
 
 void hv_hyp_vcpu_set_state(struct hv_hyp_vcpu *v, enum hv_hyp_vcpu_state s)

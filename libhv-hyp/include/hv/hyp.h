@@ -413,6 +413,12 @@ void hv_hyp_port_raised(struct hv_hyp_domain *d, uint32_t port);
 /* Crash v's domain, saying why; the other domains go on. */
 void hv_hyp_crash(struct hv_hyp_vcpu *v, const char *fmt, ...) HV_PRINTF(2, 3);
 
+/* Make pCPU p leave its guest or its idle soon (the arch's kick), for an
+ * interrupt for the vCPU it runs: not p itself if its loop is the one
+ * holding the lock (it is between exits), and only once the lock is
+ * given back. */
+void hv_hyp_pcpu_kick(struct hv_hyp_pcpu *p);
+
 /* The pCPU's timer fired: a slice may be over, a vCPU timer due. */
 void hv_hyp_tick(struct hv_hyp_pcpu *p);
 
