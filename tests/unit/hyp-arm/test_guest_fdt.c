@@ -24,6 +24,8 @@ static const struct hv_hyp_arm_layout layout = {
     .uart_size = 0x1000,
     .gnttab = 0x38000000,
     .gnttab_size = 0x01000000,
+    .gicd = 0x03001000,
+    .gicr = 0x03020000,
 };
 
 static uint64_t blob[8192];
@@ -129,6 +131,54 @@ static void hypervisor_and_uart_nodes(void **state)
 			 layout.uart);
 }
 
+/* The "interrupts" cells of the node at `path`, n specifiers of 3. */
+static void interrupts_are(const char *path, const uint32_t *want,
+			   unsigned int n)
+{
+	int len;
+	const fdt32_t *got =
+	    fdt_getprop(blob, fdt_path_offset(blob, path), "interrupts", &len);
+
+	assert_non_null(got);
+	assert_int_equal(len, (int)(n * 3 * sizeof(*got)));
+	for (unsigned int i = 0; i < n * 3; i++)
+		assert_int_equal(fdt32_to_cpu(got[i]), want[i]);
+}
+
+static void gic_timer_and_interrupts(void **state)
+{
+	struct hv_boot_domain d = domain(4, false);
+	const fdt32_t *phandle;
+	int gic;
+
+	(void)state;
+	assert_int_equal(
+	    hv_hyp_arm_guest_fdt(blob, sizeof(blob), &d, &layout, 0, 0), 0);
+	/* The GICv3: its distributor and four redistributors of 128 KiB,
+	 * every interrupt's parent. */
+	gic = fdt_path_offset(blob, "/interrupt-controller@3001000");
+	assert_int_equal(fdt_node_check_compatible(blob, gic, "arm,gic-v3"), 0);
+	assert_non_null(fdt_getprop(blob, gic, "interrupt-controller", NULL));
+	assert_int_equal(u64_at(fdt_getprop(blob, gic, "reg", NULL), 0),
+			 0x03001000);
+	assert_int_equal(u64_at(fdt_getprop(blob, gic, "reg", NULL), 2),
+			 0x03020000);
+	assert_int_equal(u64_at(fdt_getprop(blob, gic, "reg", NULL), 3),
+			 4 * 0x20000);
+	phandle = fdt_getprop(blob, 0, "interrupt-parent", NULL);
+	assert_non_null(phandle);
+	assert_int_equal(
+	    fdt_node_offset_by_phandle(blob, fdt32_to_cpu(*phandle)), gic);
+	/* The timer's PPIs 29, 30, 27, 26; Xen's event PPI 31; the UART's
+	 * SPI 32. */
+	interrupts_are("/timer",
+		       (const uint32_t[]){1, 13, 0xf08, 1, 14, 0xf08, 1, 11,
+					  0xf08, 1, 10, 0xf08},
+		       4);
+	interrupts_are("/hypervisor", (const uint32_t[]){1, 15, 0xf08}, 1);
+	interrupts_are("/sbsa-uart@22000000", (const uint32_t[]){0, 0, 4}, 1);
+}
+
 static void too_small_a_buffer_is_enospc(void **state)
 {
 	struct hv_boot_domain d = domain(1, false);
@@ -150,6 +200,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(memory_and_chosen),
 	    cmocka_unit_test(one_cpu_node_per_vcpu),
 	    cmocka_unit_test(hypervisor_and_uart_nodes),
+	    cmocka_unit_test(gic_timer_and_interrupts),
 	    cmocka_unit_test(too_small_a_buffer_is_enospc),
 	    cmocka_unit_test(xen_layout_is_xens),
 	};
