@@ -228,6 +228,23 @@ void hv_arm_gic_vcpu_load(const struct hv_arm_gic *gic,
 	hv_isb();
 }
 
+void hv_arm_gic_lrs_read(const struct hv_arm_gic *gic,
+			 struct hv_arm_vgic_regs *r)
+{
+	for (unsigned int i = 0; i < gic->nr_lr; i++)
+		r->lr[i] = lr_read(i);
+	r->hcr = hv_read_sysreg(ich_hcr_el2);
+}
+
+void hv_arm_gic_lrs_write(const struct hv_arm_gic *gic,
+			  const struct hv_arm_vgic_regs *r)
+{
+	for (unsigned int i = 0; i < gic->nr_lr; i++)
+		lr_write(i, r->lr[i]);
+	hv_write_sysreg(ich_hcr_el2, r->hcr | ICH_HCR_EN);
+	hv_isb();
+}
+
 void hv_arm_gic_vcpu_put(const struct hv_arm_gic *gic,
 			 struct hv_arm_vgic_regs *r)
 {

@@ -21,7 +21,11 @@
 #define LR_EOI	       (1ull << 41) /* HW = 0: maintenance at EOI */
 #define LR_PRIORITY(p) ((uint64_t)(p) << 48)
 #define LR_PINTID(i)   ((uint64_t)(i) << 32)
-#define LR_VINTID(lr)  ((unsigned int)(lr))
+/* What links a list register to a physical interrupt, or asks for an EOI
+ * exit: set when it is filled, and the caller's to change after (it
+ * unlinks one whose vCPU leaves the pCPU that owns the physical one). */
+#define LR_LINK	      (LR_HW | LR_PINTID(0x3ff) | LR_EOI)
+#define LR_VINTID(lr) ((unsigned int)(lr))
 
 uint64_t hv_vgic_affinity(unsigned int vcpu)
 {
@@ -120,7 +124,9 @@ int hv_vgic_raise(struct hv_vgic *g, unsigned int vcpu, unsigned int intid)
 
 	if (!irq)
 		return -1;
-	if (irq->edge)
+	/* A hardware-linked one is latched: its physical interrupt cannot
+	 * fire again until the guest has ended it. */
+	if (irq->edge || irq->hw)
 		vgic_make_pending(irq);
 	else
 		irq->line = true;
@@ -255,7 +261,9 @@ bool hv_vgic_flush_lrs(struct hv_vgic *g, unsigned int vcpu, uint64_t *lr,
 		    lr[i] ? vgic_irq(g, vcpu, LR_VINTID(lr[i])) : NULL;
 
 		if (irq && irq->lr == i + 1)
-			lr[i] = lr_value(g, irq, LR_VINTID(lr[i]));
+			lr[i] =
+			    (lr_value(g, irq, LR_VINTID(lr[i])) & ~LR_LINK) |
+			    (lr[i] & LR_LINK);
 		else
 			lr[i] = 0;
 		if (lr[i] >> LR_STATE_SHIFT == 0) {

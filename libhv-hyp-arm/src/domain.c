@@ -1,8 +1,8 @@
 /*
  * The AArch64 part of building a domain (the core has populated its RAM
- * and loaded the kernel and ramdisk): its VMID (domid + 1), a device tree
- * in the last 2 MiB of RAM, and vCPU 0 set to enter the kernel as Xen
- * enters one.
+ * and loaded the kernel and ramdisk): its VMID (domid + 1), its virtual
+ * GIC, a device tree in the last 2 MiB of RAM, and vCPU 0 set to enter
+ * the kernel as Xen enters one.
  */
 #include "priv.h"
 
@@ -38,6 +38,35 @@ static int load_fdt(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg,
 	return err;
 }
 
+/* Its vGIC: every SPI, every vCPU's redistributor; the virtual timer's
+ * PPI forwarded hardware-linked. */
+static int vgic_init(struct hv_hyp_domain *d)
+{
+	struct domain_arch *da = domain_arch(d);
+	size_t size = d->nr_vcpus * sizeof(*da->vgic_cpus);
+
+	hv_spin_init(&da->vgic_lock);
+	da->vgic_cpus = hv_hyp_alloc(d->hyp, size);
+	if (!da->vgic_cpus)
+		return -HV_ENOMEM;
+	if (hv_vgic_init(&da->vgic, da->vgic_cpus, d->nr_vcpus, da->spis,
+			 HYP_ARM_NR_SPIS))
+		return -HV_EINVAL;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		hv_vgic_set_hw(&da->vgic, i, HV_ARM_PPI_VIRT_TIMER, true);
+	return 0;
+}
+
+void hyp_arm_domain_destroy(struct hv_hyp_domain *d)
+{
+	struct domain_arch *da = domain_arch(d);
+
+	if (da->vgic_cpus)
+		hv_hyp_free(d->hyp, da->vgic_cpus,
+			    d->nr_vcpus * sizeof(*da->vgic_cpus));
+	da->vgic_cpus = NULL;
+}
+
 int hyp_arm_domain_init(struct hv_hyp_domain *d,
 			const struct hv_boot_domain *cfg)
 {
@@ -47,7 +76,9 @@ int hyp_arm_domain_init(struct hv_hyp_domain *d,
 	if (cfg->memory <= DTB_AREA || cfg->vcpus > HV_HYP_ARM_MAX_VCPUS)
 		return -HV_EINVAL;
 	domain_arch(d)->vmid = (uint16_t)(d->xen.id + 1);
-	err = load_fdt(d, cfg, dtb);
+	err = vgic_init(d);
+	if (!err)
+		err = load_fdt(d, cfg, dtb);
 	if (err)
 		return err;
 	hv_arm_vcpu_reset(&vcpu_arch(&d->vcpus[0])->cpu, cfg->entry, dtb,

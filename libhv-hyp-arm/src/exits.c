@@ -78,13 +78,46 @@ static void hvc(struct hv_hyp_vcpu *v, uint64_t esr)
 static void data_abort(struct hv_hyp_vcpu *v, const struct hv_arm_exit *e)
 {
 	struct hv_arm_dabt d;
+	bool refused;
 
 	hv_arm_decode_dabt(e->esr, e->hpfar, e->far, &d);
 	if (hyp_arm_vpl011_access(v, &d))
 		return;
+	if (hyp_arm_vgic_mmio(v, &d, &refused)) {
+		if (refused)
+			hv_hyp_crash(v,
+				     "%u-byte %s at GIC IPA %#llx refused "
+				     "(pc %#llx)",
+				     d.size, d.write ? "write" : "read",
+				     (unsigned long long)d.ipa,
+				     (unsigned long long)vcpu_arch(v)->cpu.pc);
+		return;
+	}
 	hv_hyp_crash(v, "%s at IPA %#llx, outside its memory (pc %#llx)",
 		     d.write ? "write" : "read", (unsigned long long)d.ipa,
 		     (unsigned long long)vcpu_arch(v)->cpu.pc);
+}
+
+/* A trapped system register: a guest's SGIs (ICC_SGI1R_EL1, which
+ * HCR_EL2.IMO traps) go through the vGIC; any other is an undefined
+ * instruction for the guest, as on Xen. */
+static void sysreg(struct hv_hyp_vcpu *v, uint64_t esr)
+{
+	struct domain_arch *da = domain_arch(v->dom);
+	struct hv_arm_sysreg_access a;
+	uint64_t kick;
+
+	hv_arm_decode_sysreg(esr, &a);
+	if (a.read || hv_arm_sysreg_id(&a) != HV_ARM_SYSREG(3, 0, 12, 11, 5)) {
+		hv_arm_vcpu_inject_undef(&vcpu_arch(v)->cpu);
+		return;
+	}
+	hv_spin_lock(&da->vgic_lock);
+	kick = hv_vgic_sgi(&da->vgic, v->id,
+			   a.reg < 31 ? vcpu_arch(v)->cpu.x[a.reg] : 0);
+	hv_spin_unlock(&da->vgic_lock);
+	vcpu_arch(v)->cpu.pc += 4; /* ELR is the msr itself */
+	hyp_arm_vgic_kick(v->dom, kick);
 }
 
 void hyp_arm_sync_exit(struct hv_hyp_vcpu *v)
@@ -104,14 +137,14 @@ void hyp_arm_sync_exit(struct hv_hyp_vcpu *v)
 		vcpu_arch(v)->cpu.pc += 4;
 		if (hv_arm_esr_is_wfe(e->esr))
 			hv_hyp_vcpu_yield(v);
-		else
+		else if (!hyp_arm_vcpu_irq_pending(v))
 			hv_hyp_vcpu_block(v);
 		break;
 	case HV_ARM_EC_DABT_LOWER:
 		data_abort(v, e);
 		break;
 	case HV_ARM_EC_SYSREG:
-		hv_arm_vcpu_inject_undef(&vcpu_arch(v)->cpu);
+		sysreg(v, e->esr);
 		break;
 	default:
 		hv_hyp_crash(v,

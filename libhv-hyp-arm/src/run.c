@@ -76,7 +76,9 @@ static void irq_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 	hv_arm_gic_deactivate(intid);
 	if (intid == HV_ARM_PPI_HYP_TIMER)
 		hv_hyp_tick(p);
-	/* HV_HYP_ARM_SGI_KICK: the core has set what p is to look at. */
+	/* HV_HYP_ARM_SGI_KICK: the core has set what p is to look at;
+	 * HV_ARM_PPI_MAINTENANCE: the list registers want a look, which
+	 * every exit gives them. */
 }
 
 static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
@@ -99,8 +101,9 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 
 static void vcpu_run(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
-	hyp_arm_lrs_fill(pcpu_arch(p), v);
+	hyp_arm_lrs_flush(pcpu_arch(p), v);
 	vcpu_arch(v)->exit_kind = hv_arm_vcpu_run(&vcpu_arch(v)->cpu);
+	hyp_arm_lrs_sync(pcpu_arch(p), v);
 }
 
 static hv_time_t now(struct hv_hyp *core)
@@ -153,6 +156,7 @@ const struct hv_hyp_arch_ops hv_hyp_arm_ops = {
     .domain_size = sizeof(struct domain_arch),
     .vcpu_size = sizeof(struct vcpu_arch),
     .domain_init = hyp_arm_domain_init,
+    .domain_destroy = hyp_arm_domain_destroy,
     .vcpu_load = vcpu_load,
     .vcpu_run = vcpu_run,
     .vcpu_exit = vcpu_exit,

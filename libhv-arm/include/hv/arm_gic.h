@@ -10,9 +10,10 @@
 
 HV_BEGIN_DECLS
 
-#define HV_ARM_INTID_SPURIOUS 1023
-#define HV_ARM_PPI_HYP_TIMER  26 /* CNTHP: the hypervisor's tick */
-#define HV_ARM_PPI_VIRT_TIMER 27 /* CNTV: a guest's virtual timer */
+#define HV_ARM_INTID_SPURIOUS  1023
+#define HV_ARM_PPI_HYP_TIMER   26 /* CNTHP: the hypervisor's tick */
+#define HV_ARM_PPI_VIRT_TIMER  27 /* CNTV: a guest's virtual timer */
+#define HV_ARM_PPI_MAINTENANCE 25 /* the virtual CPU interface's */
 
 struct hv_arm_gic {
 	uintptr_t gicd;	    /* distributor */
@@ -49,6 +50,13 @@ void hv_arm_gic_send_sgi(uint64_t mpidr, unsigned int intid);
 unsigned int hv_arm_gic_ack(void);
 void hv_arm_gic_eoi(unsigned int intid);
 void hv_arm_gic_deactivate(unsigned int intid);
+
+/* The loaded vCPU's list registers and ICH_HCR_EL2 only, between its
+ * exits (the rest of its interface state stays loaded). */
+void hv_arm_gic_lrs_read(const struct hv_arm_gic *gic,
+			 struct hv_arm_vgic_regs *r);
+void hv_arm_gic_lrs_write(const struct hv_arm_gic *gic,
+			  const struct hv_arm_vgic_regs *r);
 
 /* Switch the virtual CPU interface state with the vCPU (see
  * hv_arm_vcpu_load/put). */

@@ -118,7 +118,9 @@ void hv_vgic_lower(struct hv_vgic *g, unsigned int vcpu, unsigned int intid);
 
 /* Forward `intid` of vCPU `vcpu` hardware-linked: its list register names
  * the physical interrupt of the same INTID, which the guest's EOI ends
- * (a virtual timer's PPI).  Off again with hw false. */
+ * (a virtual timer's PPI).  Raising it latches it, whatever its
+ * configuration: the physical one cannot fire again before that EOI.
+ * Off again with hw false. */
 void hv_vgic_set_hw(struct hv_vgic *g, unsigned int vcpu, unsigned int intid,
 		    bool hw);
 
@@ -129,7 +131,9 @@ bool hv_vgic_vcpu_pending(const struct hv_vgic *g, unsigned int vcpu);
 /*
  * Before vCPU `vcpu` enters: the list registers lr[0..nr_lr) to load.
  * Interrupts already in them keep their places (active ones until the
- * guest ends them) with their state as the model now has it; free ones
+ * guest ends them) with their state and priority as the model now has
+ * them, and their link to a physical interrupt (HW, pINTID) or EOI
+ * request as the list register has it (the caller may unlink one); free ones
  * take the waiting interrupts with the highest priority (lowest value,
  * then lowest INTID).  A level-sensitive interrupt asks for a maintenance
  * interrupt at its EOI (its line may still be high).  Returns whether

@@ -79,6 +79,8 @@ struct hv_hyp_arm_pcpu *hv_hyp_arm_pcpu_this(void);
 struct hv_hyp_arm_layout {
 	hv_gpaddr_t uart, uart_size;	 /* the emulated SBSA UART */
 	hv_gpaddr_t gnttab, gnttab_size; /* the grant-table region */
+	hv_gpaddr_t gicd, gicr;		 /* the GICv3 (redistributors: one
+					    128 KiB pair of frames a vCPU) */
 };
 
 /* Xen's guest memory map (xen/arch-arm.h), the one domains get. */

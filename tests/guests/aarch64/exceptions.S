@@ -1,9 +1,12 @@
 /*
  * A minimal EL1 vector table for guests that expect exceptions (the
- * hypercall test provokes an undefined-instruction exception).  The
- * synchronous EL1h vector calls
+ * hypercall test provokes an undefined-instruction exception, the GIC
+ * test takes interrupts).  The synchronous EL1h vector calls
  *     uint64_t guest_sync_exception(uint64_t esr, uint64_t elr);
- * which returns where to resume; every other vector crashes the guest.
+ * which returns where to resume; the IRQ EL1h vector calls
+ *     void guest_irq_exception(void);
+ * (a guest defines those it expects; by default they are unexpected);
+ * every other vector calls guest_unexpected_exception (guest.c).
  */
 	.text
 	.balign	0x800
@@ -15,10 +18,49 @@ guest_vectors:
 	.endr
 	.balign	0x80			/* EL1 with SP_EL1: synchronous */
 	b	sync_el1h
-	.rept	11			/* everything else */
+	.balign	0x80			/* EL1 with SP_EL1: IRQ */
+	b	irq_el1h
+	.rept	10			/* everything else */
 	.balign	0x80
 	b	unexpected
 	.endr
+
+/* The caller-saved registers around a C call, as an interrupt needs. */
+irq_el1h:
+	sub	sp, sp, #176
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x29, [sp, #144]
+	str	x30, [sp, #160]
+	bl	guest_irq_exception
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x29, [sp, #144]
+	ldr	x30, [sp, #160]
+	add	sp, sp, #176
+	eret
+
+	.weak	guest_irq_exception
+guest_irq_exception:
+	b	unexpected
+
+	.weak	guest_sync_exception
+guest_sync_exception:
+	b	unexpected
 
 sync_el1h:
 	sub	sp, sp, #176

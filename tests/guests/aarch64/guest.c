@@ -1,7 +1,16 @@
 /* The AArch64 part of the test guests' runtime (guest.h). */
 #include "guest.h"
 
+#include <xen/sched.h>
+
 uint64_t guest_dtb;
+
+void guest_unexpected_exception(uint64_t esr, uint64_t elr)
+{
+	guest_printf("unexpected exception: esr %#llx at %#llx\n",
+		     (unsigned long long)esr, (unsigned long long)elr);
+	guest_shutdown(SHUTDOWN_crash);
+}
 
 long guest_psci(unsigned long fid, unsigned long a1, unsigned long a2,
 		unsigned long a3)

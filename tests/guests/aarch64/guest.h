@@ -16,6 +16,10 @@ extern uint64_t guest_dtb; /* x0 at entry */
 long guest_psci(unsigned long fid, unsigned long a1, unsigned long a2,
 		unsigned long a3);
 
+/* An exception the guest did not expect, from its vector table
+ * (exceptions.S): say so and crash the domain. */
+HV_NORETURN void guest_unexpected_exception(uint64_t esr, uint64_t elr);
+
 /* The virtual counter, in ticks, and its frequency. */
 uint64_t guest_ticks(void);
 uint64_t guest_ticks_per_sec(void);

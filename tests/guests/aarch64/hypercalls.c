@@ -23,7 +23,6 @@ static uint64_t undef_esr, undef_elr;
 
 extern const char guest_vectors[];
 uint64_t guest_sync_exception(uint64_t esr, uint64_t elr);
-HV_NORETURN void guest_unexpected_exception(uint64_t esr, uint64_t elr);
 
 uint64_t guest_sync_exception(uint64_t esr, uint64_t elr)
 {
@@ -31,13 +30,6 @@ uint64_t guest_sync_exception(uint64_t esr, uint64_t elr)
 	undef_esr = esr;
 	undef_elr = elr;
 	return elr;
-}
-
-void guest_unexpected_exception(uint64_t esr, uint64_t elr)
-{
-	guest_printf("unexpected exception: esr %#llx at %#llx\n",
-		     (unsigned long long)esr, (unsigned long long)elr);
-	guest_shutdown(SHUTDOWN_crash);
 }
 
 static long hc(unsigned long nr, unsigned long a0, unsigned long a1,

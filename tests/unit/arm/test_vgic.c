@@ -393,6 +393,14 @@ static void hardware_linked_timer(void **state)
 	assert_true(lr[0] & LR_HW);
 	assert_int_equal((lr[0] >> 32) & 0x3ff, 27);
 	assert_false(lr[0] & LR_EOI); /* the physical one ends with it */
+	/* The vCPU leaves the pCPU before the guest ends it: the caller
+	 * unlinks it (the physical one ended there), and it stays so. */
+	lr[0] &= ~(LR_HW | 0x3ffull << 32);
+	hv_vgic_sync_lrs(&g, 0, lr, 4);
+	hv_vgic_flush_lrs(&g, 0, lr, 4);
+	assert_int_equal((unsigned int)lr[0], 27);
+	assert_false(lr[0] & LR_HW);
+	assert_int_equal(LR_STATE(lr[0]), LR_PENDING);
 }
 
 int main(void)
