@@ -117,10 +117,17 @@ void vgic_clear_pending(struct hv_vgic_irq *irq)
 	irq->repend = false;
 }
 
+/* The vCPU that has interrupt `intid` to take now, or -1. */
+static int taker(const struct hv_vgic *g, unsigned int vcpu, unsigned int intid)
+{
+	return vgic_kick_if_deliverable(g, vcpu, intid)
+		   ? (int)vgic_target(g, vcpu, intid)
+		   : -1;
+}
+
 int hv_vgic_raise(struct hv_vgic *g, unsigned int vcpu, unsigned int intid)
 {
 	struct hv_vgic_irq *irq = vgic_irq(g, vcpu, intid);
-	uint64_t kick;
 
 	if (!irq)
 		return -1;
@@ -130,8 +137,18 @@ int hv_vgic_raise(struct hv_vgic *g, unsigned int vcpu, unsigned int intid)
 		vgic_make_pending(irq);
 	else
 		irq->line = true;
-	kick = vgic_kick_if_deliverable(g, vcpu, intid);
-	return kick ? (int)vgic_target(g, vcpu, intid) : -1;
+	return taker(g, vcpu, intid);
+}
+
+int hv_vgic_set_pending(struct hv_vgic *g, unsigned int vcpu,
+			unsigned int intid)
+{
+	struct hv_vgic_irq *irq = vgic_irq(g, vcpu, intid);
+
+	if (!irq)
+		return -1;
+	vgic_make_pending(irq);
+	return taker(g, vcpu, intid);
 }
 
 void hv_vgic_lower(struct hv_vgic *g, unsigned int vcpu, unsigned int intid)

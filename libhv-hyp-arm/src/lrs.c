@@ -51,7 +51,7 @@ void hyp_arm_vcpu_inject(struct hv_hyp_vcpu *v, unsigned int intid)
 	int target;
 
 	hv_spin_lock(&da->vgic_lock);
-	target = hv_vgic_raise(&da->vgic, v->id, intid);
+	target = hv_vgic_set_pending(&da->vgic, v->id, intid);
 	hv_spin_unlock(&da->vgic_lock);
 	if (target >= 0)
 		hyp_arm_vgic_kick(v->dom, 1ull << target);

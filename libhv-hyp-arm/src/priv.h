@@ -62,10 +62,10 @@ void hyp_arm_vcpu_start(struct hv_hyp_vcpu *v, uint64_t entry, uint64_t x0);
 /* A synchronous exception from the guest (exits.c). */
 void hyp_arm_sync_exit(struct hv_hyp_vcpu *v);
 
-/* The vGIC and the list registers (lrs.c): a private interrupt of v
- * raised (it takes it at its next entry, kicked if it runs elsewhere,
- * woken if blocked: the core's lock held); the vCPUs in `kick` have one
- * to take; the list registers of v, loaded on pa, at its entry and its
+/* The vGIC and the list registers (lrs.c): a private interrupt of v made
+ * pending until taken (it takes it at its next entry, kicked if it runs
+ * elsewhere, woken if blocked: the core's lock held); the vCPUs in `kick` have
+ * one to take; the list registers of v, loaded on pa, at its entry and its
  * exit; the guest's virtual timer fired on pa, where v runs; v leaves
  * pa; whether v has an interrupt to take. */
 void hyp_arm_vcpu_inject(struct hv_hyp_vcpu *v, unsigned int intid);

@@ -116,6 +116,16 @@ uint64_t hv_vgic_sgi(struct hv_vgic *g, unsigned int from, uint64_t sgi1r);
 int hv_vgic_raise(struct hv_vgic *g, unsigned int vcpu, unsigned int intid);
 void hv_vgic_lower(struct hv_vgic *g, unsigned int vcpu, unsigned int intid);
 
+/*
+ * Make `intid` pending until the guest takes it, whatever its
+ * configuration, as a write to its ISPENDR bit does: for a source with no
+ * line to hold, such as Xen's event upcall (raised again for each new
+ * event, and level-sensitive in a guest's device tree).  Returns as
+ * hv_vgic_raise does.
+ */
+int hv_vgic_set_pending(struct hv_vgic *g, unsigned int vcpu,
+			unsigned int intid);
+
 /* Forward `intid` of vCPU `vcpu` hardware-linked: its list register names
  * the physical interrupt of the same INTID, which the guest's EOI ends
  * (a virtual timer's PPI).  Raising it latches it, whatever its

@@ -269,6 +269,28 @@ static void edge_interrupt_fired_while_in_a_list_register(void **state)
 	assert_int_equal(used(lr, 4), 0);
 }
 
+/* Xen's event upcall: level-sensitive as the guest configures it, but no
+ * line stays high: pending until taken, once. */
+static void set_pending_is_taken_once(void **state)
+{
+	uint64_t lr[4] = {0};
+
+	(void)state;
+	gic(1);
+	wr(0x0000, 4, CTLR_LINUX);
+	rwr(0, SGI_FRAME + 0x100, 1u << 31);
+	assert_int_equal(rrd(0, SGI_FRAME + 0x0c04, 4) >> 30 & 2,
+			 0); /* level */
+	assert_int_equal(hv_vgic_set_pending(&g, 0, 31), 0);
+	hv_vgic_flush_lrs(&g, 0, lr, 4);
+	assert_int_equal((unsigned int)lr[0], 31);
+	lr[0] &= ~(3ull << 62); /* acknowledged and ended */
+	hv_vgic_sync_lrs(&g, 0, lr, 4);
+	assert_false(hv_vgic_vcpu_pending(&g, 0));
+	hv_vgic_flush_lrs(&g, 0, lr, 4);
+	assert_int_equal(used(lr, 4), 0);
+}
+
 static void highest_priority_first(void **state)
 {
 	/* INTID: priority.  Two share 0x40: the lower INTID goes first. */
@@ -410,6 +432,7 @@ int main(void)
 	    cmocka_unit_test(refused_accesses),
 	    cmocka_unit_test(level_interrupt_through_its_life),
 	    cmocka_unit_test(edge_interrupt_fired_while_in_a_list_register),
+	    cmocka_unit_test(set_pending_is_taken_once),
 	    cmocka_unit_test(highest_priority_first),
 	    cmocka_unit_test(sgis_by_affinity),
 	    cmocka_unit_test(spis_by_irouter),
