@@ -30,7 +30,8 @@
  *     hv_hyp_x86_pcpu_init(pc);
  *
  * The portable parts (start info, port I/O, nested page faults,
- * hypercall arguments, guest-linear access) build on every architecture.
+ * hypercall arguments, guest-linear access) build on every architecture;
+ * the start info is unit-tested on the host.
  */
 #ifndef HV_HYP_X86_H
 #define HV_HYP_X86_H
