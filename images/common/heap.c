@@ -74,14 +74,3 @@ void hyp_heap_init(struct hyp *h)
 			hyp_panic(h, "cannot give RAM at %#llx to the heap",
 				  (unsigned long long)h->plat.ram[i].base);
 }
-
-int hyp_alloc_page(struct hyp *h, unsigned int order, hv_paddr_t *pa)
-{
-	hv_mfn_t mfn;
-	int err =
-	    hv_mm_alloc_pages(&h->heap, order, HV_MM_NODE_ANY, 0, NULL, &mfn);
-
-	if (!err)
-		*pa = hv_mfn_to_paddr(mfn);
-	return err;
-}

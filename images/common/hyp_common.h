@@ -71,11 +71,10 @@ static inline struct hyp *hyp_of(struct hv_hyp *core)
 HV_NORETURN void hyp_panic(struct hyp *h, const char *fmt, ...) HV_PRINTF(2, 3);
 
 /* Memory (heap.c): keep [base, base + size) from the heap; then the heap
- * over RAM minus what is kept, with its frame table right after the image;
- * then pages for the hypervisor from it. */
+ * over RAM minus what is kept, with its frame table right after the image
+ * (the core and its adapter take their pages from it). */
 void hyp_reserve(struct hyp *h, hv_paddr_t base, uint64_t size);
 void hyp_heap_init(struct hyp *h);
-int hyp_alloc_page(struct hyp *h, unsigned int order, hv_paddr_t *pa);
 
 /* The core (core.c): set up over the heap with the arch's adapter, on
  * every pCPU (each with its arch pointer), before the others start; then,

@@ -4,14 +4,15 @@
  * most HYP_MAX_PCPUS; without a MADT the boot CPU runs alone.  The others
  * start through the AP trampoline (INIT-SIPI-SIPI, libhv-x86's
  * hv/x86_smp.h), one at a time, each on its own stack; on the new CPU
- * its own descriptor tables and GS base, its local APIC, its SVM, then a
- * wait in hyp_core_secondary() for the domains.
+ * its own descriptor tables and GS base, its local APIC, its SVM
+ * (libhv-hyp-x86), then a wait in hyp_core_secondary() for the domains.
  */
 #include "hyp.h"
 
 #include <hv/x86_boot.h>
 #include <hv/x86_lapic.h>
 #include <hv/x86_madt.h>
+#include <hv/x86_smp.h>
 
 /* APIC IDs the MADT may list: more than the image runs, to say so. */
 #define MAX_LISTED 64
@@ -33,7 +34,7 @@ static const void *acpi_map(void *ctx, hv_paddr_t pa, size_t len)
 static void find_cpus(struct hyp *h)
 {
 	uint32_t ids[MAX_LISTED];
-	uint32_t self = hv_x86_lapic_id(h->arch.timer.lapic);
+	uint32_t self = hv_x86_lapic_id(h->arch.x86.timer.lapic);
 	int n = -HV_ENOENT;
 
 	h->arch.pcpus[0].apic_id = self;
@@ -56,34 +57,42 @@ static void find_cpus(struct hyp *h)
 			    h->nr_pcpus);
 }
 
+void hyp_pcpu_init(struct hyp *h, struct hv_hyp_x86_pcpu *pc)
+{
+	if (hv_hyp_x86_pcpu_init(pc))
+		hyp_panic(h,
+			  "pCPU %u has no SVM with nested paging "
+			  "(QEMU: -cpu qemu64,+svm,+npt)",
+			  pc->id);
+}
+
 /* On the new CPU, in long mode on the boot CPU's page tables. */
 static void secondary_main(void *arg)
 {
-	struct hyp_pcpu_arch *pa = arg;
-	struct hyp *h = hyp_of_pcpu(pa);
+	struct hv_hyp_x86_pcpu *pc = arg;
+	struct hyp *h = hyp_of_pcpu(pc);
 
-	hyp_cpu_init(pa);
-	if (hv_x86_timer_init_secondary(&h->arch.timer))
+	hyp_cpu_init(pc);
+	if (hv_x86_timer_init_secondary(&h->arch.x86.timer))
 		hyp_panic(h, "pCPU %u: no local APIC like the boot CPU's",
-			  pa->id);
-	hyp_svm_cpu_init(h, pa);
+			  pc->id);
+	hyp_pcpu_init(h, pc);
 	hv_atomic_fetch_add_u32(&pcpus_up, 1);
-	hyp_core_secondary(h, pa->id);
+	hyp_core_secondary(h, pc->id);
 }
 
-static void start(struct hyp *h, struct hyp_pcpu_arch *pa)
+static void start(struct hyp *h, struct hv_hyp_x86_pcpu *pc)
 {
 	const struct hv_x86_ap ap = {
-	    .apic_id = pa->apic_id,
-	    .stack_top = (uintptr_t)stacks[pa->id - 1] + HYP_STACK_SIZE,
+	    .apic_id = pc->apic_id,
+	    .stack_top = (uintptr_t)stacks[pc->id - 1] + HYP_STACK_SIZE,
 	    .main = secondary_main,
-	    .arg = pa,
+	    .arg = pc,
 	};
 
-	hyp_svm_cpu_pages(h, pa);
-	if (hv_x86_ap_start(&h->arch.timer, h->arch.trampoline, &ap))
+	if (hv_x86_ap_start(&h->arch.x86.timer, h->arch.trampoline, &ap))
 		hyp_panic(h, "the CPU with APIC ID %u did not start",
-			  pa->apic_id);
+			  pc->apic_id);
 }
 
 void hyp_pcpus_find(struct hyp *h)

@@ -5,7 +5,7 @@
  * The initial domain gets SIF_PRIVILEGED | SIF_INITDOMAIN, as Xen's PVH
  * dom0 does.
  */
-#include "hyp.h"
+#include "priv.h"
 
 #include <xen/xen.h>
 #include <xen/arch-x86/hvm/start_info.h>
@@ -17,10 +17,11 @@ struct start_page {
 	struct hvm_memmap_table_entry ram;
 };
 
-#define PAGE_END    (HYP_START_INFO_GPA + HV_PAGE_SIZE)
-#define CMDLINE_GPA (HYP_START_INFO_GPA + sizeof(struct start_page))
+#define PAGE_END    (HV_HYP_X86_START_INFO_GPA + HV_PAGE_SIZE)
+#define CMDLINE_GPA (HV_HYP_X86_START_INFO_GPA + sizeof(struct start_page))
 
-int hyp_start_info(const struct hv_gmem *gm, const struct hv_boot_domain *cfg)
+int hv_hyp_x86_start_info(const struct hv_gmem *gm,
+			  const struct hv_boot_domain *cfg)
 {
 	size_t cmdline_size = strlen(cfg->cmdline) + 1;
 	struct start_page p;
@@ -34,19 +35,19 @@ int hyp_start_info(const struct hv_gmem *gm, const struct hv_boot_domain *cfg)
 	p.info.cmdline_paddr = CMDLINE_GPA;
 	if (cfg->has_ramdisk) {
 		p.info.nr_modules = 1;
-		p.info.modlist_paddr =
-		    HYP_START_INFO_GPA + offsetof(struct start_page, module);
+		p.info.modlist_paddr = HV_HYP_X86_START_INFO_GPA +
+				       offsetof(struct start_page, module);
 		p.module.paddr = cfg->ramdisk.gpa;
 		p.module.size = cfg->ramdisk.len;
 	}
 	p.info.memmap_paddr =
-	    HYP_START_INFO_GPA + offsetof(struct start_page, ram);
+	    HV_HYP_X86_START_INFO_GPA + offsetof(struct start_page, ram);
 	p.info.memmap_entries = 1;
 	p.ram.addr = cfg->ram_base;
 	p.ram.size = cfg->memory;
 	p.ram.type = XEN_HVM_MEMMAP_TYPE_RAM;
 
-	if (hv_gmem_copy_to(gm, HYP_START_INFO_GPA, &p, sizeof(p)) ||
+	if (hv_gmem_copy_to(gm, HV_HYP_X86_START_INFO_GPA, &p, sizeof(p)) ||
 	    hv_gmem_copy_to(gm, CMDLINE_GPA, cfg->cmdline, cmdline_size))
 		return -HV_EFAULT;
 	return 0;

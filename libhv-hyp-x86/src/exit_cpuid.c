@@ -1,18 +1,18 @@
 /* CPUID: Xen's hypervisor leaves, and the host's leaves as a guest sees
  * them (<hv/x86_xen.h>). */
-#include "hyp.h"
+#include "priv.h"
 
 #include <hv/x86_xen.h>
 
 #define CPUID_LEN 2
 
-void hyp_exit_cpuid(struct hyp *h, struct hv_hyp_vcpu *v)
+void hyp_x86_exit_cpuid(struct hv_hyp_vcpu *v)
 {
 	uint64_t *gpr = vcpu_arch(v)->cpu.gpr;
 	uint32_t leaf = (uint32_t)gpr[HV_X86_RAX];
 	uint32_t subleaf = (uint32_t)gpr[HV_X86_RCX];
 	struct hv_x86_xen_cpuid_info info = {
-	    .tsc_hz = h->arch.timer.tsc_hz,
+	    .tsc_hz = x86_of(v->dom->hyp)->timer.tsc_hz,
 	    .vcpu_id = v->id,
 	    .domid = v->dom->xen.id,
 	};

@@ -3,7 +3,7 @@
  * the vCPU's own page tables first when its paging is on, then the
  * domain's P2M, so a guest can only ever name its own RAM.
  */
-#include "hyp.h"
+#include "priv.h"
 
 #include <hv/x86_paging.h>
 
@@ -37,7 +37,7 @@ static int translate_linear(void *ctx, hv_gfn_t frame, unsigned int access,
 					 access, page);
 }
 
-void hyp_gmem_linear(struct hv_gmem *gm, struct hv_hyp_vcpu *v)
+void hyp_x86_gmem_linear(struct hv_gmem *gm, struct hv_hyp_vcpu *v)
 {
 	/* Outside long mode a linear address has 32 bits: a wider pointer
 	 * faults rather than wrapping. */

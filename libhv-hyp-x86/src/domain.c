@@ -5,7 +5,7 @@
  * kernel as Xen enters a PVH guest; the others wait, down, for the
  * guest's VCPUOP_initialise.
  */
-#include "hyp.h"
+#include "priv.h"
 
 #include <hv/x86_npt.h>
 #include <hv/x86_xen.h>
@@ -14,41 +14,41 @@
 
 static int vcpu_create(struct hv_hyp_vcpu *v, const struct hv_boot_domain *cfg)
 {
-	struct hyp *h = hyp_of_vcpu(v);
+	struct hv_hyp *core = v->dom->hyp;
 	struct hv_x86_vmcb_setup setup = {
 	    .entry = cfg->entry,
-	    .start_info = HYP_START_INFO_GPA,
+	    .start_info = HV_HYP_X86_START_INFO_GPA,
 	    .ncr3 = hv_mm_p2m_root(&v->dom->p2m),
 	    .asid = domain_arch(v->dom)->asid,
-	    .iopm_pa = h->arch.iopm,
-	    .msrpm_pa = h->arch.msrpm,
+	    .iopm_pa = x86_of(core)->iopm,
+	    .msrpm_pa = x86_of(core)->msrpm,
 	};
-	hv_paddr_t vmcb;
-	int err = hyp_alloc_page(h, 0, &vmcb);
+	struct hv_x86_vmcb *vmcb = hv_hyp_alloc(core, HV_PAGE_SIZE);
 
-	if (err)
-		return err;
-	hv_x86_vcpu_init(&vcpu_arch(v)->cpu,
-			 (struct hv_x86_vmcb *)(uintptr_t)vmcb, vmcb);
+	if (!vmcb)
+		return -HV_ENOMEM;
+	hv_x86_vcpu_init(&vcpu_arch(v)->cpu, vmcb,
+			 core->arch->virt_to_phys(core, vmcb));
 	hv_x86_vmcb_init_pvh(vcpu_arch(v)->cpu.vmcb, vcpu_arch(v)->cpu.gpr,
 			     &setup);
 	vcpu_arch(v)->pat = vcpu_arch(v)->cpu.vmcb->save.g_pat;
 	return 0;
 }
 
-int hyp_domain_init(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg)
+int hyp_x86_domain_init(struct hv_hyp_domain *d,
+			const struct hv_boot_domain *cfg)
 {
-	struct hyp *h = hyp_of(d->hyp);
+	const struct hv_x86_svm *svm = &pcpu_arch(&d->hyp->pcpus[0])->svm;
 	int err;
 
 	/* One ASID per domain; ASID 0 is the host's. */
-	if (cfg->ram_base != 0 || cfg->vcpus > HYP_MAX_VCPUS ||
-	    d->xen.id + 1u >= h->arch.pcpus[0].svm.nr_asids)
+	if (cfg->ram_base != 0 || cfg->vcpus > HV_HYP_X86_MAX_VCPUS ||
+	    d->xen.id + 1u >= svm->nr_asids)
 		return -HV_EINVAL;
 	domain_arch(d)->asid = d->xen.id + 1u;
 	/* Event upcalls can come as an interrupt (run.c). */
 	d->xen.features |= 1u << XENFEAT_hvm_callback_vector;
-	err = hyp_start_info(&d->guest_phys, cfg);
+	err = hv_hyp_x86_start_info(&d->guest_phys, cfg);
 	for (unsigned int i = 0; i < d->nr_vcpus && !err; i++)
 		err = vcpu_create(&d->vcpus[i], cfg);
 	return err;
@@ -57,8 +57,8 @@ int hyp_domain_init(struct hv_hyp_domain *d, const struct hv_boot_domain *cfg)
 /* VCPUOP_initialise: v (down) starts from the guest's struct
  * vcpu_hvm_context, with vCPU 0's TSC, as Xen keeps a domain's TSCs in
  * step. */
-int hyp_vcpu_initialise(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
-			uint64_t arg)
+int hyp_x86_vcpu_initialise(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+			    uint64_t arg)
 {
 	struct vcpu_hvm_context ctx;
 	struct vcpu_arch *a = vcpu_arch(v);
@@ -75,17 +75,11 @@ int hyp_vcpu_initialise(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 	return 0;
 }
 
-void hyp_domain_destroy(struct hv_hyp_domain *d)
+void hyp_x86_domain_destroy(struct hv_hyp_domain *d)
 {
-	struct hyp *h = hyp_of(d->hyp);
-
-	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-		struct hv_x86_vcpu *cpu = &vcpu_arch(&d->vcpus[i])->cpu;
-
-		if (cpu->vmcb)
-			hv_mm_put_pages(&h->heap, hv_paddr_to_mfn(cpu->vmcb_pa),
-					0, 0);
-	}
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		hv_hyp_free(d->hyp, vcpu_arch(&d->vcpus[i])->cpu.vmcb,
+			    HV_PAGE_SIZE);
 }
 
 /*
@@ -97,7 +91,7 @@ void hyp_domain_destroy(struct hv_hyp_domain *d)
  * caller drops the core's lock), so that the old frames are unreachable
  * when this returns.
  */
-void hyp_p2m_flush(struct hv_hyp_domain *d)
+void hyp_x86_p2m_flush(struct hv_hyp_domain *d)
 {
 	struct hv_hyp *core = d->hyp;
 
@@ -108,13 +102,13 @@ void hyp_p2m_flush(struct hv_hyp_domain *d)
 	hv_mb();
 	for (unsigned int i = 0; i < core->nr_pcpus; i++) {
 		struct hv_hyp_pcpu *p = &core->pcpus[i];
-		struct hyp_pcpu_arch *pa = pcpu_arch(p);
+		struct hv_hyp_x86_pcpu *pc = pcpu_arch(p);
 
-		if (pa == pcpu_this() || !p->current || p->current->dom != d ||
-		    !hv_atomic_load_u32(&pa->in_guest))
+		if (pc == hv_hyp_x86_pcpu_this() || !p->current ||
+		    p->current->dom != d || !hv_atomic_load_u32(&pc->in_guest))
 			continue;
 		core->arch->kick(p);
-		while (hv_atomic_load_u32(&pa->in_guest))
+		while (hv_atomic_load_u32(&pc->in_guest))
 			hv_cpu_relax();
 	}
 }

@@ -5,7 +5,7 @@
  * reach the hypervisor's own UART or QEMU's exit device).  String I/O
  * (INS/OUTS) is not emulated: it crashes the domain, saying so.
  */
-#include "hyp.h"
+#include "priv.h"
 
 #include <hv/x86_exit.h>
 
@@ -20,13 +20,12 @@ static void port_in(uint64_t *rax, unsigned int size)
 		*rax |= size == 2 ? 0xffffu : 0xffu;
 }
 
-void hyp_exit_ioio(struct hyp *h, struct hv_hyp_vcpu *v)
+void hyp_x86_exit_ioio(struct hv_hyp_vcpu *v)
 {
 	struct hv_x86_vmcb *vmcb = vcpu_arch(v)->cpu.vmcb;
 	struct hv_x86_ioio io;
 	char c;
 
-	(void)h;
 	if (hv_x86_decode_ioio(vmcb->control.exitinfo1, &io) || io.string) {
 		hv_hyp_crash(v, "%s on port %#x at rip %#llx is not emulated",
 			     io.string ? "string I/O (INS/OUTS)"

@@ -3,20 +3,16 @@
  * guest's mode picks the register convention and how pointers read
  * (guest-linear, through its page tables when paging is on); a 32-bit
  * guest's structures are translated where their layout differs (libhv-xen's
- * hv_xen_compat_hypercall).
+ * hv_xen_compat_hypercall) through a page the guest cannot name, one per
+ * pCPU (hv_hyp_x86_init): exits are handled under the core's one lock
+ * today, but a page shared by pCPUs would be wrong the day they are not.
  * As Xen: from CPL > 0 or virtual-8086 mode, -EPERM.
  */
-#include "hyp.h"
+#include "priv.h"
 
 #include <hv/x86_xen.h>
 
 #define VMMCALL_LEN 3
-
-/* A 32-bit guest's translated structures go through a page the guest
- * cannot name, one per pCPU: exits are handled under the core's one lock
- * today, but a page shared by pCPUs would be wrong the day they are not. */
-static uint8_t bounce_pages[HYP_MAX_PCPUS][HV_PAGE_SIZE]
-    __attribute__((aligned(HV_PAGE_SIZE)));
 
 static long dispatch(void *ctx, const struct hv_gmem *gm, uint64_t nr,
 		     const uint64_t args[5])
@@ -24,7 +20,7 @@ static long dispatch(void *ctx, const struct hv_gmem *gm, uint64_t nr,
 	return hv_hyp_hypercall(ctx, gm, nr, args);
 }
 
-void hyp_exit_vmmcall(struct hyp_pcpu_arch *pa, struct hv_hyp_vcpu *v)
+void hyp_x86_exit_vmmcall(struct hv_hyp_x86_pcpu *pc, struct hv_hyp_vcpu *v)
 {
 	struct hv_x86_vmcb *vmcb = vcpu_arch(v)->cpu.vmcb;
 	enum hv_x86_mode mode = hv_x86_vmcb_mode(vmcb);
@@ -39,11 +35,11 @@ void hyp_exit_vmmcall(struct hyp_pcpu_arch *pa, struct hv_hyp_vcpu *v)
 	}
 	hv_x86_xen_hypercall_args(vcpu_arch(v)->cpu.gpr,
 				  mode == HV_X86_MODE_LONG64, &nr, args);
-	hyp_gmem_linear(&gm, v);
+	hyp_x86_gmem_linear(&gm, v);
 	if (mode == HV_X86_MODE_LONG64)
 		ret = hv_hyp_hypercall(v, &gm, nr, args);
 	else
-		ret = hv_xen_compat_hypercall(&gm, bounce_pages[pa->id], nr,
-					      args, dispatch, v);
+		ret = hv_xen_compat_hypercall(&gm, pc->bounce, nr, args,
+					      dispatch, v);
 	vcpu_arch(v)->cpu.gpr[HV_X86_RAX] = (uint64_t)ret;
 }

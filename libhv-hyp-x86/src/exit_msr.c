@@ -5,7 +5,7 @@
  * unintercepted, agrees); any other MSR raises #GP(0), as a CPU does for
  * one it does not have.
  */
-#include "hyp.h"
+#include "priv.h"
 
 #include <hv/x86_exit.h>
 #include <hv/x86_xen.h>
@@ -99,7 +99,7 @@ static bool write_msr(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t val)
 	}
 }
 
-void hyp_exit_msr(struct hyp *h, struct hv_hyp_vcpu *v)
+void hyp_x86_exit_msr(struct hv_hyp_vcpu *v)
 {
 	uint64_t *gpr = vcpu_arch(v)->cpu.gpr;
 	uint32_t msr = (uint32_t)gpr[HV_X86_RCX];
@@ -109,7 +109,6 @@ void hyp_exit_msr(struct hyp *h, struct hv_hyp_vcpu *v)
 		       (uint32_t)gpr[HV_X86_RAX];
 	bool ok = write ? write_msr(v, msr, val) : read_msr(v, msr, &val);
 
-	(void)h;
 	if (!ok) {
 		hv_x86_vmcb_inject_exception(vcpu_arch(v)->cpu.vmcb,
 					     HV_X86_VEC_GP, true, 0);

@@ -1,16 +1,17 @@
 /*
  * The x86_64 adapter's run-loop ops (the core's struct hv_hyp_arch_ops):
  * loading a vCPU, the local APIC timer that ends its slice, running it
- * and dispatching every guest exit, halting when nothing is runnable, and
+ * and dispatching every guest exit, halting when nothing is runnable,
  * kicking another pCPU (a fixed IPI, which ends its HLT or makes its
- * guest exit).  Each op runs on the pCPU it is given and touches only
- * that pCPU's APIC; what reaches a vCPU from elsewhere (an upcall, a TLB
- * flush) waits in its vcpu_arch until the pCPU that enters it next.  A
- * guest that does something the hypervisor cannot allow or emulate
- * (triple-faults, touches unbacked memory with an instruction hvkit cannot
- * decode) is crashed with a message; the others go on.
+ * guest exit), and the pCPU's interrupts (hv_hyp_x86_irq).  Each op runs
+ * on the pCPU it is given and touches only that pCPU's APIC; what reaches
+ * a vCPU from elsewhere (an upcall, a TLB flush) waits in its vcpu_arch
+ * until the pCPU that enters it next.  A guest that does something the
+ * hypervisor cannot allow or emulate (triple-faults, touches unbacked
+ * memory with an instruction hvkit cannot decode) is crashed with a
+ * message; the others go on.
  */
-#include "hyp.h"
+#include "priv.h"
 
 #include <hv/x86_exit.h>
 #include <hv/x86_lapic.h>
@@ -41,7 +42,7 @@ static void vcpu_load(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
  * interrupt already pending wakes the HLT. */
 static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 {
-	hv_x86_timer_set(&hyp_of(p->hyp)->arch.timer, until);
+	hv_x86_timer_set(&x86_of(p->hyp)->timer, until);
 	__asm__ __volatile__("sti; hlt; cli" ::: "memory");
 }
 
@@ -65,7 +66,7 @@ static bool other_vcpu_up(struct hv_hyp_vcpu *v)
  * the guest's wish to stop: the vCPU goes down, and a domain whose last
  * vCPU is down is powered off.
  */
-static void halt(struct hyp *h, struct hv_hyp_vcpu *v)
+static void halt(struct hv_hyp_vcpu *v)
 {
 	skip(v, 1);
 	if (vcpu_arch(v)->cpu.vmcb->save.rflags & HV_X86_RFLAGS_IF) {
@@ -76,7 +77,7 @@ static void halt(struct hyp *h, struct hv_hyp_vcpu *v)
 		hv_hyp_vcpu_set_state(v, HV_HYP_VCPU_DOWN);
 		return;
 	}
-	hv_log_info(&h->log,
+	hv_log_info(&v->dom->hyp->log,
 		    "domain %s: its last vCPU halted with "
 		    "interrupts off: powering it off",
 		    v->dom->xen.name);
@@ -96,11 +97,11 @@ static uint8_t upcall_vector(struct hv_hyp_vcpu *v)
  * intercept).  The pCPU this runs on looks anyway. */
 static void kick(struct hv_hyp_pcpu *p)
 {
-	struct hyp_pcpu_arch *pa = pcpu_arch(p);
+	struct hv_hyp_x86_pcpu *pc = pcpu_arch(p);
 
-	if (pa != pcpu_this())
-		hv_x86_lapic_send(hyp_of(p->hyp)->arch.timer.lapic, pa->apic_id,
-				  hv_x86_icr_fixed(HYP_KICK_VECTOR));
+	if (pc != hv_hyp_x86_pcpu_this())
+		hv_x86_lapic_send(x86_of(p->hyp)->timer.lapic, pc->apic_id,
+				  hv_x86_icr_fixed(HV_HYP_X86_KICK_VECTOR));
 }
 
 /* The core's upcall op (lock held): an event is pending for v.  Without a
@@ -136,7 +137,6 @@ static void deliver_upcall(struct hv_hyp_vcpu *v)
 
 static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
-	struct hyp *h = hyp_of(p->hyp);
 	struct hv_x86_vmcb *vmcb = vcpu_arch(v)->cpu.vmcb;
 	uint64_t code = vcpu_arch(v)->exit_code;
 
@@ -155,22 +155,22 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 	case HV_X86_EXIT_INIT:
 		break; /* the host's; nothing for the guest */
 	case HV_X86_EXIT_CPUID:
-		hyp_exit_cpuid(h, v);
+		hyp_x86_exit_cpuid(v);
 		break;
 	case HV_X86_EXIT_MSR:
-		hyp_exit_msr(h, v);
+		hyp_x86_exit_msr(v);
 		break;
 	case HV_X86_EXIT_IOIO:
-		hyp_exit_ioio(h, v);
+		hyp_x86_exit_ioio(v);
 		break;
 	case HV_X86_EXIT_VMMCALL:
-		hyp_exit_vmmcall(pcpu_arch(p), v);
+		hyp_x86_exit_vmmcall(pcpu_arch(p), v);
 		break;
 	case HV_X86_EXIT_HLT:
-		halt(h, v);
+		halt(v);
 		break;
 	case HV_X86_EXIT_NPF:
-		hyp_exit_npf(h, v);
+		hyp_x86_exit_npf(v);
 		break;
 	case HV_X86_EXIT_SHUTDOWN:
 		hv_hyp_crash(v, "triple fault at rip %#llx",
@@ -208,32 +208,65 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 
 /* No lock held.  in_guest is set before the flush request is read (the
  * exchange orders them): a P2M change either is seen here or sees this
- * pCPU in the guest (hyp_p2m_flush). */
+ * pCPU in the guest (hyp_x86_p2m_flush). */
 static void vcpu_run(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
-	struct hyp_pcpu_arch *pa = pcpu_arch(p);
+	struct hv_hyp_x86_pcpu *pc = pcpu_arch(p);
 	struct vcpu_arch *a = vcpu_arch(v);
 
-	hv_atomic_store_u32(&pa->in_guest, 1);
+	hv_atomic_store_u32(&pc->in_guest, 1);
 	if (hv_atomic_xchg_u32(&a->flush_tlb, 0))
 		a->cpu.vmcb->control.tlb_control = HV_X86_TLB_FLUSH_ALL;
 	deliver_upcall(v);
-	a->exit_code = hv_x86_vcpu_run(&pa->svm, &a->cpu);
-	hv_atomic_store_u32(&pa->in_guest, 0);
+	a->exit_code = hv_x86_vcpu_run(&pc->svm, &a->cpu);
+	hv_atomic_store_u32(&pc->in_guest, 0);
 }
 
 static hv_time_t now(struct hv_hyp *core)
 {
-	return hv_x86_timer_now(&hyp_of(core)->arch.timer);
+	return hv_x86_timer_now(&x86_of(core)->timer);
 }
 
 static void timer_set(struct hv_hyp_pcpu *p, hv_time_t deadline)
 {
-	hv_x86_timer_set(&hyp_of(p->hyp)->arch.timer, deadline);
+	hv_x86_timer_set(&x86_of(p->hyp)->timer, deadline);
 }
 
-const struct hv_hyp_arch_ops hyp_arch_ops = {
-    .name = HYP_ARCH_NAME,
+/* The pCPU's interrupts: its tick and kicks from the others (which only
+ * wake it or make its guest exit); 0xff is the APIC's spurious vector and
+ * 2 an NMI (exited on, then taken here), which take no EOI. */
+void hv_hyp_x86_irq(void *opaque, unsigned int vector)
+{
+	struct hv_hyp_x86_pcpu *pc = opaque;
+
+	if (vector == 0xff || vector == 2)
+		return;
+	hv_x86_timer_eoi(&x86_of(pc->pcpu->hyp)->timer);
+	if (vector == HV_HYP_X86_TIMER_VECTOR)
+		hv_hyp_tick(pc->pcpu);
+}
+
+static void console_write(struct hv_hyp *core, const char *s, size_t len)
+{
+	hv_x86_uart_write(x86_of(core)->console, s, len);
+}
+
+/* The hypervisor runs on an identity map: a machine address is its own
+ * pointer. */
+static void *phys_to_virt(struct hv_hyp *core, hv_paddr_t pa)
+{
+	(void)core;
+	return (void *)(uintptr_t)pa;
+}
+
+static hv_paddr_t virt_to_phys(struct hv_hyp *core, const void *p)
+{
+	(void)core;
+	return (uintptr_t)p;
+}
+
+const struct hv_hyp_arch_ops hv_hyp_x86_ops = {
+    .name = "x86_64",
     .p2m_format = &hv_x86_npt,
     .xenmem_abi = &hv_mm_xenmem_x86,
     .xen_arch = HV_XEN_ARCH_X86_HVM,
@@ -242,8 +275,8 @@ const struct hv_hyp_arch_ops hyp_arch_ops = {
     .vcpu_op_refused = -HV_ENOSYS,
     .domain_size = sizeof(struct domain_arch),
     .vcpu_size = sizeof(struct vcpu_arch),
-    .domain_init = hyp_domain_init,
-    .domain_destroy = hyp_domain_destroy,
+    .domain_init = hyp_x86_domain_init,
+    .domain_destroy = hyp_x86_domain_destroy,
     .vcpu_load = vcpu_load,
     .vcpu_run = vcpu_run,
     .vcpu_exit = vcpu_exit,
@@ -251,10 +284,10 @@ const struct hv_hyp_arch_ops hyp_arch_ops = {
     .timer_set = timer_set,
     .idle = idle,
     .kick = kick,
-    .p2m_flush = hyp_p2m_flush,
+    .p2m_flush = hyp_x86_p2m_flush,
     .upcall = upcall,
-    .vcpu_initialise = hyp_vcpu_initialise,
-    .console_write = hyp_arch_console_write,
-    .phys_to_virt = hyp_phys_to_virt,
-    .virt_to_phys = hyp_virt_to_phys,
+    .vcpu_initialise = hyp_x86_vcpu_initialise,
+    .console_write = console_write,
+    .phys_to_virt = phys_to_virt,
+    .virt_to_phys = virt_to_phys,
 };

@@ -8,7 +8,7 @@
  * from such an address, page tables, an IDT or a stack there while an
  * event is delivered) crashes the domain, saying what and where.
  */
-#include "hyp.h"
+#include "priv.h"
 
 #include <hv/x86_exit.h>
 #include <hv/x86_insn.h>
@@ -24,7 +24,7 @@ static int fetch(struct hv_hyp_vcpu *v, uint8_t *buf, size_t *len)
 	size_t to_page_end = HV_PAGE_SIZE - (linear & (HV_PAGE_SIZE - 1));
 	struct hv_gmem gm;
 
-	hyp_gmem_linear(&gm, v);
+	hyp_x86_gmem_linear(&gm, v);
 	*len = HV_X86_INSN_MAX;
 	if (hv_gmem_copy_from(&gm, buf, linear, *len) == 0)
 		return 0;
@@ -69,14 +69,13 @@ static void emulate(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa)
 	hv_x86_vmcb_skip(vcpu_arch(v)->cpu.vmcb, m.len);
 }
 
-void hyp_exit_npf(struct hyp *h, struct hv_hyp_vcpu *v)
+void hyp_x86_exit_npf(struct hv_hyp_vcpu *v)
 {
 	const struct hv_x86_vmcb_control *c = &vcpu_arch(v)->cpu.vmcb->control;
 	hv_gpaddr_t gpa = c->exitinfo2;
 	struct hv_mm_p2m_info info;
 	const char *when = NULL;
 
-	(void)h;
 	if (hv_mm_p2m_lookup(&v->dom->p2m, hv_gpaddr_to_gfn(gpa), &info) == 0 &&
 	    info.type != HV_MM_P2M_INVALID)
 		when = "on a mapped page";

@@ -1,0 +1,68 @@
+/*
+ * What the adapter keeps in each domain (d->arch) and vCPU (v->arch), and
+ * how its files reach each other.
+ */
+#ifndef HYP_X86_PRIV_H
+#define HYP_X86_PRIV_H
+
+#include <hv/hyp_x86.h>
+
+struct domain_arch {
+	uint32_t asid;
+};
+
+struct vcpu_arch {
+	struct hv_x86_vcpu cpu; /* registers, VMCB, x87/SSE state */
+	uint64_t pat;		/* the guest's IA32_PAT (emulated) */
+	uint64_t exit_code;	/* of the last run */
+	/* An event upcall waits to be injected as an interrupt: set by any
+	 * pCPU, taken by the one that enters the vCPU next (atomic). */
+	uint32_t upcall_pending;
+	/* Its domain's P2M changed: flush the TLB at its next VMRUN, on
+	 * whichever pCPU (atomic). */
+	uint32_t flush_tlb;
+};
+
+static inline struct vcpu_arch *vcpu_arch(struct hv_hyp_vcpu *v)
+{
+	return v->arch;
+}
+
+static inline struct domain_arch *domain_arch(struct hv_hyp_domain *d)
+{
+	return d->arch;
+}
+
+static inline struct hv_hyp_x86 *x86_of(struct hv_hyp *h)
+{
+	return h->arch_ctx;
+}
+
+static inline struct hv_hyp_x86_pcpu *pcpu_arch(struct hv_hyp_pcpu *p)
+{
+	return p->arch;
+}
+
+/* The core's domain_init, domain_destroy, p2m_flush and vcpu_initialise
+ * ops (domain.c). */
+int hyp_x86_domain_init(struct hv_hyp_domain *d,
+			const struct hv_boot_domain *cfg);
+void hyp_x86_domain_destroy(struct hv_hyp_domain *d);
+void hyp_x86_p2m_flush(struct hv_hyp_domain *d);
+int hyp_x86_vcpu_initialise(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+			    uint64_t arg);
+
+/* Exit handlers (exit_*.c, hypercall.c); each advances RIP past what it
+ * emulates.  A hypercall from a 32-bit guest translates its structures
+ * through pc's bounce page. */
+void hyp_x86_exit_cpuid(struct hv_hyp_vcpu *v);
+void hyp_x86_exit_msr(struct hv_hyp_vcpu *v);
+void hyp_x86_exit_ioio(struct hv_hyp_vcpu *v);
+void hyp_x86_exit_npf(struct hv_hyp_vcpu *v);
+void hyp_x86_exit_vmmcall(struct hv_hyp_x86_pcpu *pc, struct hv_hyp_vcpu *v);
+
+/* Guest-linear access as the vCPU's current mode translates it
+ * (guest_linear.c). */
+void hyp_x86_gmem_linear(struct hv_gmem *gm, struct hv_hyp_vcpu *v);
+
+#endif
