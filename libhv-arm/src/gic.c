@@ -14,6 +14,11 @@
 #define GICD_CTLR_ARE	    (1u << 4)
 #define GICD_CTLR_ENABLE_G1 (1u << 1)
 
+#define GICD_IGROUPR	0x0080
+#define GICD_ISENABLER	0x0100
+#define GICD_IPRIORITYR 0x0400
+#define GICD_IROUTER	0x6000
+
 #define GICR_TYPER		   0x0008
 #define GICR_TYPER_VLPIS	   (1ull << 1)
 #define GICR_TYPER_LAST		   (1ull << 4)
@@ -96,6 +101,19 @@ static void ppi_enable(uintptr_t gicr, unsigned int intid)
 	*prio = PPI_PRIORITY;
 	*reg32(gicr, GICR_IGROUPR0) |= 1u << intid;
 	*reg32(gicr, GICR_ISENABLER0) = 1u << intid;
+}
+
+void hv_arm_gic_spi_enable(const struct hv_arm_gic *gic, unsigned int intid,
+			   uint64_t mpidr)
+{
+	volatile uint8_t *prio =
+	    (volatile uint8_t *)(gic->gicd + GICD_IPRIORITYR + intid);
+
+	*prio = PPI_PRIORITY;
+	*(volatile uint64_t *)(gic->gicd + GICD_IROUTER + 8 * intid) =
+	    mpidr & 0xff00ffffffull;
+	*reg32(gic->gicd, GICD_IGROUPR + intid / 32 * 4) |= 1u << intid % 32;
+	*reg32(gic->gicd, GICD_ISENABLER + intid / 32 * 4) = 1u << intid % 32;
 }
 
 static void cpu_interface_enable(void)

@@ -1,9 +1,29 @@
-/* PL011 UART transmit (ARM DDI 0183: UARTDR at 0x000, UARTFR at 0x018). */
+/* PL011 UART (ARM DDI 0183): transmit, and receive by interrupt. */
 #include <hv/arm_pl011.h>
 
 #define UARTDR	    (0x000 / 4)
 #define UARTFR	    (0x018 / 4)
+#define UARTIMSC    (0x038 / 4)
+#define UARTICR	    (0x044 / 4)
 #define UARTFR_TXFF (1u << 5) /* transmit FIFO full */
+#define UARTFR_RXFE (1u << 4) /* receive FIFO empty */
+/* Receive, and receive timeout (what is left below the FIFO's level). */
+#define UART_INT_RX (1u << 4 | 1u << 6)
+
+void hv_pl011_rx_enable(const struct hv_pl011 *uart)
+{
+	uart->regs[UARTIMSC] |= UART_INT_RX;
+}
+
+size_t hv_pl011_read(const struct hv_pl011 *uart, char *buf, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && !(uart->regs[UARTFR] & UARTFR_RXFE))
+		buf[n++] = (char)uart->regs[UARTDR];
+	uart->regs[UARTICR] = UART_INT_RX;
+	return n;
+}
 
 void hv_pl011_init(struct hv_pl011 *uart, uintptr_t base)
 {

@@ -115,6 +115,20 @@ static hv_paddr_t device(const void *fdt, const char *compat, int index)
 	return node >= 0 && reg_entry(fdt, node, index, &r) ? r.base : 0;
 }
 
+/* The INTID of the first interrupt of the first node compatible with
+ * `compat`, if it is an SPI in the GIC binding (type 0, number n: INTID
+ * 32 + n); else 0. */
+static unsigned int device_spi(const void *fdt, const char *compat)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, compat), len;
+	const fdt32_t *irq =
+	    node < 0 ? NULL : fdt_getprop(fdt, node, "interrupts", &len);
+
+	if (!irq || len < 12 || fdt32_to_cpu(irq[0]) != 0)
+		return 0;
+	return 32 + fdt32_to_cpu(irq[1]);
+}
+
 /* The boot CPU first, then the others as /cpus lists them. */
 static void find_cpus(const void *fdt, uint64_t boot_mpidr,
 		      struct hv_arm_platform *p)
@@ -144,6 +158,7 @@ int hv_arm_platform_read(const void *fdt, uint64_t boot_mpidr,
 		return -HV_EINVAL;
 	}
 	p->uart = device(fdt, "arm,pl011", 0);
+	p->uart_intid = device_spi(fdt, "arm,pl011");
 	err = find_ram(fdt, p);
 	if (err == -HV_ENOENT)
 		hv_snprintf(msg, len, "the device tree describes no memory");

@@ -41,6 +41,12 @@ int hv_arm_gic_init(struct hv_arm_gic *gic, uintptr_t gicd, uintptr_t gicr,
 int hv_arm_gic_cpu_init(struct hv_arm_gic *gic, uintptr_t gicd, uintptr_t gicr,
 			const unsigned int *ppis, size_t nr_ppis);
 
+/* Take device interrupt `intid` (an SPI, >= 32, as its device-tree node
+ * names it) on the CPU with affinity `mpidr`: group 1, the hypervisor's
+ * priority, enabled. */
+void hv_arm_gic_spi_enable(const struct hv_arm_gic *gic, unsigned int intid,
+			   uint64_t mpidr);
+
 /* Send SGI `intid` (< 16) to the CPU with affinity `mpidr`, after every
  * memory write made before it (ICC_SGI1R_EL1). */
 void hv_arm_gic_send_sgi(uint64_t mpidr, unsigned int intid);

@@ -1,8 +1,8 @@
 /*
- * hv/arm_pl011.h - the PL011 UART, transmit side: the hypervisor's console.
+ * hv/arm_pl011.h - the PL011 UART: the hypervisor's console.
  *
- * Polled, no interrupts, no FIFO configuration: firmware (or QEMU) has set
- * the line up, and the hypervisor only writes.
+ * Transmit is polled; receive is by interrupt.  No line or FIFO
+ * configuration: firmware (or QEMU) has set the line up.
  */
 #ifndef HV_ARM_PL011_H
 #define HV_ARM_PL011_H
@@ -18,6 +18,12 @@ struct hv_pl011 {
 void hv_pl011_init(struct hv_pl011 *uart, uintptr_t base);
 void hv_pl011_putc(const struct hv_pl011 *uart, char c);
 void hv_pl011_write(const struct hv_pl011 *uart, const char *s, size_t len);
+
+/* Interrupt when a byte is received (the UART's own interrupt must reach
+ * the CPU too: hv_arm_gic_spi_enable); then take up to `max` received
+ * bytes, and end the interrupt: the number taken. */
+void hv_pl011_rx_enable(const struct hv_pl011 *uart);
+size_t hv_pl011_read(const struct hv_pl011 *uart, char *buf, size_t max);
 
 /* An hv_log sink (opaque = the UART) writing "(hvkit) msg\n", with the
  * level named for warnings and errors. */

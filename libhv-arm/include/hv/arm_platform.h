@@ -29,6 +29,7 @@ struct hv_arm_platform {
 	unsigned int nr_reserved;
 	struct hv_mem_range initrd; /* /chosen's linux,initrd-*; size 0: none */
 	hv_paddr_t uart;	    /* the first "arm,pl011"; 0: none */
+	unsigned int uart_intid;    /* its interrupt (an SPI); 0: none */
 	hv_paddr_t gicd, gicr; /* "arm,gic-v3": distributor, redistributors */
 	/* The CPUs' MPIDR affinities, the boot CPU's first; cpus_listed
 	 * counts every cpu node, those beyond the array too. */

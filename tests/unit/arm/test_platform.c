@@ -46,6 +46,7 @@ static void reads_qemu_virt(void **state)
 	assert_int_equal(p.ram[0].base, 0x40000000);
 	assert_int_equal(p.ram[0].size, 256 << 20);
 	assert_int_equal(p.uart, 0x09000000);
+	assert_int_equal(p.uart_intid, 33); /* SPI 1 */
 	assert_int_equal(p.gicd, 0x08000000);
 	assert_int_equal(p.gicr, 0x080a0000);
 	assert_int_equal(p.nr_cpus, 4);
