@@ -33,6 +33,11 @@ static inline bool hyp_vcpu_may_run(const struct hv_hyp_vcpu *v,
 	return hv_bitmap_test(v->dom->cpus, p->id);
 }
 
+/* h->lock taken by pCPU p (recording that p holds it), and given back
+ * with the kicks deferred meanwhile sent (run.c). */
+void hyp_lock(struct hv_hyp *h, struct hv_hyp_pcpu *p);
+void hyp_unlock(struct hv_hyp *h);
+
 /* Whether an extension has an event for v that must not wait. */
 bool hyp_vcpu_event_pending(struct hv_hyp_vcpu *v);
 

@@ -83,7 +83,9 @@ static hv_time_t wake_due(struct hv_hyp *h, struct hv_hyp_pcpu *p,
 }
 
 /* Nothing runnable anywhere and nothing will wake: the blocked domains
- * would wait forever (as on Xen).  End them, saying why. */
+ * would wait forever (as on Xen).  End them, saying why; unless the arch
+ * takes console input, which may wake the domain that has the console
+ * (a shell waiting for a command), and it the others. */
 static void crash_stuck(struct hv_hyp *h)
 {
 	for (unsigned int i = 0; i < HV_HYP_MAX_DOMAINS; i++) {
@@ -107,13 +109,13 @@ static void unload(struct hv_hyp *h, struct hv_hyp_pcpu *p)
 /* h->lock, taken and given back by p's loop, which records that it holds
  * it: hyp_pcpu_resched kicks no pCPU but another, and only once the lock
  * is given back. */
-static void lock(struct hv_hyp *h, struct hv_hyp_pcpu *p)
+void hyp_lock(struct hv_hyp *h, struct hv_hyp_pcpu *p)
 {
 	hv_spin_lock(&h->lock);
 	h->lock_pcpu = p;
 }
 
-static void unlock(struct hv_hyp *h)
+void hyp_unlock(struct hv_hyp *h)
 {
 	HV_DECLARE_BITMAP(kicks, HV_HYP_MAX_PCPUS);
 	bool any = !hv_bitmap_empty(h->kicks, HV_HYP_MAX_PCPUS);
@@ -151,9 +153,9 @@ static void run_slice(struct hv_hyp *h, struct hv_hyp_pcpu *p,
 	p->resched = false;
 	p->tick = false;
 	while (!p->resched && v->state == HV_HYP_VCPU_RUNNABLE) {
-		unlock(h);
+		hyp_unlock(h);
 		h->arch->vcpu_run(p, v);
-		lock(h, p);
+		hyp_lock(h, p);
 		h->arch->vcpu_exit(p, v);
 		if (p->tick) {
 			hv_time_t now = hyp_now(h);
@@ -187,9 +189,9 @@ static void idle(struct hv_hyp *h, struct hv_hyp_pcpu *p, hv_time_t next)
 {
 	unload(h, p);
 	p->resched = false;
-	unlock(h);
+	hyp_unlock(h);
 	h->arch->idle(p, next);
-	lock(h, p);
+	hyp_lock(h, p);
 }
 
 int hv_hyp_run(struct hv_hyp *h, unsigned int cpu)
@@ -197,7 +199,7 @@ int hv_hyp_run(struct hv_hyp *h, unsigned int cpu)
 	struct hv_hyp_pcpu *p = &h->pcpus[cpu];
 	bool all_poweroff = true;
 
-	lock(h, p);
+	hyp_lock(h, p);
 	while (h->live_domains) {
 		hv_time_t now = hyp_now(h), until = HV_TIME_NEVER, next;
 		struct hv_hyp_vcpu *v;
@@ -208,7 +210,7 @@ int hv_hyp_run(struct hv_hyp *h, unsigned int cpu)
 		if (v)
 			run_slice(h, p, v, until, next);
 		else if (!runnable && next == HV_TIME_NEVER &&
-			 !others_running(h, p))
+			 !others_running(h, p) && !h->arch->console_input)
 			crash_stuck(h);
 		else
 			idle(h, p, earlier(next, until));
@@ -219,6 +221,6 @@ int hv_hyp_run(struct hv_hyp *h, unsigned int cpu)
 	for (unsigned int i = 0; i < HV_HYP_MAX_DOMAINS; i++)
 		if (h->domains[i])
 			all_poweroff &= h->domains[i]->xen.shutdown_reason == 0;
-	unlock(h);
+	hyp_unlock(h);
 	return all_poweroff ? 0 : 1;
 }

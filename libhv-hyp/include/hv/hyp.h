@@ -179,6 +179,10 @@ struct hv_hyp_arch_ops {
 	 * (read through gm) for v, which is down: 0 or -HV_E*. */
 	int (*vcpu_initialise)(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 			       uint64_t arg);
+	/* Optional: input typed at the hypervisor's console for d (the
+	 * bytes it cannot take are dropped, as by a UART's full FIFO). */
+	void (*console_input)(struct hv_hyp_domain *d, const char *s,
+			      size_t len);
 	/* Write bytes to the hypervisor's console (guests' lines). */
 	void (*console_write)(struct hv_hyp *h, const char *s, size_t len);
 	/* The hypervisor's pointer to machine address pa (as the heap's
@@ -418,6 +422,14 @@ void hv_hyp_crash(struct hv_hyp_vcpu *v, const char *fmt, ...) HV_PRINTF(2, 3);
  * holding the lock (it is between exits), and only once the lock is
  * given back. */
 void hv_hyp_pcpu_kick(struct hv_hyp_pcpu *p);
+
+/*
+ * Input typed at the hypervisor's console, received on pCPU p: for the
+ * lowest-numbered domain still running, through the arch's console_input.
+ * From an exit p's loop handles (the lock held), or from p's idle or an
+ * interrupt outside the loop (it takes the lock).
+ */
+void hv_hyp_console_input(struct hv_hyp_pcpu *p, const char *s, size_t len);
 
 /* The pCPU's timer fired: a slice may be over, a vCPU timer due. */
 void hv_hyp_tick(struct hv_hyp_pcpu *p);

@@ -173,6 +173,17 @@ static void console_write(struct hv_hyp *h, const char *s, size_t len)
 	f->console[f->console_len] = '\0';
 }
 
+void fake_console_input(struct hv_hyp_domain *d, const char *s, size_t len)
+{
+	struct fake *f = fake_of(d->hyp);
+
+	if (len > sizeof(f->input) - 1 - f->input_len)
+		len = sizeof(f->input) - 1 - f->input_len;
+	memcpy(f->input + f->input_len, s, len);
+	f->input_len += len;
+	f->input_domain = d->xen.id;
+}
+
 /* The core's log, one message a line (called under its lock or before
  * the pCPUs run). */
 static void log_sink(void *opaque, enum hv_log_level level, const char *msg,

@@ -77,7 +77,10 @@ struct fake {
 	unsigned long kicks[FAKE_MAX_PCPUS]; /* the core kicked pCPU n */
 	char console[65536];
 	size_t console_len;
-	char log[4096]; /* the core's own messages */
+	char input[256]; /* console input the domains were given, in order */
+	size_t input_len;
+	hv_domid_t input_domain; /* who had the last */
+	char log[4096];		 /* the core's own messages */
 	size_t log_len;
 	unsigned long flushes;
 };
@@ -137,6 +140,11 @@ long fake_poweroff(struct hv_hyp_vcpu *v);
 /* Take every 2-level event v has (its shared-info page's bits), as a
  * guest's upcall handler would. */
 void fake_ack_events(struct hv_hyp_vcpu *v);
+
+/* An arch op the fake leaves out (a domain that blocks with nothing to
+ * wake it is ended only without it): a test sets it to take console
+ * input, kept in f->input in order, with who got it last. */
+void fake_console_input(struct hv_hyp_domain *d, const char *s, size_t len);
 
 /* Whether the console shows `text`; whether the core logged it. */
 bool fake_console_has(const struct fake *f, const char *text);
