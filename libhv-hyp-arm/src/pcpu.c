@@ -29,6 +29,10 @@ int hv_hyp_arm_pcpu_init(struct hv_hyp_arm *a, struct hv_hyp_arm_pcpu *pc)
 					  HV_ARRAY_SIZE(private_irqs));
 	if (err)
 		return err;
+	if (pc->id == 0 && a->console_intid) {
+		hv_arm_gic_spi_enable(&pc->gic, a->console_intid, pc->mpidr);
+		hv_pl011_rx_enable(a->console);
+	}
 	if (hv_arm_stage2_enable(&hv_arm_stage2_ipa40) != 0)
 		return -HV_EINVAL;
 	return 0;

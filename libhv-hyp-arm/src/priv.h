@@ -14,8 +14,16 @@
 /* A domain's SPIs: INTIDs 32-63 (Xen's GUEST_VPL011_SPI is 32). */
 #define HYP_ARM_NR_SPIS 32
 
+/* The emulated UART's state (vpl011.c), under the core's lock. */
+struct hyp_arm_vpl011 {
+	char rx[256]; /* typed at the console, not read yet */
+	uint16_t rx_head, rx_len;
+	uint32_t imsc; /* UARTIMSC: the interrupts the guest wants */
+};
+
 struct domain_arch {
 	uint16_t vmid; /* domid + 1: VMID 0 is nobody's */
+	struct hyp_arm_vpl011 uart;
 	/* Its virtual GIC, under vgic_lock: taken by any pCPU at its
 	 * vCPUs' entries and exits (no core lock held there), and after
 	 * the core's lock where both are held. */
@@ -86,6 +94,9 @@ bool hyp_arm_vgic_mmio(struct hv_hyp_vcpu *v, const struct hv_arm_dabt *a,
  * access, false if it is not the UART's or cannot be emulated (no
  * instruction syndrome). */
 bool hyp_arm_vpl011_access(struct hv_hyp_vcpu *v, const struct hv_arm_dabt *a);
+/* Console input for d: into the UART's receive FIFO (the core's
+ * console_input op); what does not fit is dropped. */
+void hyp_arm_vpl011_input(struct hv_hyp_domain *d, const char *s, size_t len);
 
 /* Guest-virtual access for hypercall arguments of the loaded vCPU
  * (guest_va.c). */

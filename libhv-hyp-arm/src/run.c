@@ -47,6 +47,24 @@ static hv_time_t vcpu_wake_time(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 	return hv_arm_ticks_to_ns(&arm_of(p->hyp)->timer, r->cntv_cval);
 }
 
+/* Interrupt `intid` is the console's receive interrupt (if it has one:
+ * INTID 0 is the kick). */
+static bool is_console_rx(struct hv_hyp_pcpu *p, unsigned int intid)
+{
+	unsigned int console = arm_of(p->hyp)->console_intid;
+
+	return console && intid == console;
+}
+
+/* What was typed at the console, for the domain that has it. */
+static void console_rx(struct hv_hyp_pcpu *p)
+{
+	char buf[64];
+	size_t n = hv_pl011_read(arm_of(p->hyp)->console, buf, sizeof(buf));
+
+	hv_hyp_console_input(p, buf, n);
+}
+
 /* Nothing to run: sleep until `until` (the EL2 timer) or an interrupt. */
 static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 {
@@ -55,11 +73,14 @@ static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 	hv_arm_timer_set(&arm_of(p->hyp)->timer, until);
 	/* A kick sent since the caller last looked is pending: no wait. */
 	__asm__ __volatile__("wfi" ::: "memory");
-	intid = hv_arm_gic_ack(); /* the tick or a kick (no vCPU loaded) */
-	if (intid != HV_ARM_INTID_SPURIOUS) {
-		hv_arm_gic_eoi(intid);
-		hv_arm_gic_deactivate(intid);
-	}
+	/* The tick, a kick or console input (no vCPU loaded). */
+	intid = hv_arm_gic_ack();
+	if (intid == HV_ARM_INTID_SPURIOUS)
+		return;
+	hv_arm_gic_eoi(intid);
+	if (is_console_rx(p, intid))
+		console_rx(p);
+	hv_arm_gic_deactivate(intid);
 }
 
 static void irq_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
@@ -73,6 +94,8 @@ static void irq_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 		hyp_arm_vtimer_fired(pcpu_arch(p), v);
 		return;
 	}
+	if (is_console_rx(p, intid))
+		console_rx(p);
 	hv_arm_gic_deactivate(intid);
 	if (intid == HV_ARM_PPI_HYP_TIMER)
 		hv_hyp_tick(p);
@@ -168,6 +191,7 @@ const struct hv_hyp_arch_ops hv_hyp_arm_ops = {
     .p2m_flush = hyp_arm_p2m_flush,
     .upcall = upcall,
     .console_write = console_write,
+    .console_input = hyp_arm_vpl011_input,
     .phys_to_virt = phys_to_virt,
     .virt_to_phys = virt_to_phys,
 };

@@ -4,14 +4,16 @@
   run-guest-test.py --hvkit HVKIT --image IMAGE [--timeout S] [--machine M]
                     [--cpus N]
                     --expect NAME=REASON... [--before A,B]...
-                    [--interleaved A,B]... [--line TEXT]... DOMAIN.cfg...
+                    [--interleaved A,B]... [--line TEXT]...
+                    [--type WHEN=TEXT]... DOMAIN.cfg...
 
 Passes when every named domain shut down with the expected reason (read
 from the image's "(hvkit) domain NAME: shutdown REASON" lines), every
 domain that printed a "Test result:" line printed SUCCESS, each --before
 pair shut down in that order, each --interleaved pair's console lines
 interleave (each printed a line before the other's last), each --line
-appears in the console output,
+appears in the console output (each --type types TEXT and a newline at
+the console once a line containing WHEN has appeared, in order),
 hvkit's exit status agrees (0 exactly when every domain powered off), and
 a run that ends with every domain finished has destroyed them all with
 every frame back in the heap (the image's own leak check).
@@ -38,6 +40,7 @@ def main():
     ap.add_argument("--before", action="append", default=[])
     ap.add_argument("--interleaved", action="append", default=[])
     ap.add_argument("--line", action="append", default=[])
+    ap.add_argument("--type", action="append", default=[])
     ap.add_argument("configs", nargs="+")
     a = ap.parse_args()
 
@@ -48,10 +51,20 @@ def main():
         cmd += ["--cpus", a.cpus]
     cmd += [a.image] + a.configs
     print("$ " + " ".join(cmd), flush=True)
-    run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         text=True, errors="replace")
-    print(run.stdout, end="")
-    lines = run.stdout.splitlines()
+    to_type = [t.split("=", 1) for t in a.type]
+    run = subprocess.Popen(cmd, stdin=subprocess.PIPE if to_type else subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, errors="replace")
+    lines = []
+    for line in run.stdout:
+        print(line, end="", flush=True)
+        lines.append(line.rstrip("\n"))
+        if to_type and to_type[0][0] in line:
+            run.stdin.write(to_type.pop(0)[1] + "\n")
+            run.stdin.flush()
+    if run.stdin:
+        run.stdin.close()
+    run.wait()
 
     problems = []
     order, reasons = [], {}
@@ -89,6 +102,7 @@ def main():
     if (run.returncode == 0) != all_poweroff:
         problems.append(f"hvkit run exited {run.returncode}")
 
+    problems += [f"never typed: no line with {when}" for when, _ in to_type]
     for p in problems:
         print("FAIL: " + p)
     print("PASS" if not problems else "FAILED")

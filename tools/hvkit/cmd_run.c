@@ -172,6 +172,7 @@ static int boot(const struct run_args *a, const struct hvkit_build *b,
 	    .argv = qa->v,
 	    .timeout_ms = a->timeout_s * 1000u,
 	    .out_fd = STDOUT_FILENO,
+	    .in_fd = STDIN_FILENO,
 	    .console = &con,
 	};
 	struct hvkit_run_result rr;

@@ -76,10 +76,9 @@ static void signals_restore(const struct sigstate *s)
 
 /* In the child: a clean slate, then exec; errno goes up @errfd on failure. */
 static void child(const struct hvkit_run_opts *o, const struct sigstate *s,
-		  int outfd, int errfd)
+		  int infd, int outfd, int errfd)
 {
 	struct sigaction dfl = {.sa_handler = SIG_DFL};
-	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	ssize_t sent;
 	int e;
 	size_t i;
@@ -89,8 +88,7 @@ static void child(const struct hvkit_run_opts *o, const struct sigstate *s,
 		sigaction(stop_signals[i], &dfl, NULL);
 	sigaction(SIGPIPE, &dfl, NULL);
 	sigprocmask(SIG_SETMASK, &s->old_mask, NULL);
-	if (null < 0 || dup2(null, STDIN_FILENO) < 0 ||
-	    dup2(outfd, STDOUT_FILENO) < 0) {
+	if (dup2(infd, STDIN_FILENO) < 0 || dup2(outfd, STDOUT_FILENO) < 0) {
 		e = errno;
 	} else {
 		execvp(o->argv[0], o->argv);
@@ -115,6 +113,8 @@ struct runner {
 	const struct sigstate *sig;
 	pid_t pid;
 	int fd;		  /* the read end of QEMU's stdout */
+	int in_fd;	  /* what is typed: -1 once it ended */
+	int to_qemu;	  /* the write end of QEMU's stdin */
 	int out_fd;	  /* -1 once writing to it failed */
 	int64_t deadline; /* ms on CLOCK_MONOTONIC; INT64_MAX: none */
 	struct hvkit_run_result *r;
@@ -160,19 +160,60 @@ static void pass_on(struct runner *rn, const char *buf, size_t n)
 	}
 }
 
-/* Copies QEMU's output until EOF (0), timeout (1) or a signal (-1). */
+/* The input ended (EOF, an error, or none to begin with): so does QEMU's
+ * stdin. */
+static void input_ends(struct runner *rn)
+{
+	rn->in_fd = -1;
+	if (rn->to_qemu >= 0)
+		close(rn->to_qemu);
+	rn->to_qemu = -1;
+}
+
+/* What was typed, into QEMU's stdin. */
+static void type_in(struct runner *rn)
+{
+	char buf[4096];
+	ssize_t n = read(rn->in_fd, buf, sizeof(buf));
+	ssize_t done = 0;
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		input_ends(rn);
+		return;
+	}
+	while (done < n) {
+		ssize_t w = write(rn->to_qemu, buf + done, (size_t)(n - done));
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			input_ends(rn);
+			return;
+		}
+		done += w;
+	}
+}
+
+/* Copies QEMU's output until EOF (0), timeout (1) or a signal (-1), and
+ * what is typed into it meanwhile. */
 static int stream(struct runner *rn)
 {
 	char buf[4096];
 
 	for (;;) {
-		struct pollfd pfd = {.fd = rn->fd, .events = POLLIN};
-		int ret = wait_ready(rn, &pfd, 1, INT64_MAX);
+		struct pollfd pfd[2] = {{.fd = rn->fd, .events = POLLIN},
+					{.fd = rn->in_fd, .events = POLLIN}};
+		int ret =
+		    wait_ready(rn, pfd, rn->in_fd >= 0 ? 2 : 1, INT64_MAX);
 		ssize_t n;
 
 		if (ret)
 			return ret;
-		if (!pfd.revents)
+		if (rn->in_fd >= 0 && pfd[1].revents)
+			type_in(rn);
+		if (!pfd[0].revents)
 			continue;
 		n = read(rn->fd, buf, sizeof(buf));
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -241,26 +282,38 @@ static int exec_result(pid_t pid, int errfd)
 	return e;
 }
 
+static void close_pair(int p[2])
+{
+	close(p[0]);
+	close(p[1]);
+}
+
 /* Starts the child; returns its pid, or -1 with @err set. */
 static pid_t start(const struct hvkit_run_opts *o, const struct sigstate *s,
-		   int *readfd, struct hvkit_err *err)
+		   int *readfd, int *writefd, struct hvkit_err *err)
 {
-	int out[2], ep[2], e;
+	int in[2], out[2], ep[2], e;
 	pid_t pid;
 
-	if (pipe2(out, O_CLOEXEC) < 0)
+	if (pipe2(in, O_CLOEXEC) < 0)
 		return hvkit_errf(err, "cannot make a pipe: %s",
 				  strerror(errno));
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		e = errno;
+		close_pair(in);
+		return hvkit_errf(err, "cannot make a pipe: %s", strerror(e));
+	}
 	if (pipe2(ep, O_CLOEXEC) < 0) {
 		e = errno;
-		close(out[0]);
-		close(out[1]);
+		close_pair(in);
+		close_pair(out);
 		return hvkit_errf(err, "cannot make a pipe: %s", strerror(e));
 	}
 	pid = fork();
 	e = pid < 0 ? errno : 0;
 	if (pid == 0)
-		child(o, s, out[1], ep[1]);
+		child(o, s, in[0], out[1], ep[1]);
+	close(in[0]);
 	close(out[1]);
 	close(ep[1]);
 	if (pid > 0) {
@@ -269,11 +322,13 @@ static pid_t start(const struct hvkit_run_opts *o, const struct sigstate *s,
 	}
 	close(ep[0]);
 	if (e) {
+		close(in[1]);
 		close(out[0]);
 		return hvkit_errf(err, "cannot run %s: %s", o->argv[0],
 				  strerror(e));
 	}
 	*readfd = out[0];
+	*writefd = in[1];
 	return pid;
 }
 
@@ -285,19 +340,23 @@ int hvkit_run(const struct hvkit_run_opts *o, struct hvkit_run_result *r,
 	    .o = o,
 	    .sig = &sig,
 	    .out_fd = o->out_fd,
+	    .in_fd = o->in_fd,
 	    .r = r,
 	};
 
 	memset(r, 0, sizeof(*r));
 	rn.deadline = o->timeout_ms ? now_ms() + o->timeout_ms : INT64_MAX;
 	signals_take(&sig);
-	rn.pid = start(o, &sig, &rn.fd, err);
+	rn.pid = start(o, &sig, &rn.fd, &rn.to_qemu, err);
 	if (rn.pid < 0) {
 		signals_restore(&sig);
 		return -1;
 	}
+	if (rn.in_fd < 0)
+		input_ends(&rn);
 	supervise(&rn);
 	close(rn.fd);
+	input_ends(&rn);
 	signals_restore(&sig);
 	return 0;
 }

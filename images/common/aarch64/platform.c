@@ -28,6 +28,7 @@ void hyp_platform_probe(struct hyp *h, const void *fdt)
 		hv_arm_semihost_exit(2);
 	hv_pl011_init(&h->arch.uart, p.uart);
 	h->arch.arm.console = &h->arch.uart;
+	h->arch.arm.console_intid = p.uart_intid;
 	hv_log_init(&h->log, hv_pl011_log_sink, &h->arch.uart,
 		    h->config->log_level);
 	hv_log_info(&h->log, "%s at %p, device tree at %#llx", h->config->name,

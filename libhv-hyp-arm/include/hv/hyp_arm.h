@@ -57,7 +57,10 @@ struct hv_hyp_arm_pcpu {
 struct hv_hyp_arm {
 	struct hv_arm_timer timer; /* the counter; pCPU 0's init sets it */
 	struct hv_pl011 *console;  /* where guests' console lines go */
-	uintptr_t gicd, gicr;	   /* the distributor, the redistributors */
+	/* The console's receive interrupt (an SPI), taken on pCPU 0: what
+	 * is typed goes to the domain that has the console (0: no input). */
+	unsigned int console_intid;
+	uintptr_t gicd, gicr; /* the distributor, the redistributors */
 };
 
 /* The adapter, for hv_hyp_init(). */
@@ -66,9 +69,10 @@ extern const struct hv_hyp_arch_ops hv_hyp_arm_ops;
 /*
  * On the CPU it describes, with its MMU on and after hv_arm_cpu_init() of
  * pc->cpu: its timer, GIC redistributor and CPU interface (pCPU 0's first
- * wakes the distributor and reads the counter's frequency into a->timer)
- * and stage-2 translation.  0, -HV_ENODEV (no redistributor of its own
- * wakes up) or -HV_EINVAL (stage 2 cannot be configured).
+ * wakes the distributor and reads the counter's frequency into a->timer,
+ * and takes the console's receive interrupt) and stage-2 translation.  0,
+ * -HV_ENODEV (no redistributor of its own wakes up) or -HV_EINVAL (stage 2
+ * cannot be configured).
  */
 int hv_hyp_arm_pcpu_init(struct hv_hyp_arm *a, struct hv_hyp_arm_pcpu *pc);
 

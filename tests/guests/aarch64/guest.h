@@ -20,6 +20,25 @@ long guest_psci(unsigned long fid, unsigned long a1, unsigned long a2,
  * (exceptions.S): say so and crash the domain. */
 HV_NORETURN void guest_unexpected_exception(uint64_t esr, uint64_t elr);
 
+/*
+ * The virtual GICv3 at Xen's guest addresses (gic_guest.c): a register;
+ * vCPU n's redistributor; the distributor on (group 1, affinity routing);
+ * an SPI enabled (routed to vCPU 0); this vCPU's vectors, redistributor
+ * awake with the SGIs and PPIs in `enable` on, CPU interface on and IRQs
+ * unmasked; acknowledge and end an interrupt; wait (WFI) until *count
+ * reaches n.
+ */
+#define GUEST_GICD 0x03001000ul /* GUEST_GICV3_GICD_BASE */
+#define GUEST_GICR 0x03020000ul /* GUEST_GICV3_GICR0_BASE */
+volatile uint32_t *guest_reg(unsigned long addr);
+unsigned long guest_gicr(unsigned int vcpu);
+void guest_gic_init(void);
+void guest_gic_spi_enable(unsigned int intid);
+void guest_gic_cpu_init(unsigned int vcpu, uint32_t enable);
+unsigned int guest_gic_ack(void);
+void guest_gic_eoi(unsigned int intid);
+void guest_wait_for(volatile unsigned int *count, unsigned int n);
+
 /* The virtual counter, in ticks, and its frequency. */
 uint64_t guest_ticks(void);
 uint64_t guest_ticks_per_sec(void);

@@ -29,8 +29,9 @@ static int setup(void **state)
 	return 0;
 }
 
-/* Runs `sh -c @script` with the console going to out_path. */
-static int run_sh(const char *script, unsigned timeout_ms)
+/* Runs `sh -c @script` with the console going to out_path and what
+ * in_fd gives typed in (-1: nothing). */
+static int run_sh_typed(const char *script, unsigned timeout_ms, int in_fd)
 {
 	char *argv[] = {"/bin/sh", "-c", (char *)script, NULL};
 	int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -38,6 +39,7 @@ static int run_sh(const char *script, unsigned timeout_ms)
 	    .argv = argv,
 	    .timeout_ms = timeout_ms,
 	    .out_fd = fd,
+	    .in_fd = in_fd,
 	    .console = &con,
 	};
 	int ret;
@@ -46,6 +48,11 @@ static int run_sh(const char *script, unsigned timeout_ms)
 	ret = hvkit_run(&o, &rr, &err);
 	close(fd);
 	return ret;
+}
+
+static int run_sh(const char *script, unsigned timeout_ms)
+{
+	return run_sh_typed(script, timeout_ms, -1);
 }
 
 static char *output(void)
@@ -102,11 +109,28 @@ static void test_large_output(void **state)
 	assert_int_equal(strspn(out + 6, "x"), 300000);
 }
 
-static void test_stdin_is_null(void **state)
+/* Nothing to type: the child's stdin ends at once. */
+static void test_stdin_ends(void **state)
 {
 	(void)state;
 	assert_int_equal(run_sh("cat; echo done", 0), 0);
 	assert_string_equal(output(), "done\n");
+}
+
+/* What is typed reaches the child, and its end does too. */
+static void test_typed_input(void **state)
+{
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], "abc\nxyz\n", 8), 8);
+	close(p[1]);
+	assert_int_equal(run_sh_typed("read a; echo got $a; cat", 5000, p[0]),
+			 0);
+	close(p[0]);
+	assert_string_equal(output(), "got abc\nxyz\n");
+	assert_false(rr.end.timed_out);
 }
 
 static void test_signaled(void **state)
@@ -258,7 +282,9 @@ int main(void)
 					    tu_teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_large_output, setup,
 					    tu_teardown_dir),
-	    cmocka_unit_test_setup_teardown(test_stdin_is_null, setup,
+	    cmocka_unit_test_setup_teardown(test_typed_input, setup,
+					    tu_teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_stdin_ends, setup,
 					    tu_teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_signaled, setup,
 					    tu_teardown_dir),
