@@ -21,15 +21,6 @@ static uint8_t stacks[HYP_MAX_PCPUS - 1][HYP_STACK_SIZE]
     __attribute__((aligned(16)));
 static uint32_t pcpus_up; /* pCPUs other than 0 ready to run */
 
-/* The identity map covers the first 4 GiB, where QEMU puts the tables. */
-static const void *acpi_map(void *ctx, hv_paddr_t pa, size_t len)
-{
-	(void)ctx;
-	if (pa + len < pa || pa + len > HV_X86_BOOT_MAP_LIMIT)
-		return NULL;
-	return (const void *)(uintptr_t)pa;
-}
-
 /* pCPU 0 is the boot CPU; the others in the MADT's order. */
 static void find_cpus(struct hyp *h)
 {
@@ -40,7 +31,7 @@ static void find_cpus(struct hyp *h)
 	h->arch.pcpus[0].apic_id = self;
 	h->nr_pcpus = 1;
 	if (h->arch.rsdp)
-		n = hv_x86_acpi_cpus(h->arch.rsdp, acpi_map, NULL, ids,
+		n = hv_x86_acpi_cpus(h->arch.rsdp, hv_x86_boot_map, NULL, ids,
 				     MAX_LISTED);
 	if (n < 0) {
 		hv_log_warn(&h->log,
