@@ -5,7 +5,7 @@
  * start through the AP trampoline (INIT-SIPI-SIPI, libhv-x86's
  * hv/x86_smp.h), one at a time, each on its own stack; on the new CPU
  * its own descriptor tables and GS base, its local APIC, its SVM
- * (libhv-hyp-x86), then a wait in hyp_core_secondary() for the domains.
+ * (libhv-hyp-x86), then the core's loop, which waits for the domains.
  */
 #include "hyp.h"
 
@@ -69,7 +69,7 @@ static void secondary_main(void *arg)
 			  pc->id);
 	hyp_pcpu_init(h, pc);
 	hv_atomic_fetch_add_u32(&pcpus_up, 1);
-	hyp_core_secondary(h, pc->id);
+	hv_hyp_run(&h->core, pc->id);
 }
 
 static void start(struct hyp *h, struct hv_hyp_x86_pcpu *pc)
