@@ -11,8 +11,8 @@ static void domains_build(struct hyp *h)
 	struct hv_boot_error err;
 
 	if (hv_hyp_build_bundle(&h->core,
-				(const void *)(uintptr_t)h->plat.bundle,
-				h->plat.bundle_size, &err) < 0)
+				(const void *)(uintptr_t)h->plat.bundle.base,
+				h->plat.bundle.size, &err) < 0)
 		hyp_panic(h, "%s", err.msg);
 }
 

@@ -6,7 +6,6 @@
  *
  * The architecture's hyp_arch.h defines struct hyp_arch (the machine's
  * devices and virtualisation state, each pCPU's included) and:
- *   HYP_ARCH_NAME          the architecture domain bundles are built for
  *   HYP_MAX_RAM_RANGES     RAM ranges the platform may report
  * Its boot sets struct hyp's arch_ops and arch_ctx (the core's adapter and
  * its context) and defines the hyp_arch_* hooks declared below.
@@ -37,8 +36,7 @@ struct hyp_platform {
 	unsigned int nr_ram;
 	struct hv_mem_range reserved[HYP_MAX_RESERVED]; /* kept from the heap */
 	unsigned int nr_reserved;
-	hv_paddr_t bundle;
-	uint64_t bundle_size;
+	struct hv_mem_range bundle; /* the domains to build */
 };
 
 struct hyp {

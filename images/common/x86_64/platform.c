@@ -27,8 +27,7 @@ void hyp_platform_probe(struct hyp *h, hv_paddr_t start_info)
 	h->plat.nr_ram = p.nr_ram;
 	for (unsigned int i = 0; i < p.nr_reserved; i++)
 		hyp_reserve(h, p.reserved[i].base, p.reserved[i].size);
-	h->plat.bundle = p.module.base;
-	h->plat.bundle_size = p.module.size;
+	h->plat.bundle = p.module;
 	hyp_reserve(h, p.module.base, p.module.size);
 	h->arch.rsdp = p.rsdp;
 	h->arch.trampoline = p.trampoline;
