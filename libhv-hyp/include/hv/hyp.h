@@ -163,7 +163,8 @@ struct hv_hyp_arch_ops {
 	/* Nothing to run: wait until an interrupt (the timer, set to
 	 * `until` first, or a kick).  No lock held. */
 	void (*idle)(struct hv_hyp_pcpu *p, hv_time_t until);
-	/* Optional: make pCPU p look at its run queue soon (an IPI). */
+	/* Make pCPU p look at its run queue soon (an IPI); optional with
+	 * one pCPU only (hv_hyp_start wakes the others with it). */
 	void (*kick)(struct hv_hyp_pcpu *p);
 	/* Drop the TLB entries the domain's P2M may have left. */
 	void (*p2m_flush)(struct hv_hyp_domain *d);
