@@ -6,7 +6,6 @@
  *
  * The architecture's hyp_arch.h defines struct hyp_arch (the machine's
  * devices and virtualisation state, each pCPU's included) and:
- *   HYP_ARCH_NAME          the architecture domain bundles are built for
  *   HYP_MAX_RAM_RANGES     RAM ranges the platform may report
  * Its boot sets struct hyp's arch_ops and arch_ctx (the core's adapter and
  * its context) and defines the hyp_arch_* hooks declared below.
@@ -37,8 +36,7 @@ struct hyp_platform {
 	unsigned int nr_ram;
 	struct hv_mem_range reserved[HYP_MAX_RESERVED]; /* kept from the heap */
 	unsigned int nr_reserved;
-	hv_paddr_t bundle;
-	uint64_t bundle_size;
+	struct hv_mem_range bundle; /* the domains to build */
 };
 
 struct hyp {
@@ -50,8 +48,6 @@ struct hyp {
 	 * nr_pcpus and each one's arch pointer before hyp_core_run(). */
 	struct hv_hyp_pcpu pcpus[HV_HYP_MAX_PCPUS];
 	unsigned int nr_pcpus;
-	uint32_t core_started; /* the domains are built: pCPUs may run */
-	uint32_t pcpus_done;   /* pCPUs other than 0 out of the run loop */
 	struct hyp_arch arch;
 	const struct hyp_config *config;
 	struct hyp_platform plat;
@@ -77,17 +73,12 @@ void hyp_reserve(struct hyp *h, hv_paddr_t base, uint64_t size);
 void hyp_heap_init(struct hyp *h);
 
 /* The core (core.c): set up over the heap with the arch's adapter, on
- * every pCPU (each with its arch pointer), before the others start; then,
- * on pCPU 0 with the others waiting in hyp_core_secondary(), build every
- * domain of the bundle, run until they have all finished and leave QEMU
- * with the core's status (0: every domain powered off). */
+ * every pCPU (each with its arch pointer), before the others start (each
+ * then enters hv_hyp_run); then, on pCPU 0, build every domain of the
+ * bundle, run until they have all finished and leave QEMU with the core's
+ * status (0: every domain powered off). */
 void hyp_core_init(struct hyp *h, unsigned int p2m_max_order);
 HV_NORETURN void hyp_core_run(struct hyp *h);
-
-/* pCPU `cpu` (> 0) from its boot on: idle until pCPU 0 has built the
- * domains, run the core's loop with it, and return when every domain has
- * finished (the arch then parks the CPU). */
-void hyp_core_secondary(struct hyp *h, unsigned int cpu);
 
 /*
  * The hooks each architecture implements.

@@ -45,9 +45,20 @@ int hv_hyp_build_bundle(struct hv_hyp *h, const void *bundle, size_t size,
 
 /* A domain whose grants another maps can go only after that one, so try
  * every domain again while some go and others stay. */
+/* Every pCPU started has left its loop (hv_hyp_run). */
+static void wait_pcpus(struct hv_hyp *h)
+{
+	for (unsigned int i = 0; i < h->nr_pcpus; i++)
+		while (hv_atomic_load_u32(&h->pcpus[i].stage) != HYP_PCPU_LEFT)
+			hv_cpu_relax();
+}
+
 int hv_hyp_destroy_all(struct hv_hyp *h)
 {
 	bool gone_some = true, left = true;
+
+	if (hv_atomic_load_u32(&h->started))
+		wait_pcpus(h);
 
 	while (left && gone_some) {
 		gone_some = left = false;

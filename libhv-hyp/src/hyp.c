@@ -53,6 +53,7 @@ int hv_hyp_init(struct hv_hyp *h, const struct hv_hyp_config *config,
 		pcpus[i].current = NULL;
 		pcpus[i].loaded = NULL;
 		pcpus[i].resched = false;
+		pcpus[i].stage = HYP_PCPU_OUTSIDE;
 	}
 	h->sched = config->scheduler ? config->scheduler : &hv_hyp_round_robin;
 	return h->sched->init ? h->sched->init(h) : 0;

@@ -41,6 +41,15 @@ void hyp_unlock(struct hv_hyp *h);
 /* Whether an extension has an event for v that must not wait. */
 bool hyp_vcpu_event_pending(struct hv_hyp_vcpu *v);
 
+/* Where a pCPU is in hv_hyp_run (its stage): hv_hyp_start kicks those
+ * waiting; hv_hyp_destroy_all waits until every one has left. */
+enum hyp_pcpu_stage {
+	HYP_PCPU_OUTSIDE, /* not yet in hv_hyp_run */
+	HYP_PCPU_WAITING, /* in it, idle until hv_hyp_start */
+	HYP_PCPU_RUNNING,
+	HYP_PCPU_LEFT, /* returned from it */
+};
+
 /* Ask pCPU p to look at its run queue: itself at its next exit, another
  * through the arch's kick. */
 void hyp_pcpu_resched(struct hv_hyp *h, struct hv_hyp_pcpu *p);

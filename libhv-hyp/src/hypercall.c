@@ -55,7 +55,11 @@ static void shutdown(void *opaque, struct hv_xen_domain *xd,
 	(void)reason;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		hv_hyp_vcpu_set_state(&d->vcpus[i], HV_HYP_VCPU_DOWN);
-	h->live_domains--;
+	/* The last one: pCPUs idle with no timer set hear of it only so,
+	 * and leave their loops. */
+	if (--h->live_domains == 0)
+		for (unsigned int i = 0; i < h->nr_pcpus; i++)
+			hyp_pcpu_resched(h, &h->pcpus[i]);
 }
 
 static void yield(void *opaque, struct hv_xen_domain *xd, hv_vcpuid_t vcpu)

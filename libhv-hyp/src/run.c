@@ -194,11 +194,46 @@ static void idle(struct hv_hyp *h, struct hv_hyp_pcpu *p, hv_time_t next)
 	hyp_lock(h, p);
 }
 
+void hv_hyp_start(struct hv_hyp *h)
+{
+	hv_atomic_store_u32(&h->started, 1);
+	/* Against wait_start's stores and load, in the other order: either
+	 * this sees the pCPU waiting, or the pCPU sees started. */
+	hv_mb();
+	for (unsigned int i = 0; i < h->nr_pcpus; i++) {
+		struct hv_hyp_pcpu *p = &h->pcpus[i];
+
+		/* Kicked now, not as hv_hyp_pcpu_kick may defer it: the loop
+		 * holding the lock is another pCPU's that has just started. */
+		if (hv_atomic_load_u32(&p->stage) == HYP_PCPU_WAITING &&
+		    h->arch->kick) {
+			p->resched = true;
+			h->arch->kick(p);
+		}
+	}
+}
+
+/* Until hv_hyp_start: the domains may not exist yet.  A kick before it
+ * (a domain being built wakes "idle" pCPUs) is seen and waited past. */
+static void wait_start(struct hv_hyp *h, struct hv_hyp_pcpu *p)
+{
+	hv_atomic_store_u32(&p->stage, HYP_PCPU_WAITING);
+	for (;;) {
+		p->resched = false;
+		hv_mb();
+		if (hv_atomic_load_u32(&h->started))
+			break;
+		h->arch->idle(p, HV_TIME_NEVER);
+	}
+	hv_atomic_store_u32(&p->stage, HYP_PCPU_RUNNING);
+}
+
 int hv_hyp_run(struct hv_hyp *h, unsigned int cpu)
 {
 	struct hv_hyp_pcpu *p = &h->pcpus[cpu];
 	bool all_poweroff = true;
 
+	wait_start(h, p);
 	hyp_lock(h, p);
 	while (h->live_domains) {
 		hv_time_t now = hyp_now(h), until = HV_TIME_NEVER, next;
@@ -222,5 +257,6 @@ int hv_hyp_run(struct hv_hyp *h, unsigned int cpu)
 		if (h->domains[i])
 			all_poweroff &= h->domains[i]->xen.shutdown_reason == 0;
 	hyp_unlock(h);
+	hv_atomic_store_u32(&p->stage, HYP_PCPU_LEFT);
 	return all_poweroff ? 0 : 1;
 }

@@ -24,6 +24,7 @@
 #define X2APIC_FLAGS  8
 #define FLAG_ENABLED  1u
 #define MAX_TABLE_LEN (1u << 20)
+#define MAX_LISTED    64 /* CPUs looked at for the boot CPU's */
 
 static uint32_t get32(const uint8_t *p)
 {
@@ -137,4 +138,20 @@ int hv_x86_acpi_cpus(hv_paddr_t rsdp, hv_x86_acpi_map_fn map, void *ctx,
 		off += e[1];
 	}
 	return (int)n;
+}
+
+int hv_x86_acpi_cpus_boot_first(hv_paddr_t rsdp, hv_x86_acpi_map_fn map,
+				void *ctx, uint32_t boot, uint32_t *apic_ids,
+				unsigned int max, unsigned int *nr)
+{
+	uint32_t listed[MAX_LISTED];
+	int n = rsdp ? hv_x86_acpi_cpus(rsdp, map, ctx, listed, MAX_LISTED)
+		     : -HV_ENOENT;
+
+	apic_ids[0] = boot;
+	*nr = 1;
+	for (int i = 0; i < n && i < MAX_LISTED; i++)
+		if (listed[i] != boot && *nr < max)
+			apic_ids[(*nr)++] = listed[i];
+	return n;
 }

@@ -20,7 +20,7 @@ void hyp_memory_init(struct hyp *h);
 void hyp_pcpu_init(struct hyp *h, unsigned int id);
 /* Start every pCPU but the boot one (pcpu.c): each comes up at EL2 on the
  * boot CPU's map, with its own stack, vectors, redistributor and timer,
- * and waits in hyp_core_secondary(); returns when all have. */
+ * and enters the core's loop (hv_hyp_run); returns when all have. */
 void hyp_pcpus_start(struct hyp *h);
 /* An exception taken at EL2 itself, on any pCPU: panic (boot.c). */
 void hyp_el2_fault(void *opaque, const struct hv_arm_hyp_fault *f);

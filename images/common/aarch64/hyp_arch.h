@@ -9,7 +9,6 @@
 #include <hv/arm_pl011.h>
 #include <hv/hyp_arm.h>
 
-#define HYP_ARCH_NAME	   "aarch64"
 #define HYP_MAX_RAM_RANGES 4
 #define HYP_MAX_PCPUS	   8 /* CPUs of the device tree run beyond it */
 #define HYP_STACK_SIZE	   (32 * 1024) /* each pCPU's but the boot one's */

@@ -2,7 +2,7 @@
  * Each pCPU: its adapter state (libhv-hyp-arm: timer, GIC, stage 2), and
  * the start of every pCPU but the boot one: PSCI CPU_ON, then on the new
  * CPU its vectors and TPIDR_EL2, its own stack and the boot CPU's identity
- * map, and a wait in hyp_core_secondary() for the domains.
+ * map, and the core's loop, which waits for the domains (hv_hyp_start).
  */
 #include "hyp.h"
 
@@ -35,7 +35,7 @@ static void secondary_main(void *arg)
 	hv_arm_cpu_init(&pa->cpu, hyp_el2_fault, h);
 	hyp_pcpu_init(h, pa->id);
 	hv_atomic_fetch_add_u32(&pcpus_up, 1);
-	hyp_core_secondary(h, pa->id);
+	hv_hyp_run(&h->core, pa->id);
 }
 
 void hyp_pcpus_start(struct hyp *h)

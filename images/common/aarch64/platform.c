@@ -43,8 +43,7 @@ void hyp_platform_probe(struct hyp *h, const void *fdt)
 	h->plat.nr_ram = p.nr_ram;
 	for (unsigned int i = 0; i < p.nr_reserved; i++)
 		hyp_reserve(h, p.reserved[i].base, p.reserved[i].size);
-	h->plat.bundle = p.initrd.base;
-	h->plat.bundle_size = p.initrd.size;
+	h->plat.bundle = p.initrd;
 	hyp_reserve(h, p.initrd.base, p.initrd.size);
 	hyp_reserve(h, (uintptr_t)fdt, fdt_totalsize(fdt));
 	h->arch.arm.gicd = p.gicd;

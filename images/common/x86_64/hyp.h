@@ -15,7 +15,7 @@ HV_NORETURN void hyp_main(const struct hyp_config *config,
 void hyp_platform_probe(struct hyp *h, hv_paddr_t start_info);
 /* The CPUs (pcpu.c): find them (ACPI's MADT) and give each its arch
  * state, before the core is set up; then start all but the boot one,
- * each waiting in hyp_core_secondary(). */
+ * each entering the core's loop (hv_hyp_run). */
 void hyp_pcpus_find(struct hyp *h);
 void hyp_pcpus_start(struct hyp *h);
 

@@ -6,10 +6,10 @@
 #define HYP_ARCH_H
 
 #include <hv/hyp_x86.h>
+#include <hv/x86_pvh.h>
 #include <hv/x86_uart.h>
 
-#define HYP_ARCH_NAME	   "x86_64"
-#define HYP_MAX_RAM_RANGES 16
+#define HYP_MAX_RAM_RANGES HV_X86_PVH_MAX_RAM
 #define HYP_MAX_PCPUS	   8	       /* CPUs of the MADT run beyond it */
 #define HYP_STACK_SIZE	   (32 * 1024) /* each pCPU's but the boot one's */
 

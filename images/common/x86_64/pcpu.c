@@ -5,7 +5,7 @@
  * start through the AP trampoline (INIT-SIPI-SIPI, libhv-x86's
  * hv/x86_smp.h), one at a time, each on its own stack; on the new CPU
  * its own descriptor tables and GS base, its local APIC, its SVM
- * (libhv-hyp-x86), then a wait in hyp_core_secondary() for the domains.
+ * (libhv-hyp-x86), then the core's loop, which waits for the domains.
  */
 #include "hyp.h"
 
@@ -14,47 +14,29 @@
 #include <hv/x86_madt.h>
 #include <hv/x86_smp.h>
 
-/* APIC IDs the MADT may list: more than the image runs, to say so. */
-#define MAX_LISTED 64
-
 static uint8_t stacks[HYP_MAX_PCPUS - 1][HYP_STACK_SIZE]
     __attribute__((aligned(16)));
 static uint32_t pcpus_up; /* pCPUs other than 0 ready to run */
 
-/* The identity map covers the first 4 GiB, where QEMU puts the tables. */
-static const void *acpi_map(void *ctx, hv_paddr_t pa, size_t len)
-{
-	(void)ctx;
-	if (pa + len < pa || pa + len > HV_X86_BOOT_MAP_LIMIT)
-		return NULL;
-	return (const void *)(uintptr_t)pa;
-}
-
 /* pCPU 0 is the boot CPU; the others in the MADT's order. */
 static void find_cpus(struct hyp *h)
 {
-	uint32_t ids[MAX_LISTED];
-	uint32_t self = hv_x86_lapic_id(h->arch.x86.timer.lapic);
-	int n = -HV_ENOENT;
+	uint32_t ids[HYP_MAX_PCPUS];
+	int n = hv_x86_acpi_cpus_boot_first(
+	    h->arch.rsdp, hv_x86_boot_map, NULL,
+	    hv_x86_lapic_id(h->arch.x86.timer.lapic), ids, HYP_MAX_PCPUS,
+	    &h->nr_pcpus);
 
-	h->arch.pcpus[0].apic_id = self;
-	h->nr_pcpus = 1;
-	if (h->arch.rsdp)
-		n = hv_x86_acpi_cpus(h->arch.rsdp, acpi_map, NULL, ids,
-				     MAX_LISTED);
-	if (n < 0) {
+	if (n < 0)
 		hv_log_warn(&h->log,
 			    "no CPUs from ACPI's MADT (%s): only the boot CPU "
 			    "runs",
 			    hv_core_strerror(n));
-		return;
-	}
-	for (int i = 0; i < n && i < MAX_LISTED; i++)
-		if (ids[i] != self && h->nr_pcpus < HYP_MAX_PCPUS)
-			h->arch.pcpus[h->nr_pcpus++].apic_id = ids[i];
-	if ((unsigned int)n > h->nr_pcpus)
+	else if ((unsigned int)n > h->nr_pcpus)
 		hv_log_warn(&h->log, "%d CPUs; this image runs %u", n,
 			    h->nr_pcpus);
+	for (unsigned int i = 0; i < h->nr_pcpus; i++)
+		h->arch.pcpus[i].apic_id = ids[i];
 }
 
 void hyp_pcpu_init(struct hyp *h, struct hv_hyp_x86_pcpu *pc)
@@ -78,7 +60,7 @@ static void secondary_main(void *arg)
 			  pc->id);
 	hyp_pcpu_init(h, pc);
 	hv_atomic_fetch_add_u32(&pcpus_up, 1);
-	hyp_core_secondary(h, pc->id);
+	hv_hyp_run(&h->core, pc->id);
 }
 
 static void start(struct hyp *h, struct hv_hyp_x86_pcpu *pc)

@@ -118,6 +118,7 @@ struct hv_hyp_pcpu {
 	struct hv_hyp_vcpu *loaded;  /* whose state it holds */
 	bool resched;		     /* leave current at its next exit */
 	bool tick;		     /* look at the timers after it */
+	uint32_t stage; /* where it is in hv_hyp_run (hv_hyp_start) */
 };
 
 /*
@@ -162,7 +163,8 @@ struct hv_hyp_arch_ops {
 	/* Nothing to run: wait until an interrupt (the timer, set to
 	 * `until` first, or a kick).  No lock held. */
 	void (*idle)(struct hv_hyp_pcpu *p, hv_time_t until);
-	/* Optional: make pCPU p look at its run queue soon (an IPI). */
+	/* Make pCPU p look at its run queue soon (an IPI); optional with
+	 * one pCPU only (hv_hyp_start wakes the others with it). */
 	void (*kick)(struct hv_hyp_pcpu *p);
 	/* Drop the TLB entries the domain's P2M may have left. */
 	void (*p2m_flush)(struct hv_hyp_domain *d);
@@ -327,6 +329,7 @@ struct hv_hyp {
 	const struct hv_hyp_scheduler *sched;
 	void *sched_state;
 	unsigned int rr_next; /* the round-robin's position */
+	uint32_t started;     /* hv_hyp_start: the pCPUs may run */
 	unsigned int live_domains;
 	struct hv_hyp_domain *domains[HV_HYP_MAX_DOMAINS];
 };
@@ -383,6 +386,9 @@ int hv_hyp_build_bundle(struct hv_hyp *h, const void *bundle, size_t size,
 /*
  * Destroy every domain, each after those that map its grants: 0, or
  * -HV_EBUSY if some cannot go (not shut down, or on a pCPU), which stay.
+ * Once the core is started (hv_hyp_start), first waits until every pCPU's
+ * hv_hyp_run has returned: none may still hold a vCPU's state, or look at
+ * the scheduler's, while its domain goes.
  */
 int hv_hyp_destroy_all(struct hv_hyp *h);
 
@@ -435,8 +441,23 @@ void hv_hyp_console_input(struct hv_hyp_pcpu *p, const char *s, size_t len);
 void hv_hyp_tick(struct hv_hyp_pcpu *p);
 
 /*
- * The run loop of pCPU `cpu`: picks, runs, handles exits, idles, until
- * no domain is live.  Returns 0 when every domain powered off, else 1.
+ * Several pCPUs: each calls hv_hyp_run as soon as its arch state is set
+ * up, before the domains exist, and idles there (the arch's idle, woken
+ * by a kick) until one pCPU, having built the domains, calls
+ * hv_hyp_start; that one then calls hv_hyp_run itself.  The last
+ * domain's end kicks every pCPU, so each leaves its loop; the pCPU that
+ * destroys the domains (hv_hyp_destroy_all) waits for them all first.
+ *
+ * hv_hyp_start: the domains are built; every pCPU's hv_hyp_run may begin
+ * (those already waiting in it are kicked).  Called without h->lock,
+ * before hv_hyp_run on its caller's pCPU; with one pCPU too.
+ */
+void hv_hyp_start(struct hv_hyp *h);
+
+/*
+ * The run loop of pCPU `cpu`: waits for hv_hyp_start, then picks, runs,
+ * handles exits, idles, until no domain is live.  Returns 0 when every
+ * domain powered off, else 1.
  */
 int hv_hyp_run(struct hv_hyp *h, unsigned int cpu);
 

@@ -1,6 +1,7 @@
 /*
  * hv/x86.h - libhv-x86, x86_64 with AMD SVM: the PVH entry and long mode
- * (x86_boot.h), descriptor tables and traps (x86_cpu.h), the COM1 console
+ * (x86_boot.h), the machine from hvm_start_info (x86_pvh.h), descriptor
+ * tables and traps (x86_cpu.h), the COM1 console
  * (x86_uart.h), TSC and local APIC timer (x86_timer.h), IPIs
  * (x86_lapic.h), the CPUs of ACPI's MADT (x86_madt.h), starting the other
  * CPUs (x86_smp.h), the SVM run loop

@@ -33,6 +33,11 @@ extern uint64_t hv_x86_boot_tsc;
 /* The first 4 GiB: what the boot identity map covers. */
 #define HV_X86_BOOT_MAP_LIMIT (UINT64_C(4) << 30)
 
+/* The `len` bytes at physical address `pa` through that identity map, or
+ * NULL beyond it: the map function that the start info's reader
+ * (hv/x86_pvh.h) and ACPI's (hv/x86_madt.h) take; ctx is unused. */
+const void *hv_x86_boot_map(void *ctx, hv_paddr_t pa, size_t len);
+
 /* The isa-debug-exit port QEMU is started with (-device
  * isa-debug-exit,iobase=0xf4,iosize=0x04). */
 #define HV_X86_DEBUG_EXIT_PORT 0xf4

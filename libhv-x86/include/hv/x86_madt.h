@@ -28,6 +28,17 @@ typedef const void *(*hv_x86_acpi_map_fn)(void *ctx, hv_paddr_t pa, size_t len);
 int hv_x86_acpi_cpus(hv_paddr_t rsdp, hv_x86_acpi_map_fn map, void *ctx,
 		     uint32_t *apic_ids, unsigned int max);
 
+/*
+ * The CPUs an image runs: `boot` (this CPU's APIC ID) first, then the
+ * MADT's other enabled CPUs in its order (of its first 64), into
+ * apic_ids[0 .. max - 1] (max >= 1), *nr of them.  Returns how many the
+ * MADT lists (more than *nr when they do not all fit), or, with the boot
+ * CPU alone kept, hv_x86_acpi_cpus()'s error (-HV_ENOENT for rsdp 0).
+ */
+int hv_x86_acpi_cpus_boot_first(hv_paddr_t rsdp, hv_x86_acpi_map_fn map,
+				void *ctx, uint32_t boot, uint32_t *apic_ids,
+				unsigned int max, unsigned int *nr);
+
 HV_END_DECLS
 
 #endif /* HV_X86_MADT_H */

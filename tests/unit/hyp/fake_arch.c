@@ -127,12 +127,14 @@ static void timer_set(struct hv_hyp_pcpu *p, hv_time_t deadline)
 }
 
 /* Idle: time jumps to the deadline (a later time, if another pCPU moved
- * the clock on); with none, wait for a kick or for the end. */
+ * the clock on); with none, wait for a kick (the core sets p->resched
+ * before each). */
 static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 {
 	struct fake *f = fake_of(p->hyp);
 	hv_time_t t = __atomic_load_n(&f->now, __ATOMIC_RELAXED);
 
+	__atomic_fetch_add(&f->idles[p->id], 1, __ATOMIC_RELAXED);
 	if (until != HV_TIME_NEVER) {
 		while (t < until && !__atomic_compare_exchange_n(
 					&f->now, &t, until, false,
@@ -140,8 +142,7 @@ static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 			;
 		return;
 	}
-	while (!__atomic_load_n(&p->resched, __ATOMIC_ACQUIRE) &&
-	       __atomic_load_n(&f->hyp.live_domains, __ATOMIC_ACQUIRE))
+	while (!__atomic_load_n(&p->resched, __ATOMIC_ACQUIRE))
 		sched_yield();
 }
 
@@ -345,6 +346,7 @@ int fake_run(struct fake *f)
 	pthread_t threads[FAKE_MAX_PCPUS];
 	unsigned int n = f->hyp.nr_pcpus;
 
+	hv_hyp_start(&f->hyp);
 	if (n == 1)
 		return hv_hyp_run(&f->hyp, 0);
 	for (unsigned int i = 0; i < n; i++) {

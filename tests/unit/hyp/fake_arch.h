@@ -75,6 +75,7 @@ struct fake {
 
 	unsigned int pcpus_active;	     /* bit n: pCPU n has run a vCPU */
 	unsigned long kicks[FAKE_MAX_PCPUS]; /* the core kicked pCPU n */
+	unsigned long idles[FAKE_MAX_PCPUS]; /* pCPU n went idle */
 	char console[65536];
 	size_t console_len;
 	char input[256]; /* console input the domains were given, in order */

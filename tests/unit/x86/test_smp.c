@@ -158,6 +158,38 @@ static void madt_cpus(void **state)
 	assert_int_equal(ids[2], 0xffffffffu);
 }
 
+/* The boot CPU first, wherever the MADT lists it; no MADT: it alone. */
+static void madt_boot_cpu_first(void **state)
+{
+	struct acpi a;
+	uint32_t ids[8];
+	unsigned int n;
+
+	(void)state;
+	tables(&a, 2, true);
+	assert_int_equal(
+	    hv_x86_acpi_cpus_boot_first(BASE, map, &a, 1, ids, 8, &n), 4);
+	assert_int_equal(n, 4);
+	assert_int_equal(ids[0], 1);
+	assert_int_equal(ids[1], 0);
+	assert_int_equal(ids[2], 2);
+	assert_int_equal(ids[3], 0x300);
+	assert_int_equal(
+	    hv_x86_acpi_cpus_boot_first(BASE, map, &a, 0x300, ids, 2, &n), 4);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], 0x300);
+	assert_int_equal(ids[1], 0);
+	assert_int_equal(hv_x86_acpi_cpus_boot_first(0, map, &a, 2, ids, 8, &n),
+			 -HV_ENOENT);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], 2);
+	a.mem[MADT + 50] ^= 1;
+	assert_int_equal(
+	    hv_x86_acpi_cpus_boot_first(BASE, map, &a, 2, ids, 8, &n),
+	    -HV_EINVAL);
+	assert_int_equal(n, 1);
+}
+
 static void madt_refusals(void **state)
 {
 	struct acpi a;
@@ -192,6 +224,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(icr_encodings),
 	    cmocka_unit_test(madt_cpus),
+	    cmocka_unit_test(madt_boot_cpu_first),
 	    cmocka_unit_test(madt_refusals),
 	};
 
