@@ -192,6 +192,7 @@ const struct hv_hyp_arch_ops hv_hyp_arm_ops = {
     .upcall = upcall,
     .console_write = console_write,
     .console_input = hyp_arm_vpl011_input,
+    .guest_vmem = hyp_arm_gmem_guest_va,
     .phys_to_virt = phys_to_virt,
     .virt_to_phys = virt_to_phys,
 };

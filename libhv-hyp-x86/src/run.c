@@ -287,6 +287,7 @@ const struct hv_hyp_arch_ops hv_hyp_x86_ops = {
     .p2m_flush = hyp_x86_p2m_flush,
     .upcall = upcall,
     .vcpu_initialise = hyp_x86_vcpu_initialise,
+    .guest_vmem = hyp_x86_gmem_linear,
     .console_write = console_write,
     .phys_to_virt = phys_to_virt,
     .virt_to_phys = virt_to_phys,

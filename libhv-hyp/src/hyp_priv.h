@@ -33,6 +33,10 @@ static inline bool hyp_vcpu_may_run(const struct hv_hyp_vcpu *v,
 	return hv_bitmap_test(v->dom->cpus, p->id);
 }
 
+/* v runs again: a copy of its runstate where it registered one, through
+ * the arch's guest_vmem (vcpu_op.c). */
+void hyp_runstate_area_update(struct hv_hyp_vcpu *v);
+
 /* h->lock taken by pCPU p (recording that p holds it), and given back
  * with the kicks deferred meanwhile sent (run.c). */
 void hyp_lock(struct hv_hyp *h, struct hv_hyp_pcpu *p);

@@ -149,6 +149,7 @@ static void run_slice(struct hv_hyp *h, struct hv_hyp_pcpu *p,
 		h->arch->vcpu_load(p, v);
 		p->loaded = v;
 	}
+	hyp_runstate_area_update(v);
 	h->arch->timer_set(p, earlier(slice_end, next_timer));
 	p->resched = false;
 	p->tick = false;

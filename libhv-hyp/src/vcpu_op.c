@@ -89,6 +89,21 @@ static long register_vcpu_info(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 	return rc;
 }
 
+void hyp_runstate_area_update(struct hv_hyp_vcpu *v)
+{
+	const struct hv_hyp_arch_ops *a = v->dom->hyp->arch;
+	struct vcpu_runstate_info r;
+	struct hv_gmem gm;
+
+	if (!v->runstate_area || !a->guest_vmem)
+		return;
+	a->guest_vmem(&gm, v);
+	runstate_get(v, &r);
+	/* The guest may have unmapped it since: then it keeps the last copy,
+	 * as on Xen. */
+	(void)hv_gmem_copy_to(&gm, v->runstate_area, &r, sizeof(r));
+}
+
 static long register_runstate(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 			      uint64_t arg)
 {

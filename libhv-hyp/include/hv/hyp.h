@@ -177,6 +177,10 @@ struct hv_hyp_arch_ops {
 	 * get (-HV_ENOSYS on x86, -HV_EINVAL on Arm). */
 	uint32_t vcpu_ops;
 	int vcpu_op_refused;
+	/* Optional: v's memory as its hypercall pointers name it (v is
+	 * loaded on this pCPU), for what the core keeps current there: the
+	 * runstate area it registered, updated each time it runs. */
+	void (*guest_vmem)(struct hv_gmem *gm, struct hv_hyp_vcpu *v);
 	/* Optional: VCPUOP_initialise, from the guest context at `arg`
 	 * (read through gm) for v, which is down: 0 or -HV_E*. */
 	int (*vcpu_initialise)(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,

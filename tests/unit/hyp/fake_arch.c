@@ -174,6 +174,12 @@ static void console_write(struct hv_hyp *h, const char *s, size_t len)
 	f->console[f->console_len] = '\0';
 }
 
+/* Guests name memory by guest-physical address here. */
+static void guest_vmem(struct hv_gmem *gm, struct hv_hyp_vcpu *v)
+{
+	*gm = v->dom->guest_phys;
+}
+
 void fake_console_input(struct hv_hyp_domain *d, const char *s, size_t len)
 {
 	struct fake *f = fake_of(d->hyp);
@@ -210,6 +216,7 @@ static const struct hv_hyp_arch_ops fake_ops = {
     .domain_init = domain_init,
     .vcpu_load = vcpu_load,
     .vcpu_run = vcpu_run,
+    .guest_vmem = guest_vmem,
     .vcpu_exit = vcpu_exit,
     .vcpu_wake_time = vcpu_wake_time,
     .now = now,

@@ -287,7 +287,9 @@ static void stopped_timer_does_not_fire(void **state)
 	fake_fini(&f);
 }
 
-/* Runstate: 3 ms blocked, then running; the times add up. */
+/* Runstate: 3 ms blocked, then running; the times add up.  Then an
+ * area registered, and 2 ms more blocked: the copy there is current when
+ * the vCPU runs again. */
 static void runstate_guest(struct fake *f, struct hv_hyp_vcpu *v)
 {
 	struct fake_vcpu *fv = fake_vcpu(v);
@@ -298,6 +300,13 @@ static void runstate_guest(struct fake *f, struct hv_hyp_vcpu *v)
 	if (fv->exits == 0) {
 		fv->wake_at = f->now + HV_MSEC(3);
 		assert_int_equal(fake_block(v), 0);
+		return;
+	}
+	if (fv->exits == 2) {
+		fake_peek(v->dom, gpa + 512, &r, sizeof(r));
+		assert_int_equal(r.state, RUNSTATE_running);
+		assert_true(r.time[RUNSTATE_blocked] >= HV_MSEC(5));
+		assert_int_equal(fake_poweroff(v), 0);
 		return;
 	}
 	fv->wake_at = HV_TIME_NEVER;
@@ -322,7 +331,8 @@ static void runstate_guest(struct fake *f, struct hv_hyp_vcpu *v)
 	assert_int_equal(vcpu_op(v, VCPUOP_register_runstate_memory_area, 0,
 				 &area, sizeof(area)),
 			 -HV_EFAULT);
-	assert_int_equal(fake_poweroff(v), 0);
+	fv->wake_at = f->now + HV_MSEC(2);
+	assert_int_equal(fake_block(v), 0);
 }
 
 static void runstate_accounts_time(void **state)
