@@ -155,19 +155,6 @@ static void console_write(struct hv_hyp *core, const char *s, size_t len)
 	hv_pl011_write(arm_of(core)->console, s, len);
 }
 
-/* EL2 runs on an identity map: a machine address is its own pointer. */
-static void *phys_to_virt(struct hv_hyp *core, hv_paddr_t pa)
-{
-	(void)core;
-	return (void *)(uintptr_t)pa;
-}
-
-static hv_paddr_t virt_to_phys(struct hv_hyp *core, const void *p)
-{
-	(void)core;
-	return (uintptr_t)p;
-}
-
 const struct hv_hyp_arch_ops hv_hyp_arm_ops = {
     .name = "aarch64",
     .p2m_format = &hv_arm_stage2_ipa40,
@@ -193,6 +180,7 @@ const struct hv_hyp_arch_ops hv_hyp_arm_ops = {
     .console_write = console_write,
     .console_input = hyp_arm_vpl011_input,
     .guest_vmem = hyp_arm_gmem_guest_va,
-    .phys_to_virt = phys_to_virt,
-    .virt_to_phys = virt_to_phys,
+    /* The hypervisor runs on an identity map. */
+    .phys_to_virt = hv_hyp_identity_phys_to_virt,
+    .virt_to_phys = hv_hyp_identity_virt_to_phys,
 };

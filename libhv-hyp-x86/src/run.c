@@ -251,20 +251,6 @@ static void console_write(struct hv_hyp *core, const char *s, size_t len)
 	hv_x86_uart_write(x86_of(core)->console, s, len);
 }
 
-/* The hypervisor runs on an identity map: a machine address is its own
- * pointer. */
-static void *phys_to_virt(struct hv_hyp *core, hv_paddr_t pa)
-{
-	(void)core;
-	return (void *)(uintptr_t)pa;
-}
-
-static hv_paddr_t virt_to_phys(struct hv_hyp *core, const void *p)
-{
-	(void)core;
-	return (uintptr_t)p;
-}
-
 const struct hv_hyp_arch_ops hv_hyp_x86_ops = {
     .name = "x86_64",
     .p2m_format = &hv_x86_npt,
@@ -289,6 +275,7 @@ const struct hv_hyp_arch_ops hv_hyp_x86_ops = {
     .vcpu_initialise = hyp_x86_vcpu_initialise,
     .guest_vmem = hyp_x86_gmem_linear,
     .console_write = console_write,
-    .phys_to_virt = phys_to_virt,
-    .virt_to_phys = virt_to_phys,
+    /* The hypervisor runs on an identity map. */
+    .phys_to_virt = hv_hyp_identity_phys_to_virt,
+    .virt_to_phys = hv_hyp_identity_virt_to_phys,
 };

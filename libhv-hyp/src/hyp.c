@@ -133,3 +133,15 @@ void hv_hyp_free(struct hv_hyp *h, void *p, size_t size)
 				hv_paddr_to_mfn(h->arch->virt_to_phys(h, p)),
 				order_of(size), 0);
 }
+
+void *hv_hyp_identity_phys_to_virt(struct hv_hyp *h, hv_paddr_t pa)
+{
+	(void)h;
+	return (void *)(uintptr_t)pa;
+}
+
+hv_paddr_t hv_hyp_identity_virt_to_phys(struct hv_hyp *h, const void *p)
+{
+	(void)h;
+	return (uintptr_t)p;
+}

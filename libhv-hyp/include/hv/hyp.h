@@ -475,6 +475,11 @@ unsigned int hv_hyp_live_domains(const struct hv_hyp *h);
 void *hv_hyp_alloc(struct hv_hyp *h, size_t size);
 void hv_hyp_free(struct hv_hyp *h, void *p, size_t size);
 
+/* The phys_to_virt and virt_to_phys ops of an arch whose hypervisor runs
+ * on an identity map: a machine address is its own pointer. */
+void *hv_hyp_identity_phys_to_virt(struct hv_hyp *h, hv_paddr_t pa);
+hv_paddr_t hv_hyp_identity_virt_to_phys(struct hv_hyp *h, const void *p);
+
 /* The HV_HYP_API_VERSION the library was built with. */
 unsigned int hv_hyp_api_version(void);
 
