@@ -19,9 +19,13 @@ size_t hv_pl011_read(const struct hv_pl011 *uart, char *buf, size_t max)
 {
 	size_t n = 0;
 
+	/* Ended first, then drained: a byte that comes after the last look
+	 * at the flags raises the interrupt again.  (Ended after, it would
+	 * sit in the FIFO with no interrupt to say so, and the UART would
+	 * take no more.) */
+	uart->regs[UARTICR] = UART_INT_RX;
 	while (n < max && !(uart->regs[UARTFR] & UARTFR_RXFE))
 		buf[n++] = (char)uart->regs[UARTDR];
-	uart->regs[UARTICR] = UART_INT_RX;
 	return n;
 }
 
