@@ -91,8 +91,10 @@ static bool write_msr(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_PAT:
 		return write_pat(v, val);
 	case MSR_TSC:
+		/* The pvclock's TSC stamp moves with it. */
 		vcpu_arch(v)->cpu.vmcb->control.tsc_offset =
 		    val - hv_x86_rdtsc();
+		hyp_x86_time_update(v);
 		return true;
 	default:
 		return false;
