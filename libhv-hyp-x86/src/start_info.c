@@ -70,7 +70,8 @@ static int acpi_tables(const struct hv_gmem *gm,
 		return -HV_EFAULT;
 	err = hv_acpi_build(&m, page, HV_HYP_X86_ACPI_SIZE, HV_HYP_X86_ACPI_GPA,
 			    &out);
-	*rsdp = out.rsdp_gpa;
+	if (!err)
+		*rsdp = out.rsdp_gpa;
 	return err;
 }
 
