@@ -9,6 +9,8 @@
  */
 #include "priv.h"
 
+#include <hv/acpi.h>
+
 #include <xen/xen.h>
 #include <xen/arch-x86/hvm/start_info.h>
 #include <xen/memory.h>

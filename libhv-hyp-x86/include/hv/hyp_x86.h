@@ -39,7 +39,6 @@
 /* Bumped whenever the API changes incompatibly; 0 while it is unstable. */
 #define HV_HYP_X86_API_VERSION 0
 
-#include <hv/acpi.h>
 #include <hv/boot.h>
 #include <hv/core.h>
 #include <hv/hyp.h>
