@@ -46,8 +46,10 @@ int hyp_x86_domain_init(struct hv_hyp_domain *d,
 	    d->xen.id + 1u >= svm->nr_asids)
 		return -HV_EINVAL;
 	domain_arch(d)->asid = d->xen.id + 1u;
-	/* Event upcalls can come as an interrupt (run.c). */
-	d->xen.features |= 1u << XENFEAT_hvm_callback_vector;
+	/* Event upcalls can come as an interrupt (run.c), and each vCPU's
+	 * pvclock is kept (time.c). */
+	d->xen.features |=
+	    1u << XENFEAT_hvm_callback_vector | 1u << XENFEAT_hvm_safe_pvclock;
 	err = hv_hyp_x86_start_info(&d->guest_phys, cfg);
 	for (unsigned int i = 0; i < d->nr_vcpus && !err; i++)
 		err = vcpu_create(&d->vcpus[i], cfg);

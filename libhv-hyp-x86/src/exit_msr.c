@@ -1,9 +1,11 @@
 /*
  * RDMSR and WRMSR of the MSRs the guest cannot reach directly: the Xen
  * hypercall-page MSR, EFER (whose SVME bit the guest never sees), PAT,
- * and the TSC (a write moves the guest's TSC offset, so RDTSC, which runs
- * unintercepted, agrees); any other MSR raises #GP(0), as a CPU does for
- * one it does not have.
+ * the TSC (a write moves the guest's TSC offset, so RDTSC, which runs
+ * unintercepted, agrees), and two AMD registers Xen answers for every HVM
+ * guest (hvm_msr_read_intercept): C1E and NB_CFG read 0, an NB_CFG write
+ * is ignored; any other MSR raises #GP(0), as a CPU does for one it does
+ * not have.
  */
 #include "priv.h"
 
@@ -14,6 +16,10 @@
 #define MSR_EFER 0xc0000080u
 #define MSR_PAT	 0x00000277u
 #define MSR_TSC	 0x00000010u
+/* Linux reads C1E on CPUs with AMD erratum 400 (QEMU's qemu64 among
+ * them), where a #GP costs it a warning and a stack trace. */
+#define MSR_K8_C1E     0xc0010055u
+#define MSR_AMD_NB_CFG 0xc001001fu
 
 /* What the guest may set in EFER: SCE, LME, NXE (LMA follows paging). */
 #define EFER_GUEST_BITS (HV_X86_EFER_SCE | HV_X86_EFER_LME | HV_X86_EFER_NXE)
@@ -33,6 +39,10 @@ static bool read_msr(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_TSC:
 		*val =
 		    hv_x86_rdtsc() + vcpu_arch(v)->cpu.vmcb->control.tsc_offset;
+		return true;
+	case MSR_K8_C1E:
+	case MSR_AMD_NB_CFG:
+		*val = 0;
 		return true;
 	default:
 		return false;
@@ -91,8 +101,12 @@ static bool write_msr(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_PAT:
 		return write_pat(v, val);
 	case MSR_TSC:
+		/* The pvclock's TSC stamp moves with it. */
 		vcpu_arch(v)->cpu.vmcb->control.tsc_offset =
 		    val - hv_x86_rdtsc();
+		hyp_x86_time_update(v);
+		return true;
+	case MSR_AMD_NB_CFG:
 		return true;
 	default:
 		return false;

@@ -12,7 +12,26 @@
 
 #include <hv/x86_xen.h>
 
+#include <xen/memory.h>
+
 #define VMMCALL_LEN 3
+/* memory_op's sub-op; the bits above are a continuation's progress. */
+#define MEMOP_CMD_MASK 0x3f
+
+/*
+ * The memory map is the adapter's (start_info.c), so XENMEM_memory_map is
+ * answered here; a 32-bit guest's xen_memory_map lays out differently and
+ * is refused by the compat layer before it gets here, as every memory_op
+ * it does not translate.
+ */
+static long hypercall(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+		      uint64_t nr, const uint64_t args[5])
+{
+	if (nr == __HYPERVISOR_memory_op &&
+	    (args[0] & MEMOP_CMD_MASK) == XENMEM_memory_map)
+		return hv_hyp_x86_memory_map(gm, v->dom->ram_size, args[1]);
+	return hv_hyp_hypercall(v, gm, nr, args);
+}
 
 static long dispatch(void *ctx, const struct hv_gmem *gm, uint64_t nr,
 		     const uint64_t args[5])
@@ -37,7 +56,7 @@ void hyp_x86_exit_vmmcall(struct hv_hyp_x86_pcpu *pc, struct hv_hyp_vcpu *v)
 				  mode == HV_X86_MODE_LONG64, &nr, args);
 	hyp_x86_gmem_linear(&gm, v);
 	if (mode == HV_X86_MODE_LONG64)
-		ret = hv_hyp_hypercall(v, &gm, nr, args);
+		ret = hypercall(v, &gm, nr, args);
 	else
 		ret = hv_xen_compat_hypercall(&gm, pc->bounce, nr, args,
 					      dispatch, v);

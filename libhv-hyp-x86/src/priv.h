@@ -61,6 +61,9 @@ void hyp_x86_exit_ioio(struct hv_hyp_vcpu *v);
 void hyp_x86_exit_npf(struct hv_hyp_vcpu *v);
 void hyp_x86_exit_vmmcall(struct hv_hyp_x86_pcpu *pc, struct hv_hyp_vcpu *v);
 
+/* Rewrite v's pvclock record (time.c). */
+void hyp_x86_time_update(struct hv_hyp_vcpu *v);
+
 /* Guest-linear access as the vCPU's current mode translates it
  * (guest_linear.c). */
 void hyp_x86_gmem_linear(struct hv_gmem *gm, struct hv_hyp_vcpu *v);

@@ -24,6 +24,7 @@
  * A vCPU's domain shares its ASID with its other vCPUs, and each pCPU's
  * TLB keeps what the last vCPU of that ASID left: a vCPU that comes to a
  * pCPU from elsewhere (or after another) flushes its ASID at its VMRUN.
+ * Its pvclock is rewritten, as Xen does when it schedules a vCPU.
  */
 static void vcpu_load(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
@@ -32,6 +33,7 @@ static void vcpu_load(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 	if (!v)
 		return;
 	hv_x86_vcpu_load(&vcpu_arch(v)->cpu);
+	hyp_x86_time_update(v);
 	if (vcpu_arch(v)->cpu.vmcb->control.tlb_control == HV_X86_TLB_NONE)
 		vcpu_arch(v)->cpu.vmcb->control.tlb_control =
 		    HV_X86_TLB_FLUSH_ASID;
@@ -165,6 +167,7 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 		break;
 	case HV_X86_EXIT_VMMCALL:
 		hyp_x86_exit_vmmcall(pcpu_arch(p), v);
+		hyp_x86_time_update(v);
 		break;
 	case HV_X86_EXIT_HLT:
 		halt(v);

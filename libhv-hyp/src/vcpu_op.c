@@ -84,8 +84,10 @@ static long register_vcpu_info(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 			HV_GMEM_WRITE, &page))
 		return -HV_EINVAL;
 	rc = vcpu_info_mapped(v, gpa);
-	if (!rc)
+	if (!rc) {
 		v->vcpu_info_registered = true;
+		v->vcpu_info_gpa = gpa;
+	}
 	return rc;
 }
 

@@ -58,7 +58,8 @@ static int place_ram(struct hvkit_domain_layout *l,
 	}
 	if (arch == HVKIT_ARCH_X86_64) {
 		l->reserved.start = HVKIT_X86_START_INFO_PAGE;
-		l->reserved.end = l->reserved.start + HVKIT_X86_PAGE_SIZE;
+		l->reserved.end = l->reserved.start + HVKIT_X86_RESERVED_PAGES *
+							  HVKIT_X86_PAGE_SIZE;
 		return 0;
 	}
 	if (l->ram_size <= HVKIT_ARM_DT_AREA) {

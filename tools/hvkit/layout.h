@@ -4,8 +4,8 @@
  * aarch64: RAM at GUEST_RAM0_BASE; the image keeps the last 2 MiB for the
  * guest's device tree; the ramdisk goes just below that, 2 MiB-aligned.
  * x86_64: RAM at 0; the image keeps page 1 for hvm_start_info, the command
- * line and the module list; the ramdisk goes at the top of RAM below
- * 4 GiB, page-aligned.
+ * line, the module list and the memory map, and page 2 for the ACPI
+ * tables; the ramdisk goes at the top of RAM below 4 GiB, page-aligned.
  * Every kernel segment and the ramdisk must lie inside RAM and overlap
  * neither each other nor the reserved region.
  */
@@ -22,9 +22,11 @@
 
 /* The guest's device tree area at the top of aarch64 guest RAM. */
 #define HVKIT_ARM_DT_AREA (2 * HVKIT_MIB)
-/* The page the x86_64 image fills with hvm_start_info and friends. */
+/* The pages the x86_64 image fills with hvm_start_info and friends and
+ * with the ACPI tables. */
 #define HVKIT_X86_START_INFO_PAGE UINT64_C(0x1000)
 #define HVKIT_X86_PAGE_SIZE	  UINT64_C(0x1000)
+#define HVKIT_X86_RESERVED_PAGES  2
 
 /* [start, end): guest-physical byte addresses. */
 struct hvkit_range {

@@ -53,6 +53,16 @@ HV_BEGIN_DECLS
 #define HV_HYP_X86_TIMER_VECTOR	  0xf0 /* the APIC timer: the core's tick */
 #define HV_HYP_X86_KICK_VECTOR	  0xf1 /* another pCPU asks this one to look */
 #define HV_HYP_X86_START_INFO_GPA 0x1000 /* guest page 1 (docs/bundle.md) */
+/*
+ * Guest page 2 holds the domain's ACPI tables (RSDP first): the memory map
+ * says ACPI there, so the guest keeps them.  One page holds the tables of
+ * HV_HYP_X86_MAX_VCPUS vCPUs several times over.
+ */
+#define HV_HYP_X86_ACPI_GPA  0x2000
+#define HV_HYP_X86_ACPI_SIZE 0x1000
+/* The local APIC address the MADT gives (the architectural one); vCPU n
+ * has APIC ID n there. */
+#define HV_HYP_X86_LAPIC_BASE 0xfee00000u
 
 /*
  * One pCPU's state; the core's struct hv_hyp_pcpu.arch points at it.  Its
@@ -119,13 +129,50 @@ struct hv_hyp_x86_pcpu *hv_hyp_x86_pcpu_this(void);
 void hv_hyp_x86_irq(void *opaque, unsigned int vector);
 
 /*
- * The struct hvm_start_info a PVH kernel finds in %ebx, as Xen builds it,
- * written through gm at HV_HYP_X86_START_INFO_GPA: the command line, the
- * ramdisk as the one module, the domain's RAM as the memory map.  0,
- * -HV_E2BIG (the command line does not fit the page) or -HV_EFAULT.
+ * The guest's memory map, in the start info and from XENMEM_memory_map:
+ * RAM below the ACPI page, the ACPI page (XEN_HVM_MEMMAP_TYPE_ACPI), RAM
+ * from there to the end of the domain's memory.  Each entry is as
+ * struct hvm_memmap_table_entry (addr, size, type; bytes).
+ */
+#define HV_HYP_X86_MEMMAP_ENTRIES 3
+
+struct hv_hyp_x86_memmap_entry {
+	uint64_t addr, size;
+	uint32_t type;
+};
+
+/*
+ * The memory map of a domain of `ram_size` bytes at guest-physical 0 into
+ * map[].  0, or -HV_EINVAL when the RAM does not reach past the ACPI page.
+ */
+int hv_hyp_x86_memmap(
+    uint64_t ram_size,
+    struct hv_hyp_x86_memmap_entry map[HV_HYP_X86_MEMMAP_ENTRIES]);
+
+/*
+ * What a PVH kernel finds, as Xen builds it for a PVH guest, written
+ * through gm: the struct hvm_start_info in %ebx at
+ * HV_HYP_X86_START_INFO_GPA (version 1: the command line, the ramdisk as
+ * the one module, the memory map above) and the ACPI tables at
+ * HV_HYP_X86_ACPI_GPA, which its rsdp_paddr names: RSDP, XSDT, a
+ * hardware-reduced FADT, a DSDT with a processor device per vCPU and a
+ * MADT with vCPU n's Local APIC at APIC ID n (libhv-acpi).  0, -HV_E2BIG
+ * (the command line does not fit page 1), -HV_EINVAL (no room for the
+ * memory map, or a configuration libhv-acpi refuses), -HV_ENOSPC (the
+ * tables do not fit their page) or -HV_EFAULT.
  */
 int hv_hyp_x86_start_info(const struct hv_gmem *gm,
 			  const struct hv_boot_domain *cfg);
+
+/*
+ * XENMEM_memory_map for a domain of `ram_size` bytes, as Xen answers it:
+ * `arg` points at a struct xen_memory_map (64-bit layout) whose nr_entries
+ * says how many struct e820entry fit at its buffer; the first that many
+ * entries of the map are written there and nr_entries says how many.  0
+ * or -HV_EFAULT (-HV_EINVAL: as hv_hyp_x86_memmap).
+ */
+long hv_hyp_x86_memory_map(const struct hv_gmem *gm, uint64_t ram_size,
+			   uint64_t arg);
 
 /* The HV_HYP_X86_API_VERSION the library was built with. */
 unsigned int hv_hyp_x86_api_version(void);

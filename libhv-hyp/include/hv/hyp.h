@@ -74,7 +74,11 @@ struct hv_hyp_vcpu {
 	hv_time_t runstate_entry;
 	uint64_t runstate_time[4];
 	uint64_t runstate_area;
+	/* public: VCPUOP_register_vcpu_info moved its vcpu_info to
+	 * guest-physical vcpu_info_gpa (checked to lie in one page of its
+	 * RAM); else it is the shared-info page's, if any. */
 	bool vcpu_info_registered;
+	hv_gpaddr_t vcpu_info_gpa;
 	/* SCHEDOP_poll: blocked on one port (poll_port) or on any (-1),
 	 * until poll_deadline at the latest. */
 	bool polling;

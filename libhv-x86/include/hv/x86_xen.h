@@ -3,7 +3,8 @@
  * it to an HVM/PVH guest: the hypervisor CPUID leaves at 0x40000000
  * (<xen/arch-x86/cpuid.h>), the hypercall page a guest asks for through
  * the MSR those leaves name, the register conventions of the hypercall
- * ABI, and the CPUID view of the processor a guest gets.  Pure functions:
+ * ABI, the pvclock time record, and the CPUID view of the processor a
+ * guest gets.  Pure functions:
  * the image reads and writes guest state, these decide.
  */
 #ifndef HV_X86_XEN_H
@@ -12,6 +13,7 @@
 #include <hv/x86_cpu.h>
 #include <hv/x86_vmcb.h>
 
+#include <xen/xen.h>
 #include <xen/hvm/hvm_vcpu.h>
 
 HV_BEGIN_DECLS
@@ -81,6 +83,18 @@ void hv_x86_xen_hypercall_args(const uint64_t gpr[16], bool long_mode,
  * negative shift).  hz must be at least 1.
  */
 void hv_x86_tsc_scale(uint64_t hz, uint32_t *mul_frac, int *shift);
+
+/*
+ * Xen's pvclock: write the struct vcpu_time_info of a vCPU whose TSC
+ * reads `guest_tsc` at hypervisor time `now_ns` (the ns its VCPUOP timers
+ * count, Xen's system time), its TSC ticking at `tsc_hz`, as Xen does:
+ * the version made odd first and even last, with write barriers between,
+ * so that a guest reading it meanwhile reads again; the tsc->ns scale of
+ * hv_x86_tsc_scale; flags 0.  The guest computes now as system_time +
+ * scale(tsc - tsc_timestamp).
+ */
+void hv_x86_xen_time_update(struct vcpu_time_info *t, uint64_t guest_tsc,
+			    hv_time_t now_ns, uint64_t tsc_hz);
 
 /*
  * Where a vCPU's event upcall goes: its own vector (`vcpu_vector`, from

@@ -1,8 +1,9 @@
 /*
  * What an x86 guest sees of the machine, as on Xen: the hypervisor CPUID
  * leaves and the processor leaves it is shown, the hypercall page, MSRs
- * (the hypercall-page MSR's rules; EFER, PAT and the TSC; #GP for every
- * MSR not implemented, the host's SVM MSRs among them), SVM instructions
+ * (the hypercall-page MSR's rules; EFER, PAT and the TSC; AMD's C1E and
+ * NB_CFG read as 0; #GP for every MSR not implemented, the host's SVM
+ * MSRs among them), SVM instructions
  * (#UD), port I/O (all ones, writes dropped, the hypervisor's own devices
  * out of reach), the HVM debug port 0xe9, and (64-bit) a hypercall from
  * user mode.  Built 64-bit and 32-bit.
@@ -18,6 +19,8 @@
 #define MSR_PAT		0x00000277u
 #define MSR_EFER	0xc0000080u
 #define MSR_VM_HSAVE_PA 0xc0010117u
+#define MSR_K8_C1E	0xc0010055u
+#define MSR_AMD_NB_CFG	0xc001001fu
 #define EFER_LME	(1u << 8)
 #define EFER_LMA	(1u << 10)
 #define EFER_SVME	(1u << 12)
@@ -130,6 +133,13 @@ static void msrs(void)
 	CHECK_EQ(guest_rdmsr(MSR_PAT), 0x0606060606060606ull);
 	expect_gp_write(MSR_PAT, 0x0202020202020202ull); /* a reserved type */
 	expect_gp_write(MSR_EFER, efer | EFER_SVME);
+	/* As Xen: 0, whatever the CPU (Linux reads C1E on CPUs with AMD
+	 * erratum 400); an NB_CFG write is ignored, a C1E one is #GP. */
+	CHECK_EQ(guest_rdmsr(MSR_K8_C1E), 0);
+	CHECK_EQ(guest_rdmsr(MSR_AMD_NB_CFG), 0);
+	guest_wrmsr(MSR_AMD_NB_CFG, 1ull << 46);
+	CHECK_EQ(guest_rdmsr(MSR_AMD_NB_CFG), 0);
+	expect_gp_write(MSR_K8_C1E, 0);
 }
 
 static void svm_instructions(void)

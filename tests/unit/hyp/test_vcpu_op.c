@@ -174,6 +174,7 @@ static void register_vcpu_info(void **state)
 	assert_int_equal(
 	    vcpu_op(v, VCPUOP_register_vcpu_info, 0, &info, sizeof(info)), 0);
 	assert_true(v->vcpu_info_registered);
+	assert_int_equal(v->vcpu_info_gpa, 0x200080);
 	assert_int_equal(
 	    vcpu_op(v, VCPUOP_register_vcpu_info, 0, &info, sizeof(info)),
 	    -HV_EBUSY);
@@ -181,6 +182,7 @@ static void register_vcpu_info(void **state)
 	info.offset = 256;
 	assert_int_equal(
 	    vcpu_op(v, VCPUOP_register_vcpu_info, 1, &info, sizeof(info)), 0);
+	assert_int_equal(d->vcpus[1].vcpu_info_gpa, 0x200100);
 	fake_fini(&f);
 }
 

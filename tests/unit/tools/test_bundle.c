@@ -188,10 +188,10 @@ static void test_layout_x86(void **state)
 	assert_int_equal(l.ram_base, 0);
 	assert_int_equal(l.ram_size, 16 * MIB);
 	assert_int_equal(l.reserved.start, 0x1000);
-	assert_int_equal(l.reserved.end, 0x2000);
+	assert_int_equal(l.reserved.end, 0x3000);
 	/* At the top of RAM, page-aligned. */
 	assert_int_equal(l.ramdisk_gpa, 16 * MIB - 0x2000);
-	/* Page 0 is not reserved, only page 1. */
+	/* Page 0 is not reserved, only pages 1 (start info) and 2 (ACPI). */
 	assert_int_equal(layout(HVKIT_ARCH_X86_64, NULL, 2, page0, 0, &l), 0);
 	/* Above 4 GiB of RAM the ramdisk stays below 4 GiB. */
 	assert_int_equal(layout(HVKIT_ARCH_X86_64,
@@ -205,16 +205,20 @@ static void test_layout_x86(void **state)
 static void test_layout_x86_errors(void **state)
 {
 	const uint64_t start_info[] = {0x1800, 0x1000};
+	const uint64_t acpi[] = {0x2ff0, 0x100};
 	const uint64_t seg[] = {0x100000, 0x200000};
 	const uint64_t top[] = {0x100000, 15 * MIB};
 
 	(void)state;
 	layout_fails(HVKIT_ARCH_X86_64, NULL, 1, start_info, 0,
 		     "g.cfg:2: kernel: vmlinux: segment 0 [0x1800, 0x2800) "
-		     "overlaps [0x1000, 0x2000), which the image reserves");
-	layout_fails(HVKIT_ARCH_X86_64, NULL, 1, seg, 16 * MIB - 0x2000 + 1,
-		     "g.cfg:4: ramdisk: initrd: 16769025 bytes do not fit in "
-		     "guest RAM [0x2000, 0x1000000) (memory = 16 MiB)");
+		     "overlaps [0x1000, 0x3000), which the image reserves");
+	layout_fails(HVKIT_ARCH_X86_64, NULL, 1, acpi, 0,
+		     "g.cfg:2: kernel: vmlinux: segment 0 [0x2ff0, 0x30f0) "
+		     "overlaps [0x1000, 0x3000), which the image reserves");
+	layout_fails(HVKIT_ARCH_X86_64, NULL, 1, seg, 16 * MIB - 0x3000 + 1,
+		     "g.cfg:4: ramdisk: initrd: 16764929 bytes do not fit in "
+		     "guest RAM [0x3000, 0x1000000) (memory = 16 MiB)");
 	layout_fails(
 	    HVKIT_ARCH_X86_64, NULL, 1, top, 2,
 	    "g.cfg:4: ramdisk: initrd: placed at [0xfff000, 0xfff002), "
