@@ -32,6 +32,7 @@ static int vcpu_create(struct hv_hyp_vcpu *v, const struct hv_boot_domain *cfg)
 	hv_x86_vmcb_init_pvh(vcpu_arch(v)->cpu.vmcb, vcpu_arch(v)->cpu.gpr,
 			     &setup);
 	vcpu_arch(v)->pat = vcpu_arch(v)->cpu.vmcb->save.g_pat;
+	hyp_x86_lapic_reset(v);
 	return 0;
 }
 

@@ -1,5 +1,5 @@
-/* CPUID: Xen's hypervisor leaves, and the host's leaves as a guest sees
- * them (<hv/x86_xen.h>). */
+/* CPUID: Xen's hypervisor leaves, and the host's leaves as a guest with
+ * a local APIC (lapic.c) sees them (<hv/x86_xen.h>). */
 #include "priv.h"
 
 #include <hv/x86_xen.h>
@@ -21,6 +21,7 @@ void hyp_x86_exit_cpuid(struct hv_hyp_vcpu *v)
 	if (!hv_x86_xen_cpuid(leaf, subleaf, &info, &r)) {
 		hv_x86_cpuid(leaf, subleaf, &r);
 		hv_x86_cpuid_guest(leaf, subleaf, &r);
+		hv_x86_cpuid_guest_apic(leaf, v->id, &r);
 	}
 	/* 32-bit results zero-extend into the 64-bit registers. */
 	gpr[HV_X86_RAX] = r.eax;

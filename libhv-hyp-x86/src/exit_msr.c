@@ -4,8 +4,8 @@
  * the TSC (a write moves the guest's TSC offset, so RDTSC, which runs
  * unintercepted, agrees), and two AMD registers Xen answers for every HVM
  * guest (hvm_msr_read_intercept): C1E and NB_CFG read 0, an NB_CFG write
- * is ignored; any other MSR raises #GP(0), as a CPU does for one it does
- * not have.
+ * is ignored; the local APIC's base and TSC deadline (lapic.c); any other MSR
+ * raises #GP(0), as a CPU does for one it does not have.
  */
 #include "priv.h"
 
@@ -20,6 +20,9 @@
  * them), where a #GP costs it a warning and a stack trace. */
 #define MSR_K8_C1E     0xc0010055u
 #define MSR_AMD_NB_CFG 0xc001001fu
+/* A TSC deadline further ahead than this many seconds never comes (and
+ * its ns would overflow). */
+#define TSC_DEADLINE_MAX_SECS 1000000000ull
 
 /* What the guest may set in EFER: SCE, LME, NXE (LMA follows paging). */
 #define EFER_GUEST_BITS (HV_X86_EFER_SCE | HV_X86_EFER_LME | HV_X86_EFER_NXE)
@@ -43,6 +46,12 @@ static bool read_msr(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_K8_C1E:
 	case MSR_AMD_NB_CFG:
 		*val = 0;
+		return true;
+	case HV_X86_MSR_APIC_BASE:
+		*val = hyp_x86_lapic_base(v);
+		return true;
+	case HV_X86_MSR_TSC_DEADLINE:
+		*val = hv_x86_vlapic_tsc_deadline(&vcpu_arch(v)->lapic);
 		return true;
 	default:
 		return false;
@@ -91,6 +100,22 @@ static bool write_pat(struct hv_hyp_vcpu *v, uint64_t val)
 	return true;
 }
 
+/* The guest's TSC deadline as hypervisor time: ns from now at the TSC's
+ * rate (a deadline already past is now; one centuries ahead, never). */
+static void write_tsc_deadline(struct hv_hyp_vcpu *v, uint64_t tsc)
+{
+	struct hv_hyp_x86 *x86 = x86_of(v->dom->hyp);
+	uint64_t guest_tsc =
+	    hv_x86_rdtsc() + vcpu_arch(v)->cpu.vmcb->control.tsc_offset;
+	uint64_t ahead = tsc > guest_tsc ? tsc - guest_tsc : 0;
+	hv_time_t deadline = HV_TIME_NEVER;
+
+	if (ahead / x86->timer.tsc_hz < TSC_DEADLINE_MAX_SECS)
+		deadline = hv_x86_timer_now(&x86->timer) +
+			   hv_x86_ticks_to_ns(ahead, x86->timer.tsc_hz);
+	hv_x86_vlapic_set_tsc_deadline(&vcpu_arch(v)->lapic, tsc, deadline);
+}
+
 static bool write_msr(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t val)
 {
 	switch (msr) {
@@ -107,6 +132,11 @@ static bool write_msr(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t val)
 		hyp_x86_time_update(v);
 		return true;
 	case MSR_AMD_NB_CFG:
+		return true;
+	case HV_X86_MSR_APIC_BASE:
+		return hyp_x86_lapic_set_base(v, val);
+	case HV_X86_MSR_TSC_DEADLINE:
+		write_tsc_deadline(v, val);
 		return true;
 	default:
 		return false;

@@ -1,17 +1,16 @@
 /*
  * Nested page faults: a guest touched a guest-physical address that maps
- * nothing.  As on a PC, a read of it gives all ones and a write is
- * dropped: the faulting instruction is fetched through the guest's own
- * page tables and decoded (QEMU gives no decode assists), its effect
- * applied to the registers, and RIP moved past it.  What cannot be
- * emulated that way (an instruction other than the MOV family, a fetch
- * from such an address, page tables, an IDT or a stack there while an
- * event is delivered) crashes the domain, saying what and where.
+ * nothing.  Its local APIC's page answers as the APIC (lapic.c); elsewhere,
+ * as on a PC, a read gives all ones and a write is dropped: the faulting
+ * instruction is fetched through the guest's own page tables and decoded (QEMU
+ * gives no decode assists), its effect applied to the registers, and RIP moved
+ * past it.  What cannot be emulated that way (an instruction other than the MOV
+ * family, a fetch from such an address, page tables, an IDT or a stack there
+ * while an event is delivered) crashes the domain, saying what and where.
  */
 #include "priv.h"
 
 #include <hv/x86_exit.h>
-#include <hv/x86_insn.h>
 
 /* The instruction at CS:RIP, as many bytes as are mapped (up to 15). */
 static int fetch(struct hv_hyp_vcpu *v, uint8_t *buf, size_t *len)
@@ -64,7 +63,7 @@ static void emulate(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa)
 		cannot_emulate(v, insn, len, gpa);
 		return;
 	}
-	if (!m.write)
+	if (!hyp_x86_lapic_mmio(v, gpa, &m) && !m.write)
 		hv_x86_mov_load(&m, vcpu_arch(v)->cpu.gpr, UINT64_MAX);
 	hv_x86_vmcb_skip(vcpu_arch(v)->cpu.vmcb, m.len);
 }

@@ -6,6 +6,8 @@
 #define HYP_X86_PRIV_H
 
 #include <hv/hyp_x86.h>
+#include <hv/x86_insn.h>
+#include <hv/x86_vlapic.h>
 
 struct domain_arch {
 	uint32_t asid;
@@ -21,6 +23,13 @@ struct vcpu_arch {
 	/* Its domain's P2M changed: flush the TLB at its next VMRUN, on
 	 * whichever pCPU (atomic). */
 	uint32_t flush_tlb;
+	/* Its local APIC (lapic.c): the model, the APIC base MSR's enable
+	 * bit, and an INIT seen, waiting for a STARTUP.  The owner's, but
+	 * for IRR bits (atomic) and, while it is down or blocked, whoever
+	 * holds the core's lock. */
+	struct hv_x86_vlapic lapic;
+	bool lapic_on;
+	bool wait_sipi;
 };
 
 static inline struct vcpu_arch *vcpu_arch(struct hv_hyp_vcpu *v)
@@ -60,6 +69,25 @@ void hyp_x86_exit_msr(struct hv_hyp_vcpu *v);
 void hyp_x86_exit_ioio(struct hv_hyp_vcpu *v);
 void hyp_x86_exit_npf(struct hv_hyp_vcpu *v);
 void hyp_x86_exit_vmmcall(struct hv_hyp_x86_pcpu *pc, struct hv_hyp_vcpu *v);
+
+/* The local APIC (lapic.c).  reset: at domain build; mmio: an access
+ * to guest-physical gpa by the decoded m, false if gpa is not on v's
+ * enabled APIC page; set_base: an APIC base MSR write, false if refused
+ * (#GP); deliver: before entering v (no lock), the timer fired if due and
+ * the APIC's interrupt injected or its window opened; has_work: an
+ * interrupt v could take now (HLT must not block); upcall: raise the
+ * event upcall on v's APIC, false when the APIC cannot take it (not
+ * software-enabled) and it must be injected directly; wake_time: the
+ * core's vcpu_wake_time op. */
+void hyp_x86_lapic_reset(struct hv_hyp_vcpu *v);
+bool hyp_x86_lapic_mmio(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa,
+			const struct hv_x86_mov *m);
+bool hyp_x86_lapic_set_base(struct hv_hyp_vcpu *v, uint64_t val);
+uint64_t hyp_x86_lapic_base(struct hv_hyp_vcpu *v);
+void hyp_x86_lapic_deliver(struct hv_hyp_vcpu *v, hv_time_t now);
+bool hyp_x86_lapic_has_work(struct hv_hyp_vcpu *v, hv_time_t now);
+bool hyp_x86_lapic_upcall(struct hv_hyp_vcpu *v, uint8_t vector);
+hv_time_t hyp_x86_lapic_wake_time(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v);
 
 /* Rewrite v's pvclock record (time.c). */
 void hyp_x86_time_update(struct hv_hyp_vcpu *v);

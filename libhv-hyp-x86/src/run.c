@@ -48,6 +48,11 @@ static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 	__asm__ __volatile__("sti; hlt; cli" ::: "memory");
 }
 
+static hv_time_t now(struct hv_hyp *core)
+{
+	return hv_x86_timer_now(&x86_of(core)->timer);
+}
+
 static void skip(struct hv_hyp_vcpu *v, unsigned int len)
 {
 	hv_x86_vmcb_skip(vcpu_arch(v)->cpu.vmcb, len);
@@ -72,7 +77,9 @@ static void halt(struct hv_hyp_vcpu *v)
 {
 	skip(v, 1);
 	if (vcpu_arch(v)->cpu.vmcb->save.rflags & HV_X86_RFLAGS_IF) {
-		hv_hyp_vcpu_block(v);
+		/* An interrupt its APIC has for it now ends the HLT at once. */
+		if (!hyp_x86_lapic_has_work(v, now(v->dom->hyp)))
+			hv_hyp_vcpu_block(v);
 		return;
 	}
 	if (other_vcpu_up(v)) {
@@ -108,13 +115,16 @@ static void kick(struct hv_hyp_pcpu *p)
 
 /* The core's upcall op (lock held): an event is pending for v.  Without a
  * vector the guest learns of it only by looking (after a wake-up), as
- * before vectors existed.  v's next entry injects it; if v runs on
- * another pCPU now, that pCPU is kicked so that the entry comes at once. */
+ * before vectors existed.  Its own vector goes to its local APIC when the
+ * guest has enabled it (lapic.c).  Otherwise v's next entry injects it;
+ * if v runs on another pCPU now, that pCPU is kicked so that the entry
+ * comes at once. */
 static void upcall(struct hv_hyp_vcpu *v)
 {
 	struct hv_hyp_pcpu *p = &v->dom->hyp->pcpus[v->pcpu];
 
-	if (!upcall_vector(v))
+	if (!upcall_vector(v) ||
+	    (v->upcall_vector && hyp_x86_lapic_upcall(v, v->upcall_vector)))
 		return;
 	hv_atomic_store_u32(&vcpu_arch(v)->upcall_pending, 1);
 	if (p->current == v)
@@ -209,6 +219,20 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 	}
 }
 
+/* v's APIC timer, if it comes before the pCPU's own deadline, ends the
+ * run for itself: the tick that follows brings v back here, where it
+ * fires.  Its interrupt goes in after the upcall, or waits for a window. */
+static void lapic_deliver(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
+{
+	hv_time_t t = now(p->hyp);
+	hv_time_t timer;
+
+	hyp_x86_lapic_deliver(v, t);
+	timer = hyp_x86_lapic_wake_time(p, v);
+	if (timer < pcpu_arch(p)->deadline)
+		hv_x86_timer_set(&x86_of(p->hyp)->timer, timer);
+}
+
 /* No lock held.  in_guest is set before the flush request is read (the
  * exchange orders them): a P2M change either is seen here or sees this
  * pCPU in the guest (hyp_x86_p2m_flush). */
@@ -221,17 +245,14 @@ static void vcpu_run(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 	if (hv_atomic_xchg_u32(&a->flush_tlb, 0))
 		a->cpu.vmcb->control.tlb_control = HV_X86_TLB_FLUSH_ALL;
 	deliver_upcall(v);
+	lapic_deliver(p, v);
 	a->exit_code = hv_x86_vcpu_run(&pc->svm, &a->cpu);
 	hv_atomic_store_u32(&pc->in_guest, 0);
 }
 
-static hv_time_t now(struct hv_hyp *core)
-{
-	return hv_x86_timer_now(&x86_of(core)->timer);
-}
-
 static void timer_set(struct hv_hyp_pcpu *p, hv_time_t deadline)
 {
+	pcpu_arch(p)->deadline = deadline;
 	hv_x86_timer_set(&x86_of(p->hyp)->timer, deadline);
 }
 
@@ -269,6 +290,7 @@ const struct hv_hyp_arch_ops hv_hyp_x86_ops = {
     .vcpu_load = vcpu_load,
     .vcpu_run = vcpu_run,
     .vcpu_exit = vcpu_exit,
+    .vcpu_wake_time = hyp_x86_lapic_wake_time,
     .now = now,
     .timer_set = timer_set,
     .idle = idle,

@@ -80,3 +80,20 @@ void hv_x86_cpuid_guest(uint32_t leaf, uint32_t subleaf,
 		break;
 	}
 }
+
+void hv_x86_cpuid_guest_apic(uint32_t leaf, uint32_t apic_id,
+			     struct hv_x86_cpuid_regs *r)
+{
+	switch (leaf) {
+	case 0x1:
+		r->ebx = (r->ebx & ~L1_EBX_APIC_ID) | apic_id << 24;
+		r->ecx |= L1_ECX_TSC_DEADLINE;
+		r->edx |= L1_EDX_APIC;
+		break;
+	case 0xb: /* topology: the x2APIC ID, whatever the level */
+		r->edx = apic_id;
+		break;
+	default:
+		break;
+	}
+}

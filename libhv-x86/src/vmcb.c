@@ -31,6 +31,13 @@
 	 HV_X86_INTERCEPT2_SKINIT | HV_X86_INTERCEPT2_MONITOR |                \
 	 HV_X86_INTERCEPT2_MWAIT | HV_X86_INTERCEPT2_XSETBV)
 
+/* Segment attributes after INIT (SDM table 9-1): present, accessed
+ * read/write data and execute/read code, an LDT, a busy 16-bit TSS. */
+#define REAL_CODE 0x9bu
+#define REAL_DATA 0x93u
+#define REAL_LDT  0x82u
+#define REAL_TSS  0x83u
+
 static struct hv_x86_vmcb_seg flat(uint16_t sel, uint16_t attrib)
 {
 	struct hv_x86_vmcb_seg s = {sel, attrib, FLAT_LIMIT, 0};
@@ -71,6 +78,39 @@ void hv_x86_vmcb_init_pvh(struct hv_x86_vmcb *vmcb, uint64_t gpr[16],
 	s->dr7 = DR7_INIT;
 	s->g_pat = PAT_DEFAULT;
 	gpr[GPR_RBX] = setup->start_info;
+}
+
+/* A real-mode segment: base selector << 4, 64 KiB. */
+static struct hv_x86_vmcb_seg real(uint16_t sel, uint16_t attrib)
+{
+	struct hv_x86_vmcb_seg s = {sel, attrib, 0xffff, (uint64_t)sel << 4};
+
+	return s;
+}
+
+void hv_x86_vmcb_startup(struct hv_x86_vmcb *vmcb, uint64_t gpr[16],
+			 uint8_t vector)
+{
+	struct hv_x86_vmcb_save *s = &vmcb->save;
+	uint64_t pat = s->g_pat;
+
+	memset(s, 0, sizeof(*s));
+	memset(gpr, 0, 16 * sizeof(gpr[0]));
+	vmcb->control.eventinj = 0;
+	vmcb->control.interrupt_shadow = 0;
+	vmcb->control.tlb_control = HV_X86_TLB_FLUSH_ALL;
+	hv_x86_vmcb_close_window(vmcb);
+	s->cs = real((uint16_t)(vector << 8), REAL_CODE);
+	s->ds = s->es = s->ss = s->fs = s->gs = real(0, REAL_DATA);
+	s->gdtr.limit = s->idtr.limit = 0xffff;
+	s->ldtr = real(0, REAL_LDT);
+	s->tr = real(0, REAL_TSS);
+	s->efer = HV_X86_EFER_SVME;
+	s->cr0 = HV_X86_CR0_ET;
+	s->rflags = RFLAGS_RESERVED;
+	s->dr6 = DR6_INIT;
+	s->dr7 = DR7_INIT;
+	s->g_pat = pat;
 }
 
 enum hv_x86_mode hv_x86_vmcb_mode(const struct hv_x86_vmcb *vmcb)

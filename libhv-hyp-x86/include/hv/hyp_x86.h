@@ -81,6 +81,9 @@ struct hv_hyp_x86_pcpu {
 	/* A guest runs here now (between VMRUN and #VMEXIT): a P2M change
 	 * waits for it to leave. */
 	uint32_t in_guest;
+	/* The core's timer deadline for it (timer_set); a running vCPU's
+	 * APIC timer may bring the pCPU's timer earlier. */
+	hv_time_t deadline;
 };
 
 /* The machine as the adapter sees it: the core's arch_ctx. */

@@ -222,6 +222,16 @@ struct hv_x86_vmcb_setup {
 };
 
 /*
+ * A vCPU after INIT and a STARTUP of `vector` (SDM 9.1.1, table 9-1), as
+ * Xen's vlapic starts an HVM vCPU: real mode at CS:IP = vector << 8:0,
+ * other segments 0 with 64 KiB limits, CR0 = ET, EFER, CR3, CR4 and the
+ * registers 0, EFLAGS 0x2; the control area (intercepts, ASID, nested
+ * paging) and the PAT are kept, no event pending, a full TLB flush.
+ */
+void hv_x86_vmcb_startup(struct hv_x86_vmcb *vmcb, uint64_t gpr[16],
+			 uint8_t vector);
+
+/*
  * Fill a VMCB for a vCPU entering a PVH kernel as Xen starts one: 32-bit
  * protected mode, paging off, flat 4 GiB code (0xc9b) and data (0xc93)
  * segments, a busy 32-bit TSS, CR0 = PE|ET, EFLAGS = 0x2, %ebx =

@@ -3,7 +3,8 @@
  * leaves and the processor leaves it is shown, the hypercall page, MSRs
  * (the hypercall-page MSR's rules; EFER, PAT and the TSC; AMD's C1E and
  * NB_CFG read as 0; #GP for every MSR not implemented, the host's SVM
- * MSRs among them), SVM instructions
+ * MSRs among them), the local APIC (CPUID, base MSR, a few registers),
+ * SVM instructions
  * (#UD), port I/O (all ones, writes dropped, the hypervisor's own devices
  * out of reach), the HVM debug port 0xe9, and (64-bit) a hypercall from
  * user mode.  Built 64-bit and 32-bit.
@@ -117,7 +118,6 @@ static void msrs(void)
 	expect_gp_write(0x40000000u, UNMAPPED); /* not our RAM */
 	expect_gp_write(0x40000001u, page);	/* not an MSR of Xen's */
 	guest_wrmsr(0x40000000u, page);		/* again: fine */
-	expect_gp_read(MSR_APIC_BASE);		/* no local APIC here */
 	expect_gp_read(MSR_VM_HSAVE_PA);	/* the host's SVM */
 	expect_gp_write(MSR_VM_HSAVE_PA, 0);
 	CHECK(guest_rdmsr(MSR_TSC) > tsc);
@@ -140,6 +140,55 @@ static void msrs(void)
 	guest_wrmsr(MSR_AMD_NB_CFG, 1ull << 46);
 	CHECK_EQ(guest_rdmsr(MSR_AMD_NB_CFG), 0);
 	expect_gp_write(MSR_K8_C1E, 0);
+}
+
+#define APIC_BASE_BSP	 0x100u
+#define APIC_BASE_ENABLE 0x800u
+#define LAPIC		 ((volatile uint32_t *)0xfee00000ul)
+
+/* Through MOV alone: hvkit emulates only the MOV family on the page (a
+ * compiler may otherwise PUSH straight from it). */
+static uint32_t apic_read(unsigned int reg)
+{
+	uint32_t v;
+
+	__asm__ __volatile__("movl (%1), %0" : "=r"(v) : "r"(LAPIC + reg / 4));
+	return v;
+}
+
+static void apic_write(unsigned int reg, uint32_t v)
+{
+	__asm__ __volatile__("movl %0, (%1)" ::"r"(v), "r"(LAPIC + reg / 4)
+			     : "memory");
+}
+
+/* The local APIC every vCPU has, as on Xen: CPUID says so (no x2APIC),
+ * the base MSR gives its page, enabled, on the boot vCPU; the page
+ * answers as an xAPIC, and reads as unbacked memory while disabled. */
+static void local_apic(void)
+{
+	uint32_t r[4];
+
+	guest_cpuid(1, 0, r);
+	CHECK(r[3] & (1u << 9));
+	CHECK(!(r[2] & (1u << 21)));
+	CHECK_EQ(r[1] >> 24, 0); /* vCPU 0's APIC ID */
+	CHECK_EQ(guest_rdmsr(MSR_APIC_BASE),
+		 0xfee00000u | APIC_BASE_ENABLE | APIC_BASE_BSP);
+	expect_gp_write(MSR_APIC_BASE, 0xfec00000u | APIC_BASE_ENABLE);
+	expect_gp_write(MSR_APIC_BASE, 0xfee00000u | APIC_BASE_ENABLE |
+					   0x400u); /* x2APIC mode */
+	CHECK_EQ(apic_read(0x20), 0);		    /* ID */
+	CHECK_EQ(apic_read(0x30), 0x50014);	    /* version */
+	CHECK_EQ(apic_read(0xf0), 0xff);	    /* SVR: software-disabled */
+	apic_write(0x80, 0x20);
+	CHECK_EQ(apic_read(0x80), 0x20); /* TPR */
+	CHECK_EQ(apic_read(0xa0), 0x20); /* PPR */
+	apic_write(0x80, 0);
+	guest_wrmsr(MSR_APIC_BASE, 0xfee00000u | APIC_BASE_BSP);
+	CHECK_EQ(apic_read(0x30), 0xffffffffu);
+	guest_wrmsr(MSR_APIC_BASE, 0xfee00000u | APIC_BASE_ENABLE);
+	CHECK_EQ(apic_read(0x30), 0x50014);
 }
 
 static void svm_instructions(void)
@@ -190,6 +239,7 @@ int main(void)
 	cpuid_leaves();
 	hypercall_page();
 	msrs();
+	local_apic();
 	svm_instructions();
 #if defined(__x86_64__)
 	from_user_mode();

@@ -67,6 +67,34 @@ static void pvh_start_state(void **state)
 	assert_int_equal(hv_x86_vmcb_cpl(&vmcb), 0);
 }
 
+/* INIT and STARTUP 0x9e: real mode at 9e00:0000, intercepts kept. */
+static void startup_state(void **state)
+{
+	struct hv_x86_vmcb_setup s = {
+	    .entry = 0x100000, .ncr3 = 0x5000, .asid = 2};
+	uint64_t gpr[16];
+
+	(void)state;
+	hv_x86_vmcb_init_pvh(&vmcb, gpr, &s);
+	vmcb.save.g_pat = 0x0606;
+	vmcb.control.eventinj = 0x800000ec;
+	hv_x86_vmcb_startup(&vmcb, gpr, 0x9e);
+	assert_int_equal(hv_x86_vmcb_mode(&vmcb), HV_X86_MODE_REAL);
+	assert_int_equal(vmcb.save.cs.sel, 0x9e00);
+	assert_int_equal(vmcb.save.cs.base, 0x9e000);
+	assert_int_equal(vmcb.save.cs.limit, 0xffff);
+	assert_int_equal(vmcb.save.ss.base, 0);
+	assert_int_equal(vmcb.save.rip, 0);
+	assert_int_equal(vmcb.save.rflags, 2);
+	assert_int_equal(vmcb.save.cr0, 0x10);
+	assert_int_equal(vmcb.save.efer, HV_X86_EFER_SVME);
+	assert_int_equal(vmcb.save.g_pat, 0x0606);
+	assert_int_equal(vmcb.control.eventinj, 0);
+	assert_int_equal(vmcb.control.ncr3, 0x5000);
+	assert_int_equal(vmcb.control.asid, 2);
+	assert_int_equal(gpr[HV_X86_RBX], 0);
+}
+
 static void modes_and_privilege(void **state)
 {
 	(void)state;
@@ -326,6 +354,7 @@ int main(void)
 	    cmocka_unit_test(interrupt_window_otherwise),
 	    cmocka_unit_test(skip_ends_the_shadow),
 	    cmocka_unit_test(pvh_start_state),
+	    cmocka_unit_test(startup_state),
 	    cmocka_unit_test(modes_and_privilege),
 	    cmocka_unit_test(event_injection),
 	    cmocka_unit_test(io_permission_map),

@@ -1,0 +1,189 @@
+/*
+ * Each vCPU's local APIC (libhv-x86's model, <hv/x86_vlapic.h>), as Xen
+ * gives every PVH guest one: the xAPIC page at 0xfee00000, which nothing
+ * maps in the P2M, so each access is a nested page fault decoded by
+ * exit_npf.c and answered here; the APIC base MSR; IPIs to the domain's
+ * vCPUs (fixed ones raise the vector and wake or kick the target; INIT
+ * and STARTUP start a vCPU that is down in real mode, as Linux brings up
+ * its CPUs); and the timer, whose deadline wakes a blocked vCPU (the
+ * core's vcpu_wake_time) or ends a running one's run (run.c).
+ */
+#include "priv.h"
+
+static struct hv_hyp *core_of(struct hv_hyp_vcpu *v)
+{
+	return v->dom->hyp;
+}
+
+static hv_time_t now_of(struct hv_hyp_vcpu *v)
+{
+	return core_of(v)->arch->now(core_of(v));
+}
+
+void hyp_x86_lapic_reset(struct hv_hyp_vcpu *v)
+{
+	hv_x86_vlapic_reset(&vcpu_arch(v)->lapic, v->id);
+	vcpu_arch(v)->lapic_on = true;
+	vcpu_arch(v)->wait_sipi = false;
+}
+
+uint64_t hyp_x86_lapic_base(struct hv_hyp_vcpu *v)
+{
+	return HV_X86_VLAPIC_BASE |
+	       (vcpu_arch(v)->lapic_on ? HV_X86_APIC_BASE_ENABLE : 0) |
+	       (v->id == 0 ? HV_X86_APIC_BASE_BSP : 0);
+}
+
+/* The base cannot move and x2APIC mode is not offered: only the enable
+ * bit changes.  Enabling again starts from the reset state. */
+bool hyp_x86_lapic_set_base(struct hv_hyp_vcpu *v, uint64_t val)
+{
+	struct vcpu_arch *a = vcpu_arch(v);
+	bool on = val & HV_X86_APIC_BASE_ENABLE;
+
+	if ((val & ~(HV_X86_APIC_BASE_BSP | HV_X86_APIC_BASE_ENABLE)) !=
+	    HV_X86_VLAPIC_BASE)
+		return false;
+	if (on && !a->lapic_on)
+		hv_x86_vlapic_reset(&a->lapic, v->id);
+	a->lapic_on = on;
+	return true;
+}
+
+/* t has an interrupt to take: it wakes, or leaves the guest on the pCPU
+ * running it (lock held). */
+static void notify(struct hv_hyp_vcpu *t)
+{
+	struct hv_hyp_pcpu *p = &core_of(t)->pcpus[t->pcpu];
+
+	hv_hyp_vcpu_wake(t);
+	if (p->current == t)
+		hv_hyp_pcpu_kick(p);
+}
+
+/* INIT resets a vCPU that is down and makes it wait for a STARTUP; a
+ * running vCPU ignores it (Xen would reset it: no PVH guest asks). */
+static void init(struct hv_hyp_vcpu *t)
+{
+	if (t->state != HV_HYP_VCPU_DOWN)
+		return;
+	hyp_x86_lapic_reset(t);
+	vcpu_arch(t)->wait_sipi = true;
+}
+
+/* STARTUP: the waiting vCPU starts in real mode at vector << 12, with
+ * vCPU 0's TSC (Xen keeps a domain's TSCs in step).  An upcall raised
+ * while it was down stays latched: its event is still pending in the
+ * vcpu_info, and no new event would raise another. */
+static void startup(struct hv_hyp_vcpu *t, uint8_t vector)
+{
+	struct vcpu_arch *a = vcpu_arch(t);
+
+	if (!a->wait_sipi || t->state != HV_HYP_VCPU_DOWN)
+		return;
+	a->wait_sipi = false;
+	hv_x86_vmcb_startup(a->cpu.vmcb, a->cpu.gpr, vector);
+	a->cpu.vmcb->control.tsc_offset =
+	    vcpu_arch(&t->dom->vcpus[0])->cpu.vmcb->control.tsc_offset;
+	hv_hyp_vcpu_set_state(t, HV_HYP_VCPU_RUNNABLE);
+}
+
+static void send_ipi(struct hv_hyp_vcpu *v, const struct hv_x86_vlapic_ipi *ipi)
+{
+	for (unsigned int i = 0; i < v->dom->nr_vcpus; i++) {
+		struct hv_hyp_vcpu *t = &v->dom->vcpus[i];
+		struct vcpu_arch *a = vcpu_arch(t);
+
+		if (!a->lapic_on || !hv_x86_vlapic_ipi_targets(&a->lapic, ipi))
+			continue;
+		switch (ipi->mode) {
+		case HV_X86_IPI_FIXED:
+			hv_x86_vlapic_accept(&a->lapic, ipi->vector);
+			notify(t);
+			break;
+		case HV_X86_IPI_INIT:
+			init(t);
+			break;
+		case HV_X86_IPI_STARTUP:
+			startup(t, ipi->vector);
+			break;
+		}
+	}
+}
+
+/* Registers are 32 bits wide, 16 bytes apart: a narrower read gives its
+ * bytes of the register; a write other than a whole aligned register is
+ * dropped, as Xen does. */
+bool hyp_x86_lapic_mmio(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa,
+			const struct hv_x86_mov *m)
+{
+	struct vcpu_arch *a = vcpu_arch(v);
+	unsigned int off = gpa & (HV_X86_VLAPIC_SIZE - 1);
+	struct hv_x86_vlapic_ipi ipi;
+	uint32_t val;
+
+	if (!a->lapic_on ||
+	    (gpa & ~(uint64_t)(HV_X86_VLAPIC_SIZE - 1)) != HV_X86_VLAPIC_BASE)
+		return false;
+	if (!m->write) {
+		val = hv_x86_vlapic_read(&a->lapic, off & ~3u, now_of(v));
+		hv_x86_mov_load(m, a->cpu.gpr, val >> 8 * (off & 3));
+		return true;
+	}
+	if (m->size != 4 || (off & 3))
+		return true;
+	val = (uint32_t)hv_x86_mov_store_value(m, a->cpu.gpr);
+	if (hv_x86_vlapic_write(&a->lapic, off, val, now_of(v), &ipi))
+		send_ipi(v, &ipi);
+	return true;
+}
+
+void hyp_x86_lapic_deliver(struct hv_hyp_vcpu *v, hv_time_t now)
+{
+	struct vcpu_arch *a = vcpu_arch(v);
+	int vector;
+
+	if (!a->lapic_on)
+		return;
+	hv_x86_vlapic_timer_fire(&a->lapic, now);
+	vector = hv_x86_vlapic_pending(&a->lapic);
+	if (vector >= 0 &&
+	    hv_x86_vmcb_inject_intr(a->cpu.vmcb, (uint8_t)vector))
+		hv_x86_vlapic_ack(&a->lapic, (uint8_t)vector);
+}
+
+bool hyp_x86_lapic_has_work(struct hv_hyp_vcpu *v, hv_time_t now)
+{
+	struct vcpu_arch *a = vcpu_arch(v);
+
+	if (!a->lapic_on)
+		return false;
+	hv_x86_vlapic_timer_fire(&a->lapic, now);
+	return hv_x86_vlapic_pending(&a->lapic) >= 0;
+}
+
+/* Xen raises a per-vCPU upcall vector at the vCPU's local APIC, where the
+ * guest ends it with an EOI; before the guest enables its APIC, the
+ * interrupt goes in directly (run.c), as it does for the domain-wide
+ * callback vector. */
+bool hyp_x86_lapic_upcall(struct hv_hyp_vcpu *v, uint8_t vector)
+{
+	struct vcpu_arch *a = vcpu_arch(v);
+
+	if (!a->lapic_on || !(a->lapic.svr & HV_X86_SVR_ENABLE))
+		return false;
+	hv_x86_vlapic_accept(&a->lapic, vector);
+	notify(v);
+	return true;
+}
+
+/* A masked timer expires without an interrupt: nothing to wake for. */
+hv_time_t hyp_x86_lapic_wake_time(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
+{
+	const struct vcpu_arch *a = vcpu_arch(v);
+
+	(void)p;
+	if (!a->lapic_on || (a->lapic.lvt[0] & HV_X86_LVT_MASKED))
+		return HV_TIME_NEVER;
+	return hv_x86_vlapic_timer_deadline(&a->lapic);
+}
