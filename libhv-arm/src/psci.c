@@ -1,4 +1,4 @@
-/* PSCI 1.0 and the SMCCC calls beside it, as Xen's vpsci.c and vsmc.c
+/* PSCI 1.1 and the SMCCC calls beside it, as Xen's vpsci.c and vsmc.c
  * answer a 64-bit domU (DEN0022, DEN0028). */
 #include <hv/arm_psci.h>
 #include <hv/bitmap.h>
@@ -98,7 +98,7 @@ void hv_arm_psci(const struct hv_arm_psci_call *c, unsigned int nr_vcpus,
 		r->ret = HV_SMCCC_VERSION_1_2;
 		break;
 	case HV_PSCI_VERSION:
-		r->ret = HV_PSCI_VERSION_1_0;
+		r->ret = HV_PSCI_VERSION_1_1;
 		break;
 	case HV_PSCI_CPU_SUSPEND_32:
 	case HV_PSCI_CPU_SUSPEND_64:

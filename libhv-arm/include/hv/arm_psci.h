@@ -1,5 +1,5 @@
 /*
- * hv/arm_psci.h - the PSCI 1.0 calls a guest makes through HVC #0 (or
+ * hv/arm_psci.h - the PSCI calls a guest makes through HVC #0 (or
  * SMC #0), and SMCCC_VERSION, as Xen gives a domU: what each call asks
  * the hypervisor to do and what the guest gets back in x0.  Any other
  * function ID gets SMCCC's NOT_SUPPORTED (-1), as from Xen.  Pure
@@ -8,9 +8,10 @@
  * Xen's answers followed (xen/arch/arm/vpsci.c): MPIDR bits outside the
  * affinity fields are ignored; a CPU_ON entry with bit 0 set (T32) is
  * INVALID_ADDRESS; AFFINITY_INFO takes levels 0-3 and calls a target no
- * vCPU has off; SMC32 calls' arguments are 32-bit.  Where hvkit differs:
- * PSCI_VERSION says 1.0 where Xen since 4.18 says 1.1, and there is no
- * SYSTEM_SUSPEND (Xen 4.21 offers it to domUs).
+ * vCPU has off; SMC32 calls' arguments are 32-bit; PSCI_VERSION says 1.1
+ * (Xen has since 4.11: 1.1 adds no mandatory function to 1.0's).  Where
+ * hvkit differs: there is no SYSTEM_SUSPEND (Xen 4.22 offers it to
+ * domUs), and FEATURES says so.
  */
 #ifndef HV_ARM_PSCI_H
 #define HV_ARM_PSCI_H
@@ -42,7 +43,7 @@ HV_BEGIN_DECLS
 #define HV_PSCI_INTERNAL_FAILURE   (-6)
 #define HV_PSCI_INVALID_ADDRESS	   (-9)
 #define HV_PSCI_TOS_NOT_PRESENT	   2 /* MIGRATE_INFO_TYPE: no trusted OS */
-#define HV_PSCI_VERSION_1_0	   0x10000
+#define HV_PSCI_VERSION_1_1	   0x10001 /* what Xen answers, since 4.11 */
 #define HV_SMCCC_VERSION_1_2	   0x10002 /* what Xen answers */
 
 #define HV_PSCI_AFFINITY_ON  0

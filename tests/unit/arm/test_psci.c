@@ -27,7 +27,7 @@ static struct hv_arm_psci_result call(uint64_t fid, uint64_t a1, uint64_t a2,
 static void version_and_migrate_info(void **state)
 {
 	(void)state;
-	assert_int_equal(call(HV_PSCI_VERSION, 0, 0, 0).ret, 0x10000);
+	assert_int_equal(call(HV_PSCI_VERSION, 0, 0, 0).ret, 0x10001);
 	assert_int_equal(call(HV_PSCI_VERSION, 0, 0, 0).action,
 			 HV_PSCI_ACT_NONE);
 	assert_int_equal(call(HV_PSCI_MIGRATE_INFO_TYPE, 0, 0, 0).ret, 2);
@@ -141,7 +141,7 @@ static void cpu_on_32_truncates(void **state)
 	/* The function ID is w0: x0's upper half does not matter. */
 	assert_int_equal(
 	    call(0xffffffff00000000ull | HV_PSCI_VERSION, 0, 0, 0).ret,
-	    HV_PSCI_VERSION_1_0);
+	    HV_PSCI_VERSION_1_1);
 }
 
 static void features(void **state)
