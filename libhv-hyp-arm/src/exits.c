@@ -69,7 +69,7 @@ static void hvc(struct hv_hyp_vcpu *v, uint64_t esr)
 	case XEN_HYPERCALL_TAG:
 		hypercall(v);
 		break;
-	case 0: /* SMCCC: PSCI */
+	case 0: /* SMCCC, PSCI among it */
 		psci(v);
 		break;
 	default: /* as Xen: undefined instruction for the guest */
