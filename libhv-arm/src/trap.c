@@ -42,6 +42,36 @@ void hv_arm_decode_sysreg(uint64_t esr, struct hv_arm_sysreg_access *out)
 	out->read = iss & 1;
 }
 
+#define ESR_IL		   (1ull << 25)
+#define PSTATE_MODE_MASK   0xfull
+#define PSTATE_EL0T	   0x0ull
+#define PSTATE_EL1T	   0x4ull
+#define PSTATE_EL1H	   0x5ull
+#define VECTOR_CURRENT_SP0 0x000
+#define VECTOR_CURRENT_SPX 0x200
+#define VECTOR_LOWER_A64   0x400
+
+uint64_t hv_arm_sync_vector(uint64_t pstate)
+{
+	switch (pstate & PSTATE_MODE_MASK) {
+	case PSTATE_EL1H:
+		return VECTOR_CURRENT_SPX;
+	case PSTATE_EL1T:
+		return VECTOR_CURRENT_SP0;
+	default:
+		return VECTOR_LOWER_A64;
+	}
+}
+
+uint64_t hv_arm_dabt_esr(uint64_t pstate)
+{
+	unsigned int ec = (pstate & PSTATE_MODE_MASK) == PSTATE_EL0T
+			      ? HV_ARM_EC_DABT_LOWER
+			      : HV_ARM_EC_DABT_CURRENT;
+
+	return (uint64_t)ec << 26 | ESR_IL;
+}
+
 struct ec_name {
 	unsigned int ec;
 	const char *name;
@@ -58,6 +88,7 @@ static const struct ec_name ec_names[] = {
     {HV_ARM_EC_IABT_LOWER, "IABT_LOWER"},
     {HV_ARM_EC_PC_ALIGN, "PC_ALIGN"},
     {HV_ARM_EC_DABT_LOWER, "DABT_LOWER"},
+    {HV_ARM_EC_DABT_CURRENT, "DABT_CURRENT"},
     {HV_ARM_EC_SP_ALIGN, "SP_ALIGN"},
     {HV_ARM_EC_SERROR, "SERROR"},
     {HV_ARM_EC_BRK64, "BRK64"},

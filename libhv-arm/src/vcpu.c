@@ -1,4 +1,5 @@
 /* EL1 guest vCPUs: reset state and the switch of EL1 state on a pCPU. */
+#include <hv/arm_trap.h>
 #include <hv/arm_vcpu.h>
 #include <hv/string.h>
 
@@ -128,34 +129,28 @@ void hv_arm_vcpu_put(struct hv_arm_vcpu *v)
 	hv_arm_fpsimd_save(&v->fp);
 }
 
-#define PSTATE_MODE_MASK   0xfull
-#define PSTATE_EL1T	   0x4ull
-#define PSTATE_EL1H	   0x5ull
-#define ESR_IL		   (1ull << 25)
-#define VECTOR_CURRENT_SP0 0x000
-#define VECTOR_CURRENT_SPX 0x200
-#define VECTOR_LOWER_A64   0x400
+#define ESR_IL (1ull << 25)
 
-/* Which EL1 vector the exception enters, from where the guest was. */
-static uint64_t vector_offset(uint64_t pstate)
+/* What the CPU does on taking a synchronous exception to EL1: the EL1
+ * registers are live while the vCPU is loaded. */
+static void take_sync_exception(struct hv_arm_vcpu *v, uint64_t esr)
 {
-	switch (pstate & PSTATE_MODE_MASK) {
-	case PSTATE_EL1H:
-		return VECTOR_CURRENT_SPX;
-	case PSTATE_EL1T:
-		return VECTOR_CURRENT_SP0;
-	default:
-		return VECTOR_LOWER_A64;
-	}
+	hv_write_sysreg(esr_el1, esr);
+	hv_write_sysreg(elr_el1, v->pc);
+	hv_write_sysreg(spsr_el1, v->pstate);
+	v->pc = hv_read_sysreg(vbar_el1) + hv_arm_sync_vector(v->pstate);
+	v->pstate = HV_ARM_PSTATE_EL1H_MASKED;
 }
 
 void hv_arm_vcpu_inject_undef(struct hv_arm_vcpu *v)
 {
-	/* What the CPU does on taking a synchronous exception to EL1: the
-	 * EL1 registers are live while the vCPU is loaded. */
-	hv_write_sysreg(esr_el1, ESR_IL); /* EC 0: unknown reason */
-	hv_write_sysreg(elr_el1, v->pc);
-	hv_write_sysreg(spsr_el1, v->pstate);
-	v->pc = hv_read_sysreg(vbar_el1) + vector_offset(v->pstate);
-	v->pstate = HV_ARM_PSTATE_EL1H_MASKED;
+	take_sync_exception(v, ESR_IL); /* EC 0: unknown reason */
+}
+
+void hv_arm_vcpu_inject_dabt(struct hv_arm_vcpu *v, uint64_t far)
+{
+	uint64_t esr = hv_arm_dabt_esr(v->pstate);
+
+	hv_write_sysreg(far_el1, far);
+	take_sync_exception(v, esr);
 }

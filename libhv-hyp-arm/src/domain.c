@@ -92,6 +92,7 @@ void hyp_arm_vcpu_start(struct hv_hyp_vcpu *v, uint64_t entry, uint64_t x0)
 	hv_arm_vcpu_reset(
 	    &vcpu_arch(v)->cpu, entry, x0, hv_mm_p2m_root(&v->dom->p2m),
 	    domain_arch(v->dom)->vmid, v->id, hv_arm_vcpu_default_hcr());
+	vcpu_arch(v)->ptimer = (struct hv_arm_ptimer){0}; /* disabled */
 	hv_hyp_vcpu_set_state(v, HV_HYP_VCPU_RUNNABLE);
 }
 

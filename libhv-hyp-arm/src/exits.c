@@ -1,9 +1,12 @@
 /*
- * A vCPU's synchronous exits: hypercalls (HVC #0xEA1), PSCI (HVC #0 or a
- * trapped SMC), WFI/WFE, data aborts on the emulated UART, trapped system
- * registers.  A guest that does something the hypervisor cannot allow
- * (touches memory it does not own, takes an exception hvkit does not
- * emulate) is crashed with a message; the others go on.
+ * A vCPU's synchronous exits: hypercalls (HVC #0xEA1), SMCCC and PSCI
+ * (HVC #0 or SMC #0), WFI/WFE, data aborts on the emulated UART and vGIC,
+ * trapped system registers.  What Xen answers with an exception in the
+ * guest (other HVC/SMC immediates, unknown system registers: undefined
+ * instruction; an access nothing backs: data abort) is answered the same
+ * way.  A guest that takes an exception hvkit does not emulate (an
+ * instruction fetch from memory it does not own, say) is crashed with a
+ * message; the others go on.
  */
 #include "priv.h"
 
@@ -66,7 +69,7 @@ static void hvc(struct hv_hyp_vcpu *v, uint64_t esr)
 	case XEN_HYPERCALL_TAG:
 		hypercall(v);
 		break;
-	case 0: /* SMCCC: PSCI */
+	case 0: /* SMCCC, PSCI among it */
 		psci(v);
 		break;
 	default: /* as Xen: undefined instruction for the guest */
@@ -75,6 +78,23 @@ static void hvc(struct hv_hyp_vcpu *v, uint64_t esr)
 	}
 }
 
+/* A trapped SMC's ELR is the smc itself.  As Xen's do_trap_smc: SMCCC
+ * calls (#0) are answered as through HVC #0, an unknown function with
+ * SMCCC's NOT_SUPPORTED (-1); any other immediate is no SMCCC call, so
+ * the guest takes an undefined instruction at the smc. */
+static void smc(struct hv_hyp_vcpu *v, uint64_t esr)
+{
+	if (hv_arm_esr_imm16(esr) != 0) {
+		hv_arm_vcpu_inject_undef(&vcpu_arch(v)->cpu);
+		return;
+	}
+	vcpu_arch(v)->cpu.pc += 4;
+	psci(v);
+}
+
+/* A stage-2 fault on what nothing emulates: outside the domain's RAM, the
+ * vGIC and the UART, or a register access they refuse.  As Xen, the
+ * guest takes a data abort at the access and may handle it and go on. */
 static void data_abort(struct hv_hyp_vcpu *v, const struct hv_arm_exit *e)
 {
 	struct hv_arm_dabt d;
@@ -83,23 +103,14 @@ static void data_abort(struct hv_hyp_vcpu *v, const struct hv_arm_exit *e)
 	hv_arm_decode_dabt(e->esr, e->hpfar, e->far, &d);
 	if (hyp_arm_vpl011_access(v, &d))
 		return;
-	if (hyp_arm_vgic_mmio(v, &d, &refused)) {
-		if (refused)
-			hv_hyp_crash(v,
-				     "%u-byte %s at GIC IPA %#llx refused "
-				     "(pc %#llx)",
-				     d.size, d.write ? "write" : "read",
-				     (unsigned long long)d.ipa,
-				     (unsigned long long)vcpu_arch(v)->cpu.pc);
+	if (hyp_arm_vgic_mmio(v, &d, &refused) && !refused)
 		return;
-	}
-	hv_hyp_crash(v, "%s at IPA %#llx, outside its memory (pc %#llx)",
-		     d.write ? "write" : "read", (unsigned long long)d.ipa,
-		     (unsigned long long)vcpu_arch(v)->cpu.pc);
+	hv_arm_vcpu_inject_dabt(&vcpu_arch(v)->cpu, e->far);
 }
 
 /* A trapped system register: a guest's SGIs (ICC_SGI1R_EL1, which
- * HCR_EL2.IMO traps) go through the vGIC; any other is an undefined
+ * HCR_EL2.IMO traps) go through the vGIC, its physical timer (CNTP_*,
+ * which CNTHCTL_EL2 traps) is emulated; any other is an undefined
  * instruction for the guest, as on Xen. */
 static void sysreg(struct hv_hyp_vcpu *v, uint64_t esr)
 {
@@ -108,6 +119,10 @@ static void sysreg(struct hv_hyp_vcpu *v, uint64_t esr)
 	uint64_t kick;
 
 	hv_arm_decode_sysreg(esr, &a);
+	if (hyp_arm_ptimer_sysreg(v, &a)) {
+		vcpu_arch(v)->cpu.pc += 4; /* ELR is the mrs/msr itself */
+		return;
+	}
 	if (a.read || hv_arm_sysreg_id(&a) != HV_ARM_SYSREG(3, 0, 12, 11, 5)) {
 		hv_arm_vcpu_inject_undef(&vcpu_arch(v)->cpu);
 		return;
@@ -129,9 +144,8 @@ void hyp_arm_sync_exit(struct hv_hyp_vcpu *v)
 	case HV_ARM_EC_HVC64:
 		hvc(v, e->esr);
 		break;
-	case HV_ARM_EC_SMC64: /* trapped: ELR is the smc itself */
-		vcpu_arch(v)->cpu.pc += 4;
-		psci(v);
+	case HV_ARM_EC_SMC64:
+		smc(v, e->esr);
 		break;
 	case HV_ARM_EC_WFX: /* ELR is the wfi/wfe itself */
 		vcpu_arch(v)->cpu.pc += 4;

@@ -8,11 +8,12 @@
 #include <hv/arm_stage2.h>
 
 /* Interrupts private to each pCPU that it takes: its tick, a guest's
- * virtual timer, the virtual CPU interface's maintenance interrupt, and
- * kicks from the others. */
+ * virtual timer, the timer behind a guest's emulated physical one, the
+ * virtual CPU interface's maintenance interrupt, and kicks from the
+ * others. */
 static const unsigned int private_irqs[] = {
-    HV_ARM_PPI_HYP_TIMER, HV_ARM_PPI_VIRT_TIMER, HV_ARM_PPI_MAINTENANCE,
-    HV_HYP_ARM_SGI_KICK};
+    HV_ARM_PPI_HYP_TIMER, HV_ARM_PPI_VIRT_TIMER, HV_ARM_PPI_PHYS_TIMER,
+    HV_ARM_PPI_MAINTENANCE, HV_HYP_ARM_SGI_KICK};
 
 int hv_hyp_arm_pcpu_init(struct hv_hyp_arm *a, struct hv_hyp_arm_pcpu *pc)
 {

@@ -35,6 +35,7 @@ struct domain_arch {
 
 struct vcpu_arch {
 	struct hv_arm_vcpu cpu;		 /* registers, EL1 and GIC state */
+	struct hv_arm_ptimer ptimer;	 /* its EL1 physical timer */
 	enum hv_arm_exit_kind exit_kind; /* of the last run */
 	unsigned int lrs_used; /* list registers it entered with in use */
 };
@@ -84,6 +85,18 @@ void hyp_arm_vtimer_fired(struct hv_hyp_arm_pcpu *pa, struct hv_hyp_vcpu *v);
 void hyp_arm_vtimer_unlink(struct hv_hyp_arm_pcpu *pa,
 			   struct hv_arm_vgic_regs *g);
 bool hyp_arm_vcpu_irq_pending(struct hv_hyp_vcpu *v);
+
+/* The guest's EL1 physical timer (ptimer.c): the pCPU's hardware timer
+ * set for v as it is loaded, or stopped as it leaves; a trapped CNTP
+ * register access emulated (false if the register is another); PPI 30
+ * fired while v was loaded; when it wakes a blocked v (or HV_TIME_NEVER). */
+void hyp_arm_ptimer_load(struct hv_hyp_vcpu *v);
+void hyp_arm_ptimer_put(void);
+bool hyp_arm_ptimer_sysreg(struct hv_hyp_vcpu *v,
+			   const struct hv_arm_sysreg_access *a);
+void hyp_arm_ptimer_fired(struct hv_hyp_vcpu *v);
+hv_time_t hyp_arm_ptimer_wake_time(const struct hv_hyp_arm *a,
+				   struct hv_hyp_vcpu *v);
 
 /* The guest's GIC registers (vgic_mmio.c): whether a trapped access was
  * to them, emulated (true), or refused (*refused). */

@@ -1,7 +1,7 @@
 /*
  * The adapter's run-loop ops (the core's struct hv_hyp_arch_ops): loading
  * a vCPU, the EL2 timer (CNTHP) that ends its slice, running it and
- * dispatching its exits, a blocked vCPU's wake-up by its virtual timer,
+ * dispatching its exits, a blocked vCPU's wake-up by its timers,
  * sleeping when nothing is runnable, and kicking another pCPU (an SGI,
  * which ends its sleep or makes its guest exit).
  * Each op runs on the pCPU it is given and touches only that pCPU's
@@ -28,23 +28,28 @@ static void vcpu_load(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 		hv_arm_vcpu_put(old);
 		hv_arm_gic_vcpu_put(&pa->gic, &old->vgic);
 		hyp_arm_vtimer_unlink(pa, &old->vgic);
+		hyp_arm_ptimer_put();
 	}
 	if (v) {
 		hv_arm_vcpu_load(&vcpu_arch(v)->cpu);
 		hv_arm_gic_vcpu_load(&pa->gic, &vcpu_arch(v)->cpu.vgic);
+		hyp_arm_ptimer_load(v);
 	}
 }
 
-/* When a blocked vCPU's virtual timer wakes it (its state is in memory:
- * the core unloads a vCPU that stops), or HV_TIME_NEVER. */
+/* When a blocked vCPU's virtual or physical timer wakes it (its state is
+ * in memory: the core unloads a vCPU that stops), or HV_TIME_NEVER. */
 static hv_time_t vcpu_wake_time(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
 	const struct hv_arm_el1_regs *r = &vcpu_arch(v)->cpu.el1;
+	hv_time_t phys = hyp_arm_ptimer_wake_time(arm_of(p->hyp), v);
+	hv_time_t virt;
 
 	if ((r->cntv_ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) !=
 	    CNTV_CTL_ENABLE)
-		return HV_TIME_NEVER;
-	return hv_arm_ticks_to_ns(&arm_of(p->hyp)->timer, r->cntv_cval);
+		return phys;
+	virt = hv_arm_ticks_to_ns(&arm_of(p->hyp)->timer, r->cntv_cval);
+	return virt < phys ? virt : phys;
 }
 
 /* Interrupt `intid` is the console's receive interrupt (if it has one:
@@ -94,6 +99,8 @@ static void irq_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 		hyp_arm_vtimer_fired(pcpu_arch(p), v);
 		return;
 	}
+	if (intid == HV_ARM_PPI_PHYS_TIMER)
+		hyp_arm_ptimer_fired(v);
 	if (is_console_rx(p, intid))
 		console_rx(p);
 	hv_arm_gic_deactivate(intid);

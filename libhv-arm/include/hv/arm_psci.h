@@ -1,8 +1,17 @@
 /*
- * hv/arm_psci.h - the PSCI 1.0 calls a guest makes through HVC #0 (or SMC),
- * as Xen gives a domU: what each call asks the hypervisor to do and what
- * the guest gets back in x0.  Pure decoding, unit-tested on the host; the
- * image carries out the action.
+ * hv/arm_psci.h - the PSCI calls a guest makes through HVC #0 (or
+ * SMC #0), and SMCCC_VERSION, as Xen gives a domU: what each call asks
+ * the hypervisor to do and what the guest gets back in x0.  Any other
+ * function ID gets SMCCC's NOT_SUPPORTED (-1), as from Xen.  Pure
+ * decoding, unit-tested on the host; the image carries out the action.
+ *
+ * Xen's answers followed (xen/arch/arm/vpsci.c): MPIDR bits outside the
+ * affinity fields are ignored; a CPU_ON entry with bit 0 set (T32) is
+ * INVALID_ADDRESS; AFFINITY_INFO takes levels 0-3 and calls a target no
+ * vCPU has off; SMC32 calls' arguments are 32-bit; PSCI_VERSION says 1.1
+ * (Xen has since 4.11: 1.1 adds no mandatory function to 1.0's).  Where
+ * hvkit differs: there is no SYSTEM_SUSPEND (Xen 4.22 offers it to
+ * domUs), and FEATURES says so.
  */
 #ifndef HV_ARM_PSCI_H
 #define HV_ARM_PSCI_H
@@ -24,14 +33,18 @@ HV_BEGIN_DECLS
 #define HV_PSCI_SYSTEM_OFF	  0x84000008u
 #define HV_PSCI_SYSTEM_RESET	  0x84000009u
 #define HV_PSCI_FEATURES	  0x8400000au
+#define HV_SMCCC_VERSION	  0x80000000u
 
 /* Return codes. */
 #define HV_PSCI_SUCCESS		   0
 #define HV_PSCI_NOT_SUPPORTED	   (-1)
 #define HV_PSCI_INVALID_PARAMETERS (-2)
 #define HV_PSCI_ALREADY_ON	   (-4)
+#define HV_PSCI_INTERNAL_FAILURE   (-6)
+#define HV_PSCI_INVALID_ADDRESS	   (-9)
 #define HV_PSCI_TOS_NOT_PRESENT	   2 /* MIGRATE_INFO_TYPE: no trusted OS */
-#define HV_PSCI_VERSION_1_0	   0x10000
+#define HV_PSCI_VERSION_1_1	   0x10001 /* what Xen answers, since 4.11 */
+#define HV_SMCCC_VERSION_1_2	   0x10002 /* what Xen answers */
 
 #define HV_PSCI_AFFINITY_ON  0
 #define HV_PSCI_AFFINITY_OFF 1
@@ -60,7 +73,8 @@ struct hv_arm_psci_result {
 
 /*
  * Decode a call from a domain with `nr_vcpus` vCPUs, vCPU n having MPIDR
- * affinity n; `online` is a bitmap of the vCPUs that are on.
+ * affinity as Xen numbers them (Aff0 = n % 16, Aff1 = n / 16); `online`
+ * is a bitmap of the vCPUs that are on.
  */
 void hv_arm_psci(const struct hv_arm_psci_call *call, unsigned int nr_vcpus,
 		 const unsigned long *online, struct hv_arm_psci_result *res);

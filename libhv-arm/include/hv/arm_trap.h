@@ -23,6 +23,7 @@ enum hv_arm_ec {
 	HV_ARM_EC_IABT_LOWER = 0x20,
 	HV_ARM_EC_PC_ALIGN = 0x22,
 	HV_ARM_EC_DABT_LOWER = 0x24,
+	HV_ARM_EC_DABT_CURRENT = 0x25,
 	HV_ARM_EC_SP_ALIGN = 0x26,
 	HV_ARM_EC_SERROR = 0x2f,
 	HV_ARM_EC_BRK64 = 0x3c,
@@ -91,6 +92,22 @@ hv_arm_sysreg_id(const struct hv_arm_sysreg_access *a)
 {
 	return HV_ARM_SYSREG(a->op0, a->op1, a->crn, a->crm, a->op2);
 }
+
+/*
+ * Injecting a synchronous exception into an AArch64 EL1 guest: the offset
+ * from VBAR_EL1 of the vector it enters, given the guest's PSTATE when it
+ * took it (EL1h: current EL with SP_ELx; EL1t: current EL with SP_EL0;
+ * EL0: lower EL, AArch64).
+ */
+uint64_t hv_arm_sync_vector(uint64_t pstate);
+
+/*
+ * ESR_EL1 of the data abort Xen injects for an access nothing backs
+ * (inject_dabt_exception in xen/arch/arm/traps.c): EC 0x25 from EL1 or
+ * 0x24 from EL0, IL set, and ISS 0 as Xen writes it (DFSC 0b000000, no
+ * WnR: the guest learns only that the access at FAR_EL1 failed).
+ */
+uint64_t hv_arm_dabt_esr(uint64_t pstate);
 
 /* A name for an exception class, for messages ("HVC64", "DABT_LOWER"). */
 const char *hv_arm_ec_name(unsigned int ec);

@@ -99,6 +99,15 @@ enum hv_arm_exit_kind hv_arm_vcpu_run(struct hv_arm_vcpu *v);
  */
 void hv_arm_vcpu_inject_undef(struct hv_arm_vcpu *v);
 
+/*
+ * Make the guest take a data abort at the trapped access, as Xen does for
+ * an access to guest-physical space nothing backs: ESR_EL1 from
+ * hv_arm_dabt_esr (hv/arm_trap.h), FAR_EL1 = `far` (the faulting virtual
+ * address), ELR_EL1 = the access itself, so a handler that fixes nothing
+ * must step over it.  The vCPU must be loaded.
+ */
+void hv_arm_vcpu_inject_dabt(struct hv_arm_vcpu *v, uint64_t far);
+
 /* Switch the pCPU's EL1 state to (load) or from (put) this vCPU. */
 void hv_arm_vcpu_load(const struct hv_arm_vcpu *v);
 void hv_arm_vcpu_put(struct hv_arm_vcpu *v);

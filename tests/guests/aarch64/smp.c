@@ -54,7 +54,7 @@ int main(void)
 	unsigned long stack =
 	    (unsigned long)(secondary_stack + sizeof(secondary_stack));
 
-	CHECK_EQ(guest_psci(PSCI_VERSION, 0, 0, 0), 0x10000);
+	CHECK_EQ(guest_psci(PSCI_VERSION, 0, 0, 0), 0x10001); /* 1.1, as Xen */
 	CHECK_EQ(guest_psci(PSCI_FEATURES, PSCI_CPU_ON, 0, 0), 0);
 	CHECK_EQ(affinity(1), AFFINITY_OFF);
 	CHECK_EQ(guest_psci(PSCI_CPU_ON, 1, entry, stack), 0);

@@ -131,6 +131,35 @@ static void ec_names(void **state)
 	assert_string_equal(hv_arm_ec_name(0x3f), "other");
 }
 
+/* SPSR/PSTATE modes: EL0t 0, EL1t 4, EL1h 5, with DAIF set or not. */
+static void sync_vector_by_mode(void **state)
+{
+	(void)state;
+	assert_int_equal(hv_arm_sync_vector(0x3c5), 0x200); /* EL1h */
+	assert_int_equal(hv_arm_sync_vector(0x005), 0x200);
+	assert_int_equal(hv_arm_sync_vector(0x3c4), 0x000); /* EL1t */
+	assert_int_equal(hv_arm_sync_vector(0x000), 0x400); /* EL0t */
+	assert_int_equal(hv_arm_sync_vector(0x340), 0x400);
+}
+
+/* Xen's inject_abt64_exception: EC by the mode the guest was in, IL set,
+ * ISS 0 (so no WnR and DFSC 0); 0x96000000 is what Linux prints for it. */
+static void injected_dabt_syndrome(void **state)
+{
+	(void)state;
+	assert_int_equal(hv_arm_dabt_esr(0x3c5), 0x96000000);
+	assert_int_equal(hv_arm_dabt_esr(0x3c4), 0x96000000);
+	assert_int_equal(hv_arm_dabt_esr(0x000), 0x92000000);
+	assert_int_equal(hv_arm_esr_ec(hv_arm_dabt_esr(0x005)),
+			 HV_ARM_EC_DABT_CURRENT);
+	assert_int_equal(hv_arm_esr_ec(hv_arm_dabt_esr(0x3c0)),
+			 HV_ARM_EC_DABT_LOWER);
+	assert_int_equal(hv_arm_esr_insn_len(hv_arm_dabt_esr(0x005)), 4);
+	assert_int_equal(hv_arm_esr_iss(hv_arm_dabt_esr(0x005)), 0);
+	assert_string_equal(hv_arm_ec_name(HV_ARM_EC_DABT_CURRENT),
+			    "DABT_CURRENT");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +172,8 @@ int main(void)
 	    cmocka_unit_test(sysreg_read_of_sctlr_el1),
 	    cmocka_unit_test(sysreg_write_fields_do_not_bleed),
 	    cmocka_unit_test(ec_names),
+	    cmocka_unit_test(sync_vector_by_mode),
+	    cmocka_unit_test(injected_dabt_syndrome),
 	};
 	return cmocka_run_group_tests_name("arm-trap", tests, NULL, NULL);
 }
