@@ -4,7 +4,8 @@
  * each other and block until one arrives), Xen grant tables (libhv-gnttab,
  * v1 and v2: guests share pages by grant, map and copy them) and Xen's
  * credit2 scheduler (libhv-sched: domains share the pCPU by their
- * configured weight and cap, and vCPUs that wake from blocking run soon).
+ * configured weight and cap, and vCPUs that wake from blocking run soon),
+ * and Xen's console ring for every domain (Linux's hvc0).
  */
 #include "hyp.h"
 
@@ -13,7 +14,7 @@
 #include <hv/sched.h>
 
 static const struct hv_hyp_extension *const extensions[] = {
-    &hv_hyp_evtchn, &hv_hyp_gnttab, NULL};
+    &hv_hyp_evtchn, &hv_hyp_gnttab, &hv_hyp_xencons, NULL};
 static const struct hv_hyp_scheduler credit2 =
     HV_HYP_LIBHV_SCHEDULER(&hv_sched_credit2);
 

@@ -33,6 +33,26 @@ int evtchn_alloc_unbound(struct hv_evtchn_domain *d,
 	return rc;
 }
 
+int hv_evtchn_alloc_hypervisor(struct hv_evtchn_domain *d)
+{
+	struct chn *chn;
+	int port;
+	int rc;
+
+	hv_spin_lock(&d->lock);
+	port = rc = evtchn_find_free(d);
+	if (rc >= 0)
+		rc = evtchn_claim(d, (uint32_t)port, CHN_UNBOUND, 0, &chn);
+	if (rc == 0) {
+		/* No domain has this id: nobody can bind the port. */
+		chn->u.unbound_domid = DOMID_XEN;
+		chn->hypervisor = 1;
+		rc = port;
+	}
+	hv_spin_unlock(&d->lock);
+	return rc;
+}
+
 /* Whether rd's port rport waits for a binding from ld. */
 static bool accepts(struct hv_evtchn_domain *rd, uint32_t rport,
 		    const struct hv_evtchn_domain *ld)

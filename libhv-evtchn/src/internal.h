@@ -39,6 +39,7 @@ struct chn {
 	uint8_t state;	      /* enum chn_state; changed under d->lock */
 	uint8_t priority;     /* FIFO priority, EVTCHN_FIFO_PRIORITY_* */
 	uint8_t stashed;      /* raised while the ABI had nowhere to put it */
+	uint8_t hypervisor;   /* UNBOUND: the hypervisor's (sends go to it) */
 	uint32_t notify_vcpu; /* vCPU to notify; read without the lock */
 	uint32_t fifo_lastq;  /* FIFO queue last linked on: vcpu << 4 | prio */
 	union {

@@ -8,6 +8,7 @@
 int evtchn_send(struct hv_evtchn_domain *d, uint32_t port)
 {
 	struct chn *chn, *rchn;
+	bool to_hypervisor = false;
 	int rc = 0;
 
 	hv_spin_lock(&d->lock);
@@ -26,12 +27,17 @@ int evtchn_send(struct hv_evtchn_domain *d, uint32_t port)
 		evtchn_set_pending(d, chn_notify_vcpu(chn), chn, port);
 		break;
 	case CHN_UNBOUND:
-		/* Nobody listens yet: dropped; binding will raise the port. */
+		/* Nobody listens yet: dropped; binding will raise the port.
+		 * Unless the hypervisor is the other end. */
+		to_hypervisor = chn->hypervisor;
 		break;
 	default:
 		rc = -HV_EINVAL;
 		break;
 	}
 	hv_spin_unlock(&d->lock);
+	/* Outside the lock: the hypervisor answers through the library. */
+	if (to_hypervisor && d->cfg.ops->hypervisor_send)
+		d->cfg.ops->hypervisor_send(d->cfg.ctx, d, port);
 	return rc;
 }

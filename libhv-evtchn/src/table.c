@@ -132,6 +132,7 @@ int evtchn_claim(struct hv_evtchn_domain *d, uint32_t port,
 	hv_atomic_store_u8(&chn->priority, EVTCHN_FIFO_PRIORITY_DEFAULT);
 	hv_atomic_store_u32(&chn->notify_vcpu, vcpu);
 	chn->stashed = 0;
+	chn->hypervisor = 0;
 	chn->state = (uint8_t)state;
 	*out = chn;
 	return 0;

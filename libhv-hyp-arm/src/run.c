@@ -168,6 +168,9 @@ const struct hv_hyp_arch_ops hv_hyp_arm_ops = {
     .xenmem_abi = &hv_mm_xenmem_arm,
     .xen_arch = HV_XEN_ARCH_ARM,
     .shared_info_moves = false, /* -EBUSY, as Xen 4.17+ on Arm */
+    /* GUEST_MAGIC_BASE (xen/arch-arm.h, toolstack-only there): the
+     * first magic page, where Xen's toolstack puts the console ring. */
+    .console_ring_gpa = 0x39000000,
     .vcpu_ops = HV_HYP_VCPU_OPS_ARM,
     .vcpu_op_refused = -HV_EINVAL,
     .domain_size = sizeof(struct domain_arch),

@@ -281,6 +281,9 @@ const struct hv_hyp_arch_ops hv_hyp_x86_ops = {
     .xenmem_abi = &hv_mm_xenmem_x86,
     .xen_arch = HV_XEN_ARCH_X86_HVM,
     .shared_info_moves = true, /* as Xen on x86 */
+    /* Xen's console special page (frame 0xfefff, just below the special
+     * region's end at 0xff000), beyond the RAM of domains under 4 GiB. */
+    .console_ring_gpa = 0xfefff000,
     .vcpu_ops = HV_HYP_VCPU_OPS_X86_HVM,
     .vcpu_op_refused = -HV_ENOSYS,
     .domain_size = sizeof(struct domain_arch),

@@ -39,10 +39,28 @@ static void raised(void *ctx, struct hv_evtchn_domain *ed, hv_vcpuid_t vcpu,
 		hv_hyp_port_raised(d, port);
 }
 
+/* The guest sent on a port the core holds: whichever extension owns it
+ * (the console ring's) answers. */
+static void hypervisor_send(void *ctx, struct hv_evtchn_domain *ed,
+			    evtchn_port_t port)
+{
+	struct hv_hyp_domain *d =
+	    hv_hyp_domain_get(ctx, hv_evtchn_domain_id(ed));
+	const struct hv_hyp_extension *e;
+	unsigned int i;
+
+	if (!d)
+		return;
+	hyp_for_each_extension (d->hyp, i, e)
+		if (e->port_sent)
+			e->port_sent(d, d->ext[i], port);
+}
+
 static const struct hv_evtchn_ops ops = {
     .get_domain = get_domain,
     .notify = notify,
     .raised = raised,
+    .hypervisor_send = hypervisor_send,
 };
 
 static int domain_create(struct hv_hyp_domain *d, void **state)

@@ -94,12 +94,16 @@ void *hyp_ext_state(struct hv_hyp *h, hv_domid_t id,
 		    const struct hv_hyp_extension *e)
 {
 	struct hv_hyp_domain *d = hv_hyp_domain_get(h, id);
+
+	return d ? hyp_domain_ext(d, e) : NULL;
+}
+
+void *hyp_domain_ext(struct hv_hyp_domain *d, const struct hv_hyp_extension *e)
+{
 	const struct hv_hyp_extension *each;
 	unsigned int i;
 
-	if (!d)
-		return NULL;
-	hyp_for_each_extension (h, i, each)
+	hyp_for_each_extension (d->hyp, i, each)
 		if (each == e)
 			return d->ext[i];
 	return NULL;

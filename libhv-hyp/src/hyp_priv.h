@@ -90,6 +90,9 @@ void *hyp_ext_alloc(void *opaque, size_t size, size_t align);
 void hyp_ext_free(void *opaque, void *ptr, size_t size);
 void *hyp_ext_state(struct hv_hyp *h, hv_domid_t id,
 		    const struct hv_hyp_extension *e);
+/* Extension e's state in d, which may be being built (NULL: e is not in
+ * the image, or has not made d's yet). */
+void *hyp_domain_ext(struct hv_hyp_domain *d, const struct hv_hyp_extension *e);
 
 /* SCHEDOP_poll (poll.c). */
 long hyp_sched_poll(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,

@@ -83,9 +83,6 @@ long hv_xen_hypercall(struct hv_xen_domain *d, hv_vcpuid_t vcpu,
 	case __HYPERVISOR_xen_version:
 		return hv_xen_version_op(d, gm, args[0], args[1]);
 	case __HYPERVISOR_hvm_op:
-		/* x86 semantics; Xen on Arm answers hvm_op differently. */
-		if (d->arch != HV_XEN_ARCH_X86_HVM)
-			return -HV_ENOSYS;
 		return hv_xen_hvm_op(d, gm, args[0], args[1]);
 	default:
 		return -HV_ENOSYS;

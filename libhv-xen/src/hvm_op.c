@@ -2,8 +2,10 @@
  * hvm_op: HVMOP_get_param and HVMOP_set_param, as Xen on x86 answers them
  * for an HVM/PVH domain asking about itself (xen/arch/x86/hvm/hvm.c:
  * hvmop_get_param, hvmop_set_param and their permission checks), and
- * HVMOP_set_evtchn_upcall_vector.  A parameter the domain was never given
- * reads as 0.
+ * HVMOP_set_evtchn_upcall_vector.  Xen on Arm (xen/arch/arm/hvm.c:
+ * do_hvm_op) has only the first two, in the same order of checks, and
+ * lets a domain read and set any of its own parameters.  A parameter the
+ * domain was never given reads as 0.
  */
 /* DM_DOMAIN and BUFIOREQ_EVTCHN are only defined for the toolstack
  * (before <hv/xen.h>, which includes the same header). */
@@ -16,8 +18,10 @@
 #include "xen_internal.h"
 
 /* What a guest may read of its own parameters. */
-static int get_allowed(uint32_t index)
+static int get_allowed(const struct hv_xen_domain *d, uint32_t index)
 {
+	if (d->arch == HV_XEN_ARCH_ARM)
+		return 0;
 	switch (index) {
 	case HVM_PARAM_CALLBACK_IRQ:
 	case HVM_PARAM_VM86_TSS:
@@ -40,8 +44,11 @@ static int get_allowed(uint32_t index)
 }
 
 /* What a guest may set of its own parameters, and the values it may. */
-static int set_allowed(uint32_t index, uint64_t value)
+static int set_allowed(const struct hv_xen_domain *d, uint32_t index,
+		       uint64_t value)
 {
+	if (d->arch == HV_XEN_ARCH_ARM)
+		return 0;
 	switch (index) {
 	case HVM_PARAM_CALLBACK_IRQ:
 	case HVM_PARAM_VM86_TSS:
@@ -84,7 +91,7 @@ static long get_param(struct hv_xen_domain *d, const struct hv_gmem *gm,
 	int err = read_param(d, gm, arg, &a);
 
 	if (!err)
-		err = get_allowed(a.index);
+		err = get_allowed(d, a.index);
 	if (err)
 		return err;
 	a.value = d->hvm_params[a.index];
@@ -98,7 +105,7 @@ static long set_param(struct hv_xen_domain *d, const struct hv_gmem *gm,
 	int err = read_param(d, gm, arg, &a);
 
 	if (!err)
-		err = set_allowed(a.index, a.value);
+		err = set_allowed(d, a.index, a.value);
 	if (err)
 		return err;
 	d->hvm_params[a.index] = a.value;
@@ -142,6 +149,8 @@ long hv_xen_hvm_op(struct hv_xen_domain *d, const struct hv_gmem *gm,
 	case HVMOP_get_param:
 		return get_param(d, gm, arg);
 	case SET_EVTCHN_UPCALL_VECTOR:
+		if (d->arch != HV_XEN_ARCH_X86_HVM)
+			return -HV_ENOSYS;
 		return set_upcall_vector(d, gm, arg);
 	default:
 		return -HV_ENOSYS;

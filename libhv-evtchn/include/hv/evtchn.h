@@ -91,6 +91,13 @@ struct hv_evtchn_ops {
 	 */
 	void (*raised)(void *ctx, struct hv_evtchn_domain *d, hv_vcpuid_t vcpu,
 		       evtchn_port_t port);
+	/*
+	 * Optional: `d` sent on port `port`, whose other end is the
+	 * hypervisor (hv_evtchn_alloc_hypervisor).  Called with no library
+	 * lock held, so it may answer with hv_evtchn_raise().
+	 */
+	void (*hypervisor_send)(void *ctx, struct hv_evtchn_domain *d,
+				evtchn_port_t port);
 };
 
 struct hv_evtchn_config {
@@ -205,6 +212,17 @@ int hv_evtchn_hypercall(struct hv_evtchn_domain *d, const struct hv_gmem *args,
  * A failed op changes nothing.
  */
 int hv_evtchn_op(struct hv_evtchn_domain *d, unsigned int cmd, void *op);
+
+/*
+ * A port of d whose other end is the hypervisor, for a backend living in
+ * it (Xen's console or xenstore ring): unbound, offered to DOMID_XEN as
+ * EVTCHNOP_status tells the guest, so no domain can bind it; the guest's
+ * EVTCHNOP_send on it calls ops->hypervisor_send, and hv_evtchn_raise()
+ * notifies the guest.  Notifying vCPU 0.  The guest may close it like any
+ * port (the backend then hears nothing more).  The port, or -HV_ENOSPC,
+ * -HV_EINVAL (the domain is dying), -HV_ENOMEM.
+ */
+int hv_evtchn_alloc_hypervisor(struct hv_evtchn_domain *d);
 
 /*
  * Make port `port` of d pending, as if its peer had sent on it: for the

@@ -193,6 +193,10 @@ struct hv_hyp_arch_ops {
 	 * bytes it cannot take are dropped, as by a UART's full FIFO). */
 	void (*console_input)(struct hv_hyp_domain *d, const char *s,
 			      size_t len);
+	/* Where hv_hyp_xencons puts a domain's console ring page, outside
+	 * its RAM: Xen's place for it (Arm: GUEST_MAGIC_BASE; x86 HVM: the
+	 * console special page, frame 0xfefff); 0 for none. */
+	hv_gpaddr_t console_ring_gpa;
 	/* Write bytes to the hypervisor's console (guests' lines). */
 	void (*console_write)(struct hv_hyp *h, const char *s, size_t len);
 	/* The hypervisor's pointer to machine address pa (as the heap's
@@ -243,6 +247,14 @@ struct hv_hyp_extension {
 	 * answers it tells the core of every port raised
 	 * (hv_hyp_port_raised). */
 	int (*port_pending)(struct hv_hyp_vcpu *v, void *state, uint32_t port);
+	/* d sent on port `port`, whose other end is the hypervisor
+	 * (hv_evtchn_alloc_hypervisor; told by the event-channel
+	 * extension). */
+	void (*port_sent)(struct hv_hyp_domain *d, void *state, uint32_t port);
+	/* Input typed at the hypervisor's console for d, the domain that has
+	 * it (as the arch's console_input). */
+	void (*console_input)(struct hv_hyp_domain *d, void *state,
+			      const char *s, size_t len);
 };
 
 /* VCPUOP sub-ops as Xen offers them to an x86 HVM/PVH guest and to an Arm
@@ -255,6 +267,12 @@ extern const struct hv_hyp_extension hv_hyp_evtchn;
 /* Grant tables (libhv-gnttab, v1 and v2): grant_table_op and the
  * XENMAPSPACE_grant_table frames. */
 extern const struct hv_hyp_extension hv_hyp_gnttab;
+/* Xen's PV console (Linux's hvc0) for every domain: a ring page and a
+ * port whose other end is the core (HVM_PARAM_CONSOLE_PFN and _EVTCHN),
+ * printed as the domain's console lines; typed input goes into the ring
+ * of the domain that has the console.  Needs hv_hyp_evtchn before it in
+ * the list and the arch's console_ring_gpa. */
+extern const struct hv_hyp_extension hv_hyp_xencons;
 
 /*
  * How pCPUs are shared among vCPUs.  hv_hyp_round_robin is the smallest;
@@ -439,7 +457,8 @@ void hv_hyp_pcpu_kick(struct hv_hyp_pcpu *p);
 
 /*
  * Input typed at the hypervisor's console, received on pCPU p: for the
- * lowest-numbered domain still running, through the arch's console_input.
+ * lowest-numbered domain still running, through the arch's console_input
+ * and every extension's (hv_hyp_xencons: its console ring).
  * From an exit p's loop handles (the lock held), or from p's idle or an
  * interrupt outside the loop (it takes the lock).
  */

@@ -36,8 +36,9 @@ HV_BEGIN_DECLS
 struct hv_xen_domain;
 
 /* Which Xen a domain's guest expects where Xen's answers differ by
- * architecture: hvm_op (answered for x86 HVM/PVH guests, -ENOSYS for Arm
- * ones, whose Xen answers it differently) and XENVER_capabilities. */
+ * architecture: hvm_op (x86: get/set_param with x86's per-parameter
+ * rules and set_evtchn_upcall_vector; Arm: get/set_param of any of the
+ * domain's own parameters, nothing else) and XENVER_capabilities. */
 enum hv_xen_arch {
 	HV_XEN_ARCH_ARM,     /* Xen's arm64 guest ABI */
 	HV_XEN_ARCH_X86_HVM, /* an x86 HVM/PVH guest */
@@ -109,7 +110,7 @@ struct hv_xen_domain {
 	hv_time_t console_refilled;
 	uint64_t console_dropped;
 
-	/* HVM parameters (HVMOP_get_param/set_param, answered for x86): what
+	/* HVM parameters (HVMOP_get_param/set_param): what
 	 * the image gave the domain (e.g. its console's pfn and event
 	 * channel) and what the guest set; 0 for anything never given. */
 	uint64_t hvm_params[HVM_NR_PARAMS];

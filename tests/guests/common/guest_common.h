@@ -23,6 +23,9 @@ void guest_print(const char *s);
 void guest_map_shared_info(void *page);
 /* HYPERVISOR_event_channel_op(cmd, arg). */
 long guest_evtchn_op(unsigned int cmd, void *arg);
+/* The first port a domain allocates itself in the -xen images: port 1 is
+ * its console ring's (hv_hyp_xencons), as under Xen's toolstack. */
+#define GUEST_FIRST_FREE_PORT 2u
 /* Bind to port `port` of domain `domid`, yielding until that domain has
  * offered it (binding is -EINVAL until then): the local port, or 0 with a
  * failed check. */

@@ -111,9 +111,11 @@ static int run(void)
 #else
 static int run(void)
 {
-	evtchn_port_t port = guest_bind_offered_port(PING_DOMID, 1);
+	evtchn_port_t port =
+	    guest_bind_offered_port(PING_DOMID, GUEST_FIRST_FREE_PORT);
 
-	guest_printf("pong: bound to ping's port %u as port %u\n", 1u, port);
+	guest_printf("pong: bound to ping's port %u as port %u\n",
+		     GUEST_FIRST_FREE_PORT, port);
 	/* As Xen does, binding made our port pending (a notification sent
 	 * before the bind is not lost): consume that one, or we would take it
 	 * for ping's first reply and run a round ahead. */

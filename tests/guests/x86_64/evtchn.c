@@ -79,10 +79,11 @@ static void run(void)
 #else
 static void run(void)
 {
-	evtchn_port_t port = guest_bind_offered_port(PING_DOMID, 1);
+	evtchn_port_t port =
+	    guest_bind_offered_port(PING_DOMID, GUEST_FIRST_FREE_PORT);
 
-	guest_printf("bound to port 1 of domain %d as port %u\n", PING_DOMID,
-		     port);
+	guest_printf("bound to port %u of domain %d as port %u\n",
+		     GUEST_FIRST_FREE_PORT, PING_DOMID, port);
 	/* As Xen, binding leaves the new port pending, in case the other
 	 * side signalled before: take that one first. */
 	CHECK(pending(port));

@@ -121,10 +121,11 @@ static void take_interrupts(void)
 
 static void run(void)
 {
-	evtchn_port_t port = guest_bind_offered_port(PING_DOMID, 1);
+	evtchn_port_t port =
+	    guest_bind_offered_port(PING_DOMID, GUEST_FIRST_FREE_PORT);
 
-	guest_printf("bound to port 1 of domain %d as port %u\n", PING_DOMID,
-		     port);
+	guest_printf("bound to port %u of domain %d as port %u\n",
+		     GUEST_FIRST_FREE_PORT, PING_DOMID, port);
 	/* Binding leaves the port pending (as Xen): its interrupt first. */
 	wait_for(port);
 	send(port);

@@ -276,6 +276,9 @@ void fake_init(struct fake *f, enum fake_flavour flavour, uint64_t pages,
 	f->ops.vcpu_ops =
 	    flavour == FAKE_X86 ? HV_HYP_VCPU_OPS_X86_HVM : HV_HYP_VCPU_OPS_ARM;
 	f->ops.vcpu_op_refused = flavour == FAKE_X86 ? -HV_ENOSYS : -HV_EINVAL;
+	f->ops.console_ring_gpa = flavour == FAKE_X86
+				      ? FAKE_X86_CONSOLE_RING_GPA
+				      : FAKE_ARM_CONSOLE_RING_GPA;
 	f->config = *config;
 	f->config.p2m_max_order = HV_MM_P2M_ORDER_1G;
 	f->exit_ns = 1000;

@@ -33,6 +33,10 @@
 
 #define FAKE_MAX_PCPUS 8
 #define FAKE_RAM_BASE  UINT64_C(0x80000) /* first frame: 2 GiB */
+/* Where hv_hyp_xencons puts the console ring: the real adapters' places
+ * (Arm's GUEST_MAGIC_BASE, x86's console special page). */
+#define FAKE_ARM_CONSOLE_RING_GPA UINT64_C(0x39000000)
+#define FAKE_X86_CONSOLE_RING_GPA UINT64_C(0xfefff000)
 
 struct fake;
 

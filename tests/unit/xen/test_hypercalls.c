@@ -415,17 +415,35 @@ static void shutdown_reason_names(void **state)
 	assert_string_equal(hv_xen_shutdown_reason_name(200), "unknown");
 }
 
-/* A domain whose guest expects Xen on Arm: hvm_op is not answered (Xen
- * on Arm's differs), the capabilities are arm64's. */
+/* A domain whose guest expects Xen on Arm: hvm_op has get/set_param of
+ * any of its own parameters (x86 refuses IDENT_PT, say) and nothing
+ * else; the capabilities are arm64's. */
 static void arm_domain_answers(void **state)
 {
 	xen_capabilities_info_t caps;
+	struct xen_hvm_param p = {
+	    .domid = DOMID_SELF, .index = HVM_PARAM_IDENT_PT, .value = 7};
 
 	(void)state;
 	g.dom.arch = HV_XEN_ARCH_ARM;
+	g.dom.hvm_params[HVM_PARAM_CONSOLE_EVTCHN] = 3;
+	poke(gaddr(1, 0), &p, sizeof(p));
+	assert_int_equal(
+	    call(&g, __HYPERVISOR_hvm_op, HVMOP_set_param, gaddr(1, 0), 0), 0);
+	assert_true(g.dom.hvm_params[HVM_PARAM_IDENT_PT] == 7);
+	p.index = HVM_PARAM_CONSOLE_EVTCHN;
+	poke(gaddr(1, 0), &p, sizeof(p));
+	assert_int_equal(
+	    call(&g, __HYPERVISOR_hvm_op, HVMOP_get_param, gaddr(1, 0), 0), 0);
+	peek(gaddr(1, 0), &p, sizeof(p));
+	assert_true(p.value == 3);
+	p.index = HVM_NR_PARAMS;
+	poke(gaddr(1, 0), &p, sizeof(p));
 	assert_int_equal(
 	    call(&g, __HYPERVISOR_hvm_op, HVMOP_get_param, gaddr(1, 0), 0),
-	    -HV_ENOSYS);
+	    -HV_EINVAL);
+	assert_int_equal(call(&g, __HYPERVISOR_hvm_op, 23, gaddr(1, 0), 0),
+			 -HV_ENOSYS);
 	assert_int_equal(call(&g, __HYPERVISOR_xen_version, XENVER_capabilities,
 			      gaddr(2, 0), 0),
 			 0);
