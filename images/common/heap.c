@@ -70,7 +70,8 @@ void hyp_heap_init(struct hyp *h)
 	for (unsigned int i = 0; i < h->plat.nr_ram; i++)
 		if (hv_mm_heap_add_range(&h->heap, h->plat.ram[i],
 					 h->plat.reserved, h->plat.nr_reserved,
-					 0))
+					 h->plat.ram_zeroed ? HV_MM_ADD_CLEAN
+							    : 0))
 			hyp_panic(h, "cannot give RAM at %#llx to the heap",
 				  (unsigned long long)h->plat.ram[i].base);
 }

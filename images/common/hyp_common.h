@@ -37,6 +37,7 @@ struct hyp_platform {
 	struct hv_mem_range reserved[HYP_MAX_RESERVED]; /* kept from the heap */
 	unsigned int nr_reserved;
 	struct hv_mem_range bundle; /* the domains to build */
+	bool ram_zeroed; /* RAM outside `reserved` is all zero: no scrub */
 };
 
 struct hyp {
@@ -56,12 +57,6 @@ struct hyp {
 	struct hv_mm_node node;
 };
 
-/* The image around a core, a domain or a vCPU. */
-static inline struct hyp *hyp_of(struct hv_hyp *core)
-{
-	return hv_container_of(core, struct hyp, core);
-}
-
 /* Stop: print "(hvkit) PANIC: ..." (once the console exists) and leave
  * QEMU with status 2 (finish.c). */
 HV_NORETURN void hyp_panic(struct hyp *h, const char *fmt, ...) HV_PRINTF(2, 3);
@@ -80,13 +75,10 @@ void hyp_heap_init(struct hyp *h);
 void hyp_core_init(struct hyp *h, unsigned int p2m_max_order);
 HV_NORETURN void hyp_core_run(struct hyp *h);
 
-/*
- * The hooks each architecture implements.
- */
-/* Leave QEMU with `status` (semihosting on Arm, the debug-exit port on
- * x86). */
+/* The hooks each architecture implements: leave QEMU with `status`
+ * (semihosting on Arm, the debug-exit port on x86); the time (ns, on the
+ * core's clock) of the image's first instruction. */
 HV_NORETURN void hyp_arch_exit(unsigned int status);
-/* The time (ns, on the core's clock) of the image's first instruction. */
 hv_time_t hyp_arch_boot_time(struct hyp *h);
 
 #endif

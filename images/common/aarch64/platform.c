@@ -46,6 +46,10 @@ void hyp_platform_probe(struct hyp *h, const void *fdt)
 	h->plat.bundle = p.initrd;
 	hyp_reserve(h, p.initrd.base, p.initrd.size);
 	hyp_reserve(h, (uintptr_t)fdt, fdt_totalsize(fdt));
+	/* QEMU's virt machine enters the image with no firmware before it,
+	 * on fresh (zero) RAM; what QEMU and the image wrote is reserved. */
+	h->plat.ram_zeroed =
+	    fdt_node_check_compatible(fdt, 0, "linux,dummy-virt") == 0;
 	h->arch.arm.gicd = p.gicd;
 	h->arch.arm.gicr = p.gicr;
 	if (p.cpus_listed > p.nr_cpus)
