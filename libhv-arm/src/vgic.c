@@ -80,7 +80,7 @@ unsigned int vgic_target(const struct hv_vgic *g, unsigned int vcpu,
 		   : g->spis[intid - HV_VGIC_NR_PRIVATE].target;
 }
 
-static bool is_pending(const struct hv_vgic_irq *irq)
+bool vgic_is_pending(const struct hv_vgic_irq *irq)
 {
 	return irq->pending || (!irq->edge && irq->line);
 }
@@ -88,7 +88,8 @@ static bool is_pending(const struct hv_vgic_irq *irq)
 /* Pending, enabled, and its group on: the guest may take it. */
 bool vgic_deliverable(const struct hv_vgic *g, const struct hv_vgic_irq *irq)
 {
-	return is_pending(irq) && irq->enabled && (g->ctlr & VGIC_CTLR_ENABLES);
+	return vgic_is_pending(irq) && irq->enabled &&
+	       (g->ctlr & VGIC_CTLR_ENABLES);
 }
 
 uint64_t vgic_kick_if_deliverable(const struct hv_vgic *g, unsigned int vcpu,
@@ -222,7 +223,7 @@ static uint64_t lr_value(const struct hv_vgic *g, const struct hv_vgic_irq *irq,
 {
 	uint64_t lr = intid | LR_GROUP1 | LR_PRIORITY(irq->priority);
 
-	if (is_pending(irq) && irq->enabled && (g->ctlr & VGIC_CTLR_ENABLES))
+	if (vgic_deliverable(g, irq))
 		lr |= LR_PENDING;
 	if (irq->active)
 		lr |= LR_ACTIVE;

@@ -20,6 +20,9 @@ struct hv_vgic_irq *vgic_irq(struct hv_vgic *g, unsigned int vcpu,
 unsigned int vgic_target(const struct hv_vgic *g, unsigned int vcpu,
 			 unsigned int intid);
 
+/* Pending (latched, or a level line held high); and also enabled with its
+ * group on: the guest may take it. */
+bool vgic_is_pending(const struct hv_vgic_irq *irq);
 bool vgic_deliverable(const struct hv_vgic *g, const struct hv_vgic_irq *irq);
 /* Bit `target` if the interrupt is deliverable now, else 0. */
 uint64_t vgic_kick_if_deliverable(const struct hv_vgic *g, unsigned int vcpu,

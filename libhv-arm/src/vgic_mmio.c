@@ -52,11 +52,6 @@ static bool valid_access(const struct hv_vgic_access *a)
 	       a->offset % a->size == 0;
 }
 
-static bool irq_pending(const struct hv_vgic_irq *irq)
-{
-	return irq->pending || (!irq->edge && irq->line);
-}
-
 /* The bit register at `off` (ISENABLER..ICACTIVER, one bit for each of
  * 32 interrupts from `first`) on interrupt `irq`: its bit, or do what a
  * 1 written to it does. */
@@ -68,7 +63,7 @@ static bool bit_read(unsigned int reg, const struct hv_vgic_irq *irq)
 		return irq->enabled;
 	case ISPENDR:
 	case ICPENDR:
-		return irq_pending(irq);
+		return vgic_is_pending(irq);
 	case ISACTIVER:
 	case ICACTIVER:
 		return irq->active;
