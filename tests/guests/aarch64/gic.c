@@ -66,17 +66,6 @@ void guest_irq_exception(void)
 	guest_gic_eoi(intid);
 }
 
-/* vCPU 1 starts here (PSCI CPU_ON) with its stack top as context (x0). */
-__asm__(".text\n"
-	".globl guest_secondary_entry\n"
-	"guest_secondary_entry:\n"
-	"	mov sp, x0\n"
-	"	bl guest_secondary_main\n"
-	"1:	b 1b\n");
-
-extern char guest_secondary_entry[];
-HV_NORETURN void guest_secondary_main(void);
-
 static uint8_t secondary_stack[4096] __attribute__((aligned(16)));
 
 void guest_secondary_main(void)

@@ -16,6 +16,12 @@ extern uint64_t guest_dtb; /* x0 at entry */
 long guest_psci(unsigned long fid, unsigned long a1, unsigned long a2,
 		unsigned long a3);
 
+/* Where a vCPU started with PSCI CPU_ON enters (start.S), given its stack
+ * top as the context, to run guest_secondary_main(), which a guest with
+ * several vCPUs defines. */
+extern char guest_secondary_entry[];
+HV_NORETURN void guest_secondary_main(void);
+
 /* An exception the guest did not expect, from its vector table
  * (exceptions.S): say so and crash the domain. */
 HV_NORETURN void guest_unexpected_exception(uint64_t esr, uint64_t elr);

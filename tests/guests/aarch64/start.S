@@ -22,6 +22,17 @@ _start:
 3:	b	3b
 	.ltorg
 
+/* A vCPU that PSCI CPU_ON starts enters here with the top of its stack
+ * as the context (x0), and runs the guest's guest_secondary_main()
+ * (weak: guests with one vCPU have none, and never come here). */
+	.weak	guest_secondary_main
+	.text
+	.globl	guest_secondary_entry
+guest_secondary_entry:
+	mov	sp, x0
+	bl	guest_secondary_main
+4:	b	4b
+
 	.bss
 	.balign	16
 	.space	16384
