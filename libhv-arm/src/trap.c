@@ -63,13 +63,26 @@ uint64_t hv_arm_sync_vector(uint64_t pstate)
 	}
 }
 
-uint64_t hv_arm_dabt_esr(uint64_t pstate)
+/* Xen's inject_abt64_exception: the EC by the mode the guest was in, IL
+ * set, ISS 0. */
+static uint64_t abort_esr(uint64_t pstate, unsigned int ec_lower,
+			  unsigned int ec_current)
 {
 	unsigned int ec = (pstate & PSTATE_MODE_MASK) == PSTATE_EL0T
-			      ? HV_ARM_EC_DABT_LOWER
-			      : HV_ARM_EC_DABT_CURRENT;
+			      ? ec_lower
+			      : ec_current;
 
 	return (uint64_t)ec << 26 | ESR_IL;
+}
+
+uint64_t hv_arm_dabt_esr(uint64_t pstate)
+{
+	return abort_esr(pstate, HV_ARM_EC_DABT_LOWER, HV_ARM_EC_DABT_CURRENT);
+}
+
+uint64_t hv_arm_iabt_esr(uint64_t pstate)
+{
+	return abort_esr(pstate, HV_ARM_EC_IABT_LOWER, HV_ARM_EC_IABT_CURRENT);
 }
 
 struct ec_name {
@@ -86,6 +99,7 @@ static const struct ec_name ec_names[] = {
     {HV_ARM_EC_SMC64, "SMC64"},
     {HV_ARM_EC_SYSREG, "SYSREG"},
     {HV_ARM_EC_IABT_LOWER, "IABT_LOWER"},
+    {HV_ARM_EC_IABT_CURRENT, "IABT_CURRENT"},
     {HV_ARM_EC_PC_ALIGN, "PC_ALIGN"},
     {HV_ARM_EC_DABT_LOWER, "DABT_LOWER"},
     {HV_ARM_EC_DABT_CURRENT, "DABT_CURRENT"},

@@ -131,6 +131,11 @@ void hv_arm_vcpu_put(struct hv_arm_vcpu *v)
 
 #define ESR_IL (1ull << 25)
 
+uint64_t hv_arm_vcpu_sync_entry(const struct hv_arm_vcpu *v)
+{
+	return hv_read_sysreg(vbar_el1) + hv_arm_sync_vector(v->pstate);
+}
+
 /* What the CPU does on taking a synchronous exception to EL1: the EL1
  * registers are live while the vCPU is loaded. */
 static void take_sync_exception(struct hv_arm_vcpu *v, uint64_t esr)
@@ -138,7 +143,7 @@ static void take_sync_exception(struct hv_arm_vcpu *v, uint64_t esr)
 	hv_write_sysreg(esr_el1, esr);
 	hv_write_sysreg(elr_el1, v->pc);
 	hv_write_sysreg(spsr_el1, v->pstate);
-	v->pc = hv_read_sysreg(vbar_el1) + hv_arm_sync_vector(v->pstate);
+	v->pc = hv_arm_vcpu_sync_entry(v);
 	v->pstate = HV_ARM_PSTATE_EL1H_MASKED;
 }
 
@@ -147,10 +152,18 @@ void hv_arm_vcpu_inject_undef(struct hv_arm_vcpu *v)
 	take_sync_exception(v, ESR_IL); /* EC 0: unknown reason */
 }
 
-void hv_arm_vcpu_inject_dabt(struct hv_arm_vcpu *v, uint64_t far)
+static void inject_abort(struct hv_arm_vcpu *v, uint64_t far, uint64_t esr)
 {
-	uint64_t esr = hv_arm_dabt_esr(v->pstate);
-
 	hv_write_sysreg(far_el1, far);
 	take_sync_exception(v, esr);
+}
+
+void hv_arm_vcpu_inject_dabt(struct hv_arm_vcpu *v, uint64_t far)
+{
+	inject_abort(v, far, hv_arm_dabt_esr(v->pstate));
+}
+
+void hv_arm_vcpu_inject_iabt(struct hv_arm_vcpu *v, uint64_t far)
+{
+	inject_abort(v, far, hv_arm_iabt_esr(v->pstate));
 }

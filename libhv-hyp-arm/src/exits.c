@@ -108,6 +108,24 @@ static void data_abort(struct hv_hyp_vcpu *v, const struct hv_arm_exit *e)
 	hv_arm_vcpu_inject_dabt(&vcpu_arch(v)->cpu, e->far);
 }
 
+/* A fetch from what nothing backs (RAM is always mapped, so that is
+ * everything else): as Xen, an instruction abort for the guest.  Unless
+ * the fetch that failed is the abort's own vector: the guest would take
+ * the same abort there forever (Xen lets it spin), so it is crashed. */
+static void fetch_abort(struct hv_hyp_vcpu *v, const struct hv_arm_exit *e)
+{
+	struct hv_arm_vcpu *cpu = &vcpu_arch(v)->cpu;
+
+	if (hv_arm_vcpu_sync_entry(cpu) == cpu->pc) {
+		hv_hyp_crash(v,
+			     "its exception vector at %#llx cannot be "
+			     "fetched: nothing backs it",
+			     (unsigned long long)cpu->pc);
+		return;
+	}
+	hv_arm_vcpu_inject_iabt(cpu, e->far);
+}
+
 /* A trapped system register: a guest's SGIs (ICC_SGI1R_EL1, which
  * HCR_EL2.IMO traps) go through the vGIC, its physical timer (CNTP_*,
  * which CNTHCTL_EL2 traps) is emulated; any other is an undefined
@@ -156,6 +174,9 @@ void hyp_arm_sync_exit(struct hv_hyp_vcpu *v)
 		break;
 	case HV_ARM_EC_DABT_LOWER:
 		data_abort(v, e);
+		break;
+	case HV_ARM_EC_IABT_LOWER:
+		fetch_abort(v, e);
 		break;
 	case HV_ARM_EC_SYSREG:
 		sysreg(v, e->esr);

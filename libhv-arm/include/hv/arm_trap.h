@@ -21,6 +21,7 @@ enum hv_arm_ec {
 	HV_ARM_EC_SMC64 = 0x17,
 	HV_ARM_EC_SYSREG = 0x18,
 	HV_ARM_EC_IABT_LOWER = 0x20,
+	HV_ARM_EC_IABT_CURRENT = 0x21,
 	HV_ARM_EC_PC_ALIGN = 0x22,
 	HV_ARM_EC_DABT_LOWER = 0x24,
 	HV_ARM_EC_DABT_CURRENT = 0x25,
@@ -108,6 +109,13 @@ uint64_t hv_arm_sync_vector(uint64_t pstate);
  * WnR: the guest learns only that the access at FAR_EL1 failed).
  */
 uint64_t hv_arm_dabt_esr(uint64_t pstate);
+
+/*
+ * ESR_EL1 of the instruction abort Xen injects for a fetch from
+ * guest-physical space nothing backs (inject_iabt_exception): EC 0x21
+ * from EL1 or 0x20 from EL0, IL set, ISS 0.
+ */
+uint64_t hv_arm_iabt_esr(uint64_t pstate);
 
 /* A name for an exception class, for messages ("HVC64", "DABT_LOWER"). */
 const char *hv_arm_ec_name(unsigned int ec);

@@ -108,6 +108,19 @@ void hv_arm_vcpu_inject_undef(struct hv_arm_vcpu *v);
  */
 void hv_arm_vcpu_inject_dabt(struct hv_arm_vcpu *v, uint64_t far);
 
+/*
+ * The same for an instruction fetch nothing backs (hv_arm_iabt_esr):
+ * ELR_EL1 and FAR_EL1 are the address fetched from, so the handler
+ * resumes somewhere else (a return address it saved, say).
+ */
+void hv_arm_vcpu_inject_iabt(struct hv_arm_vcpu *v, uint64_t far);
+
+/*
+ * Where the vCPU would enter if it took a synchronous exception now
+ * (VBAR_EL1 plus the vector for its PSTATE).  The vCPU must be loaded.
+ */
+uint64_t hv_arm_vcpu_sync_entry(const struct hv_arm_vcpu *v);
+
 /* Switch the pCPU's EL1 state to (load) or from (put) this vCPU. */
 void hv_arm_vcpu_load(const struct hv_arm_vcpu *v);
 void hv_arm_vcpu_put(struct hv_arm_vcpu *v);

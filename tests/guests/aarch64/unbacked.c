@@ -3,7 +3,9 @@
  * backs, in a loop, with loads and stores of every size and pairs (which
  * trap without a syndrome), and takes each as a data abort at the access
  * (ESR_EL1 0x96000000: EC 0x25, IL, ISS 0; FAR_EL1 the address), steps
- * over it and goes on.  Then SMC and HVC as Xen's vsmc.c answers them: an
+ * over it and goes on; branches to the same addresses and takes each
+ * fetch as an instruction abort (0x86000000, ELR_EL1 = FAR_EL1 = the
+ * address) and returns to its caller.  Then SMC and HVC as Xen's vsmc.c answers them: an
  * unknown SMCCC function returns -1, an SMC with a nonzero immediate is
  * an undefined instruction at the smc.
  */
@@ -13,6 +15,7 @@
 
 #define ROUNDS	      3
 #define ESR_DABT_EL1  0x96000000ull
+#define ESR_IABT_EL1  0x86000000ull
 #define ESR_UNDEF     0x02000000ull /* EC 0, IL */
 #define SMCCC_VERSION 0x80000000ul
 #define PSCI_FEATURES 0x8400000aul
@@ -25,16 +28,19 @@ uint64_t guest_sync_exception(uint64_t esr, uint64_t elr);
 
 static unsigned int taken;
 static uint64_t last_esr, last_elr, last_far;
+/* Where a branch to nothing returns to (its ELR_EL1 is the target). */
+static uint64_t fetch_return;
 
 /* Every synchronous exception here is one this guest provoked: note it
- * and resume after the instruction that took it. */
+ * and resume after the instruction that took it, or after the branch
+ * whose target could not be fetched. */
 uint64_t guest_sync_exception(uint64_t esr, uint64_t elr)
 {
 	__asm__ __volatile__("mrs %0, far_el1" : "=r"(last_far));
 	last_esr = esr;
 	last_elr = elr;
 	taken++;
-	return elr + 4;
+	return esr == ESR_IABT_EL1 ? fetch_return : elr + 4;
 }
 
 /* Each access: its instruction's address, for ELR_EL1. */
@@ -138,6 +144,38 @@ static void unbacked_ipas(void)
 	guest_printf("%u data aborts taken and handled\n", taken);
 }
 
+/* Branch to `addr` as to a function; the abort handler returns here. */
+static void branch_to(unsigned long addr)
+{
+	uint64_t back;
+
+	__asm__ __volatile__("adr %0, 1f\n"
+			     "str %0, [%2]\n"
+			     "blr %1\n"
+			     "1:"
+			     : "=&r"(back)
+			     : "r"(addr), "r"(&fetch_return)
+			     : "memory", "x30");
+}
+
+static void unbacked_fetches(void)
+{
+	unsigned int before = taken;
+
+	for (unsigned int r = 0; r < ROUNDS; r++)
+		for (size_t i = 0; i < HV_ARRAY_SIZE(unbacked); i++) {
+			unsigned int was = taken;
+
+			branch_to(unbacked[i]);
+			CHECK_EQ(taken, was + 1);
+			CHECK_EQ(last_esr, ESR_IABT_EL1);
+			CHECK_EQ(last_far, unbacked[i]);
+			CHECK_EQ(last_elr, unbacked[i]);
+		}
+	guest_printf("%u instruction aborts taken and handled\n",
+		     taken - before);
+}
+
 static long smc(unsigned long fid)
 {
 	register unsigned long x0 __asm__("x0") = fid;
@@ -171,6 +209,7 @@ int main(void)
 {
 	__asm__ __volatile__("msr vbar_el1, %0; isb" ::"r"(guest_vectors));
 	unbacked_ipas();
+	unbacked_fetches();
 	smc_and_hvc();
 	return guest_test_result();
 }

@@ -160,6 +160,22 @@ static void injected_dabt_syndrome(void **state)
 			    "DABT_CURRENT");
 }
 
+/* inject_iabt_exception: the same, with the instruction-abort classes. */
+static void injected_iabt_syndrome(void **state)
+{
+	(void)state;
+	assert_int_equal(hv_arm_iabt_esr(0x3c5), 0x86000000);
+	assert_int_equal(hv_arm_iabt_esr(0x3c4), 0x86000000);
+	assert_int_equal(hv_arm_iabt_esr(0x000), 0x82000000);
+	assert_int_equal(hv_arm_esr_ec(hv_arm_iabt_esr(0x005)),
+			 HV_ARM_EC_IABT_CURRENT);
+	assert_int_equal(hv_arm_esr_ec(hv_arm_iabt_esr(0x3c0)),
+			 HV_ARM_EC_IABT_LOWER);
+	assert_int_equal(hv_arm_esr_iss(hv_arm_iabt_esr(0x005)), 0);
+	assert_string_equal(hv_arm_ec_name(HV_ARM_EC_IABT_CURRENT),
+			    "IABT_CURRENT");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +190,7 @@ int main(void)
 	    cmocka_unit_test(ec_names),
 	    cmocka_unit_test(sync_vector_by_mode),
 	    cmocka_unit_test(injected_dabt_syndrome),
+	    cmocka_unit_test(injected_iabt_syndrome),
 	};
 	return cmocka_run_group_tests_name("arm-trap", tests, NULL, NULL);
 }
