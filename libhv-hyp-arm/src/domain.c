@@ -10,6 +10,7 @@
 #include <hv/arm_stage2.h>
 
 #include <libfdt.h>
+#include <xen/features.h>
 
 /* The guest's device tree lives in the last 2 MiB of its RAM
  * (docs/bundle.md); the tool keeps everything else out of there. */
@@ -76,6 +77,9 @@ int hyp_arm_domain_init(struct hv_hyp_domain *d,
 	if (cfg->memory <= DTB_AREA || cfg->vcpus > HV_HYP_ARM_MAX_VCPUS)
 		return -HV_EINVAL;
 	domain_arch(d)->vmid = (uint16_t)(d->xen.id + 1);
+	/* SMC and HVC #0 are SMCCC 1.2 calls here (exits.c), as on Xen,
+	 * which says so to every Arm domain. */
+	d->xen.features |= 1u << XENFEAT_ARM_SMCCC_supported;
 	err = vgic_init(d);
 	if (!err)
 		err = load_fdt(d, cfg, dtb);

@@ -21,9 +21,11 @@
 
 /*
  * Only what hvkit really provides to a translated guest, plus what the
- * image says it provides (struct hv_xen_domain.features): Xen would also
- * advertise e.g. XENFEAT_ARM_SMCCC_supported, but a guest that believed
- * that of an image without it would break.
+ * image says it provides (struct hv_xen_domain.features: the Arm adapter
+ * adds XENFEAT_ARM_SMCCC_supported, the x86 one the callback vector and
+ * pvclock).  Xen also says XENFEAT_memory_op_vnode_supported and
+ * XENFEAT_runstate_phys_area, which hvkit does not implement: no vNUMA,
+ * and runstate areas by virtual address only.
  */
 #define FEATURES                                                               \
 	(1u << XENFEAT_writable_page_tables |                                  \

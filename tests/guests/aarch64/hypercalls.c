@@ -91,7 +91,11 @@ static void xen_version(void)
 	CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_get_features,
 		    (unsigned long)&fi, 0),
 		 0);
-	CHECK(fi.submap & 1u << XENFEAT_auto_translated_physmap);
+	/* What Xen answers an Arm domU. */
+	CHECK_EQ(fi.submap, 1u << XENFEAT_writable_page_tables |
+				1u << XENFEAT_auto_translated_physmap |
+				1u << XENFEAT_ARM_SMCCC_supported |
+				1u << XENFEAT_not_direct_mapped);
 	fi.submap_idx = 1;
 	CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_get_features,
 		    (unsigned long)&fi, 0),
