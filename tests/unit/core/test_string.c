@@ -14,9 +14,9 @@
 #include <cmocka.h>
 
 /* Offsets 0..MAX_OFFSET-1 cover every misalignment of a 64-bit word
- * twice; lengths 0..MAX_LEN cover several words plus every tail. */
+ * twice; lengths 0..MAX_LEN cover two 64-byte blocks plus every tail. */
 #define MAX_OFFSET 16
-#define MAX_LEN	   64
+#define MAX_LEN	   160
 #define BUF_SIZE   (MAX_OFFSET + MAX_LEN + MAX_OFFSET)
 
 /* Word-aligned buffers, so offset 0 really is aligned. */
