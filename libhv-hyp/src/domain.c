@@ -165,6 +165,21 @@ static void teardown(struct hv_hyp_domain *d)
 	hv_hyp_free(h, d, d->alloc_size);
 }
 
+/* The domain for the trace: its numbers, then its name's first bytes. */
+static void trace_created(struct hv_hyp_domain *d,
+			  const struct hv_boot_domain *cfg)
+{
+	uint32_t name[3] = {0};
+
+	if (!d->hyp->trace)
+		return;
+	hyp_trace(d->hyp, HV_TRACE_DOMAIN_CREATE, d->xen.id, d->nr_vcpus,
+		  cfg->weight, cfg->cap);
+	memcpy(name, cfg->name, hv_min_u64(strlen(cfg->name), sizeof(name)));
+	hyp_trace(d->hyp, HV_TRACE_DOMAIN_NAME, d->xen.id, name[0], name[1],
+		  name[2]);
+}
+
 static bool config_fits(const struct hv_boot_domain *cfg)
 {
 	return cfg->vcpus >= 1 && cfg->vcpus <= HV_HYP_MAX_VCPUS &&
@@ -212,6 +227,7 @@ int hv_hyp_domain_create(struct hv_hyp *h, const struct hv_boot_domain *cfg,
 		return err;
 	}
 	h->live_domains++;
+	trace_created(d, cfg);
 	d->vcpus[0].initialised = true; /* the arch set it at the entry */
 	hv_hyp_vcpu_set_state(&d->vcpus[0], HV_HYP_VCPU_RUNNABLE);
 	if (out)

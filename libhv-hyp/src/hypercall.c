@@ -11,8 +11,8 @@
 
 #include "hyp_priv.h"
 
-long hv_hyp_hypercall(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
-		      uint64_t nr, const uint64_t args[5])
+static long dispatch(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+		     uint64_t nr, const uint64_t args[5])
 {
 	struct hv_hyp_domain *d = v->dom;
 	const struct hv_hyp_extension *e;
@@ -30,6 +30,16 @@ long hv_hyp_hypercall(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 	if (nr == __HYPERVISOR_sched_op && args[0] == SCHEDOP_poll)
 		return hyp_sched_poll(v, gm, args[1]);
 	return hv_xen_hypercall(&d->xen, v->id, gm, nr, args);
+}
+
+long hv_hyp_hypercall(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+		      uint64_t nr, const uint64_t args[5])
+{
+	long ret = dispatch(v, gm, nr, args);
+
+	hyp_trace(v->dom->hyp, HV_TRACE_HYPERCALL, v->dom->xen.id, v->id,
+		  (uint32_t)nr, (uint32_t)ret);
+	return ret;
 }
 
 static struct hv_hyp_domain *domain_of(struct hv_xen_domain *xd)
@@ -52,7 +62,7 @@ static void shutdown(void *opaque, struct hv_xen_domain *xd,
 	struct hv_hyp *h = opaque;
 	struct hv_hyp_domain *d = domain_of(xd);
 
-	(void)reason;
+	hyp_trace(h, HV_TRACE_DOMAIN_SHUTDOWN, d->xen.id, reason, 0, 0);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		hv_hyp_vcpu_set_state(&d->vcpus[i], HV_HYP_VCPU_DOWN);
 	/* The last one: pCPUs idle with no timer set hear of it only so,

@@ -136,6 +136,18 @@ static hv_time_t earlier(hv_time_t a, hv_time_t b)
 	return a < b ? a : b;
 }
 
+/* An exit handled: why, and what it cost from the exit until now (the
+ * lock and the handler; the next entry is near). */
+static void trace_exit(struct hv_hyp *h, struct hv_hyp_vcpu *v,
+		       hv_time_t exited)
+{
+	uint32_t reason = h->arch->exit_reason ? h->arch->exit_reason(v) : 0;
+
+	hyp_trace(
+	    h, HV_TRACE_VM_EXIT, v->dom->xen.id, v->id, reason,
+	    (uint32_t)hv_min_u64((uint64_t)(hyp_now(h) - exited), UINT32_MAX));
+}
+
 /* Run v until slice_end (the scheduler's) or until it stops being
  * runnable; the pCPU's timer also fires at the next vCPU timer. */
 static void run_slice(struct hv_hyp *h, struct hv_hyp_pcpu *p,
@@ -153,11 +165,17 @@ static void run_slice(struct hv_hyp *h, struct hv_hyp_pcpu *p,
 	h->arch->timer_set(p, earlier(slice_end, next_timer));
 	p->resched = false;
 	p->tick = false;
+	hyp_trace(h, HV_TRACE_VCPU_RUN, v->dom->xen.id, v->id, 0, 0);
 	while (!p->resched && v->state == HV_HYP_VCPU_RUNNABLE) {
+		hv_time_t exited;
+
 		hyp_unlock(h);
 		h->arch->vcpu_run(p, v);
+		exited = h->trace ? hyp_now(h) : 0;
 		hyp_lock(h, p);
 		h->arch->vcpu_exit(p, v);
+		if (h->trace)
+			trace_exit(h, v, exited);
 		if (p->tick) {
 			hv_time_t now = hyp_now(h);
 			bool runnable;
@@ -170,6 +188,7 @@ static void run_slice(struct hv_hyp *h, struct hv_hyp_pcpu *p,
 		}
 	}
 	p->current = NULL;
+	hyp_trace(h, HV_TRACE_VCPU_STOP, v->dom->xen.id, v->id, v->state, 0);
 	hyp_runstate_set(v, hyp_vcpu_runstate(v), hyp_now(h));
 	/* A vCPU that stopped leaves its state in memory, where its wake
 	 * time (its guest timer) can be read; with several pCPUs every vCPU
@@ -190,6 +209,7 @@ static void idle(struct hv_hyp *h, struct hv_hyp_pcpu *p, hv_time_t next)
 {
 	unload(h, p);
 	p->resched = false;
+	hyp_trace(h, HV_TRACE_PCPU_IDLE, 0, 0, 0, 0);
 	hyp_unlock(h);
 	h->arch->idle(p, next);
 	hyp_lock(h, p);

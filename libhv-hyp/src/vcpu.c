@@ -68,6 +68,7 @@ void hv_hyp_vcpu_set_state(struct hv_hyp_vcpu *v, enum hv_hyp_vcpu_state s)
 		return;
 	v->state = s;
 	v->polling = false; /* whatever woke or stopped it ends a poll */
+	hyp_trace(h, HV_TRACE_VCPU_STATE, v->dom->xen.id, v->id, s, 0);
 	hyp_runstate_set(v, hyp_vcpu_runstate(v), hyp_now(h));
 	/* The scheduler also chooses which idle pCPU, if any, takes a vCPU
 	 * that became runnable, and kicks that one alone. */

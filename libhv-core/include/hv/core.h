@@ -22,6 +22,7 @@
 #include <hv/spinlock.h>
 #include <hv/string.h>
 #include <hv/timerq.h>
+#include <hv/trace.h>
 #include <hv/types.h>
 
 HV_BEGIN_DECLS

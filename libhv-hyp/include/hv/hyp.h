@@ -35,6 +35,7 @@
 #include <hv/mm_p2m.h>
 #include <hv/mm_xenmem.h>
 #include <hv/spinlock.h>
+#include <hv/trace.h>
 #include <hv/xen.h>
 
 HV_BEGIN_DECLS
@@ -203,6 +204,9 @@ struct hv_hyp_arch_ops {
 	 * phys_to_virt), and back. */
 	void *(*phys_to_virt)(struct hv_hyp *h, hv_paddr_t pa);
 	hv_paddr_t (*virt_to_phys)(struct hv_hyp *h, const void *p);
+	/* For the trace (HV_TRACE_VM_EXIT): why v's last exit happened, in
+	 * the arch's numbering.  May be NULL (reason 0). */
+	uint32_t (*exit_reason)(struct hv_hyp_vcpu *v);
 };
 
 /*
@@ -358,6 +362,10 @@ struct hv_hyp {
 	uint32_t started;     /* hv_hyp_start: the pCPUs may run */
 	unsigned int live_domains;
 	struct hv_hyp_domain *domains[HV_HYP_MAX_DOMAINS];
+	/* public: where the core's events go (hv/trace.h), one ring per
+	 * pCPU; NULL (as hv_hyp_init leaves it): not traced.  Set before
+	 * the first domain is built. */
+	struct hv_trace *trace;
 };
 
 /*
