@@ -36,6 +36,7 @@ static void teardown(struct hyp *h, uint64_t free_before)
 
 	if (hv_hyp_destroy_all(&h->core))
 		hyp_panic(h, "cannot destroy every domain");
+	hyp_trace_fini(h); /* every pCPU has left its loop */
 	after = free_frames(h);
 	if (hv_hyp_fini(&h->core))
 		hyp_panic(h, "cannot stop the core");
@@ -69,10 +70,12 @@ void hyp_core_init(struct hyp *h, unsigned int p2m_max_order)
 
 void hyp_core_run(struct hyp *h)
 {
-	/* What the core took at init stays until after teardown. */
-	uint64_t free_before = free_frames(h);
+	uint64_t free_before;
 	int err;
 
+	hyp_trace_init(h);
+	/* What the core and the trace took stays until after teardown. */
+	free_before = free_frames(h);
 	domains_build(h);
 	/* Once, before the first domain runs: the image's own boot. */
 	hv_log_info(

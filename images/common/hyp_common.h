@@ -38,6 +38,15 @@ struct hyp_platform {
 	unsigned int nr_reserved;
 	struct hv_mem_range bundle; /* the domains to build */
 	bool ram_zeroed; /* RAM outside `reserved` is all zero: no scrub */
+	char cmdline[256]; /* the image's options (QEMU's -append) */
+};
+
+/* The trace's records, streamed out by the arch (trace.c). */
+struct hyp_trace {
+	struct hv_trace trace;
+	struct hv_trace_ring rings[HV_HYP_MAX_PCPUS];
+	hv_spinlock_t lock; /* the output is shared */
+	struct hyp *h;
 };
 
 struct hyp {
@@ -55,6 +64,7 @@ struct hyp {
 	struct hv_log log; /* the console; no sink until it exists */
 	struct hv_mm_heap heap;
 	struct hv_mm_node node;
+	struct hyp_trace *trace; /* option "trace"; NULL: off */
 };
 
 /* Stop: print "(hvkit) PANIC: ..." (once the console exists) and leave
@@ -80,5 +90,25 @@ HV_NORETURN void hyp_core_run(struct hyp *h);
  * core's clock) of the image's first instruction. */
 HV_NORETURN void hyp_arch_exit(unsigned int status);
 hv_time_t hyp_arch_boot_time(struct hyp *h);
+
+/* Option `name` of the image's command line (a word "name" or
+ * "name=value"): its value (len bytes, not NUL-terminated; empty for a
+ * bare word), or NULL if absent. */
+const char *hyp_option(const struct hyp *h, const char *name, size_t *len);
+
+/*
+ * The trace (trace.c), with option "trace=FILE": rings for the core's
+ * events from the heap, streamed out through the arch's trace channel,
+ * which hyp_arch_trace_open opens (false: none) and hyp_arch_trace_write
+ * writes (Arm: host file FILE through semihosting; x86: an isa-debugcon
+ * port, whose chardev QEMU writes to FILE; hvkit run --trace FILE adds
+ * the option and the device).  hyp_trace_init before
+ * the domains are built, hyp_trace_fini once every pCPU has left its
+ * loop: it writes out what is left.
+ */
+void hyp_trace_init(struct hyp *h);
+void hyp_trace_fini(struct hyp *h);
+bool hyp_arch_trace_open(struct hyp *h, const char *file);
+void hyp_arch_trace_write(struct hyp *h, const void *buf, size_t len);
 
 #endif

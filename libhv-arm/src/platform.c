@@ -96,6 +96,19 @@ static uint64_t chosen_u64(const void *fdt, int chosen, const char *prop)
 	return v && (len == 4 || len == 8) ? read_cells(v, len / 4) : 0;
 }
 
+static void find_cmdline(const void *fdt, struct hv_arm_platform *p)
+{
+	int len, chosen = fdt_path_offset(fdt, "/chosen");
+	const char *s =
+	    chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", &len) : NULL;
+	size_t i;
+
+	for (i = 0; s && (int)i < len && i + 1 < sizeof(p->cmdline) && s[i];
+	     i++)
+		p->cmdline[i] = s[i];
+	p->cmdline[i] = '\0';
+}
+
 static void find_initrd(const void *fdt, struct hv_arm_platform *p)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
@@ -180,5 +193,6 @@ int hv_arm_platform_read(const void *fdt, uint64_t boot_mpidr,
 	}
 	find_initrd(fdt, p);
 	find_cpus(fdt, boot_mpidr, p);
+	find_cmdline(fdt, p);
 	return 0;
 }

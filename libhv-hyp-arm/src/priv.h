@@ -37,6 +37,7 @@ struct vcpu_arch {
 	struct hv_arm_vcpu cpu;		 /* registers, EL1 and GIC state */
 	struct hv_arm_ptimer ptimer;	 /* its EL1 physical timer */
 	enum hv_arm_exit_kind exit_kind; /* of the last run */
+	unsigned int exit_intid;	 /* its interrupt, if an IRQ */
 	unsigned int lrs_used; /* list registers it entered with in use */
 };
 

@@ -92,6 +92,7 @@ static void irq_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 {
 	unsigned int intid = hv_arm_gic_ack();
 
+	vcpu_arch(v)->exit_intid = intid;
 	if (intid == HV_ARM_INTID_SPURIOUS)
 		return;
 	hv_arm_gic_eoi(intid);
@@ -126,6 +127,22 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 				 ? "FIQ"
 				 : "SError");
 		break;
+	}
+}
+
+/* For the trace: a synchronous exit's exception class (ESR_EL2.EC),
+ * 0x100 + the INTID of an interrupt, 0x200 for an FIQ, 0x300 an SError. */
+static uint32_t exit_reason(struct hv_hyp_vcpu *v)
+{
+	switch (vcpu_arch(v)->exit_kind) {
+	case HV_ARM_EXIT_SYNC:
+		return hv_arm_esr_ec(vcpu_arch(v)->cpu.exit.esr);
+	case HV_ARM_EXIT_IRQ:
+		return 0x100 + vcpu_arch(v)->exit_intid;
+	case HV_ARM_EXIT_FIQ:
+		return 0x200;
+	default:
+		return 0x300;
 	}
 }
 
@@ -180,6 +197,7 @@ const struct hv_hyp_arch_ops hv_hyp_arm_ops = {
     .vcpu_load = vcpu_load,
     .vcpu_run = vcpu_run,
     .vcpu_exit = vcpu_exit,
+    .exit_reason = exit_reason,
     .vcpu_wake_time = vcpu_wake_time,
     .now = now,
     .timer_set = timer_set,

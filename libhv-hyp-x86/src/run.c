@@ -270,6 +270,12 @@ void hv_hyp_x86_irq(void *opaque, unsigned int vector)
 		hv_hyp_tick(pc->pcpu);
 }
 
+/* For the trace: the SVM exit code (VMEXIT_*). */
+static uint32_t exit_reason(struct hv_hyp_vcpu *v)
+{
+	return (uint32_t)vcpu_arch(v)->exit_code;
+}
+
 static void console_write(struct hv_hyp *core, const char *s, size_t len)
 {
 	hv_x86_uart_write(x86_of(core)->console, s, len);
@@ -293,6 +299,7 @@ const struct hv_hyp_arch_ops hv_hyp_x86_ops = {
     .vcpu_load = vcpu_load,
     .vcpu_run = vcpu_run,
     .vcpu_exit = vcpu_exit,
+    .exit_reason = exit_reason,
     .vcpu_wake_time = hyp_x86_lapic_wake_time,
     .now = now,
     .timer_set = timer_set,

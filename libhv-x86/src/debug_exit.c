@@ -1,4 +1,5 @@
-/* Leaving QEMU through isa-debug-exit, and what Debian's libfdt.a needs. */
+/* Leaving QEMU through isa-debug-exit, writing to an isa-debugcon, and
+ * what Debian's libfdt.a needs. */
 #include <hv/x86_boot.h>
 
 #include "x86_asm.h"
@@ -8,6 +9,22 @@ void hv_x86_debug_exit(uint8_t value)
 	hv_outb(HV_X86_DEBUG_EXIT_PORT, value);
 	for (;;)
 		__asm__ __volatile__("cli; hlt");
+}
+
+bool hv_x86_debugcon_present(uint16_t port)
+{
+	return hv_inb(port) == 0xe9;
+}
+
+void hv_x86_debugcon_write(uint16_t port, const void *buf, size_t len)
+{
+	const void *p = buf;
+	size_t n = len;
+
+	__asm__ __volatile__("rep outsb"
+			     : "+S"(p), "+c"(n)
+			     : "d"(port)
+			     : "memory");
 }
 
 /*

@@ -114,6 +114,22 @@ static int find_module(const struct hvm_start_info *si, hv_x86_acpi_map_fn map,
 	return 0;
 }
 
+/* A command line that cannot be read, or runs past the buffer, is cut:
+ * it only carries options. */
+static void read_cmdline(const struct hvm_start_info *si,
+			 hv_x86_acpi_map_fn map, void *ctx,
+			 struct hv_x86_pvh_platform *p)
+{
+	const char *s = si->cmdline_paddr
+			    ? map(ctx, si->cmdline_paddr, sizeof(p->cmdline))
+			    : NULL;
+	size_t i;
+
+	for (i = 0; s && i + 1 < sizeof(p->cmdline) && s[i]; i++)
+		p->cmdline[i] = s[i];
+	p->cmdline[i] = '\0';
+}
+
 int hv_x86_pvh_read(hv_paddr_t start_info, hv_x86_acpi_map_fn map, void *ctx,
 		    uint64_t map_limit, struct hv_x86_pvh_platform *p,
 		    char *msg, size_t len)
@@ -151,5 +167,7 @@ int hv_x86_pvh_read(hv_paddr_t start_info, hv_x86_acpi_map_fn map, void *ctx,
 		err = find_module(si, map, ctx, p, msg, len);
 	if (!err)
 		find_trampoline(mm, si->memmap_entries, p);
+	if (!err)
+		read_cmdline(si, map, ctx, p);
 	return err;
 }

@@ -45,5 +45,6 @@ char *hvkit_cli_build_dir(const char *opt);
 int hvkit_cmd_bundle(int argc, char **argv);
 int hvkit_cmd_images(int argc, char **argv);
 int hvkit_cmd_run(int argc, char **argv);
+int hvkit_cmd_trace(int argc, char **argv);
 
 #endif /* HVKIT_CLI_H */

@@ -31,6 +31,7 @@
 struct run_args {
 	enum hvkit_arch arch;
 	const char *machine, *cpu, *build_dir;
+	const char *trace;	       /* --trace FILE, or NULL */
 	unsigned long long memory_mib; /* 0: the default */
 	unsigned timeout_s;
 	unsigned cpus; /* QEMU's -smp */
@@ -49,6 +50,7 @@ static const struct option run_opts[] = {
     {"cpus", required_argument, NULL, 'n'},
     {"timeout", required_argument, NULL, 't'},
     {"build-dir", required_argument, NULL, 'b'},
+    {"trace", required_argument, NULL, 'T'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -100,6 +102,18 @@ static int run_option(struct run_args *a, int c, char **argv)
 	case 'b':
 		a->build_dir = optarg;
 		return 0;
+	case 'T':
+		/* A word of the image's command line, which it reads into
+		 * 256 bytes with "trace=" in front. */
+		if (!*optarg || strchr(optarg, ' ') || strlen(optarg) > 240)
+			return hvkit_usage_error(
+			    CMD,
+			    "--trace: expected a file name "
+			    "without spaces, at most 240 "
+			    "characters, got \"%s\"",
+			    optarg);
+		a->trace = optarg;
+		return 0;
 	case 'v':
 		a->verbose = true;
 		return 0;
@@ -122,7 +136,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	a->extra = argv + (split < argc ? split + 1 : argc);
 	a->nr_extra = argc - (split < argc ? split + 1 : argc);
 	opterr = 0;
-	while ((c = getopt_long(split, argv, ":a:M:c:m:n:t:b:vh", run_opts,
+	while ((c = getopt_long(split, argv, ":a:M:c:m:n:t:b:T:vh", run_opts,
 				NULL)) != -1) {
 		ret = run_option(a, c, argv);
 		if (ret)
@@ -211,6 +225,7 @@ static int run_image(const struct run_args *a, const struct hvkit_image *img)
 	    .cpu = a->cpu,
 	    .cpus = a->cpus,
 	    .image = img->path,
+	    .trace = a->trace,
 	    .extra = (const char *const *)a->extra,
 	    .nr_extra = (size_t)a->nr_extra,
 	};

@@ -16,7 +16,8 @@ int main(int argc, char **argv)
 
 	if (!cmd)
 		return hvkit_usage_error("hvkit",
-					 "no command (bundle, images or run)");
+					 "no command (bundle, images, run or "
+					 "trace)");
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") ||
 	    !strcmp(cmd, "help")) {
 		fputs(hvkit_usage_main, stdout);
@@ -32,6 +33,8 @@ int main(int argc, char **argv)
 		return hvkit_cmd_images(argc - 1, argv + 1);
 	if (!strcmp(cmd, "run"))
 		return hvkit_cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "trace"))
+		return hvkit_cmd_trace(argc - 1, argv + 1);
 	return hvkit_usage_error(
-	    "hvkit", "unknown command %s (bundle, images or run)", cmd);
+	    "hvkit", "unknown command %s (bundle, images, run or trace)", cmd);
 }

@@ -74,12 +74,42 @@ static void push_head(struct hvkit_argv *a, const char *const *head, size_t n,
 	}
 }
 
+/* The image's option naming the trace file, and on x86 its channel
+ * (qemu.h). */
+static void push_trace(struct hvkit_argv *a, bool arm, const char *file)
+{
+	/* A comma in a QEMU option value is written twice. */
+	size_t len = strlen("file,id=hvtrace,path=") + 2 * strlen(file) + 1;
+	char *spec = hvkit_xcalloc(len, 1), *p;
+	char *option = hvkit_xcalloc(strlen("trace=") + strlen(file) + 1, 1);
+
+	sprintf(option, "trace=%s", file);
+	push_all(a, (const char *const[]){"-append", option}, 2);
+	free(option);
+	if (arm)
+		return; /* the image writes the file through semihosting */
+	p = spec + sprintf(spec, "file,id=hvtrace,path=");
+	for (const char *s = file; *s; s++) {
+		*p++ = *s;
+		if (*s == ',')
+			*p++ = ',';
+	}
+	push_all(a,
+		 (const char *const[]){"-chardev", spec, "-device",
+				       "isa-debugcon,iobase=0x402,"
+				       "chardev=hvtrace"},
+		 4);
+	free(spec);
+}
+
 void hvkit_qemu_argv(struct hvkit_argv *a, const struct hvkit_qemu_opts *o)
 {
 	bool arm = o->arch == HVKIT_ARCH_AARCH64;
 	char mem[32], smp[16];
-	/* x86's lists are the longer; 8: -smp, -m, -kernel, -initrd pairs. */
-	size_t max = COUNT(x86_head) + COUNT(x86_tail) + 8 + o->nr_extra + 1;
+	/* x86's lists are the longer; 8: -smp, -m, -kernel, -initrd pairs;
+	 * 6: the trace's. */
+	size_t max =
+	    COUNT(x86_head) + COUNT(x86_tail) + 8 + 6 + o->nr_extra + 1;
 
 	a->v = hvkit_xcalloc(max, sizeof(*a->v));
 	a->n = 0;
@@ -94,6 +124,8 @@ void hvkit_qemu_argv(struct hvkit_argv *a, const struct hvkit_qemu_opts *o)
 		push_all(a, aarch64_tail, COUNT(aarch64_tail));
 	else
 		push_all(a, x86_tail, COUNT(x86_tail));
+	if (o->trace)
+		push_trace(a, arm, o->trace);
 	push_all(
 	    a, (const char *const[]){"-kernel", o->image, "-initrd", o->bundle},
 	    4);

@@ -17,6 +17,7 @@ struct hvkit_qemu_opts {
 	uint64_t memory_mib;	  /* -m */
 	const char *image;	  /* -kernel */
 	const char *bundle;	  /* -initrd */
+	const char *trace;	  /* the trace file (hvkit run --trace), or NULL */
 	const char *const *extra; /* appended as given (after `--`) */
 	size_t nr_extra;
 };
@@ -36,6 +37,10 @@ struct hvkit_argv {
  *   -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
  *   -kernel IMAGE -initrd BUNDLE EXTRA...
  * with @o->machine and @o->cpu replacing the -M and -cpu values.
+ * With @o->trace, the image is told to trace into that file (-append
+ * trace=FILE): on aarch64 it writes FILE itself through semihosting, on
+ * x86_64 to -device isa-debugcon,iobase=0x402,chardev=hvtrace, with
+ * -chardev file,id=hvtrace,path=FILE.
  */
 void hvkit_qemu_argv(struct hvkit_argv *argv, const struct hvkit_qemu_opts *o);
 void hvkit_qemu_argv_free(struct hvkit_argv *argv);

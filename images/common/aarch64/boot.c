@@ -21,6 +21,18 @@ void hyp_arch_exit(unsigned int status)
 	hv_arm_semihost_exit(status);
 }
 
+/* The trace goes to a host file, through semihosting. */
+bool hyp_arch_trace_open(struct hyp *h, const char *file)
+{
+	h->arch.trace_handle = hv_arm_semihost_open(file, strlen(file));
+	return h->arch.trace_handle >= 0;
+}
+
+void hyp_arch_trace_write(struct hyp *h, const void *buf, size_t len)
+{
+	hv_arm_semihost_write(h->arch.trace_handle, buf, len);
+}
+
 hv_time_t hyp_arch_boot_time(struct hyp *h)
 {
 	return hv_arm_ticks_to_ns(&h->arch.arm.timer, hv_arm_boot_count);

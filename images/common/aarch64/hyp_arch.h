@@ -19,6 +19,7 @@ struct hyp_arch {
 	const uint64_t *el2_l1; /* the EL2 identity map every pCPU uses */
 	struct hv_hyp_arm_pcpu pcpus[HYP_MAX_PCPUS];
 	struct hv_arm_secondary start[HYP_MAX_PCPUS]; /* how each started */
+	int64_t trace_handle; /* semihosting's console, when tracing */
 };
 
 #endif

@@ -44,6 +44,7 @@ void hyp_platform_probe(struct hyp *h, const void *fdt)
 	for (unsigned int i = 0; i < p.nr_reserved; i++)
 		hyp_reserve(h, p.reserved[i].base, p.reserved[i].size);
 	h->plat.bundle = p.initrd;
+	hv_strlcpy(h->plat.cmdline, p.cmdline, sizeof(h->plat.cmdline));
 	hyp_reserve(h, p.initrd.base, p.initrd.size);
 	hyp_reserve(h, (uintptr_t)fdt, fdt_totalsize(fdt));
 	/* QEMU's virt machine enters the image with no firmware before it,

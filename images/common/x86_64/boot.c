@@ -19,6 +19,19 @@ void hyp_arch_exit(unsigned int status)
 	hv_x86_debug_exit((uint8_t)status);
 }
 
+bool hyp_arch_trace_open(struct hyp *h, const char *file)
+{
+	(void)h;
+	(void)file; /* QEMU's chardev writes it */
+	return hv_x86_debugcon_present(HV_X86_TRACE_PORT);
+}
+
+void hyp_arch_trace_write(struct hyp *h, const void *buf, size_t len)
+{
+	(void)h;
+	hv_x86_debugcon_write(HV_X86_TRACE_PORT, buf, len);
+}
+
 hv_time_t hyp_arch_boot_time(struct hyp *h)
 {
 	return hv_x86_ticks_to_ns(hv_x86_boot_tsc, h->arch.x86.timer.tsc_hz);

@@ -28,6 +28,7 @@ void hyp_platform_probe(struct hyp *h, hv_paddr_t start_info)
 	for (unsigned int i = 0; i < p.nr_reserved; i++)
 		hyp_reserve(h, p.reserved[i].base, p.reserved[i].size);
 	h->plat.bundle = p.module;
+	hv_strlcpy(h->plat.cmdline, p.cmdline, sizeof(h->plat.cmdline));
 	hyp_reserve(h, p.module.base, p.module.size);
 	h->arch.rsdp = p.rsdp;
 	h->arch.trampoline = p.trampoline;

@@ -64,6 +64,12 @@ int64_t hv_arm_cpu_start(uint64_t mpidr, const struct hv_arm_secondary *s);
  * anything else this traps). */
 HV_NORETURN void hv_arm_semihost_exit(uint32_t code);
 
+/* Open host file `name` (len bytes, NUL-terminated; relative to QEMU's
+ * directory) for writing in binary through semihosting: a handle, or -1. */
+int64_t hv_arm_semihost_open(const char *name, size_t len);
+/* Write len bytes to an open handle: how many were written. */
+size_t hv_arm_semihost_write(int64_t handle, const void *buf, size_t len);
+
 HV_END_DECLS
 
 #endif /* HV_ARM_BOOT_H */

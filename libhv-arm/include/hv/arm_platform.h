@@ -16,6 +16,7 @@ HV_BEGIN_DECLS
 #define HV_ARM_PLATFORM_MAX_RAM	     4
 #define HV_ARM_PLATFORM_MAX_RESERVED 6
 #define HV_ARM_PLATFORM_MAX_CPUS     8
+#define HV_ARM_PLATFORM_CMDLINE_MAX 256
 
 /* MPIDR_EL1's affinity fields (Aff3, Aff2.Aff1.Aff0), as a cpu node's reg
  * gives them. */
@@ -35,6 +36,8 @@ struct hv_arm_platform {
 	 * counts every cpu node, those beyond the array too. */
 	uint64_t cpus[HV_ARM_PLATFORM_MAX_CPUS];
 	unsigned int nr_cpus, cpus_listed;
+	/* /chosen's bootargs (QEMU's -append), cut to fit; "": none. */
+	char cmdline[HV_ARM_PLATFORM_CMDLINE_MAX];
 };
 
 /*

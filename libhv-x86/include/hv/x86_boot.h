@@ -46,6 +46,16 @@ const void *hv_x86_boot_map(void *ctx, hv_paddr_t pa, size_t len);
  * Without the device, halts the CPU for good. */
 HV_NORETURN void hv_x86_debug_exit(uint8_t value);
 
+/* The isa-debugcon port hvkit run --trace adds (-device
+ * isa-debugcon,iobase=0x402,chardev=...): the trace records stream out
+ * there, a byte per port write. */
+#define HV_X86_TRACE_PORT 0x402
+
+/* Whether an isa-debugcon answers at `port` (it reads back 0xe9; no
+ * device reads 0xff); write len bytes to it (rep outsb). */
+bool hv_x86_debugcon_present(uint16_t port);
+void hv_x86_debugcon_write(uint16_t port, const void *buf, size_t len);
+
 HV_END_DECLS
 
 #endif /* HV_X86_BOOT_H */

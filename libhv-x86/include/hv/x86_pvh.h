@@ -21,6 +21,7 @@ HV_BEGIN_DECLS
 
 #define HV_X86_PVH_MAX_RAM	16
 #define HV_X86_PVH_MAX_RESERVED 3 /* the start info, memory map, modules */
+#define HV_X86_PVH_CMDLINE_MAX	256
 
 struct hv_x86_pvh_platform {
 	/* The memory map's RAM from 1 MiB (below it live the firmware and
@@ -38,6 +39,8 @@ struct hv_x86_pvh_platform {
 	 * regions nor the module touch (a STARTUP IPI can name only such a
 	 * page), page 0 excepted; 0: none. */
 	hv_paddr_t trampoline;
+	/* The loader's command line (QEMU's -append), cut to fit; "": none. */
+	char cmdline[HV_X86_PVH_CMDLINE_MAX];
 };
 
 /*

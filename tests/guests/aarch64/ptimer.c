@@ -100,8 +100,13 @@ int main(void)
 		} else {
 			set_cval(phys_ticks() + ms);
 		}
+		/* Interrupts off until the write is read back: the
+		 * handler masks the timer, and on a busy host the 1 ms
+		 * can pass between the two. */
+		__asm__ __volatile__("msr daifset, #2" ::: "memory");
 		set_ctl(ENABLE);
 		CHECK_EQ(ctl() & ~ISTATUS, ENABLE);
+		__asm__ __volatile__("msr daifclr, #2" ::: "memory");
 		guest_wait_for(&irqs, i + 1);
 		CHECK_EQ(ctl_in_handler, ENABLE | ISTATUS);
 	}

@@ -87,6 +87,30 @@ static void reads_initrd_and_reserved_regions(void **state)
 	assert_int_equal(p.reserved[1].size, 0x200000);
 }
 
+/* QEMU's -append, as /chosen/bootargs: the image's options. */
+static void reads_the_command_line(void **state)
+{
+	void *fdt = fresh();
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	struct hv_arm_platform p;
+	char longer[400];
+
+	(void)state;
+	assert_int_equal(read_platform(fdt, 0, &p), 0);
+	assert_string_equal(p.cmdline, "");
+	assert_int_equal(
+	    fdt_setprop_string(fdt, chosen, "bootargs", "trace=t.bin quiet"),
+	    0);
+	assert_int_equal(read_platform(fdt, 0, &p), 0);
+	assert_string_equal(p.cmdline, "trace=t.bin quiet");
+	memset(longer, 'x', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	assert_int_equal(fdt_setprop_string(fdt, chosen, "bootargs", longer),
+			 0);
+	assert_int_equal(read_platform(fdt, 0, &p), 0);
+	assert_int_equal(strlen(p.cmdline), HV_ARM_PLATFORM_CMDLINE_MAX - 1);
+}
+
 static void the_boot_cpu_comes_first(void **state)
 {
 	struct hv_arm_platform p;
@@ -182,6 +206,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(reads_qemu_virt),
 	    cmocka_unit_test(reads_initrd_and_reserved_regions),
+	    cmocka_unit_test(reads_the_command_line),
 	    cmocka_unit_test(the_boot_cpu_comes_first),
 	    cmocka_unit_test(cpus_beyond_the_array_are_counted),
 	    cmocka_unit_test(what_it_cannot_do_without),

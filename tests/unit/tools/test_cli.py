@@ -123,10 +123,10 @@ class Cli(unittest.TestCase):
 
     def test_usage_errors(self):
         self.assertExit(self.hvkit(), 2,
-                        "hvkit: no command (bundle, images or run)\n"
+                        "hvkit: no command (bundle, images, run or trace)\n"
                         "Try `hvkit --help'.\n")
         self.assertExit(self.hvkit("frobnicate"), 2,
-                        "hvkit: unknown command frobnicate (bundle, images or run)\n"
+                        "hvkit: unknown command frobnicate (bundle, images, run or trace)\n"
                         "Try `hvkit --help'.\n")
         self.assertExit(self.hvkit("bundle", "good.cfg"), 2,
                         "hvkit: no output file: give -o OUT\n"
@@ -160,10 +160,22 @@ class Cli(unittest.TestCase):
             self.assertExit(self.hvkit("run", "--cpus", n, "i", "c"), 2,
                             "hvkit: --cpus: expected a number of CPUs from "
                             f"1 to 64, got {n}\nTry `hvkit run --help'.\n")
+        for f in ("my trace", "x" * 241, ""):
+            self.assertExit(self.hvkit("run", "--trace", f, "i", "c"), 2,
+                            "hvkit: --trace: expected a file name without "
+                            "spaces, at most 240 characters, got "
+                            f'"{f}"\nTry `hvkit run --help\'.\n')
         self.assertExit(self.hvkit("run", "--arch", "arm", "i", "c"), 2)
         self.assertExit(self.hvkit("run", "--machine"), 2,
                         "hvkit: option --machine needs a value\n"
                         "Try `hvkit run --help'.\n")
+
+    def test_trace_missing_or_bad_file(self):
+        self.assertExit(self.hvkit("trace", "nothing.bin"), 1,
+                        "hvkit trace: nothing.bin: no such file\n")
+        self.write("junk.bin", b"not a trace")
+        self.assertExit(self.hvkit("trace", "junk.bin"), 1,
+                        "hvkit trace: junk.bin: not a trace file\n")
 
     # --- hvkit bundle ---------------------------------------------------
 

@@ -74,6 +74,78 @@ static void test_aarch64_default(void **state)
 	assert_int_equal(a.n, 0);
 }
 
+/* --trace: the option names the file; x86 also gets the debugcon whose
+ * chardev writes it, with a comma in the path doubled. */
+static void test_trace(void **state)
+{
+	static const char *const arm[] = {
+	    "qemu-system-aarch64",
+	    "-M",
+	    "virt,virtualization=on,gic-version=3",
+	    "-cpu",
+	    "cortex-a57",
+	    "-smp",
+	    "1",
+	    "-m",
+	    "192M",
+	    "-nographic",
+	    "-no-reboot",
+	    "-semihosting",
+	    "-append",
+	    "trace=t,1.bin",
+	    "-kernel",
+	    "img",
+	    "-initrd",
+	    "b",
+	    NULL,
+	};
+	static const char *const x86[] = {
+	    "qemu-system-x86_64",
+	    "-M",
+	    "microvm",
+	    "-accel",
+	    "tcg",
+	    "-cpu",
+	    "qemu64,+svm,+npt",
+	    "-smp",
+	    "1",
+	    "-m",
+	    "192M",
+	    "-nodefaults",
+	    "-no-user-config",
+	    "-serial",
+	    "stdio",
+	    "-display",
+	    "none",
+	    "-no-reboot",
+	    "-device",
+	    "isa-debug-exit,iobase=0xf4,iosize=0x04",
+	    "-append",
+	    "trace=t,1.bin",
+	    "-chardev",
+	    "file,id=hvtrace,path=t,,1.bin",
+	    "-device",
+	    "isa-debugcon,iobase=0x402,chardev=hvtrace",
+	    "-kernel",
+	    "img",
+	    "-initrd",
+	    "b",
+	    NULL,
+	};
+	struct hvkit_qemu_opts o = {
+	    .arch = HVKIT_ARCH_AARCH64,
+	    .memory_mib = 192,
+	    .image = "img",
+	    .bundle = "b",
+	    .trace = "t,1.bin",
+	};
+
+	(void)state;
+	check_qemu_argv(&o, arm);
+	o.arch = HVKIT_ARCH_X86_64;
+	check_qemu_argv(&o, x86);
+}
+
 static void test_x86_default(void **state)
 {
 	static const char *const want[] = {
@@ -463,6 +535,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_aarch64_default),
 	    cmocka_unit_test(test_x86_default),
+	    cmocka_unit_test(test_trace),
 	    cmocka_unit_test(test_overrides),
 	    cmocka_unit_test(test_cpus),
 	    cmocka_unit_test(test_default_memory),

@@ -131,6 +131,30 @@ static void reads_qemu_pvh(void **state)
 	assert_int_equal(p.trampoline, QEMU_TRAMPOL);
 }
 
+/* QEMU's -append: the image's options; none is "", one too long is cut,
+ * one nothing maps is "". */
+static void reads_the_command_line(void **state)
+{
+	struct hv_x86_pvh_platform p;
+	char *line = at(BASE + 0x8000);
+
+	(void)state;
+	qemu_like();
+	assert_int_equal(read_pvh(&p), 0);
+	assert_string_equal(p.cmdline, "");
+	strcpy(line, "trace=/tmp/t.bin quiet");
+	info()->cmdline_paddr = BASE + 0x8000;
+	assert_int_equal(read_pvh(&p), 0);
+	assert_string_equal(p.cmdline, "trace=/tmp/t.bin quiet");
+	memset(line, 'x', 400);
+	line[400] = '\0';
+	assert_int_equal(read_pvh(&p), 0);
+	assert_int_equal(strlen(p.cmdline), HV_X86_PVH_CMDLINE_MAX - 1);
+	info()->cmdline_paddr = 0x10;
+	assert_int_equal(read_pvh(&p), 0);
+	assert_string_equal(p.cmdline, "");
+}
+
 static void ram_is_aligned_and_clipped(void **state)
 {
 	struct hv_x86_pvh_platform p;
@@ -254,6 +278,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(reads_qemu_pvh),
+	    cmocka_unit_test(reads_the_command_line),
 	    cmocka_unit_test(ram_is_aligned_and_clipped),
 	    cmocka_unit_test(the_trampoline_avoids_what_is_in_use),
 	    cmocka_unit_test(a_module_is_optional),
