@@ -4,7 +4,11 @@
  * the pool, the domains' parameters or the workloads below and run again;
  * the same inputs always give the same report.
  *
- *   sched-sim [policy [pcpus [seconds]]]    (default: credit2 4 10)
+ *   sched-sim [policy [pcpus [seconds [trace]]]]  (default: credit2 4 10)
+ *
+ * With a fourth argument the run is also written to that file in the
+ * format of `hvkit run --trace` (hv/trace.h), for `hvkit trace FILE
+ * --plot DIR`: a policy seen in the simulator and in an image alike.
  *
  * The workload: two CPU-hog domains of weights 256 and 512, one hog
  * capped at 50% of a pCPU, two I/O-bound domains (bursts of 1 ms on
@@ -99,11 +103,71 @@ static int populate(struct hv_sim *sim)
 	return 0;
 }
 
+/* The trace file: rings of records, written out as they fill. */
+#define TRACE_RECORDS 4096
+
+struct trace_out {
+	struct hv_trace t;
+	struct hv_trace_ring rings[HV_SCHED_MAX_CPUS];
+	struct hv_sim *sim;
+	FILE *f;
+};
+
+static uint64_t trace_now(struct hv_trace *t)
+{
+	return (uint64_t)hv_sim_now(((struct trace_out *)t->ctx)->sim);
+}
+
+static void trace_drain(struct hv_trace *t, struct hv_trace_ring *r)
+{
+	struct trace_out *o = t->ctx;
+	struct hv_trace_record batch[256];
+	size_t n;
+
+	while ((n = hv_trace_ring_read(r, batch, 256)))
+		fwrite(batch, sizeof(batch[0]), n, o->f);
+}
+
+static int trace_open(struct trace_out *o, struct hv_sim *sim,
+		      unsigned int nr_cpus, const char *path)
+{
+	char start[4096];
+	size_t n = hv_trace_file_start(start, sizeof(start), "sim", nr_cpus);
+
+	o->sim = sim;
+	o->f = fopen(path, "wb");
+	if (!o->f || !n || fwrite(start, 1, n, o->f) != n)
+		return -1;
+	o->t = (struct hv_trace){.rings = o->rings,
+				 .nr_rings = nr_cpus,
+				 .now = trace_now,
+				 .drain = trace_drain,
+				 .ctx = o};
+	for (unsigned int i = 0; i < nr_cpus; i++)
+		if (hv_trace_ring_init(
+			&o->rings[i],
+			calloc(TRACE_RECORDS, sizeof(struct hv_trace_record)),
+			TRACE_RECORDS, (uint16_t)i))
+			return -1;
+	hv_sim_set_hv_trace(sim, &o->t);
+	return 0;
+}
+
+static int trace_close(struct trace_out *o)
+{
+	for (unsigned int i = 0; i < o->t.nr_rings; i++) {
+		trace_drain(&o->t, &o->rings[i]);
+		free(o->rings[i].records);
+	}
+	return fclose(o->f);
+}
+
 int main(int argc, char **argv)
 {
 	struct hv_sim_config cfg = {&hv_sched_credit2, 4, 1, 2, NULL, 1};
 	long seconds = argc > 3 ? atol(argv[3]) : 10;
 	static char report[1 << 16];
+	static struct trace_out trace;
 	struct hv_sim *sim;
 
 	if (argc > 1)
@@ -113,7 +177,7 @@ int main(int argc, char **argv)
 	if (!cfg.policy || seconds <= 0) {
 		fprintf(stderr,
 			"usage: %s [null|credit|credit2|rtds|arinc653 "
-			"[pcpus [seconds]]]\n",
+			"[pcpus [seconds [trace-file]]]]\n",
 			argv[0]);
 		return 2;
 	}
@@ -122,7 +186,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: cannot set up the simulation\n", argv[0]);
 		return 1;
 	}
+	if (argc > 4 && trace_open(&trace, sim, cfg.nr_cpus, argv[4])) {
+		fprintf(stderr, "%s: cannot write the trace to %s\n", argv[0],
+			argv[4]);
+		return 1;
+	}
 	hv_sim_run(sim, HV_SEC(seconds));
+	if (argc > 4 && trace_close(&trace)) {
+		fprintf(stderr, "%s: cannot write the trace to %s\n", argv[0],
+			argv[4]);
+		return 1;
+	}
 	hv_sim_report(sim, report, sizeof(report));
 	fputs(report, stdout);
 	hv_sim_destroy(sim);

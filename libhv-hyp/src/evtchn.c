@@ -23,8 +23,11 @@ static void notify(void *ctx, struct hv_evtchn_domain *ed, hv_vcpuid_t vcpu)
 	struct hv_hyp_domain *d =
 	    hv_hyp_domain_get(ctx, hv_evtchn_domain_id(ed));
 
-	if (d && vcpu < d->nr_vcpus)
+	if (d && vcpu < d->nr_vcpus) {
+		hyp_trace(d->hyp, HV_TRACE_EVTCHN_UPCALL, d->xen.id, vcpu, 0,
+			  0);
 		hv_hyp_vcpu_notify(&d->vcpus[vcpu]);
+	}
 }
 
 /* A port raised, masked or not: a vCPU polling it wakes. */
@@ -34,9 +37,10 @@ static void raised(void *ctx, struct hv_evtchn_domain *ed, hv_vcpuid_t vcpu,
 	struct hv_hyp_domain *d =
 	    hv_hyp_domain_get(ctx, hv_evtchn_domain_id(ed));
 
-	(void)vcpu;
-	if (d)
-		hv_hyp_port_raised(d, port);
+	if (!d)
+		return;
+	hyp_trace(d->hyp, HV_TRACE_EVTCHN_RAISED, d->xen.id, vcpu, port, 0);
+	hv_hyp_port_raised(d, port);
 }
 
 /* The guest sent on a port the core holds: whichever extension owns it

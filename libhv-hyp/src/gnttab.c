@@ -81,6 +81,8 @@ static bool hypercall(struct hv_hyp_vcpu *v, uint64_t nr,
 	*ret = hv_gnttab_hypercall(
 	    hyp_ext_state(v->dom->hyp, v->dom->xen.id, &hv_hyp_gnttab), gm,
 	    (unsigned int)args[0], args[1], (unsigned int)args[2]);
+	hyp_trace(v->dom->hyp, HV_TRACE_GNTTAB_OP, v->dom->xen.id,
+		  (uint32_t)args[0], (uint32_t)args[2], (uint32_t)*ret);
 	return true;
 }
 

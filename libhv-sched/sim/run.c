@@ -67,9 +67,17 @@ static void switch_to(struct sim_cpu *c, struct sim_unit *u)
 	if (next == c->cur)
 		return;
 	sim->st.context_switches++;
-	if (c->cur != SIM_NO_CPU)
-		sim->units[c->cur]->cpu = SIM_NO_CPU;
+	if (c->cur != SIM_NO_CPU) {
+		struct sim_unit *prev = sim->units[c->cur];
+
+		prev->cpu = SIM_NO_CPU;
+		sim_hv_trace(sim, c->id, HV_TRACE_VCPU_STOP, prev,
+			     prev->asleep ? SIM_STATE_BLOCKED
+					  : SIM_STATE_RUNNABLE);
+	}
 	c->cur = next;
+	sim_hv_trace(sim, c->id, u ? HV_TRACE_VCPU_RUN : HV_TRACE_PCPU_IDLE, u,
+		     0);
 	if (!u)
 		return;
 	u->cpu = (int)c->id;
@@ -93,6 +101,7 @@ static void finish_burst(struct sim_cpu *c, struct sim_unit *u)
 	if (hv_sched_block(&u->su, sim->now))
 		sim->st.bad_decisions++;
 	u->asleep = true;
+	sim_hv_trace(sim, c->id, HV_TRACE_VCPU_STATE, u, SIM_STATE_BLOCKED);
 	u->remaining = 0;
 	if (u->w.kind == HV_SIM_IO_BOUND)
 		hv_timerq_arm(&sim->q, &u->wake_timer,
@@ -164,6 +173,9 @@ static void wake(struct sim_unit *u, hv_time_t now, hv_time_t work)
 	u->waiting = true;
 	u->wake_time = now;
 	u->wakeups++;
+	/* Recorded where the wake is handled: the unit's last pCPU. */
+	sim_hv_trace(u->sim, u->last_cpu >= 0 ? (unsigned int)u->last_cpu : 0,
+		     HV_TRACE_VCPU_STATE, u, SIM_STATE_RUNNABLE);
 	hv_sched_wake(&u->su, now);
 }
 

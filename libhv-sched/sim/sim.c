@@ -123,6 +123,8 @@ int hv_sim_add_domain(struct hv_sim *sim, hv_domid_t domid,
 		rc = hv_sched_dom_set_params(&d->sd, params);
 		if (rc)
 			hv_sched_dom_destroy(&d->sd);
+		d->weight = params->weight;
+		d->cap = params->cap;
 	}
 	if (rc) {
 		free(d);
@@ -199,6 +201,17 @@ struct hv_sched_unit *hv_sim_unit(struct hv_sim *sim, int unit)
 hv_time_t hv_sim_now(const struct hv_sim *sim)
 {
 	return sim->now;
+}
+
+void hv_sim_set_hv_trace(struct hv_sim *sim, struct hv_trace *t)
+{
+	sim->hv_trace = t;
+	for (int i = 0; t && i < sim->nr_doms; i++) {
+		const struct sim_dom *d = sim->doms[i];
+
+		hv_trace(t, 0, HV_TRACE_DOMAIN_CREATE, d->sd.domid, d->nr_units,
+			 d->weight, d->cap);
+	}
 }
 
 void hv_sim_set_trace(struct hv_sim *sim, hv_sim_trace_fn fn, void *opaque)

@@ -8,6 +8,9 @@
 #include <hv/timerq.h>
 
 #define SIM_NO_CPU (-1)
+/* A unit's state in the trace, as the core's enum hv_hyp_vcpu_state. */
+#define SIM_STATE_RUNNABLE 1
+#define SIM_STATE_BLOCKED  2
 /* Decisions one pCPU may take at one instant before the simulator stops
  * honouring kicks there (a policy kicking itself for ever). */
 #define SIM_MAX_DECISIONS_PER_INSTANT 1000
@@ -51,6 +54,7 @@ struct sim_cpu {
 struct sim_dom {
 	struct hv_sched_dom sd;
 	unsigned int nr_units;
+	uint32_t weight, cap; /* as given, for the trace (0: defaults) */
 };
 
 struct hv_sim {
@@ -69,7 +73,17 @@ struct hv_sim {
 	struct hv_sim_stats st;
 	hv_sim_trace_fn trace;
 	void *trace_opaque;
+	struct hv_trace *hv_trace; /* hv_sim_set_hv_trace's, or NULL */
 };
+
+/* An event for hv_sim_set_hv_trace's trace, on pCPU cpu's ring. */
+static inline void sim_hv_trace(struct hv_sim *sim, unsigned int cpu,
+				uint16_t event, const struct sim_unit *u,
+				uint32_t a2)
+{
+	hv_trace(sim->hv_trace, cpu, event, u ? u->su.dom->domid : 0,
+		 u ? u->su.id : 0, a2, 0);
+}
 
 /* rand.c */
 uint64_t sim_rand(uint64_t *state);

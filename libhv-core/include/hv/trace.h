@@ -55,10 +55,14 @@ HV_BEGIN_DECLS
 	X(VM_EXIT, 7, "dom", "vcpu", "reason", "cost")                         \
 	/* The pCPU has nothing to run: idle until its next VCPU_RUN. */       \
 	X(PCPU_IDLE, 8, "", "", "", "")                                        \
-	/* An event sent on a port of dom (event_channel_op send). */          \
-	X(EVTCHN_SEND, 9, "dom", "port", "", "")                               \
+	/* A port of dom became pending, for its vCPU (a send, a VIRQ). */     \
+	X(EVTCHN_RAISED, 9, "dom", "vcpu", "port", "")                         \
 	/* A hypercall from the vCPU: its number and the result (as int32). */ \
-	X(HYPERCALL, 10, "dom", "vcpu", "nr", "ret")
+	X(HYPERCALL, 10, "dom", "vcpu", "nr", "ret")                           \
+	/* An event upcall signalled to the vCPU. */                           \
+	X(EVTCHN_UPCALL, 11, "dom", "vcpu", "", "")                            \
+	/* grant_table_op from dom: the sub-op, its count and the result. */   \
+	X(GNTTAB_OP, 12, "dom", "cmd", "count", "ret")
 
 enum hv_trace_event {
 #define HV_TRACE_ENUM(name, id, a0, a1, a2, a3) HV_TRACE_##name = id,

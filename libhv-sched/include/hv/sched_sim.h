@@ -21,6 +21,7 @@
 #define HV_SCHED_SIM_H
 
 #include <hv/sched.h>
+#include <hv/trace.h>
 
 HV_BEGIN_DECLS
 
@@ -96,6 +97,18 @@ int hv_sim_run(struct hv_sim *sim, hv_time_t duration);
 typedef void (*hv_sim_trace_fn)(void *opaque, unsigned int cpu, hv_time_t now,
 				int unit, hv_time_t until);
 void hv_sim_set_trace(struct hv_sim *sim, hv_sim_trace_fn fn, void *opaque);
+
+/*
+ * Record the run as an image's core does (hv/trace.h), so that `hvkit
+ * trace` reads a simulation as it reads an image: DOMAIN_CREATE for each
+ * domain (its domid, units, weight, cap) when this is called, then
+ * VCPU_RUN/VCPU_STOP for each unit a pCPU takes and leaves (dom = domid,
+ * vcpu = the unit's number in its domain), VCPU_STATE 1 and 2 for wakes
+ * and blocks, PCPU_IDLE; on ring `cpu` for pCPU cpu (t has nr_cpus
+ * rings), at simulated time (t->now should give hv_sim_now()).  Call it
+ * after the domains and units are added; NULL stops recording.
+ */
+void hv_sim_set_hv_trace(struct hv_sim *sim, struct hv_trace *t);
 
 struct hv_sim_unit_stats {
 	hv_time_t cpu_time;  /* ns run */

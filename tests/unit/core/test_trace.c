@@ -3,6 +3,7 @@
 #include <hv/trace.h>
 
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -127,7 +128,7 @@ static void emit_drains_at_half(void **state)
 	}
 }
 
-#define THREAD_RECORDS 50000u
+#define THREAD_RECORDS 20000u
 
 static void *producer(void *arg)
 {
@@ -137,7 +138,7 @@ static void *producer(void *arg)
 		const uint32_t a[HV_TRACE_ARGS] = {i, ~i, i * 3, 7};
 
 		while (!hv_trace_ring_write(r, i, HV_TRACE_VM_EXIT, a))
-			; /* full: wait for the consumer */
+			sched_yield(); /* full: let the consumer run */
 	}
 	return NULL;
 }
@@ -158,6 +159,8 @@ static void threads_lose_nothing(void **state)
 	while (next < THREAD_RECORDS) {
 		size_t n = hv_trace_ring_read(&r, out, 16);
 
+		if (!n)
+			sched_yield(); /* empty: let the producer run */
 		for (size_t i = 0; i < n; i++, next++) {
 			assert_int_equal(out[i].time, next);
 			assert_int_equal(out[i].arg[0], next);
@@ -193,8 +196,8 @@ static void file_start_names_every_event(void **state)
 	assert_int_equal(e[0].id, HV_TRACE_DOMAIN_CREATE);
 	assert_string_equal(e[0].name, "DOMAIN_CREATE");
 	assert_string_equal(e[0].args[2], "weight");
-	assert_int_equal(e[h->nr_events - 1].id, HV_TRACE_HYPERCALL);
-	assert_string_equal(e[h->nr_events - 1].args[3], "ret");
+	assert_int_equal(e[h->nr_events - 1].id, HV_TRACE_GNTTAB_OP);
+	assert_string_equal(e[h->nr_events - 1].args[1], "cmd");
 	for (uint32_t i = 1; i < h->nr_events; i++)
 		assert_true(e[i].id > e[i - 1].id);
 }

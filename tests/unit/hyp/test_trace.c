@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <xen/event_channel.h>
 #include <xen/sched.h>
 #include <xen/xen.h>
 
@@ -175,10 +176,66 @@ static void credit2_run_is_traced(void **state)
 	fake_fini(&f);
 }
 
+/* A vCPU that binds an IPI port and sends on it: the port raised and
+ * the upcall are in the trace, with the hypercalls. */
+static evtchn_port_t ipi_port;
+
+static void ipi_self(struct fake *f, struct hv_hyp_vcpu *v)
+{
+	evtchn_bind_ipi_t b = {.vcpu = 0};
+	evtchn_send_t send;
+
+	(void)f;
+	switch (fake_vcpu(v)->exits) {
+	case 0:
+		fake_map_shared_info(v, 0x300);
+		assert_int_equal(fake_op(v, __HYPERVISOR_event_channel_op,
+					 EVTCHNOP_bind_ipi, &b, sizeof(b)),
+				 0);
+		ipi_port = b.port;
+		break;
+	case 1:
+		send.port = ipi_port;
+		assert_int_equal(fake_op(v, __HYPERVISOR_event_channel_op,
+					 EVTCHNOP_send, &send, sizeof(send)),
+				 0);
+		break;
+	default:
+		assert_int_equal(fake_poweroff(v), 0);
+	}
+}
+
+static void events_are_traced(void **state)
+{
+	static const struct hv_hyp_extension *const with_evtchn[] = {
+	    &hv_hyp_evtchn, NULL};
+	struct hv_hyp_config c = {.extensions = with_evtchn};
+	struct fake f;
+	struct hv_boot_domain cfg;
+	const struct hv_trace_record *r;
+
+	(void)state;
+	fake_init(&f, FAKE_X86, 8192, 1, &c, ipi_self);
+	trace_on(&f);
+	fake_domain_config(&cfg, "ipi", 4 * MIB, 1);
+	fake_domain(&f, &cfg, 0);
+	assert_int_equal(fake_run(&f), 0);
+	trace_drain(&tr.t, &tr.ring);
+	r = find(HV_TRACE_EVTCHN_RAISED, 0);
+	assert_non_null(r);
+	assert_int_equal(r->arg[1], 0); /* vCPU */
+	assert_int_equal(r->arg[2], ipi_port);
+	assert_non_null(find(HV_TRACE_EVTCHN_UPCALL, 0));
+	/* add_to_physmap, bind_ipi, send, shutdown */
+	assert_int_equal(count(HV_TRACE_HYPERCALL), 4);
+	fake_fini(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(credit2_run_is_traced),
+	    cmocka_unit_test(events_are_traced),
 	};
 	return cmocka_run_group_tests_name("hyp-trace", tests, NULL, NULL);
 }

@@ -189,9 +189,96 @@ static void test_trace(void **state)
 	hv_sim_destroy(sim);
 }
 
+/* The run in hvkit's trace format (hv/trace.h): each domain created with
+ * its weight, each pCPU's runs and stops in pairs, and the time between
+ * them what the statistics say each unit ran. */
+#define SIM_RECORDS 65536
+
+static struct {
+	struct hv_trace t;
+	struct hv_trace_ring rings[2];
+	struct hv_trace_record recs[2][SIM_RECORDS / 2];
+	struct hv_trace_record got[SIM_RECORDS];
+	size_t nr;
+	struct hv_sim *sim;
+} st_trace;
+
+static uint64_t sim_trace_now(struct hv_trace *t)
+{
+	(void)t;
+	return (uint64_t)hv_sim_now(st_trace.sim);
+}
+
+static void sim_trace_drain(struct hv_trace *t, struct hv_trace_ring *r)
+{
+	(void)t;
+	st_trace.nr += hv_trace_ring_read(r, st_trace.got + st_trace.nr,
+					  SIM_RECORDS - st_trace.nr);
+}
+
+static void test_hv_trace(void **state)
+{
+	struct hv_sim *sim = sim_new(&hv_sched_credit2, 2, 3);
+	hv_time_t ran[3] = {0, 0, 0}, since[2] = {0, 0};
+	int on[2] = {-1, -1};
+	unsigned int created = 0;
+
+	(void)state;
+	assert_int_equal(sim_dom_unit(sim, 1, 256, 0, sim_cpu_bound()), 0);
+	assert_int_equal(sim_dom_unit(sim, 2, 512, 0, sim_cpu_bound()), 1);
+	assert_int_equal(
+	    sim_dom_unit(sim, 3, 256, 0, sim_periodic(HV_MSEC(4), HV_MSEC(1))),
+	    2);
+	st_trace.sim = sim;
+	st_trace.nr = 0;
+	st_trace.t = (struct hv_trace){.rings = st_trace.rings,
+				       .nr_rings = 2,
+				       .now = sim_trace_now,
+				       .drain = sim_trace_drain};
+	for (unsigned int i = 0; i < 2; i++)
+		assert_int_equal(
+		    hv_trace_ring_init(&st_trace.rings[i], st_trace.recs[i],
+				       SIM_RECORDS / 2, (uint16_t)i),
+		    0);
+	hv_sim_set_hv_trace(sim, &st_trace.t);
+	assert_int_equal(hv_sim_run(sim, HV_MSEC(300)), 0);
+	for (unsigned int i = 0; i < 2; i++)
+		sim_trace_drain(&st_trace.t, &st_trace.rings[i]);
+	assert_int_equal(st_trace.rings[0].lost + st_trace.rings[1].lost, 0);
+	for (size_t i = 0; i < st_trace.nr; i++) {
+		const struct hv_trace_record *r = &st_trace.got[i];
+		unsigned int c = r->cpu;
+
+		if (r->event == HV_TRACE_DOMAIN_CREATE) {
+			created++;
+			assert_int_equal(r->arg[2], r->arg[0] == 2 ? 512 : 256);
+		} else if (r->event == HV_TRACE_VCPU_RUN) {
+			assert_int_equal(on[c], -1);
+			on[c] = (int)r->arg[0] - 1; /* domids 1..3 */
+			since[c] = (hv_time_t)r->time;
+		} else if (r->event == HV_TRACE_VCPU_STOP) {
+			assert_int_equal(on[c], (int)r->arg[0] - 1);
+			ran[on[c]] += (hv_time_t)r->time - since[c];
+			on[c] = -1;
+		}
+	}
+	assert_int_equal(created, 3);
+	for (unsigned int c = 0; c < 2; c++)
+		if (on[c] >= 0) /* still running at the end */
+			ran[on[c]] += hv_sim_now(sim) - since[c];
+	for (int u = 0; u < 3; u++) {
+		struct hv_sim_unit_stats us;
+
+		assert_int_equal(hv_sim_unit_stats(sim, u, &us), 0);
+		assert_int_equal(ran[u], us.cpu_time);
+	}
+	hv_sim_destroy(sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_hv_trace),
 	    cmocka_unit_test(test_deterministic),
 	    cmocka_unit_test(test_report_truncates),
 	    cmocka_unit_test(test_workloads_and_stats),
