@@ -9,6 +9,7 @@
 #   make install  the libraries' headers, archives and pkg-config files
 #                 into PREFIX (default /usr/local; DESTDIR is honoured)
 #   make fuzz     run every libFuzzer harness FUZZ_SECONDS (60) seconds
+#   make docs     the API reference (Doxygen) in build/docs/html
 #
 # Build directories: build/host, build/x86_64, build/aarch64, and
 # build/host-sanitize (the host unit tests again, under ASan + UBSan), and
@@ -29,7 +30,7 @@ SETUP := $(MESON) setup -Dsysroot=$(SYSROOT)
 QUIETLY := scripts/quietly
 export NINJAFLAGS
 
-.PHONY: all deps check run sizes bench install fuzz format clean distclean
+.PHONY: all deps check run sizes bench install fuzz docs format clean distclean
 
 all: deps $(BUILDS:%=%/build.ninja)
 	@for d in $(BUILDS); do $(QUIETLY) --ninja $$d || exit 1; done
@@ -92,6 +93,12 @@ install: $(HOST)/build.ninja
 fuzz: $(FUZZ)/build.ninja
 	@ninja -C $(FUZZ) --quiet fuzzers
 	@scripts/fuzz $(FUZZ) $(FUZZ_SECONDS)
+
+# The API reference from the public headers (docs/Doxyfile).
+docs: deps
+	@mkdir -p $(B)/docs
+	@doxygen docs/Doxyfile
+	@echo "hvkit: the API reference is $(B)/docs/html/index.html"
 
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
