@@ -15,6 +15,8 @@
 
 HV_BEGIN_DECLS
 
+/* The operations for one width: hv_atomic_load_u32, _store_, _fetch_add_,
+ * ... for uint32_t, ordered as said above. */
 #define HV_ATOMIC_OPS(bits)                                                    \
 	static inline uint##bits##_t hv_atomic_load_u##bits(                   \
 	    const uint##bits##_t *p)                                           \
@@ -85,11 +87,13 @@ static inline void hv_mb(void)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
+/* Loads before it complete before loads after it (acquire). */
 static inline void hv_rmb(void)
 {
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 }
 
+/* Stores before it complete before stores after it (release). */
 static inline void hv_wmb(void)
 {
 	__atomic_thread_fence(__ATOMIC_RELEASE);

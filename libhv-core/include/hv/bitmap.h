@@ -17,32 +17,39 @@
 
 HV_BEGIN_DECLS
 
+/* Bits in a word of a bitmap; the words a bitmap of nbits takes; a
+ * bitmap `name` of nbits bits (all three as Xen's). */
 #define HV_BITS_PER_LONG (sizeof(unsigned long) * CHAR_BIT)
 #define HV_BITMAP_WORDS(nbits)                                                 \
 	(((nbits) + HV_BITS_PER_LONG - 1) / HV_BITS_PER_LONG)
 #define HV_DECLARE_BITMAP(name, nbits)                                         \
 	unsigned long name[HV_BITMAP_WORDS(nbits)]
 
+/* Where bit `bit` is: its mask in its word, and that word's index. */
 static inline unsigned long hv_bit_mask(size_t bit)
 {
 	return 1UL << (bit % HV_BITS_PER_LONG);
 }
 
+/* The index of the word that holds bit `bit`. */
 static inline size_t hv_bit_word(size_t bit)
 {
 	return bit / HV_BITS_PER_LONG;
 }
 
+/* Whether bit `bit` is set (not atomic: the map's owner alone). */
 static inline bool hv_bitmap_test(const unsigned long *map, size_t bit)
 {
 	return (map[hv_bit_word(bit)] & hv_bit_mask(bit)) != 0;
 }
 
+/* Set bit `bit` (not atomic). */
 static inline void hv_bitmap_set(unsigned long *map, size_t bit)
 {
 	map[hv_bit_word(bit)] |= hv_bit_mask(bit);
 }
 
+/* Clear bit `bit` (not atomic). */
 static inline void hv_bitmap_clear(unsigned long *map, size_t bit)
 {
 	map[hv_bit_word(bit)] &= ~hv_bit_mask(bit);
@@ -84,12 +91,14 @@ size_t hv_bitmap_find_next_set(const unsigned long *map, size_t nbits,
 size_t hv_bitmap_find_next_zero(const unsigned long *map, size_t nbits,
 				size_t start);
 
+/* The first set bit, or nbits if none. */
 static inline size_t hv_bitmap_find_first_set(const unsigned long *map,
 					      size_t nbits)
 {
 	return hv_bitmap_find_next_set(map, nbits, 0);
 }
 
+/* The first clear bit, or nbits if none. */
 static inline size_t hv_bitmap_find_first_zero(const unsigned long *map,
 					       size_t nbits)
 {

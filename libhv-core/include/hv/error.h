@@ -15,8 +15,10 @@
 
 HV_BEGIN_DECLS
 
+/* HV_OK, and HV_EPERM, HV_ENOENT, ... with Xen's values. */
 enum hv_error {
 	HV_OK = 0,
+/* How <xen/errno.h> lists each error: here, one enumerator. */
 #define XEN_ERRNO(name, value) HV_##name = value,
 #include <xen/errno.h>
 };

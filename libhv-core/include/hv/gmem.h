@@ -26,6 +26,7 @@
 
 HV_BEGIN_DECLS
 
+/* Access bits the translate callback is asked for. */
 #define HV_GMEM_READ  0x1u
 #define HV_GMEM_WRITE 0x2u
 
@@ -39,14 +40,16 @@ HV_BEGIN_DECLS
 typedef int (*hv_gmem_translate_fn)(void *ctx, hv_gfn_t frame,
 				    unsigned int access, void **page);
 
+/* One guest address space, as the accessors see it. */
 struct hv_gmem {
-	hv_gmem_translate_fn translate;
-	void *ctx;
+	hv_gmem_translate_fn translate; /* frame -> host page */
+	void *ctx;			/* its first argument */
 	/* Guest address width in bits (1..64): addresses at or beyond
 	 * 2^addr_bits fault without asking the callback. */
 	unsigned int addr_bits;
 };
 
+/* An address space of addr_bits bits through translate(ctx, ...). */
 void hv_gmem_init(struct hv_gmem *gm, hv_gmem_translate_fn translate, void *ctx,
 		  unsigned int addr_bits);
 

@@ -14,22 +14,26 @@
 
 HV_BEGIN_DECLS
 
+/* A list head, or a node embedded in an entry. */
 struct hv_list {
 	struct hv_list *next;
 	struct hv_list *prev;
 };
 
+/* An empty list head `name`, as a static initialiser. */
 #define HV_LIST_INIT(name)                                                     \
 	{                                                                      \
 		&(name), &(name)                                               \
 	}
 
+/* Make l an empty list (or an unlinked node). */
 static inline void hv_list_init(struct hv_list *l)
 {
 	l->next = l;
 	l->prev = l;
 }
 
+/* Whether the list has no nodes. */
 static inline bool hv_list_empty(const struct hv_list *head)
 {
 	return head->next == head;
@@ -41,6 +45,7 @@ static inline bool hv_list_is_linked(const struct hv_list *node)
 	return node->next != node;
 }
 
+/* Link node between two adjacent nodes (or a head and its neighbour). */
 static inline void hv_list_insert_between(struct hv_list *node,
 					  struct hv_list *prev,
 					  struct hv_list *next)
@@ -51,16 +56,19 @@ static inline void hv_list_insert_between(struct hv_list *node,
 	next->prev = node;
 }
 
+/* Add node first on the list. */
 static inline void hv_list_add_head(struct hv_list *head, struct hv_list *node)
 {
 	hv_list_insert_between(node, head, head->next);
 }
 
+/* Add node last on the list. */
 static inline void hv_list_add_tail(struct hv_list *head, struct hv_list *node)
 {
 	hv_list_insert_between(node, head->prev, head);
 }
 
+/* Take node off its list; it is then unlinked (and may be taken again). */
 static inline void hv_list_del(struct hv_list *node)
 {
 	node->prev->next = node->next;
@@ -68,18 +76,20 @@ static inline void hv_list_del(struct hv_list *node)
 	hv_list_init(node);
 }
 
+/* Move node from its list to the end of this one. */
 static inline void hv_list_move_tail(struct hv_list *head, struct hv_list *node)
 {
 	hv_list_del(node);
 	hv_list_add_tail(head, node);
 }
 
-/* The first and last nodes, or NULL when the list is empty. */
+/* The first node, or NULL when the list is empty. */
 static inline struct hv_list *hv_list_first(const struct hv_list *head)
 {
 	return hv_list_empty(head) ? NULL : head->next;
 }
 
+/* The last node, or NULL when the list is empty. */
 static inline struct hv_list *hv_list_last(const struct hv_list *head)
 {
 	return hv_list_empty(head) ? NULL : head->prev;
@@ -97,6 +107,7 @@ static inline void hv_list_splice_tail(struct hv_list *to, struct hv_list *from)
 	hv_list_init(from);
 }
 
+/* The number of nodes (a walk of the list). */
 static inline size_t hv_list_count(const struct hv_list *head)
 {
 	size_t n = 0;
@@ -106,6 +117,7 @@ static inline size_t hv_list_count(const struct hv_list *head)
 	return n;
 }
 
+/* The entry of type `type` whose hv_list member `member` is node. */
 #define hv_list_entry(node, type, member) hv_container_of(node, type, member)
 
 /* Iterate over nodes; the _safe form allows hv_list_del(pos) in the body. */

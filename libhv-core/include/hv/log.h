@@ -14,6 +14,8 @@
 
 HV_BEGIN_DECLS
 
+/* How much a message matters; a logger passes on those at or below its
+ * level (ERROR always). */
 enum hv_log_level {
 	HV_LOG_ERROR = 0,
 	HV_LOG_WARN = 1,
@@ -33,12 +35,14 @@ enum hv_log_level {
 typedef void (*hv_log_sink_fn)(void *opaque, enum hv_log_level level,
 			       const char *msg, size_t len);
 
+/* A logger: where messages go, and how verbose it is. */
 struct hv_log {
-	hv_log_sink_fn sink;
-	void *opaque;
+	hv_log_sink_fn sink;	 /* NULL: messages go nowhere */
+	void *opaque;		 /* the sink's first argument */
 	enum hv_log_level level; /* the most verbose level passed on */
 };
 
+/* A logger passing messages at or below `level` to sink(opaque, ...). */
 void hv_log_init(struct hv_log *log, hv_log_sink_fn sink, void *opaque,
 		 enum hv_log_level level);
 
@@ -52,6 +56,7 @@ void hv_log_printf(const struct hv_log *log, enum hv_log_level level,
 void hv_log_vprintf(const struct hv_log *log, enum hv_log_level level,
 		    const char *fmt, va_list ap);
 
+/* hv_log_printf at each level: hv_log_info(&log, "x %d", x). */
 #define hv_log_err(log, ...)   hv_log_printf(log, HV_LOG_ERROR, __VA_ARGS__)
 #define hv_log_warn(log, ...)  hv_log_printf(log, HV_LOG_WARN, __VA_ARGS__)
 #define hv_log_info(log, ...)  hv_log_printf(log, HV_LOG_INFO, __VA_ARGS__)
@@ -68,6 +73,8 @@ struct hv_log_ring {
 	uint64_t total; /* bytes ever written; the ring holds the last size */
 };
 
+/* An empty ring over buf (size bytes), and the sink that appends to it
+ * (opaque: the ring). */
 void hv_log_ring_init(struct hv_log_ring *ring, char *buf, size_t size);
 void hv_log_ring_sink(void *ring, enum hv_log_level level, const char *msg,
 		      size_t len);

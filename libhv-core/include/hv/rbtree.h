@@ -18,6 +18,7 @@
 
 HV_BEGIN_DECLS
 
+/* A node, embedded in the caller's entry (hv_rb_entry gets it back). */
 struct hv_rb_node {
 	struct hv_rb_node *parent;
 	struct hv_rb_node *left;
@@ -26,10 +27,11 @@ struct hv_rb_node {
 	bool linked; /* in a tree; see hv_rb_node_init */
 };
 
+/* A tree; all zero (or hv_rb_init) is empty. */
 struct hv_rb_tree {
 	struct hv_rb_node *root;
 	struct hv_rb_node *leftmost; /* cached smallest node */
-	size_t count;
+	size_t count;		     /* nodes in it */
 };
 
 /* <0, 0 or >0 as a orders before, with or after b. */
@@ -38,6 +40,7 @@ typedef int (*hv_rb_cmp_fn)(const struct hv_rb_node *a,
 /* <0, 0 or >0 as key orders before, with or after the node's key. */
 typedef int (*hv_rb_key_cmp_fn)(const void *key, const struct hv_rb_node *n);
 
+/* Make the tree empty. */
 void hv_rb_init(struct hv_rb_tree *tree);
 
 /* Mark a node as in no tree, so that hv_rb_node_is_linked works on it
@@ -65,16 +68,19 @@ struct hv_rb_node *hv_rb_find(const struct hv_rb_tree *tree, const void *key,
 struct hv_rb_node *hv_rb_lower_bound(const struct hv_rb_tree *tree,
 				     const void *key, hv_rb_key_cmp_fn cmp);
 
+/* The number of nodes, O(1). */
 static inline size_t hv_rb_count(const struct hv_rb_tree *tree)
 {
 	return tree->count;
 }
 
+/* Whether the tree has no nodes. */
 static inline bool hv_rb_empty(const struct hv_rb_tree *tree)
 {
 	return tree->root == NULL;
 }
 
+/* The entry of type `type` whose hv_rb_node member `member` is node. */
 #define hv_rb_entry(node, type, member) hv_container_of(node, type, member)
 
 HV_END_DECLS

@@ -26,22 +26,26 @@ HV_BEGIN_DECLS
 /* Spins before a hosted waiter starts yielding its CPU. */
 #define HV_SPIN_HOSTED_SPINS 64
 
+/* A ticket lock: waiters take it in the order they came. */
 typedef struct {
 	uint32_t next;	/* the ticket the next locker draws */
 	uint32_t owner; /* the ticket now holding the lock */
 } hv_spinlock_t;
 
+/* An unlocked lock, as a static initialiser (all zero is too). */
 #define HV_SPINLOCK_INIT                                                       \
 	{                                                                      \
 		0, 0                                                           \
 	}
 
+/* Make l unlocked. */
 static inline void hv_spin_init(hv_spinlock_t *l)
 {
 	l->next = 0;
 	l->owner = 0;
 }
 
+/* Wait for l and take it (hosted builds yield the CPU after a while). */
 static inline void hv_spin_lock(hv_spinlock_t *l)
 {
 	uint32_t ticket = hv_atomic_fetch_add_u32(&l->next, 1);
@@ -75,6 +79,7 @@ static inline void hv_spin_unlock(hv_spinlock_t *l)
 	hv_atomic_store_u32(&l->owner, l->owner + 1);
 }
 
+/* Whether someone holds l (a hint: it may change at once). */
 static inline bool hv_spin_is_locked(hv_spinlock_t *l)
 {
 	return hv_atomic_load_u32(&l->next) != hv_atomic_load_u32(&l->owner);

@@ -22,6 +22,8 @@ size_t strnlen(const char *s, size_t max);
 #endif
 #else
 HV_BEGIN_DECLS
+/* Without libc, the C library's names, defined by libhv-core as C
+ * defines them (the hv_* functions below). */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);

@@ -20,19 +20,22 @@ struct hv_timer;
 /* Called with the timer already disarmed, so it may re-arm itself. */
 typedef void (*hv_timer_fn)(struct hv_timer *timer, hv_time_t now, void *data);
 
+/* A one-shot timer, embedded in the caller's structure. */
 struct hv_timer {
-	struct hv_rb_node node;
-	hv_time_t expires;
-	hv_timer_fn fn;
-	void *data;
-	uint64_t armed_in_run; /* run generation when armed; see timerq.c */
+	struct hv_rb_node node; /* in its queue, by expiry, while armed */
+	hv_time_t expires;	/* when it fires (ns) */
+	hv_timer_fn fn;		/* what it calls then */
+	void *data;		/* fn's last argument */
+	uint64_t armed_in_run;	/* run generation when armed; see timerq.c */
 };
 
+/* A queue of timers, fired by hv_timerq_run. */
 struct hv_timerq {
 	struct hv_rb_tree timers;
 	uint64_t run; /* how many hv_timerq_run calls have started */
 };
 
+/* An empty queue; a disarmed timer that will call fn(t, now, data). */
 void hv_timerq_init(struct hv_timerq *q);
 void hv_timer_init(struct hv_timer *t, hv_timer_fn fn, void *data);
 

@@ -64,20 +64,24 @@ HV_BEGIN_DECLS
 	/* grant_table_op from dom: the sub-op, its count and the result. */   \
 	X(GNTTAB_OP, 12, "dom", "cmd", "count", "ret")
 
+/* The table's ids: HV_TRACE_DOMAIN_CREATE, ... */
 enum hv_trace_event {
+/* One enumerator from one entry of the table. */
 #define HV_TRACE_ENUM(name, id, a0, a1, a2, a3) HV_TRACE_##name = id,
 	HV_TRACE_EVENTS(HV_TRACE_ENUM)
 #undef HV_TRACE_ENUM
 };
 
+/* Arguments a record carries. */
 #define HV_TRACE_ARGS 4
 
+/* One event, as it is recorded and written to a trace file. */
 struct hv_trace_record {
 	uint64_t time;	/* ns */
 	uint32_t seq;	/* per pCPU, from 0; a gap is a lost record */
 	uint16_t event; /* enum hv_trace_event */
 	uint16_t cpu;	/* the pCPU that recorded it */
-	uint32_t arg[HV_TRACE_ARGS];
+	uint32_t arg[HV_TRACE_ARGS]; /* as the event table names them */
 };
 HV_STATIC_ASSERT(sizeof(struct hv_trace_record) == 32, "record size");
 
@@ -89,12 +93,14 @@ struct hv_trace_ring {
 	uint32_t tail; /* the next record read (consumer's) */
 	uint32_t seq;  /* the next sequence number */
 	uint32_t lost; /* records dropped because the ring was full */
-	uint16_t cpu;
+	uint16_t cpu;  /* whose it is: written into its records */
 };
 
+/* Where events go: a ring per pCPU, a clock and a consumer.  Its owner
+ * sets it up; tracing code holds a pointer to it, or NULL. */
 struct hv_trace {
 	struct hv_trace_ring *rings; /* one per pCPU, by pCPU number */
-	unsigned int nr_rings;
+	unsigned int nr_rings;	     /* events for other pCPUs are dropped */
 	/* The clock of the records (ns). */
 	uint64_t (*now)(struct hv_trace *t);
 	/* Called by the producer once its ring is half full: take records
@@ -136,6 +142,7 @@ static inline void hv_trace(struct hv_trace *t, unsigned int cpu,
 #define HV_TRACE_FILE_MAGIC   "HVTRACE\0"
 #define HV_TRACE_FILE_VERSION 1
 
+/* The first bytes of a trace file (little-endian). */
 struct hv_trace_file_header {
 	char magic[8];	      /* HV_TRACE_FILE_MAGIC */
 	uint32_t version;     /* HV_TRACE_FILE_VERSION */
@@ -147,10 +154,11 @@ struct hv_trace_file_header {
 	char arch[16]; /* "aarch64", "x86_64", "sim", ... (NUL-padded) */
 };
 
+/* One entry of the event table in a trace file (strings NUL-padded). */
 struct hv_trace_file_event {
-	uint32_t id;
-	char name[28];
-	char args[HV_TRACE_ARGS][16];
+	uint32_t id;		      /* enum hv_trace_event */
+	char name[28];		      /* "DOMAIN_CREATE", ... */
+	char args[HV_TRACE_ARGS][16]; /* each argument's name, or "" */
 };
 
 /*

@@ -35,17 +35,20 @@ enum hv_sim_dist_kind {
 	HV_SIM_EXP = 2,
 };
 
+/* A random duration (as above). */
 struct hv_sim_dist {
 	enum hv_sim_dist_kind kind;
-	hv_time_t a, b;
+	hv_time_t a, b; /* ns */
 };
 
+/* What a unit does when it runs. */
 enum hv_sim_workload_kind {
 	HV_SIM_CPU_BOUND = 0, /* always runnable */
 	HV_SIM_IO_BOUND = 1,  /* a burst of CPU, then a sleep, repeated */
 	HV_SIM_PERIODIC = 2,  /* a job of `work` ns every `period` ns */
 };
 
+/* A unit's workload: its kind and that kind's figures. */
 struct hv_sim_workload {
 	enum hv_sim_workload_kind kind;
 	hv_time_t start;	  /* first wakeup (PERIODIC: first release) */
@@ -60,6 +63,7 @@ struct hv_sim_workload {
 	hv_time_t work;
 };
 
+/* The simulated machine and the policy that schedules it. */
 struct hv_sim_config {
 	const struct hv_sched_policy *policy;
 	unsigned int nr_cpus;	       /* 1..HV_SCHED_MAX_CPUS */
@@ -67,7 +71,7 @@ struct hv_sim_config {
 	unsigned int cores_per_socket; /* 0: one socket */
 	/* Pool parameters; NULL: the defaults. */
 	const struct hv_sched_pool_params *pool_params;
-	uint64_t seed;
+	uint64_t seed; /* the same seed, the same run */
 };
 
 /* A new simulation at time 0, or NULL (bad configuration, no memory). */
@@ -84,6 +88,8 @@ int hv_sim_add_domain(struct hv_sim *sim, hv_domid_t domid,
 int hv_sim_add_unit(struct hv_sim *sim, int dom,
 		    const struct hv_sim_workload *w);
 
+/* The simulation's pool, domain `dom` and unit `unit` (indexes; NULL if
+ * none), to set policy parameters on; and its clock (ns). */
 struct hv_sched_pool *hv_sim_pool(struct hv_sim *sim);
 struct hv_sched_dom *hv_sim_dom(struct hv_sim *sim, int dom);
 struct hv_sched_unit *hv_sim_unit(struct hv_sim *sim, int unit);
@@ -110,6 +116,7 @@ void hv_sim_set_trace(struct hv_sim *sim, hv_sim_trace_fn fn, void *opaque);
  */
 void hv_sim_set_hv_trace(struct hv_sim *sim, struct hv_trace *t);
 
+/* What one unit got (hv_sim_unit_stats). */
 struct hv_sim_unit_stats {
 	hv_time_t cpu_time;  /* ns run */
 	hv_time_t soft_time; /* ns run on pCPUs of its soft affinity */
@@ -120,8 +127,9 @@ struct hv_sim_unit_stats {
 	uint64_t migrations;   /* runs started on another pCPU than the last */
 };
 
+/* The whole run (hv_sim_stats). */
 struct hv_sim_stats {
-	hv_time_t elapsed;
+	hv_time_t elapsed;	   /* simulated ns */
 	uint64_t decisions;	   /* hv_sched_do_schedule calls */
 	uint64_t context_switches; /* a pCPU changed what it runs */
 	uint64_t migrations;
@@ -133,11 +141,14 @@ struct hv_sim_stats {
 	uint64_t bad_decisions;	  /* an asleep unit, or until <= now */
 };
 
+/* What one pCPU did (hv_sim_cpu_stats). */
 struct hv_sim_cpu_stats {
 	hv_time_t busy;	       /* ns running a unit */
 	unsigned int nr_units; /* distinct units it has run */
 };
 
+/* The figures so far of unit `unit` or pCPU `cpu` (0, or -HV_EINVAL for
+ * one that does not exist), and of the whole run. */
 int hv_sim_unit_stats(struct hv_sim *sim, int unit,
 		      struct hv_sim_unit_stats *out);
 int hv_sim_cpu_stats(struct hv_sim *sim, unsigned int cpu,
