@@ -16,6 +16,7 @@ struct hv_arm_hyp_fault {
 	unsigned int vector; /* offset in the vector table / 0x80 */
 };
 
+/* Where such an exception is reported (it must not return to it). */
 typedef void (*hv_arm_fault_fn)(void *opaque,
 				const struct hv_arm_hyp_fault *fault);
 

@@ -10,12 +10,14 @@
 
 HV_BEGIN_DECLS
 
+/* What an acknowledge returns with nothing pending. */
 #define HV_ARM_INTID_SPURIOUS  1023
 #define HV_ARM_PPI_HYP_TIMER   26 /* CNTHP: the hypervisor's tick */
 #define HV_ARM_PPI_VIRT_TIMER  27 /* CNTV: a guest's virtual timer */
 #define HV_ARM_PPI_PHYS_TIMER  30 /* CNTP: backs a guest's emulated one */
 #define HV_ARM_PPI_MAINTENANCE 25 /* the virtual CPU interface's */
 
+/* The GICv3 as one pCPU drives it. */
 struct hv_arm_gic {
 	uintptr_t gicd;	    /* distributor */
 	uintptr_t gicr;	    /* this pCPU's redistributor (RD frame) */

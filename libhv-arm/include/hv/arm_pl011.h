@@ -11,10 +11,13 @@
 
 HV_BEGIN_DECLS
 
+/* A PL011 UART (the console of QEMU's virt machine). */
 struct hv_pl011 {
 	volatile uint32_t *regs; /* the UART's MMIO registers */
 };
 
+/* The UART whose registers are at `base` (mapped); write one byte, and
+ * len bytes, as they are, waiting for room in its FIFO. */
 void hv_pl011_init(struct hv_pl011 *uart, uintptr_t base);
 void hv_pl011_putc(const struct hv_pl011 *uart, char c);
 void hv_pl011_write(const struct hv_pl011 *uart, const char *s, size_t len);

@@ -13,15 +13,18 @@
 
 HV_BEGIN_DECLS
 
+/* What struct hv_arm_platform holds at most: RAM ranges, reserved
+ * ranges, CPUs, and the command line's bytes with its NUL. */
 #define HV_ARM_PLATFORM_MAX_RAM	     4
 #define HV_ARM_PLATFORM_MAX_RESERVED 6
 #define HV_ARM_PLATFORM_MAX_CPUS     8
-#define HV_ARM_PLATFORM_CMDLINE_MAX 256
+#define HV_ARM_PLATFORM_CMDLINE_MAX  256
 
 /* MPIDR_EL1's affinity fields (Aff3, Aff2.Aff1.Aff0), as a cpu node's reg
  * gives them. */
 #define HV_ARM_MPIDR_AFFINITY 0xff00ffffffull
 
+/* The machine, as its device tree describes it. */
 struct hv_arm_platform {
 	struct hv_mem_range ram[HV_ARM_PLATFORM_MAX_RAM];
 	unsigned int nr_ram;

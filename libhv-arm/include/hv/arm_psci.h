@@ -46,9 +46,11 @@ HV_BEGIN_DECLS
 #define HV_PSCI_VERSION_1_1	   0x10001 /* what Xen answers, since 4.11 */
 #define HV_SMCCC_VERSION_1_2	   0x10002 /* what Xen answers */
 
+/* AFFINITY_INFO's answers. */
 #define HV_PSCI_AFFINITY_ON  0
 #define HV_PSCI_AFFINITY_OFF 1
 
+/* What the caller does after a call. */
 enum hv_psci_action {
 	HV_PSCI_ACT_NONE,	  /* just return ret */
 	HV_PSCI_ACT_SUSPEND,	  /* idle the vCPU until it has an interrupt */
@@ -64,11 +66,12 @@ struct hv_arm_psci_call {
 	uint64_t arg[3];
 };
 
+/* A decoded call: the action and its arguments. */
 struct hv_arm_psci_result {
 	enum hv_psci_action action;
-	int64_t ret;	    /* for the caller's x0 (if the call returns) */
-	hv_vcpuid_t target; /* CPU_ON */
-	uint64_t entry, context;
+	int64_t ret;		 /* for the caller's x0 (if the call returns) */
+	hv_vcpuid_t target;	 /* CPU_ON */
+	uint64_t entry, context; /* CPU_ON, SUSPEND: where, and its x0 */
 };
 
 /*

@@ -10,6 +10,7 @@
 
 HV_BEGIN_DECLS
 
+/* The generic timer as the hypervisor uses it. */
 struct hv_arm_timer {
 	uint64_t freq; /* CNTFRQ_EL0, Hz */
 };
@@ -54,6 +55,7 @@ struct hv_arm_ptimer {
 	bool fired;    /* the interrupt was given for this arming */
 };
 
+/* hv_arm_ptimer_deadline's answer for a timer that will not fire. */
 #define HV_ARM_PTIMER_NEVER UINT64_MAX
 
 /*

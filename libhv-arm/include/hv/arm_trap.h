@@ -30,11 +30,13 @@ enum hv_arm_ec {
 	HV_ARM_EC_BRK64 = 0x3c,
 };
 
+/* A syndrome's exception class (ESR_ELx.EC, enum hv_arm_ec). */
 static inline unsigned int hv_arm_esr_ec(uint64_t esr)
 {
 	return (unsigned int)(esr >> 26) & 0x3f;
 }
 
+/* A syndrome's instruction-specific part (ESR_ELx.ISS). */
 static inline uint32_t hv_arm_esr_iss(uint64_t esr)
 {
 	return (uint32_t)esr & 0x1ffffff;
@@ -82,12 +84,14 @@ struct hv_arm_sysreg_access {
 	bool read;	  /* MRS (else MSR) */
 };
 
+/* Decode the syndrome of a trapped MSR/MRS. */
 void hv_arm_decode_sysreg(uint64_t esr, struct hv_arm_sysreg_access *out);
 
 /* The sysreg encoding as one number, to compare with HV_ARM_SYSREG(). */
 #define HV_ARM_SYSREG(op0, op1, crn, crm, op2)                                 \
 	((op0) << 14 | (op1) << 11 | (crn) << 7 | (crm) << 3 | (op2))
 
+/* The decoded access's register as HV_ARM_SYSREG() numbers it. */
 static inline unsigned int
 hv_arm_sysreg_id(const struct hv_arm_sysreg_access *a)
 {

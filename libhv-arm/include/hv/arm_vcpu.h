@@ -36,6 +36,7 @@ struct hv_arm_el1_regs {
 	uint64_t cntv_ctl, cntv_cval; /* the guest's virtual timer */
 };
 
+/* A vCPU's FP/SIMD registers, saved while another runs. */
 struct hv_arm_fpsimd {
 	uint64_t q[32][2]; /* V0-V31, low half first */
 	uint64_t fpsr, fpcr;
@@ -43,6 +44,7 @@ struct hv_arm_fpsimd {
 
 /* GICv3 virtual CPU interface state (4 list registers on QEMU's GIC). */
 #define HV_ARM_GIC_MAX_LR 16
+/* The ICH_* registers of one vCPU, saved while another runs. */
 struct hv_arm_vgic_regs {
 	uint64_t lr[HV_ARM_GIC_MAX_LR];
 	uint64_t vmcr, ap0r0, ap1r0, hcr;

@@ -50,11 +50,13 @@ struct hv_vgic_irq {
 	bool repend;
 };
 
+/* One vCPU's part: its SGIs and PPIs, and its redistributor's state. */
 struct hv_vgic_vcpu {
 	struct hv_vgic_irq priv[HV_VGIC_NR_PRIVATE];
 	bool asleep; /* GICR_WAKER.ProcessorSleep */
 };
 
+/* A domain's virtual GICv3 (distributor, redistributors, interrupts). */
 struct hv_vgic {
 	uint32_t ctlr; /* GICD_CTLR's enables (EnableGrp1, EnableGrp1A) */
 	unsigned int nr_vcpus;
@@ -95,6 +97,8 @@ struct hv_vgic_access {
 	uint64_t val;
 	unsigned int vcpu;
 };
+
+/* The access on the distributor's frame, or on the redistributors'. */
 int hv_vgic_dist_access(struct hv_vgic *g, struct hv_vgic_access *a,
 			uint64_t *kick);
 int hv_vgic_redist_access(struct hv_vgic *g, struct hv_vgic_access *a,

@@ -23,6 +23,8 @@
 
 HV_BEGIN_DECLS
 
+/* The bundle's root compatible; a domain name's longest (bytes, as xl's
+ * limit); kernel segments a domain may have; an error message's room. */
 #define HV_BOOT_COMPATIBLE   "hvkit,bundle-v1"
 #define HV_BOOT_NAME_MAX     31
 #define HV_BOOT_MAX_SEGMENTS 16
@@ -36,6 +38,8 @@ struct hv_boot_segment {
 	uint64_t mem_size;
 };
 
+/* One domain of a bundle, read and checked; its data point into the
+ * bundle. */
 struct hv_boot_domain {
 	char name[HV_BOOT_NAME_MAX + 1];
 	const char *type;	   /* "pvh" */
@@ -48,10 +52,10 @@ struct hv_boot_domain {
 	uint32_t weight;	   /* 0 when not given */
 	uint32_t cap;		   /* 0 when not given */
 	hv_gpaddr_t entry;	   /* inside [ram_base, ram_base + memory) */
-	bool initdomain;
-	unsigned int nr_segments; /* >= 1 */
+	bool initdomain;	   /* Xen's initial domain (CONSOLEIO...) */
+	unsigned int nr_segments;  /* >= 1 */
 	struct hv_boot_segment segments[HV_BOOT_MAX_SEGMENTS];
-	bool has_ramdisk;
+	bool has_ramdisk;		/* whether `ramdisk` is there */
 	struct hv_boot_segment ramdisk; /* mem_size == len */
 };
 

@@ -69,6 +69,7 @@ struct hv_evtchn_alloc {
 	void *opaque;
 };
 
+/* What the library asks of the hypervisor that embeds it. */
 struct hv_evtchn_ops {
 	/*
 	 * The domain with id `domid` (never DOMID_SELF), held for the library
@@ -100,6 +101,7 @@ struct hv_evtchn_ops {
 				evtchn_port_t port);
 };
 
+/* One domain's event channels, as hv_evtchn_domain_create takes them. */
 struct hv_evtchn_config {
 	hv_domid_t domid;      /* this domain's id, < DOMID_FIRST_RESERVED */
 	unsigned int nr_vcpus; /* 1..HV_EVTCHN_MAX_VCPUS */
@@ -142,6 +144,7 @@ int hv_evtchn_domain_create(const struct hv_evtchn_config *cfg,
  */
 void hv_evtchn_domain_destroy(struct hv_evtchn_domain *d);
 
+/* The domain's id, as configured. */
 hv_domid_t hv_evtchn_domain_id(const struct hv_evtchn_domain *d);
 
 /* Ports bound now (any state but closed), not counting reserved port 0. */

@@ -31,6 +31,7 @@ HV_BEGIN_DECLS
 /* The HV_EVTCHN_GUEST_API_VERSION the library was built with. */
 unsigned int hv_evtchn_guest_api_version(void);
 
+/* What the guest-side library asks of the guest that embeds it. */
 struct hv_evtchn_guest_ops {
 	/* HYPERVISOR_event_channel_op(cmd, arg): Xen's return value. */
 	int (*hypercall)(void *opaque, unsigned int cmd, void *arg);
@@ -86,6 +87,8 @@ struct hv_evtchn_guest_fifo_array {
 	uint32_t nr_pages;
 };
 
+/* A guest vCPU's side of the FIFO ABI: its control block, its vcpu_info
+ * and the event array, with the guest's allocator for array pages. */
 struct hv_evtchn_guest_fifo {
 	struct evtchn_fifo_control_block *cb;
 	struct vcpu_info *vcpu; /* may be NULL: no upcall flag to clear */

@@ -88,6 +88,7 @@ struct hv_gnttab_alloc {
 	void *opaque;
 };
 
+/* What the library asks of the hypervisor that embeds it. */
 struct hv_gnttab_ops {
 	/*
 	 * The domain with id `domid` (never DOMID_SELF or the caller's own
@@ -110,6 +111,7 @@ struct hv_gnttab_ops {
 	int (*cache_maint)(void *ctx, void *va, size_t len, unsigned int op);
 };
 
+/* One domain's grant table, as hv_gnttab_domain_create takes it. */
 struct hv_gnttab_config {
 	/* The domain's memory: its id, P2M (host mappings go there, granted
 	 * frames are looked up there), heap (table frames come from there)
@@ -164,6 +166,7 @@ void hv_gnttab_domain_release(struct hv_gnttab_domain *d);
  */
 int hv_gnttab_domain_destroy(struct hv_gnttab_domain *d);
 
+/* The domain's id, as configured. */
 hv_domid_t hv_gnttab_domain_id(const struct hv_gnttab_domain *d);
 
 /*
@@ -214,6 +217,7 @@ struct hv_gnttab_info {
 	bool dying;		    /* released */
 };
 
+/* The domain's table as it is now (for tests, tools and leak checks). */
 void hv_gnttab_get_info(struct hv_gnttab_domain *d, struct hv_gnttab_info *out);
 
 /* One grant's active state, as Xen's 'g' debug key prints it. */

@@ -139,6 +139,7 @@ void hv_hyp_x86_irq(void *opaque, unsigned int vector);
  */
 #define HV_HYP_X86_MEMMAP_ENTRIES 3
 
+/* One entry of a domain's memory map (as hvm_start_info's, e820's). */
 struct hv_hyp_x86_memmap_entry {
 	uint64_t addr, size;
 	uint32_t type;

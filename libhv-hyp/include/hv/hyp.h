@@ -40,6 +40,8 @@
 
 HV_BEGIN_DECLS
 
+/* The core's limits: domains, vCPUs per domain, extensions an image may
+ * name, pCPUs. */
 #define HV_HYP_MAX_DOMAINS    64
 #define HV_HYP_MAX_VCPUS      128 /* per domain */
 #define HV_HYP_MAX_EXTENSIONS 4
@@ -50,6 +52,7 @@ struct hv_hyp_domain;
 struct hv_hyp_pcpu;
 struct hv_hyp_vcpu;
 
+/* Where a vCPU is in its life, as the core and the scheduler see it. */
 enum hv_hyp_vcpu_state {
 	HV_HYP_VCPU_DOWN,     /* not started, or stopped */
 	HV_HYP_VCPU_RUNNABLE, /* running or waiting for a pCPU */
@@ -90,6 +93,8 @@ struct hv_hyp_vcpu {
 	uint8_t upcall_vector;
 };
 
+/* A domain: Xen's view of it, its memory and vCPUs, and what the arch,
+ * the extensions and the scheduler keep for it. */
 struct hv_hyp_domain {
 	struct hv_hyp *hyp;	   /* public */
 	struct hv_xen_domain xen;  /* public: id, name, shutdown state */

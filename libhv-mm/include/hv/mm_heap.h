@@ -121,8 +121,8 @@ int hv_mm_heap_add(struct hv_mm_heap *heap, hv_mfn_t start, uint64_t nr,
  * given before it stay given).
  */
 int hv_mm_heap_add_range(struct hv_mm_heap *heap, struct hv_mem_range ram,
-			 const struct hv_mem_range *holes, unsigned int nr_holes,
-			 unsigned int flags);
+			 const struct hv_mem_range *holes,
+			 unsigned int nr_holes, unsigned int flags);
 
 /* Allocation flags. */
 #define HV_MM_ALLOC_EXACT_NODE 0x1u /* only from the node asked for */
@@ -183,6 +183,7 @@ int hv_mm_page_query(struct hv_mm_heap *heap, hv_mfn_t mfn,
 uint64_t hv_mm_scrub(struct hv_mm_heap *heap, unsigned int node,
 		     uint64_t budget);
 
+/* A heap's (or one node's) pages now (hv_mm_heap_get_stats). */
 struct hv_mm_heap_stats {
 	uint64_t total_pages; /* given to the heap */
 	uint64_t free_pages;  /* free, dirty included */
@@ -194,6 +195,8 @@ struct hv_mm_heap_stats {
 int hv_mm_heap_get_stats(struct hv_mm_heap *heap, unsigned int node,
 			 struct hv_mm_heap_stats *out);
 
+/* An account for domain `domid` with nothing charged, allowed at most
+ * max_pages pages. */
 void hv_mm_account_init(struct hv_mm_account *account, hv_domid_t domid,
 			uint64_t max_pages);
 /* Change the limit; pages already charged stay (Xen's max_mem). */

@@ -34,6 +34,7 @@
 
 HV_BEGIN_DECLS
 
+/* What an entry of a P2M table is. */
 enum hv_mm_p2m_pte_kind {
 	HV_MM_PTE_EMPTY = 0,
 	HV_MM_PTE_TABLE,
@@ -53,6 +54,8 @@ struct hv_mm_p2m_pte {
 	bool hw_valid;
 };
 
+/* A page-table format the P2M engine writes (x86 NPT, AArch64 stage 2):
+ * its geometry and how to encode and decode one entry. */
 struct hv_mm_p2m_format {
 	const char *name;
 	uint8_t levels;			     /* 1 .. HV_MM_P2M_MAX_LEVELS */

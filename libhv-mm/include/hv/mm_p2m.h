@@ -47,6 +47,7 @@
 
 HV_BEGIN_DECLS
 
+/* What a guest frame is mapped as (Xen's p2m types, those hvkit uses). */
 enum hv_mm_p2m_type {
 	HV_MM_P2M_INVALID = 0, /* nothing mapped */
 	HV_MM_P2M_RAM_RW,      /* guest RAM */
@@ -97,6 +98,7 @@ struct hv_mm_p2m_ops {
 	void (*flush_tlb)(void *ctx, hv_gfn_t first, uint64_t nr);
 };
 
+/* A P2M's counters (hv_mm_p2m_get_stats). */
 struct hv_mm_p2m_stats {
 	uint64_t tables;	 /* table pages held now, root included */
 	uint64_t flushes;	 /* flush_tlb calls */

@@ -65,6 +65,8 @@ struct hv_mm_domain_batch {
 	uint64_t moving;	/* a frame being moved, not released */
 };
 
+/* Start a batch of changes to d's P2M: flushes and releases wait for
+ * hv_mm_domain_batch_end. */
 void hv_mm_domain_batch_begin(struct hv_mm_domain_batch *batch,
 			      struct hv_mm_domain *d);
 /* Flush once if needed, then release the frames the batch unmapped;

@@ -78,11 +78,13 @@ struct hv_sched_cpumask {
 	HV_DECLARE_BITMAP(bits, HV_SCHED_MAX_CPUS);
 };
 
+/* No pCPU in the set. */
 static inline void hv_sched_cpumask_zero(struct hv_sched_cpumask *m)
 {
 	hv_bitmap_zero(m->bits, HV_SCHED_MAX_CPUS);
 }
 
+/* Every pCPU in the set. */
 static inline void hv_sched_cpumask_fill(struct hv_sched_cpumask *m)
 {
 	hv_bitmap_fill(m->bits, HV_SCHED_MAX_CPUS);
@@ -95,12 +97,14 @@ static inline void hv_sched_cpumask_set(struct hv_sched_cpumask *m,
 	hv_bitmap_set(m->bits, cpu);
 }
 
+/* Take pCPU cpu (below HV_SCHED_MAX_CPUS) out of the set. */
 static inline void hv_sched_cpumask_clear(struct hv_sched_cpumask *m,
 					  unsigned int cpu)
 {
 	hv_bitmap_clear(m->bits, cpu);
 }
 
+/* Whether pCPU cpu is in the set (false for any cpu beyond the mask). */
 static inline bool hv_sched_cpumask_test(const struct hv_sched_cpumask *m,
 					 unsigned int cpu)
 {
@@ -136,9 +140,10 @@ struct hv_sched_pcpu {
 /* Asks pCPU `cpu` to call hv_sched_do_schedule() soon. */
 typedef void (*hv_sched_kick_fn)(void *opaque, unsigned int cpu);
 
+/* What the library asks of the hypervisor that embeds it. */
 struct hv_sched_ops {
-	hv_sched_kick_fn kick; /* required */
-	void *opaque;
+	hv_sched_kick_fn kick;	  /* required */
+	void *opaque;		  /* kick's first argument */
 	const struct hv_log *log; /* rejected parameters are logged here */
 };
 
@@ -280,6 +285,7 @@ struct hv_sched_params {
 	hv_time_t budget;
 };
 
+/* Every parameter at its default (weight 256, no cap, RTDS 10 ms/4 ms). */
 void hv_sched_params_default(struct hv_sched_params *p);
 
 /*
@@ -312,6 +318,8 @@ int hv_sched_dom_move(struct hv_sched_dom *d, struct hv_sched_pool *to);
 
 /* ---- units ---- */
 
+/* A unit's state (hv_sched_unit_get_state). */
+/* A unit's state (hv_sched_unit_state). */
 enum hv_sched_unit_state {
 	HV_SCHED_UNIT_ASLEEP = 0,   /* not runnable, not running */
 	HV_SCHED_UNIT_RUNNABLE = 1, /* waiting for a pCPU */
@@ -380,6 +388,7 @@ int hv_sched_block(struct hv_sched_unit *u, hv_time_t now);
  */
 int hv_sched_yield(struct hv_sched_unit *u, hv_time_t now);
 
+/* Whether the unit is asleep, runnable or running. */
 enum hv_sched_unit_state hv_sched_unit_state(struct hv_sched_unit *u);
 /* The pCPU the unit runs on, last ran on, or is queued for. */
 unsigned int hv_sched_unit_cpu(struct hv_sched_unit *u);

@@ -117,21 +117,25 @@ static inline void *hv_sched_unit_priv(struct hv_sched_unit *u)
 	return u->priv;
 }
 
+/* The policy's private area of a domain, a pCPU, a runqueue, a pool. */
 static inline void *hv_sched_dom_priv(struct hv_sched_dom *d)
 {
 	return d->priv;
 }
 
+/* A pCPU's private area (as hv_sched_dom_priv). */
 static inline void *hv_sched_pcpu_priv(struct hv_sched_pcpu *pc)
 {
 	return pc->priv;
 }
 
+/* A runqueue's private area (as hv_sched_dom_priv). */
 static inline void *hv_sched_runq_priv(struct hv_sched_runq *rq)
 {
 	return rq->priv;
 }
 
+/* A pool's private area (as hv_sched_dom_priv). */
 static inline void *hv_sched_pool_priv(struct hv_sched_pool *pool)
 {
 	return pool->priv;
@@ -152,12 +156,14 @@ static inline struct hv_sched_unit *hv_sched_unit_of_priv(void *priv)
 	return hv_container_of(priv, struct hv_sched_unit, priv);
 }
 
+/* pCPU `cpu` of the machine the pool is part of. */
 static inline struct hv_sched_pcpu *hv_sched_pcpu_of(struct hv_sched_pool *p,
 						     unsigned int cpu)
 {
 	return &p->sched->pcpus[cpu];
 }
 
+/* Where a policy logs (the embedder's log, or NULL). */
 static inline const struct hv_log *hv_sched_log(struct hv_sched_pool *p)
 {
 	return p->sched->ops.log;
@@ -220,6 +226,8 @@ int hv_sched_check_weight_cap(struct hv_sched_pool *pool,
 /* Shared validation of ratelimit (credit, credit2); logs. */
 int hv_sched_check_ratelimit(struct hv_sched_pool *pool, hv_time_t ratelimit);
 
+/* Xen's defaults and bounds: weight; ratelimit (credit, credit2), its
+ * least and its most. */
 #define HV_SCHED_DEFAULT_WEIGHT	   256u
 #define HV_SCHED_DEFAULT_RATELIMIT HV_USEC(1000)
 #define HV_SCHED_RATELIMIT_MIN	   HV_USEC(100)

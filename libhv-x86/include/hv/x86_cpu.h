@@ -40,6 +40,8 @@ typedef void (*hv_x86_fault_fn)(void *opaque,
 /* An interrupt arrived on `vector` (32..255, or 2 for an NMI). */
 typedef void (*hv_x86_irq_fn)(void *opaque, unsigned int vector);
 
+/* Words of the per-CPU block FS_BASE points at; bytes of the stack a
+ * fault (double fault, NMI) switches to. */
 #define HV_X86_TLS_WORDS	8
 #define HV_X86_FAULT_STACK_SIZE 4096
 
@@ -75,6 +77,7 @@ void hv_x86_wait_for_interrupt(void);
 /* The CPU's time-stamp counter. */
 uint64_t hv_x86_rdtsc(void);
 
+/* What CPUID returns. */
 struct hv_x86_cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
 };

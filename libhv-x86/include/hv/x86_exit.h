@@ -40,6 +40,7 @@ HV_BEGIN_DECLS
  * -1, so compare with hv_x86_exit_is_invalid(). */
 #define HV_X86_EXIT_INVALID UINT64_MAX
 
+/* Whether VMRUN refused the VMCB (exit code -1, 32 or 64 bits wide). */
 static inline bool hv_x86_exit_is_invalid(uint64_t exitcode)
 {
 	return (uint32_t)exitcode == UINT32_MAX;

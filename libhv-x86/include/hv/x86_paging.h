@@ -22,10 +22,12 @@
 
 HV_BEGIN_DECLS
 
+/* The guest's paging controls, as the walk needs them. */
 struct hv_x86_paging {
 	uint64_t cr0, cr3, cr4, efer;
 };
 
+/* An access the walk checks besides a read: a write, a fetch. */
 #define HV_X86_ACCESS_WRITE 0x1u
 #define HV_X86_ACCESS_FETCH 0x2u
 

@@ -19,10 +19,13 @@
 
 HV_BEGIN_DECLS
 
+/* What struct hv_x86_pvh_platform holds at most: RAM ranges, reserved
+ * ranges, the command line's bytes with its NUL. */
 #define HV_X86_PVH_MAX_RAM	16
 #define HV_X86_PVH_MAX_RESERVED 3 /* the start info, memory map, modules */
 #define HV_X86_PVH_CMDLINE_MAX	256
 
+/* The machine, as the PVH loader's hvm_start_info describes it. */
 struct hv_x86_pvh_platform {
 	/* The memory map's RAM from 1 MiB (below it live the firmware and
 	 * the loader's tables) to `map_limit`, in whole pages, in the map's

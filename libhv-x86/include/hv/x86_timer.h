@@ -20,6 +20,7 @@ HV_BEGIN_DECLS
 /* QEMU's APIC timer input clock with the divider at 1: one tick per ns. */
 #define HV_X86_LAPIC_HZ_QEMU UINT64_C(1000000000)
 
+/* The local APIC timer and the TSC, as the hypervisor uses them. */
 struct hv_x86_timer {
 	volatile uint32_t *lapic; /* the local APIC's register page */
 	uint64_t lapic_hz;	  /* APIC timer ticks per second */

@@ -9,8 +9,10 @@
 
 HV_BEGIN_DECLS
 
+/* COM1's I/O port. */
 #define HV_X86_COM1 0x3f8
 
+/* A 16550 UART on I/O ports. */
 struct hv_x86_uart {
 	uint16_t port; /* base I/O port */
 };

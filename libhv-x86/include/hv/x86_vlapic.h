@@ -28,7 +28,9 @@
 
 HV_BEGIN_DECLS
 
-#define HV_X86_VLAPIC_BASE 0xfee00000ull /* guest-physical, its reset value */
+/* Where the xAPIC's registers are (guest-physical, the reset value of
+ * the APIC base MSR) and the page they take. */
+#define HV_X86_VLAPIC_BASE 0xfee00000ull
 #define HV_X86_VLAPIC_SIZE 0x1000u
 
 /* The APIC base MSR (IA32_APIC_BASE, 0x1b). */
@@ -69,6 +71,8 @@ enum {
 #define HV_X86_VLAPIC_VERSION 0x50014u
 #define HV_X86_VLAPIC_NR_LVT  6u
 
+/* LVT bits: masked, the timer's periodic and TSC-deadline modes; the
+ * spurious-vector register's APIC software enable. */
 #define HV_X86_LVT_MASKED	    (1u << 16)
 #define HV_X86_LVT_TIMER_PERIODIC   (1u << 17)
 #define HV_X86_LVT_TIMER_TSC_DEADLN (2u << 17)
@@ -99,6 +103,7 @@ enum hv_x86_ipi_mode {
 	HV_X86_IPI_STARTUP,
 };
 
+/* An IPI a write to the ICR asked for. */
 struct hv_x86_vlapic_ipi {
 	enum hv_x86_ipi_mode mode;
 	uint8_t vector;

@@ -254,6 +254,7 @@ enum hv_x86_mode {
 	HV_X86_MODE_LONG64, /* EFER.LMA and CS.L */
 };
 
+/* The mode the guest's saved state is in. */
 enum hv_x86_mode hv_x86_vmcb_mode(const struct hv_x86_vmcb *vmcb);
 
 /* The guest's privilege level: SS.DPL (QEMU ignores the VMCB's CPL

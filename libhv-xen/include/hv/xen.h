@@ -86,8 +86,10 @@ struct hv_xen_ops {
 #define HV_XEN_CONSOLE_BURST (64u * 1024)
 #define HV_XEN_CONSOLE_RATE  (64u * 1024)
 
+/* shutdown_code before SCHEDOP_shutdown_code named one (not a reason). */
 #define HV_XEN_NO_SHUTDOWN_CODE 0x100u
 
+/* What libhv-xen keeps of a domain: its id, name and shutdown state. */
 struct hv_xen_domain {
 	hv_domid_t id;
 	char name[HV_XEN_NAME_MAX + 1];
