@@ -80,15 +80,20 @@ sizes: all
 bench: all
 	@scripts/bench $(HOST) $(ARM) $(X86)
 
-# The host build's libraries (install/meson.build), for programs of your
-# own: PREFIX/include/hv, PREFIX/lib/libhv-*.a, PREFIX/lib/pkgconfig.
+# The libraries (install/meson.build): the host build's, for programs of
+# your own: PREFIX/include/hv, PREFIX/lib/libhv-*.a, PREFIX/lib/pkgconfig;
+# and each freestanding build's, for images of your own:
+# PREFIX/lib/hvkit/ARCH/libhv-*.a and PREFIX/lib/hvkit/ARCH/pkgconfig.
 PREFIX ?= /usr/local
-install: $(HOST)/build.ninja
-	@$(MESON) configure $(HOST) -Dprefix=$(abspath $(PREFIX)) -Dlibdir=lib >/dev/null
-	@$(QUIETLY) --ninja $(HOST)
-	@$(MESON) install -C $(HOST) --no-rebuild --quiet
+install: all
+	@for d in $(BUILDS); do \
+		$(MESON) configure $$d -Dprefix=$(abspath $(PREFIX)) -Dlibdir=lib >/dev/null && \
+		$(QUIETLY) --ninja $$d && \
+		$(MESON) install -C $$d --no-rebuild --quiet || exit 1; \
+	done
 	@echo "hvkit: installed in $(DESTDIR)$(abspath $(PREFIX));" \
-		"PKG_CONFIG_PATH=$(abspath $(PREFIX))/lib/pkgconfig pkg-config --libs hv-sched"
+		"PKG_CONFIG_PATH=$(abspath $(PREFIX))/lib/pkgconfig pkg-config --libs hv-sched;" \
+		"images: $(abspath $(PREFIX))/lib/hvkit/ARCH/pkgconfig"
 
 fuzz: $(FUZZ)/build.ninja
 	@ninja -C $(FUZZ) --quiet fuzzers

@@ -2,7 +2,8 @@
 """Install an hvkit build into a temporary prefix and use it from outside.
 
   check-install.py --meson MESON --build BUILD_DIR --nm NM --cc CC
-                   [--meson-project | --subproject SOURCE_DIR]
+                   [--meson-project | --subproject SOURCE_DIR |
+                    --freestanding ARCH --ld LD]
 
 Runs `meson install --destdir` of BUILD_DIR, checks what arrived (every
 archive full, not thin; a pkg-config file per archive; no libc names
@@ -10,7 +11,11 @@ defined by libhv-core; the Xen interface version enforced by the installed
 headers), then builds examples/consumer against it with CC and pkg-config,
 or with --meson-project through its own meson.build, and runs it.  With
 --subproject it installs nothing: the consumer's meson.build gets the
-libraries from SOURCE_DIR (hvkit) as a Meson subproject.
+libraries from SOURCE_DIR (hvkit) as a Meson subproject.  With
+--freestanding (BUILD_DIR a freestanding build for ARCH, CC its compiler)
+it checks lib/hvkit/ARCH/ instead, compiles freestanding.c with the
+flags of its hv-sched.pc and links it with LD against the archives
+pkg-config names, no libc: every symbol must resolve.
 """
 import argparse
 import glob
@@ -50,7 +55,7 @@ def install(a, tmp):
     return os.path.dirname(os.path.dirname(pcs[0])), env
 
 
-def check_archives(a, libdir):
+def check_archives(a, libdir, hosted=True):
     archives = sorted(glob.glob(os.path.join(libdir, "libhv-*.a")))
     if not archives:
         fail(f"no libhv-*.a in {libdir}")
@@ -61,6 +66,9 @@ def check_archives(a, libdir):
         pc = os.path.basename(ar)[3:-2] + ".pc"
         if not os.path.exists(os.path.join(libdir, "pkgconfig", pc)):
             fail(f"{ar} has no pkgconfig/{pc}")
+    if not hosted:  # an image has no libc: libhv-core gives memcpy...
+        print(f"{len(archives)} full archives, each with its .pc")
+        return
     # A hosted program links libc: libhv-core must not define its names.
     out = run([a.nm, "--defined-only", "--extern-only",
                "--format=just-symbols",
@@ -134,6 +142,28 @@ def build_as_subproject(a, tmp):
     return os.path.join(build, "consumer")
 
 
+def check_freestanding(a, tmp):
+    libdir, env = install(a, tmp)
+    if not libdir.endswith(os.path.join("hvkit", a.arch)):
+        fail(f"freestanding archives in {libdir}, not lib/hvkit/{a.arch}")
+    check_archives(a, libdir, hosted=False)
+    cflags = run(["pkg-config", "--cflags", "hv-sched"], env=env).stdout
+    if "-ffreestanding" not in cflags.split():
+        fail(f"hv-sched.pc's Cflags lack the freestanding flags: {cflags}")
+    obj = os.path.join(tmp, "freestanding.o")
+    run([*a.cc.split(), "-Wall", "-Wextra", "-Werror", *cflags.split(),
+         "-c", os.path.join(HERE, "freestanding.c"), "-o", obj])
+    libs = run(["pkg-config", "--libs", "hv-sched"], env=env).stdout.split()
+    elf = os.path.join(tmp, "freestanding.elf")
+    run([a.ld, "-static", "--no-pie", "-e", "consumer_entry", "-o", elf,
+         obj, *libs])
+    undefined = run([a.nm, "--undefined-only", elf]).stdout.split()
+    if undefined:
+        fail(f"{elf} leaves symbols undefined: {' '.join(undefined)}")
+    print(f"freestanding.c built with hv-sched.pc's flags and linked "
+          f"against lib/hvkit/{a.arch} with no libc")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--meson", required=True)
@@ -142,8 +172,13 @@ def main():
     p.add_argument("--cc", default="cc")
     p.add_argument("--meson-project", action="store_true")
     p.add_argument("--subproject", dest="source")
+    p.add_argument("--freestanding", dest="arch")
+    p.add_argument("--ld")
     a = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="hvkit-install-") as tmp:
+        if a.arch:
+            check_freestanding(a, tmp)
+            return
         if a.source:
             exe = build_as_subproject(a, tmp)
         elif a.meson_project:
