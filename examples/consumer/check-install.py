@@ -81,6 +81,28 @@ def check_archives(a, libdir, hosted=True):
           "libhv-core defines only hv_* names")
 
 
+def check_tool(libdir):
+    """PREFIX/bin/hvkit runs, and its trace command runs the reader
+    installed beside it: in a copy of the prefix whose reader is swapped
+    for one that says so (the source tree's would answer too)."""
+    prefix = os.path.dirname(libdir)
+    moved = prefix + "-moved"
+    shutil.copytree(prefix, moved, symlinks=True)
+    hvkit = os.path.join(moved, "bin", "hvkit")
+    r = run([hvkit, "--version"])
+    if not r.stdout.startswith("hvkit "):
+        fail(f"{hvkit} --version says {r.stdout!r}")
+    reader = os.path.join(moved, "share", "hvkit", "hvkit_trace.py")
+    if not os.path.isfile(reader):
+        fail(f"no trace reader installed at {reader}")
+    with open(reader, "w") as f:
+        f.write("import sys\nprint('installed reader', sys.argv[1:])\n")
+    r = run([hvkit, "trace", "x.bin"])
+    if r.stdout != "installed reader ['x.bin']\n":
+        fail(f"hvkit trace did not run {reader}: {r.stdout!r}")
+    print("bin/hvkit runs, and hvkit trace the reader installed beside it")
+
+
 def check_interface_version(a, env, tmp):
     """The installed headers refuse a missing or old Xen interface."""
     cflags = run(["pkg-config", "--cflags", "hv-evtchn"], env=env).stdout.split()
@@ -186,6 +208,7 @@ def main():
         else:
             libdir, env = install(a, tmp)
             check_archives(a, libdir)
+            check_tool(libdir)
             check_interface_version(a, env, tmp)
             exe = build_with_cc(a, env, tmp)
         r = run([exe], ok=False)
