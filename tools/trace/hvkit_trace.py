@@ -103,13 +103,15 @@ def analyse(tr):
     doms = {}
     running = {}      # pCPU -> (dom, vcpu, since)
     woke = {}         # (dom, vcpu) -> when it became runnable
+    last_cpu = {}     # (dom, vcpu) -> the pCPU it last ran on
     slices = []       # (pcpu, dom, vcpu, start, end)
     start = tr.records[0][0] if tr.records else 0
     end = tr.records[-1][0] if tr.records else 0
 
     def dom(d):
         return doms.setdefault(d, {"name": f"d{d}", "weight": 0, "vcpus": 0,
-                                   "cpu_ns": 0, "exits": {}, "wakeups": []})
+                                   "cpu_ns": 0, "exits": {}, "wakeups": [],
+                                   "migrations": 0})
 
     for t, cpu, _, event, a in tr.records:
         if event == ev.DOMAIN_CREATE:
@@ -119,6 +121,9 @@ def analyse(tr):
             dom(a[0])["name"] = raw.split(b"\0")[0].decode(errors="replace")
         elif event == ev.VCPU_RUN:
             running[cpu] = (a[0], a[1], t)
+            if last_cpu.get((a[0], a[1]), cpu) != cpu:
+                dom(a[0])["migrations"] += 1
+            last_cpu[(a[0], a[1])] = cpu
             if (a[0], a[1]) in woke:
                 dom(a[0])["wakeups"].append(t - woke.pop((a[0], a[1])))
         elif event == ev.VCPU_STOP and cpu in running:
@@ -163,6 +168,7 @@ def summary(tr, doms, slices, span):
         out["domains"][d["name"]] = {
             "id": did, "weight": d["weight"], "vcpus": d["vcpus"],
             "cpu_ns": d["cpu_ns"],
+            "migrations": d["migrations"],
             "share_of_busy": d["cpu_ns"] / busy,
             "share_while_all_ran": together.get(did, 0) / together_busy,
             "exits": {r: {"count": len(c),
@@ -180,15 +186,18 @@ def print_text(s):
     print(f"trace: {s['arch']}, {s['pcpus']} pCPUs, {s['records']} records "
           f"over {s['span_ns'] / 1e6:.1f} ms, {s['lost']} lost")
     print(f"\n{'domain':16} {'weight':>6} {'CPU ms':>9} {'share':>6} "
-          f"{'shared':>7} {'wakeups':>8} {'p50 us':>8} {'p99 us':>8}")
+          f"{'shared':>7} {'moves':>6} {'wakeups':>8} {'p50 us':>8} "
+          f"{'p99 us':>8}")
     for name, d in s["domains"].items():
         w = d["wakeup_ns"]
         print(f"{name:16} {d['weight']:6} {d['cpu_ns'] / 1e6:9.1f} "
               f"{d['share_of_busy'] * 100:5.1f}% "
-              f"{d['share_while_all_ran'] * 100:6.1f}% {w['count']:8} "
+              f"{d['share_while_all_ran'] * 100:6.1f}% "
+              f"{d['migrations']:6} {w['count']:8} "
               f"{w['p50'] / 1e3:8.1f} {w['p99'] / 1e3:8.1f}")
     print(f"(share: of all CPU time the domains used; shared: of the "
-          f"{s['contended_ns'] / 1e6:.1f} ms while every one ran)")
+          f"{s['contended_ns'] / 1e6:.1f} ms while every one ran; moves: "
+          f"runs on another pCPU than the vCPU's last)")
     print(f"\n{'domain':16} {'exit':18} {'count':>8} {'median us':>10} "
           f"{'p99 us':>8}")
     for name, d in s["domains"].items():
