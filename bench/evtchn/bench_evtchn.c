@@ -17,6 +17,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../bench_goal.h"
+
 #define PAGE	      4096u
 #define GUEST_PAGES   (8u + 128u)
 #define GFN_SHARED    0u
@@ -332,9 +334,20 @@ static void memory(void)
 	       "channel.\n");
 }
 
+static double fifo_events_per_s(void *ctx)
+{
+	struct result r = send_consume(true, 64, false);
+
+	(void)ctx;
+	return (double)r.events / r.secs;
+}
+
 int main(void)
 {
 	throughput();
 	memory();
+	bench_goal("FIFO send+drain, one core (batches of 64)",
+		   bench_repeat(fifo_events_per_s, NULL), "events/s", 0, 60e6);
+	printf("\n");
 	return 0;
 }

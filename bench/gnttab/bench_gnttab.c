@@ -26,6 +26,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../bench_goal.h"
+
 #define MACHINE_PAGES 8192u /* 32 MiB */
 #define RAM_PAGES     512u
 #define BATCH	      32u
@@ -389,10 +391,35 @@ static void bench_copy(void)
 	       "copy only)\n");
 }
 
+#define GOAL_PAIRS 200000ul
+
+static double v1_pairs_per_s(void *per_call)
+{
+	return GOAL_PAIRS / map_unmap(GOAL_PAIRS, *(unsigned int *)per_call);
+}
+
+/* Issue 15's figures: v1 map+unmap pairs a second, 1 and 32 a call. */
+static void goals(void)
+{
+	unsigned int one = 1, batch = BATCH;
+
+	dom_init(0, false);
+	dom_init(1, false);
+	grant_batch(false);
+	bench_goal("grant map+unmap pairs, v1, 1 op/call",
+		   bench_repeat(v1_pairs_per_s, &one), "pairs/s", 0, 5e6);
+	bench_goal("grant map+unmap pairs, v1, 32 ops/call",
+		   bench_repeat(v1_pairs_per_s, &batch), "pairs/s", 0, 5e6);
+	dom_fini(1);
+	dom_fini(0);
+	printf("\n");
+}
+
 int main(void)
 {
 	machine_init();
 	bench_map_unmap();
 	bench_copy();
+	goals();
 	return 0;
 }

@@ -22,6 +22,8 @@
 #include <hv/sched_impl.h>
 #include <hv/sched_sim.h>
 
+#include "../bench_goal.h"
+
 #define CPUS	   4
 #define MAX_UNITS  16384
 #define DECISIONS  200000
@@ -267,9 +269,26 @@ static void sim_table(void)
 	}
 }
 
+static double decision_ns(void *b)
+{
+	return bench_decisions(b);
+}
+
+/* Issue 15's figure: one credit2 decision among 16,384 runnable units. */
+static void goals(void)
+{
+	static struct bench b;
+
+	setup(&b, &hv_sched_credit2, MAX_UNITS);
+	bench_goal("credit2 decision, 16,384 runnable units",
+		   bench_repeat(decision_ns, &b), "ns", 1, 250);
+	printf("\n");
+}
+
 int main(void)
 {
 	decision_table();
 	sim_table();
+	goals();
 	return 0;
 }
