@@ -78,16 +78,17 @@ static void push_head(struct hvkit_argv *a, const char *const *head, size_t n,
  * (qemu.h). */
 static void push_trace(struct hvkit_argv *a, bool arm, const char *file)
 {
-	/* A comma in a QEMU option value is written twice. */
-	size_t len = strlen("file,id=hvtrace,path=") + 2 * strlen(file) + 1;
-	char *spec = hvkit_xcalloc(len, 1), *p;
 	char *option = hvkit_xcalloc(strlen("trace=") + strlen(file) + 1, 1);
+	char *spec, *p;
 
 	sprintf(option, "trace=%s", file);
 	push_all(a, (const char *const[]){"-append", option}, 2);
 	free(option);
 	if (arm)
 		return; /* the image writes the file through semihosting */
+	/* A comma in a QEMU option value is written twice. */
+	spec = hvkit_xcalloc(
+	    strlen("file,id=hvtrace,path=") + 2 * strlen(file) + 1, 1);
 	p = spec + sprintf(spec, "file,id=hvtrace,path=");
 	for (const char *s = file; *s; s++) {
 		*p++ = *s;
