@@ -3,12 +3,13 @@
 `hvkit trace --json --plot`.
 
   check_trace.py --hvkit HVKIT --image IMAGE --out DIR
-                 --share NAME=PERCENT... DOMAIN.cfg...
+                 --share NAME=PERCENT... [--wakeups NAME=N]... DOMAIN.cfg...
 
-Every domain must power off and appear in the trace, each with the share
-given (within SLACK) of the CPU time the domains used while all of them
-ran, the shares in the order of the weights; no record may be lost, and
---plot must write the three pictures (PNG files).
+Every domain must power off and appear in the trace.  The --share ones
+must split the CPU time they used while all the domains ran as given
+(within SLACK), in the order of their weights; a --wakeups one must have
+woken at least N times.  No record may be lost, and --plot must write
+the three pictures (PNG files).
 """
 import argparse
 import json
@@ -35,6 +36,7 @@ def main():
     ap.add_argument("--image", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--share", action="append", default=[])
+    ap.add_argument("--wakeups", action="append", default=[])
     ap.add_argument("cfgs", nargs="+")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
@@ -55,23 +57,31 @@ def main():
     if got.returncode != 0:
         fail(f"hvkit trace exited {got.returncode}: {got.stderr}")
     s = json.loads(got.stdout)
-    print(json.dumps({n: round(d["share_while_all_ran"], 3)
-                      for n, d in s["domains"].items()}))
     if s["lost"] != 0:
         fail(f"{s['lost']} records lost")
-    for spec in a.share:
-        name, want = spec.split("=")
-        d = s["domains"].get(name)
-        if d is None:
+    want = {n: float(p) / 100 for n, p in (x.split("=") for x in a.share)}
+    for name in want:
+        if name not in s["domains"]:
             fail(f"domain {name} is not in the trace")
-        want = float(want) / 100
-        if abs(d["share_while_all_ran"] - want) > SLACK:
-            fail(f"{name}: {d['share_while_all_ran']:.3f} of the CPU time, "
-                 f"want {want:.3f} within {SLACK}")
-    shares = [s["domains"][spec.split("=")[0]]["share_while_all_ran"]
-              for spec in sorted(a.share, key=lambda x: float(x.split("=")[1]))]
-    if shares != sorted(shares):
-        fail(f"shares {shares} do not grow with the weights")
+    total = sum(s["domains"][n]["share_while_all_ran"] for n in want)
+    got = {n: s["domains"][n]["share_while_all_ran"] / total for n in want}
+    print("shares among " + ", ".join(want) + ": " +
+          json.dumps({n: round(v, 3) for n, v in got.items()}))
+    for name, share in want.items():
+        if abs(got[name] - share) > SLACK:
+            fail(f"{name}: {got[name]:.3f} of their CPU time, want "
+                 f"{share:.3f} within {SLACK}")
+    by_weight = [got[n] for n in sorted(want, key=want.get)]
+    if by_weight != sorted(by_weight):
+        fail(f"shares {by_weight} do not grow with the weights")
+    for spec in a.wakeups:
+        name, n = spec.split("=")
+        w = s["domains"].get(name, {}).get("wakeup_ns", {})
+        print(f"{name}: {w.get('count', 0)} wake-ups, p50 "
+              f"{w.get('p50', 0) / 1e3:.1f} us, p99 "
+              f"{w.get('p99', 0) / 1e3:.1f} us")
+        if w.get("count", 0) < int(n):
+            fail(f"{name} woke {w.get('count', 0)} times, want >= {n}")
     for p in PICTURES:
         with open(os.path.join(a.out, p), "rb") as f:
             if f.read(8) != PNG:

@@ -24,6 +24,7 @@ EVENT = struct.Struct("<I28s64s")
 RECORD = struct.Struct("<QIHH4I")
 MAGIC = b"HVTRACE\0"
 RUNNABLE = 1
+ZOOM_NS = 20e6  # the Gantt chart's close-up
 
 # Exit reasons as the adapters number them (their exit_reason ops).
 ARM_EC = {0x00: "unknown", 0x01: "wfi/wfe", 0x07: "fp", 0x16: "hvc",
@@ -215,18 +216,31 @@ def plot(tr, doms, slices, start, span, outdir):
     colours = plt.get_cmap("tab10")
     ids = sorted(doms)
 
-    fig, ax = plt.subplots(figsize=(10, 1 + 0.6 * max(tr.nr_cpus, 1)))
-    for i, did in enumerate(ids):
-        for cpu in range(tr.nr_cpus):
-            bars = [((s - start) / 1e6, (e - s) / 1e6)
-                    for c, d, _, s, e in slices if c == cpu and d == did]
-            ax.broken_barh(bars, (cpu - 0.4, 0.8), color=colours(i % 10),
-                           label=doms[did]["name"] if cpu == 0 else None)
-    ax.set_yticks(range(tr.nr_cpus))
-    ax.set_yticklabels([f"pCPU {c}" for c in range(tr.nr_cpus)])
-    ax.set_xlabel("ms since the first record")
-    ax.set_title("vCPUs on pCPUs")
-    ax.legend(loc="upper right", fontsize="small")
+    # The whole run, and 20 ms of it where slices are wide enough to see.
+    zoom_from = start + span * 0.4
+    zoom = (zoom_from, zoom_from + min(span, ZOOM_NS))
+    height = 1 + 0.6 * max(tr.nr_cpus, 1)
+    fig, axes = plt.subplots(2, 1, figsize=(10, 2 * height + 0.5))
+    for ax, window in zip(axes, (None, zoom)):
+        for i, did in enumerate(ids):
+            for cpu in range(tr.nr_cpus):
+                bars = [((s - start) / 1e6, (e - s) / 1e6)
+                        for c, d, _, s, e in slices
+                        if c == cpu and d == did and
+                        (window is None or (e > window[0] and
+                                            s < window[1]))]
+                ax.broken_barh(bars, (cpu - 0.4, 0.8),
+                               color=colours(i % 10),
+                               label=doms[did]["name"] if cpu == 0 else None)
+        ax.set_yticks(range(tr.nr_cpus))
+        ax.set_yticklabels([f"pCPU {c}" for c in range(tr.nr_cpus)])
+        if window:
+            ax.set_xlim((window[0] - start) / 1e6, (window[1] - start) / 1e6)
+            ax.set_title(f"{ZOOM_NS / 1e6:.0f} ms of it")
+        else:
+            ax.set_title("vCPUs on pCPUs")
+            ax.legend(loc="upper right", fontsize="small")
+    axes[1].set_xlabel("ms since the first record")
     fig.tight_layout()
     fig.savefig(os.path.join(outdir, "gantt.png"))
     plt.close(fig)
