@@ -126,6 +126,31 @@ static void loads64(volatile void *p)
 	__asm__ __volatile__("movq (%1), %0" : "=r"(v) : "r"(p));
 	CHECK_EQ(v, UINT64_MAX);
 }
+
+/* A copy from unbacked memory to a linear address the guest's page
+ * tables do not map (above the 4 GiB the boot map covers): the read exits
+ * to the hypervisor, whose emulator then faults on the write, and the
+ * guest takes that page fault as the CPU would give it, with nothing
+ * copied. */
+static void page_fault(volatile void *p)
+{
+	const unsigned long unmapped = 0x200000000ul;
+	void *dst = (void *)unmapped, *src = (void *)p;
+	unsigned long n = 1, cr2, faults = guest_faults;
+
+	guest_expect_fault(2);
+	__asm__ __volatile__("rep movsb"
+			     : "+D"(dst), "+S"(src), "+c"(n)
+			     :
+			     : "memory");
+	__asm__ __volatile__("mov %%cr2, %0" : "=r"(cr2));
+	CHECK_EQ(guest_faults, faults + 1);
+	CHECK_EQ(guest_fault_vector, 14);
+	CHECK_EQ(guest_fault_error, 2); /* a supervisor write, not present */
+	CHECK_EQ(cr2, unmapped);
+	CHECK_EQ(n, 1);
+	CHECK_EQ((unsigned long)dst, unmapped);
+}
 #endif
 
 int main(void)
@@ -142,6 +167,7 @@ int main(void)
 	moffs();
 #if defined(__x86_64__)
 	loads64(far);
+	page_fault(far);
 #endif
 	guest_print("unbacked memory reads as all ones\n");
 	return guest_test_result();
