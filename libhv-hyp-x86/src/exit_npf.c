@@ -25,17 +25,17 @@ struct npf_emu {
 };
 
 static enum hv_x86_emu_status page_fault(struct npf_emu *e, uint64_t linear,
-					 unsigned int access,
+					 unsigned int access, int walk_err,
 					 struct hv_x86_emu_exception *exc)
 {
-	/* The walker does not say whether the entry was present: report
-	 * it absent, which a guest handles by mapping the page. */
+	unsigned int cpl = hv_x86_vmcb_cpl(vcpu_arch(e->v)->cpu.vmcb);
+
 	exc->vector = HV_X86_EXC_PF;
 	exc->has_error_code = true;
-	exc->error_code =
-	    (access & HV_X86_ACCESS_WRITE ? 0x2 : 0) |
-	    (access & HV_X86_ACCESS_FETCH ? 0x10 : 0) |
-	    (hv_x86_vmcb_cpl(vcpu_arch(e->v)->cpu.vmcb) == 3 ? 0x4 : 0);
+	exc->error_code = (walk_err == -HV_EACCES ? 0x1 : 0) |
+			  (access & HV_X86_ACCESS_WRITE ? 0x2 : 0) |
+			  (cpl == 3 ? 0x4 : 0) |
+			  (access & HV_X86_ACCESS_FETCH ? 0x10 : 0);
 	exc->cr2 = linear;
 	return HV_X86_EMU_EXCEPTION;
 }
@@ -79,8 +79,10 @@ static enum hv_x86_emu_status access_linear(struct npf_emu *e, uint64_t linear,
 
 		if (n > size)
 			n = size;
-		if (hyp_x86_linear_to_gpa(e->v, linear, access, &gpa))
-			return page_fault(e, linear, access, exc);
+		int err = hyp_x86_linear_to_gpa(e->v, linear, access, &gpa);
+
+		if (err)
+			return page_fault(e, linear, access, err, exc);
 		if (!access_gpa(e->v, gpa, buf, n, access)) {
 			e->fetch_failed = true;
 			return HV_X86_EMU_RETRY;

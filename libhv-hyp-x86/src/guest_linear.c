@@ -39,7 +39,8 @@ static int translate_linear(void *ctx, hv_gfn_t frame, unsigned int access,
 	    v, hv_gfn_x(frame) << HV_PAGE_SHIFT,
 	    (access & HV_GMEM_WRITE) ? HV_X86_ACCESS_WRITE : 0, &gpa);
 
-	return err ? err
+	/* A pointer the guest cannot reach is -EFAULT to it, either way. */
+	return err ? -HV_EFAULT
 		   : hv_mm_gpa_translate(&v->dom->mm, hv_gpaddr_to_gfn(gpa),
 					 access, page);
 }

@@ -97,7 +97,8 @@ void hyp_x86_time_update(struct hv_hyp_vcpu *v);
 
 /* Guest-linear access as the vCPU's current mode translates it
  * (guest_linear.c); linear_to_gpa: one address through the guest's page
- * tables for `access` (HV_X86_ACCESS_*), 0 or -HV_EFAULT. */
+ * tables for `access` (HV_X86_ACCESS_*), 0, -HV_EFAULT (not present)
+ * or -HV_EACCES (forbidden), as hv_x86_guest_linear_to_phys. */
 void hyp_x86_gmem_linear(struct hv_gmem *gm, struct hv_hyp_vcpu *v);
 int hyp_x86_linear_to_gpa(struct hv_hyp_vcpu *v, uint64_t linear,
 			  unsigned int access, hv_gpaddr_t *gpa);

@@ -126,16 +126,16 @@ static void loads64(volatile void *p)
 	__asm__ __volatile__("movq (%1), %0" : "=r"(v) : "r"(p));
 	CHECK_EQ(v, UINT64_MAX);
 }
+#endif
 
-/* A copy from unbacked memory to a linear address the guest's page
- * tables do not map (above the 4 GiB the boot map covers): the read exits
- * to the hypervisor, whose emulator then faults on the write, and the
- * guest takes that page fault as the CPU would give it, with nothing
- * copied. */
-static void page_fault(volatile void *p)
+/* A one-byte rep movsb from unbacked memory to `to`, which the guest's
+ * page tables do not let it write: the read exits to the hypervisor,
+ * whose emulator then faults on the write, and the guest takes that page
+ * fault as the CPU would give it (error code `error`, CR2 `to`), with
+ * nothing copied and RCX and RDI as they were. */
+static void copy_faults(volatile void *p, unsigned long to, unsigned long error)
 {
-	const unsigned long unmapped = 0x200000000ul;
-	void *dst = (void *)unmapped, *src = (void *)p;
+	void *dst = (void *)to, *src = (void *)p;
 	unsigned long n = 1, cr2, faults = guest_faults;
 
 	guest_expect_fault(2);
@@ -146,12 +146,11 @@ static void page_fault(volatile void *p)
 	__asm__ __volatile__("mov %%cr2, %0" : "=r"(cr2));
 	CHECK_EQ(guest_faults, faults + 1);
 	CHECK_EQ(guest_fault_vector, 14);
-	CHECK_EQ(guest_fault_error, 2); /* a supervisor write, not present */
-	CHECK_EQ(cr2, unmapped);
+	CHECK_EQ(guest_fault_error, error);
+	CHECK_EQ(cr2, to);
 	CHECK_EQ(n, 1);
-	CHECK_EQ((unsigned long)dst, unmapped);
+	CHECK_EQ((unsigned long)dst, to);
 }
-#endif
 
 int main(void)
 {
@@ -167,8 +166,13 @@ int main(void)
 	moffs();
 #if defined(__x86_64__)
 	loads64(far);
-	page_fault(far);
+	/* Above the 4 GiB the boot map covers: not present (error 2). */
+	copy_faults(far, 0x200000000ul, 2);
 #endif
+	/* The read-only page, with CR0.WP: present (error 3). */
+	guest_paging_enable();
+	copy_faults(far, (unsigned long)guest_ro_page, 3);
+	CHECK_EQ(guest_ro_page[0], 0);
 	guest_print("unbacked memory reads as all ones\n");
 	return guest_test_result();
 }
