@@ -58,6 +58,8 @@ enum emu_alu_op {
 	EMU_CMP,
 	EMU_TEST,
 	EMU_NEG,
+	EMU_INC, /* dst + 1, CF kept */
+	EMU_DEC, /* dst - 1, CF kept */
 };
 
 /* dst op src on `size` bytes: the result (masked to size) and the new

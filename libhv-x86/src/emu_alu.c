@@ -1,5 +1,6 @@
 /*
- * The emulator's arithmetic: the 00-3f operations, TEST and NEG, with the
+ * The emulator's arithmetic: the 00-3f operations, TEST, NEG, INC and DEC,
+ * with the
  * flags as AMD APM vol. 3 appendix E and the Intel SDM define them.  Carry
  * and overflow come from the operands' and result's top bits (a full
  * adder's carry out), so one formula serves every size and ADC/SBB too.
@@ -28,16 +29,20 @@ uint64_t hv_x86_emu_alu(enum emu_alu_op op, unsigned int size, uint64_t dst,
 	if (op == EMU_NEG) { /* 0 - dst */
 		src = dst;
 		dst = 0;
+	} else if (op == EMU_INC || op == EMU_DEC) {
+		src = 1;
 	}
 	switch (op) {
 	case EMU_ADD:
 	case EMU_ADC:
+	case EMU_INC:
 		res = dst + src + (op == EMU_ADC ? carry_in : 0);
 		cf = (dst & src) | ((dst | src) & ~res);
 		of = (dst ^ res) & (src ^ res);
 		af = (dst ^ src ^ res) & 0x10;
 		break;
 	case EMU_NEG:
+	case EMU_DEC:
 	case EMU_SUB:
 	case EMU_SBB:
 	case EMU_CMP:
@@ -57,6 +62,8 @@ uint64_t hv_x86_emu_alu(enum emu_alu_op op, unsigned int size, uint64_t dst,
 		break;
 	}
 	res = emu_trunc(res, size);
+	if (op == EMU_INC || op == EMU_DEC)
+		cf = carry_in << top; /* left as it was */
 	if ((cf >> top) & 1)
 		f |= HV_X86_RFLAGS_CF;
 	if ((of >> top) & 1)

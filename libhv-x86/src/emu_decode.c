@@ -102,6 +102,10 @@ static unsigned int attributes(unsigned int op, enum hv_x86_mode mode)
 		return A_OK | A_MODRM | A_BYTE | A_LOCK;
 	case 0xf7:
 		return A_OK | A_MODRM | A_LOCK;
+	case 0xfe: /* groups 4 and 5: inc, dec (/0, /1) */
+		return A_OK | A_MODRM | A_BYTE | A_LOCK;
+	case 0xff:
+		return A_OK | A_MODRM | A_LOCK;
 	case 0x0fb6: /* movzx, movsx */
 	case 0x0fb7:
 	case 0x0fbe:
@@ -340,6 +344,9 @@ static enum hv_x86_emu_status operands(struct emu_fetch *f, unsigned int attr,
 	}
 	if ((in->opcode == 0xc6 || in->opcode == 0xc7) && ext != 0)
 		return hv_x86_emu_raise(exc, HV_X86_EXC_UD);
+	if ((in->opcode == 0xfe || in->opcode == 0xff) && ext >= 2)
+		return hv_x86_emu_raise(exc,
+					HV_X86_EXC_UD); /* call, jmp, push */
 	if (in->lock && !lock_ok(in, attr))
 		return hv_x86_emu_raise(exc, HV_X86_EXC_UD);
 	if (attr & A_IMM8)

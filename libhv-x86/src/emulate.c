@@ -257,6 +257,9 @@ static enum hv_x86_emu_status execute(struct exec *x)
 	case 0xf6:
 	case 0xf7:
 		return group3(x);
+	case 0xfe:
+	case 0xff:
+		return alu_rm(x, (in->reg & 7) ? EMU_DEC : EMU_INC, 0);
 	case 0x63: /* movsxd: without REX.W a plain load */
 		return load(x, in->reg, size == 8 ? 4 : size, size, size == 8);
 	default: /* 0f b6 b7 be bf: movzx, movsx */

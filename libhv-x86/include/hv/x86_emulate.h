@@ -16,6 +16,7 @@
  *   80, 81, 83 (82 outside 64-bit mode)      the same with an immediate
  *   84, 85; f6/f7 /0 and /1                  test
  *   f6/f7 /2, /3                             not, neg
+ *   fe/ff /0, /1                             inc, dec
  *   86, 87                                   xchg
  *   88-8b, a0-a3, c6/c7 /0                   mov
  *   0f b6, b7, be, bf; 63 (64-bit mode)      movzx, movsx, movsxd
@@ -25,7 +26,8 @@
  * operations, as CPUs do where the manuals call it undefined).
  *
  * Exceptions, as the CPU would raise them:
- *   #UD  any other opcode (or an opcode extension, like f6 /4 mul), LOCK
+ *   #UD  any other opcode (or an opcode extension, like f6 /4 mul or
+ *        ff /2 call), LOCK
  *        other than on a read-modify-write of memory, 63 outside 64-bit
  *        mode (ARPL): "unsupported" and "undefined" alike;
  *   #GP(0)  an instruction longer than 15 bytes, a non-canonical address

@@ -64,6 +64,13 @@ static void arithmetic(volatile void *p)
 			     : "memory");
 	CHECK_EQ(zf, 1);
 	CHECK_EQ(cf, 1);
+	/* inc leaves CF as it was */
+	__asm__ __volatile__("stc; incl (%2); sete %0; setc %1"
+			     : "=q"(zf), "=q"(cf)
+			     : "r"(p)
+			     : "memory");
+	CHECK_EQ(zf, 1);
+	CHECK_EQ(cf, 1);
 	__asm__ __volatile__("lock orl $1, (%0)" ::"r"(p) : "memory");
 	__asm__ __volatile__("xchgl %k0, (%1)" : "+r"(v) : "r"(p) : "memory");
 	CHECK_EQ(v, 0xfffffffful);

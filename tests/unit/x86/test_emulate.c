@@ -304,6 +304,16 @@ static void arithmetic(void **state)
 	OK(2, 0xf7, 0x10);
 	assert_true(peek(DATA, 4) == 0);
 	ARITH(CF | SF | AF | PF);
+	/* incl (%rax) of 0xffffffff keeps CF; decb (%rax) of 0x80 overflows */
+	regs.rflags &= ~CF;
+	poke(DATA, 0xffffffff, 4);
+	OK(2, 0xff, 0x00);
+	assert_true(peek(DATA, 4) == 0);
+	ARITH(ZF | AF | PF);
+	poke(DATA, 0x80, 1);
+	OK(3, 0xf0, 0xfe, 0x08);
+	assert_true(peek(DATA, 1) == 0x7f);
+	ARITH(OF | AF);
 	/* xchg %ecx,(%rax) */
 	poke(DATA, 0x12345678, 4);
 	regs.gpr[HV_X86_RCX] = 0xffffffff87654321ull;
@@ -342,6 +352,8 @@ static void exceptions(void **state)
 	RAISES(HV_X86_EXC_UD, 0xc6, 0x08, 0x00); /* c6 /1 */
 	RAISES(HV_X86_EXC_UD, 0x82, 0x00, 0x01); /* 82: invalid here */
 	RAISES(HV_X86_EXC_UD, 0x27);		 /* daa */
+	RAISES(HV_X86_EXC_UD, 0xff, 0x10);	 /* call *(%rax) */
+	RAISES(HV_X86_EXC_UD, 0xfe, 0x10);	 /* fe /2: undefined */
 	RAISES(HV_X86_EXC_UD, 0x0f, 0xb8, 0x00); /* 0f b8: not ours */
 	/* 16 bytes: too long */
 	RAISES(HV_X86_EXC_GP, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,

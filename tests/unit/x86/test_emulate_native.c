@@ -453,6 +453,10 @@ static void others(void **state)
 	    {{0xf7}, 1, 2, 0, false, true, false},
 	    {{0xf6}, 1, 3, 0, true, true, false}, /* neg */
 	    {{0xf7}, 1, 3, 0, false, true, false},
+	    {{0xfe}, 1, 0, 0, true, true, false}, /* inc */
+	    {{0xff}, 1, 0, 0, false, true, false},
+	    {{0xfe}, 1, 1, 0, true, true, false}, /* dec */
+	    {{0xff}, 1, 1, 0, false, true, false},
 	    {{0x0f, 0xb6}, 2, -1, 0, false, false, false}, /* movzx */
 	    {{0x0f, 0xb7}, 2, -1, 0, false, false, false},
 	    {{0x0f, 0xbe}, 2, -1, 0, false, false, false}, /* movsx */
