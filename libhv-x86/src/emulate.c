@@ -273,11 +273,17 @@ static bool is_string(unsigned int opcode)
 	       opcode == 0xab || opcode == 0xac || opcode == 0xad;
 }
 
+/* The instruction pointer is as wide as the code: IP wraps at 64 KiB. */
 static uint64_t next_rip(const struct hv_x86_emu_regs *r, unsigned int len)
 {
-	if (r->mode == HV_X86_MODE_LONG64)
+	switch (r->mode) {
+	case HV_X86_MODE_LONG64:
 		return r->rip + len;
-	return (uint32_t)(r->rip + len);
+	case HV_X86_MODE_PROT32:
+		return (uint32_t)(r->rip + len);
+	default:
+		return (uint16_t)(r->rip + len);
+	}
 }
 
 enum hv_x86_emu_status hv_x86_emulate(struct hv_x86_emu_regs *regs,

@@ -127,8 +127,10 @@ static void check(const struct hv_x86_emu_regs *before,
 {
 	uint64_t moved = after->rip - before->rip;
 
-	if (before->mode != HV_X86_MODE_LONG64)
+	if (before->mode == HV_X86_MODE_PROT32)
 		moved = (uint32_t)moved;
+	else if (before->mode != HV_X86_MODE_LONG64)
+		moved = (uint16_t)moved; /* IP wraps at 64 KiB */
 	if (after->mode != before->mode ||
 	    memcmp(after->seg_base, before->seg_base, sizeof(after->seg_base)))
 		die("mode or segment bases changed");

@@ -83,7 +83,8 @@ enum hv_x86_seg {
 struct hv_x86_emu_regs {
 	/* RAX..R15, in enum hv_x86_gpr's order (<hv/x86_svm.h>). */
 	uint64_t gpr[16];
-	/* Of the instruction; moved past it when it completes. */
+	/* Of the instruction; moved past it when it completes (wrapping
+	 * at 4 GiB in 32-bit code and at 64 KiB in 16-bit code). */
 	uint64_t rip;
 	/* Only the arithmetic flags are written; DF is read by the string
 	 * instructions. */

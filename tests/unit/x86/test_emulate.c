@@ -236,7 +236,7 @@ static void mov_16(void **state)
 	regs.gpr[HV_X86_RBX] = DATA + 1;
 	OK(3, 0x67, 0x8b, 0x0b);
 	assert_true(regs.gpr[HV_X86_RCX] == 0x3322);
-	/* Real mode decodes alike */
+	/* Real mode decodes alike; IP wraps at 64 KiB */
 	reset(HV_X86_MODE_REAL);
 	poke(DATA, 0x7788, 2);
 	regs.seg_base[HV_X86_SEG_CS] = 0x10000;
@@ -244,6 +244,9 @@ static void mov_16(void **state)
 	regs.gpr[HV_X86_RBX] = 0x10;
 	OK(2, 0x8b, 0x07);
 	assert_true(regs.gpr[HV_X86_RAX] == 0x7788);
+	regs.rip = 0xfffe;
+	assert_int_equal(RUN(0x8b, 0x07), HV_X86_EMU_DONE);
+	assert_true(regs.rip == 0);
 }
 
 static void arithmetic(void **state)
