@@ -41,19 +41,20 @@ static enum hv_x86_emu_status page_fault(struct npf_emu *e, uint64_t linear,
 }
 
 /* n bytes at guest-physical gpa, within one page: the local APIC, RAM,
- * or nothing. */
+ * or nothing; instructions come from RAM only (false otherwise). */
 static bool access_gpa(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa, uint8_t *buf,
 		       unsigned int n, unsigned int access)
 {
 	bool write = access & HV_X86_ACCESS_WRITE;
+	bool fetch = access & HV_X86_ACCESS_FETCH;
 	void *page;
 
-	if (write ? hyp_x86_lapic_write(v, gpa, buf, n)
-		  : hyp_x86_lapic_read(v, gpa, buf, n))
+	if (!fetch && (write ? hyp_x86_lapic_write(v, gpa, buf, n)
+			     : hyp_x86_lapic_read(v, gpa, buf, n)))
 		return true;
 	if (hv_mm_gpa_translate(&v->dom->mm, hv_gpaddr_to_gfn(gpa),
 				write ? HV_GMEM_WRITE : HV_GMEM_READ, &page)) {
-		if (access & HV_X86_ACCESS_FETCH)
+		if (fetch)
 			return false;
 		if (!write)
 			memset(buf, 0xff, n);
