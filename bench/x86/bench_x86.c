@@ -1,7 +1,7 @@
 /*
  * libhv-x86 on the host: what the exit path computes per exit, timed.  The
- * MOV decoder (per emulated access to unbacked memory), the guest
- * page-table walk (per page of every hypercall pointer), the hypercall
+ * instruction emulator (per emulated access to MMIO or unbacked memory), the
+ * guest page-table walk (per page of every hypercall pointer), the hypercall
  * page fill (per MSR write) and the TSC conversion (per timer read).
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime under -std=c11 */
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <hv/x86_insn.h>
+#include <hv/x86_emulate.h>
 #include <hv/x86_paging.h>
 #include <hv/x86_timer.h>
 #include <hv/x86_xen.h>
@@ -31,39 +31,68 @@ struct form {
 	const char *name;
 	enum hv_x86_mode mode;
 	uint8_t bytes[15];
-	size_t len;
 };
 
 static const struct form forms[] = {
-    {"mov (%rsi),%edx", HV_X86_MODE_LONG64, {0x8b, 0x16}, 2},
-    {"mov %r9,0x10(%rbx)", HV_X86_MODE_LONG64, {0x4c, 0x89, 0x4b, 0x10}, 4},
-    {"movabs 0xc0000000,%eax",
-     HV_X86_MODE_LONG64,
-     {0xa1, 0, 0, 0, 0xc0, 0, 0, 0, 0},
-     9},
+    {"mov (%rsi),%edx", HV_X86_MODE_LONG64, {0x8b, 0x16}},
+    {"mov %r9,0x10(%rbx)", HV_X86_MODE_LONG64, {0x4c, 0x89, 0x4b, 0x10}},
+    {"movabs 0x800,%eax", HV_X86_MODE_LONG64, {0xa1, 0, 8, 0, 0, 0, 0, 0, 0}},
     {"movl $imm,8(%ebx,%ecx,4)",
      HV_X86_MODE_PROT32,
-     {0xc7, 0x44, 0x8b, 0x08, 1, 2, 3, 4},
-     8},
-    {"movzbl (%eax),%ecx", HV_X86_MODE_PROT32, {0x0f, 0xb6, 0x08}, 3},
-    {"es mov 0x1234,%ax (16-bit)",
-     HV_X86_MODE_PROT16,
-     {0x26, 0x8b, 0x06, 0x34, 0x12},
-     5},
+     {0xc7, 0x44, 0x8b, 0x08, 1, 2, 3, 4}},
+    {"movzbl (%eax),%ecx", HV_X86_MODE_PROT32, {0x0f, 0xb6, 0x08}},
+    {"es mov 0x800,%ax (16-bit)", HV_X86_MODE_PROT16, {0x26, 0x8b, 0x06, 0, 8}},
+    {"lock orl $0x100,(%rsi)",
+     HV_X86_MODE_LONG64,
+     {0xf0, 0x81, 0x0e, 0, 1, 0, 0}},
+    {"testb $1,(%rsi)", HV_X86_MODE_LONG64, {0xf6, 0x06, 0x01}},
+    {"rep stosl (8 iterations)", HV_X86_MODE_LONG64, {0xf3, 0xab}},
 };
 
-static void decoder(void)
+/* The emulator's memory: 8 KiB at linear 0, the instruction at 0. */
+static uint8_t emu_mem[8192];
+
+static enum hv_x86_emu_status emu_read(void *ctx, uint64_t linear, void *buf,
+				       unsigned int size, bool fetch,
+				       struct hv_x86_emu_exception *exc)
 {
-	printf("libhv-x86: MOV decoder, per decoded instruction\n");
+	(void)ctx, (void)fetch, (void)exc;
+	memcpy(buf, &emu_mem[linear & 0x1fff], size);
+	return HV_X86_EMU_DONE;
+}
+
+static enum hv_x86_emu_status emu_write(void *ctx, uint64_t linear,
+					const void *buf, unsigned int size,
+					struct hv_x86_emu_exception *exc)
+{
+	(void)ctx, (void)exc;
+	memcpy(&emu_mem[linear & 0x1fff], buf, size);
+	return HV_X86_EMU_DONE;
+}
+
+static void emulator(void)
+{
+	static const struct hv_x86_emu_ops ops = {emu_read, emu_write};
+
+	printf("libhv-x86: instruction emulator, per emulated instruction "
+	       "(memory callbacks a memcpy)\n");
 	printf("  %-28s %10s\n", "instruction", "ns");
 	for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
-		struct hv_x86_mov m;
-		double start = now_ns();
+		struct hv_x86_emu_exception exc;
+		struct hv_x86_emu_regs r;
+		double start;
 
+		memcpy(emu_mem, forms[f].bytes, sizeof(forms[f].bytes));
+		start = now_ns();
 		for (int i = 0; i < ROUNDS; i++) {
-			hv_x86_decode_mov(forms[f].bytes, forms[f].len,
-					  forms[f].mode, &m);
-			sink += m.len;
+			memset(&r, 0, sizeof(r));
+			r.mode = forms[f].mode;
+			r.gpr[HV_X86_RSI] = 0x800;
+			r.gpr[HV_X86_RBX] = 0x800;
+			r.gpr[HV_X86_RAX] = 0x800;
+			r.gpr[HV_X86_RDI] = 0x800;
+			r.gpr[HV_X86_RCX] = 8;
+			sink += hv_x86_emulate(&r, &ops, NULL, &exc) + r.rip;
 		}
 		printf("  %-28s %10.1f\n", forms[f].name,
 		       (now_ns() - start) / ROUNDS);
@@ -181,7 +210,7 @@ static void misc(void)
 
 int main(void)
 {
-	decoder();
+	emulator();
 	walks();
 	misc();
 	return 0;

@@ -1,71 +1,190 @@
 /*
  * Nested page faults: a guest touched a guest-physical address that maps
- * nothing.  Its local APIC's page answers as the APIC (lapic.c); elsewhere,
- * as on a PC, a read gives all ones and a write is dropped: the faulting
- * instruction is fetched through the guest's own page tables and decoded (QEMU
- * gives no decode assists), its effect applied to the registers, and RIP moved
- * past it.  What cannot be emulated that way (an instruction other than the MOV
- * family, a fetch from such an address, page tables, an IDT or a stack there
- * while an event is delivered) crashes the domain, saying what and where.
+ * nothing.  The faulting instruction runs in libhv-x86's emulator (QEMU
+ * gives no decode assists), whose accesses go through the guest's own page
+ * tables to its local APIC's page (lapic.c), its RAM, or, as on a PC,
+ * nothing: reads give all ones and writes are dropped.  An exception the
+ * instruction raises (a page fault on its other operand, a non-canonical
+ * address) goes to the guest.  What cannot be emulated that way (an
+ * instruction the emulator does not know, a fetch from such an address,
+ * page tables, an IDT or a stack there while an event is delivered)
+ * crashes the domain, saying what and where.
  */
 #include "priv.h"
 
 #include <hv/x86_exit.h>
+#include <hv/x86_paging.h>
 
-/* The instruction at CS:RIP, as many bytes as are mapped (up to 15). */
-static int fetch(struct hv_hyp_vcpu *v, uint8_t *buf, size_t *len)
+/* The emulator's context: the vCPU, and the instruction's bytes as far
+ * as it fetched them (for the message when it cannot be emulated). */
+struct npf_emu {
+	struct hv_hyp_vcpu *v;
+	uint8_t insn[HV_X86_INSN_MAX];
+	unsigned int insn_len;
+	bool fetch_failed;
+};
+
+static enum hv_x86_emu_status page_fault(struct npf_emu *e, uint64_t linear,
+					 unsigned int access, int walk_err,
+					 struct hv_x86_emu_exception *exc)
 {
-	const struct hv_x86_vmcb_save *s = &vcpu_arch(v)->cpu.vmcb->save;
-	enum hv_x86_mode mode = hv_x86_vmcb_mode(vcpu_arch(v)->cpu.vmcb);
-	uint64_t linear = mode == HV_X86_MODE_LONG64
-			      ? s->rip
-			      : (uint32_t)(s->cs.base + s->rip);
-	size_t to_page_end = HV_PAGE_SIZE - (linear & (HV_PAGE_SIZE - 1));
-	struct hv_gmem gm;
+	unsigned int cpl = hv_x86_vmcb_cpl(vcpu_arch(e->v)->cpu.vmcb);
 
-	hyp_x86_gmem_linear(&gm, v);
-	*len = HV_X86_INSN_MAX;
-	if (hv_gmem_copy_from(&gm, buf, linear, *len) == 0)
-		return 0;
-	/* The instruction may end before an unmapped page. */
-	*len = hv_min_u64(to_page_end, HV_X86_INSN_MAX);
-	return hv_gmem_copy_from(&gm, buf, linear, *len);
+	exc->vector = HV_X86_EXC_PF;
+	exc->has_error_code = true;
+	exc->error_code = (walk_err == -HV_EACCES ? 0x1 : 0) |
+			  (access & HV_X86_ACCESS_WRITE ? 0x2 : 0) |
+			  (cpl == 3 ? 0x4 : 0) |
+			  (access & HV_X86_ACCESS_FETCH ? 0x10 : 0);
+	exc->cr2 = linear;
+	return HV_X86_EMU_EXCEPTION;
 }
 
-static void cannot_emulate(struct hv_hyp_vcpu *v, const uint8_t *b, size_t len,
-			   hv_gpaddr_t gpa)
+/* n bytes at guest-physical gpa, within one page: the local APIC, RAM,
+ * or nothing; instructions come from RAM only (false otherwise). */
+static bool access_gpa(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa, uint8_t *buf,
+		       unsigned int n, unsigned int access)
+{
+	bool write = access & HV_X86_ACCESS_WRITE;
+	bool fetch = access & HV_X86_ACCESS_FETCH;
+	void *page;
+
+	if (!fetch && (write ? hyp_x86_lapic_write(v, gpa, buf, n)
+			     : hyp_x86_lapic_read(v, gpa, buf, n)))
+		return true;
+	if (hv_mm_gpa_translate(&v->dom->mm, hv_gpaddr_to_gfn(gpa),
+				write ? HV_GMEM_WRITE : HV_GMEM_READ, &page)) {
+		if (fetch)
+			return false;
+		if (!write)
+			memset(buf, 0xff, n);
+		return true;
+	}
+	page = (char *)page + (gpa & (HV_PAGE_SIZE - 1));
+	if (write)
+		memcpy(page, buf, n);
+	else
+		memcpy(buf, page, n);
+	return true;
+}
+
+/* size bytes at guest-linear `linear`, page by page. */
+static enum hv_x86_emu_status access_linear(struct npf_emu *e, uint64_t linear,
+					    uint8_t *buf, unsigned int size,
+					    unsigned int access,
+					    struct hv_x86_emu_exception *exc)
+{
+	while (size) {
+		unsigned int n = HV_PAGE_SIZE - (linear & (HV_PAGE_SIZE - 1));
+		hv_gpaddr_t gpa;
+
+		if (n > size)
+			n = size;
+		int err = hyp_x86_linear_to_gpa(e->v, linear, access, &gpa);
+
+		if (err)
+			return page_fault(e, linear, access, err, exc);
+		if (!access_gpa(e->v, gpa, buf, n, access)) {
+			e->fetch_failed = true;
+			return HV_X86_EMU_RETRY;
+		}
+		linear += n;
+		buf += n;
+		size -= n;
+	}
+	return HV_X86_EMU_DONE;
+}
+
+static enum hv_x86_emu_status emu_read(void *ctx, uint64_t linear, void *buf,
+				       unsigned int size, bool fetch,
+				       struct hv_x86_emu_exception *exc)
+{
+	struct npf_emu *e = ctx;
+	enum hv_x86_emu_status st = access_linear(
+	    e, linear, buf, size, fetch ? HV_X86_ACCESS_FETCH : 0, exc);
+
+	if (fetch && st == HV_X86_EMU_DONE &&
+	    e->insn_len + size <= HV_X86_INSN_MAX) {
+		memcpy(e->insn + e->insn_len, buf, size);
+		e->insn_len += size;
+	}
+	return st;
+}
+
+static enum hv_x86_emu_status emu_write(void *ctx, uint64_t linear,
+					const void *buf, unsigned int size,
+					struct hv_x86_emu_exception *exc)
+{
+	uint8_t copy[8];
+
+	/* access_linear takes a writable buffer for both directions. */
+	memcpy(copy, buf, size < sizeof(copy) ? size : sizeof(copy));
+	return access_linear(ctx, linear, copy, size, HV_X86_ACCESS_WRITE, exc);
+}
+
+static const struct hv_x86_emu_ops npf_ops = {emu_read, emu_write};
+
+static void cannot_emulate(struct npf_emu *e, hv_gpaddr_t gpa)
 {
 	char hex[3 * HV_X86_INSN_MAX + 1] = "";
 
-	for (size_t i = 0; i < len && i < 6; i++)
-		hv_snprintf(hex + 3 * i, sizeof(hex) - 3 * i, " %02x", b[i]);
-	hv_hyp_crash(v,
+	for (unsigned int i = 0; i < e->insn_len && i < 6; i++)
+		hv_snprintf(hex + 3 * i, sizeof(hex) - 3 * i, " %02x",
+			    e->insn[i]);
+	hv_hyp_crash(e->v,
 		     "cannot emulate the instruction at rip %#llx (%s ...) "
 		     "touching unbacked memory at %#llx",
-		     (unsigned long long)vcpu_arch(v)->cpu.vmcb->save.rip,
-		     hex + 1, (unsigned long long)gpa);
+		     (unsigned long long)vcpu_arch(e->v)->cpu.vmcb->save.rip,
+		     e->insn_len ? hex + 1 : "", (unsigned long long)gpa);
+}
+
+static void regs_from_vcpu(struct hv_x86_emu_regs *r, struct vcpu_arch *a)
+{
+	const struct hv_x86_vmcb_save *s = &a->cpu.vmcb->save;
+	const struct hv_x86_vmcb_seg *seg[HV_X86_SEG_COUNT] = {
+	    &s->es, &s->cs, &s->ss, &s->ds, &s->fs, &s->gs};
+
+	memcpy(r->gpr, a->cpu.gpr, sizeof(r->gpr));
+	r->rip = s->rip;
+	r->rflags = s->rflags;
+	for (unsigned int i = 0; i < HV_X86_SEG_COUNT; i++)
+		r->seg_base[i] = seg[i]->base;
+	r->mode = hv_x86_vmcb_mode(a->cpu.vmcb);
 }
 
 static void emulate(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa)
 {
-	enum hv_x86_mode mode = hv_x86_vmcb_mode(vcpu_arch(v)->cpu.vmcb);
-	uint8_t insn[HV_X86_INSN_MAX];
-	struct hv_x86_mov m;
-	size_t len;
+	struct vcpu_arch *a = vcpu_arch(v);
+	struct hv_x86_vmcb *vmcb = a->cpu.vmcb;
+	struct npf_emu e = {.v = v};
+	struct hv_x86_emu_exception exc;
+	struct hv_x86_emu_regs r;
+	enum hv_x86_emu_status st;
 
-	if (fetch(v, insn, &len)) {
-		hv_hyp_crash(
-		    v, "cannot fetch the instruction at rip %#llx",
-		    (unsigned long long)vcpu_arch(v)->cpu.vmcb->save.rip);
+	regs_from_vcpu(&r, a);
+	st = hv_x86_emulate(&r, &npf_ops, &e, &exc);
+	if (e.fetch_failed) {
+		hv_hyp_crash(v, "cannot fetch the instruction at rip %#llx",
+			     (unsigned long long)vmcb->save.rip);
 		return;
 	}
-	if (hv_x86_decode_mov(insn, len, mode, &m)) {
-		cannot_emulate(v, insn, len, gpa);
+	if (st == HV_X86_EMU_EXCEPTION && exc.vector == HV_X86_EXC_UD) {
+		/* The CPU took the instruction (it faulted on its access):
+		 * #UD here means the emulator does not know it. */
+		cannot_emulate(&e, gpa);
 		return;
 	}
-	if (!hyp_x86_lapic_mmio(v, gpa, &m) && !m.write)
-		hv_x86_mov_load(&m, vcpu_arch(v)->cpu.gpr, UINT64_MAX);
-	hv_x86_vmcb_skip(vcpu_arch(v)->cpu.vmcb, m.len);
+	/* A REP instruction's iterations count even when it stops. */
+	memcpy(a->cpu.gpr, r.gpr, sizeof(r.gpr));
+	vmcb->save.rflags = r.rflags;
+	if (st == HV_X86_EMU_DONE) {
+		hv_x86_vmcb_skip(vmcb, r.rip - vmcb->save.rip);
+	} else if (st == HV_X86_EMU_EXCEPTION) {
+		if (exc.vector == HV_X86_EXC_PF)
+			vmcb->save.cr2 = exc.cr2;
+		hv_x86_vmcb_inject_exception(
+		    vmcb, exc.vector, exc.has_error_code, exc.error_code);
+	}
 }
 
 void hyp_x86_exit_npf(struct hv_hyp_vcpu *v)

@@ -20,19 +20,27 @@ static int read_pte(void *ctx, hv_gpaddr_t gpa, unsigned int size,
 	return 0;
 }
 
+int hyp_x86_linear_to_gpa(struct hv_hyp_vcpu *v, uint64_t linear,
+			  unsigned int access, hv_gpaddr_t *gpa)
+{
+	const struct hv_x86_vmcb_save *s = &vcpu_arch(v)->cpu.vmcb->save;
+	struct hv_x86_paging paging = {s->cr0, s->cr3, s->cr4, s->efer};
+
+	return hv_x86_guest_linear_to_phys(&paging, linear, access, read_pte,
+					   &v->dom->mm, gpa);
+}
+
 static int translate_linear(void *ctx, hv_gfn_t frame, unsigned int access,
 			    void **page)
 {
 	struct hv_hyp_vcpu *v = ctx;
-	const struct hv_x86_vmcb_save *s = &vcpu_arch(v)->cpu.vmcb->save;
-	struct hv_x86_paging paging = {s->cr0, s->cr3, s->cr4, s->efer};
 	hv_gpaddr_t gpa;
-	int err = hv_x86_guest_linear_to_phys(
-	    &paging, hv_gfn_x(frame) << HV_PAGE_SHIFT,
-	    (access & HV_GMEM_WRITE) ? HV_X86_ACCESS_WRITE : 0, read_pte,
-	    &v->dom->mm, &gpa);
+	int err = hyp_x86_linear_to_gpa(
+	    v, hv_gfn_x(frame) << HV_PAGE_SHIFT,
+	    (access & HV_GMEM_WRITE) ? HV_X86_ACCESS_WRITE : 0, &gpa);
 
-	return err ? err
+	/* A pointer the guest cannot reach is -EFAULT to it, either way. */
+	return err ? -HV_EFAULT
 		   : hv_mm_gpa_translate(&v->dom->mm, hv_gpaddr_to_gfn(gpa),
 					 access, page);
 }

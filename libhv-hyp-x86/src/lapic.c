@@ -111,29 +111,46 @@ static void send_ipi(struct hv_hyp_vcpu *v, const struct hv_x86_vlapic_ipi *ipi)
 	}
 }
 
-/* Registers are 32 bits wide, 16 bytes apart: a narrower read gives its
- * bytes of the register; a write other than a whole aligned register is
- * dropped, as Xen does. */
-bool hyp_x86_lapic_mmio(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa,
-			const struct hv_x86_mov *m)
+static bool on_page(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa)
 {
-	struct vcpu_arch *a = vcpu_arch(v);
+	return vcpu_arch(v)->lapic_on &&
+	       (gpa & ~(uint64_t)(HV_X86_VLAPIC_SIZE - 1)) ==
+		   HV_X86_VLAPIC_BASE;
+}
+
+/* Registers are 32 bits wide, 16 bytes apart: a read gives the bytes of
+ * the register it starts in (0 past its end); a write other than a whole
+ * aligned register is dropped, as Xen does. */
+bool hyp_x86_lapic_read(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa, uint8_t *buf,
+			unsigned int size)
+{
+	unsigned int off = gpa & (HV_X86_VLAPIC_SIZE - 1);
+	uint32_t val;
+
+	if (!on_page(v, gpa))
+		return false;
+	val = hv_x86_vlapic_read(&vcpu_arch(v)->lapic, off & ~3u, now_of(v));
+	val >>= 8 * (off & 3);
+	for (unsigned int i = 0; i < size; i++)
+		buf[i] = i < 4 ? (uint8_t)(val >> 8 * i) : 0;
+	return true;
+}
+
+bool hyp_x86_lapic_write(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa,
+			 const uint8_t *buf, unsigned int size)
+{
 	unsigned int off = gpa & (HV_X86_VLAPIC_SIZE - 1);
 	struct hv_x86_vlapic_ipi ipi;
 	uint32_t val;
 
-	if (!a->lapic_on ||
-	    (gpa & ~(uint64_t)(HV_X86_VLAPIC_SIZE - 1)) != HV_X86_VLAPIC_BASE)
+	if (!on_page(v, gpa))
 		return false;
-	if (!m->write) {
-		val = hv_x86_vlapic_read(&a->lapic, off & ~3u, now_of(v));
-		hv_x86_mov_load(m, a->cpu.gpr, val >> 8 * (off & 3));
+	if (size != 4 || (off & 3))
 		return true;
-	}
-	if (m->size != 4 || (off & 3))
-		return true;
-	val = (uint32_t)hv_x86_mov_store_value(m, a->cpu.gpr);
-	if (hv_x86_vlapic_write(&a->lapic, off, val, now_of(v), &ipi))
+	val = (uint32_t)buf[0] | (uint32_t)buf[1] << 8 |
+	      (uint32_t)buf[2] << 16 | (uint32_t)buf[3] << 24;
+	if (hv_x86_vlapic_write(&vcpu_arch(v)->lapic, off, val, now_of(v),
+				&ipi))
 		send_ipi(v, &ipi);
 	return true;
 }

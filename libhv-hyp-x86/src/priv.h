@@ -6,7 +6,7 @@
 #define HYP_X86_PRIV_H
 
 #include <hv/hyp_x86.h>
-#include <hv/x86_insn.h>
+#include <hv/x86_emulate.h>
 #include <hv/x86_vlapic.h>
 
 struct domain_arch {
@@ -70,9 +70,10 @@ void hyp_x86_exit_ioio(struct hv_hyp_vcpu *v);
 void hyp_x86_exit_npf(struct hv_hyp_vcpu *v);
 void hyp_x86_exit_vmmcall(struct hv_hyp_x86_pcpu *pc, struct hv_hyp_vcpu *v);
 
-/* The local APIC (lapic.c).  reset: at domain build; mmio: an access
- * to guest-physical gpa by the decoded m, false if gpa is not on v's
- * enabled APIC page; set_base: an APIC base MSR write, false if refused
+/* The local APIC (lapic.c).  reset: at domain build; read, write: `size`
+ * bytes at guest-physical gpa (the emulator's accesses), false if gpa is
+ * not on v's enabled APIC page; set_base: an APIC base MSR write, false if
+ * refused
  * (#GP); deliver: before entering v (no lock), the timer fired if due and
  * the APIC's interrupt injected or its window opened; has_work: an
  * interrupt v could take now (HLT must not block); upcall: raise the
@@ -80,8 +81,10 @@ void hyp_x86_exit_vmmcall(struct hv_hyp_x86_pcpu *pc, struct hv_hyp_vcpu *v);
  * software-enabled) and it must be injected directly; wake_time: the
  * core's vcpu_wake_time op. */
 void hyp_x86_lapic_reset(struct hv_hyp_vcpu *v);
-bool hyp_x86_lapic_mmio(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa,
-			const struct hv_x86_mov *m);
+bool hyp_x86_lapic_read(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa, uint8_t *buf,
+			unsigned int size);
+bool hyp_x86_lapic_write(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa,
+			 const uint8_t *buf, unsigned int size);
 bool hyp_x86_lapic_set_base(struct hv_hyp_vcpu *v, uint64_t val);
 uint64_t hyp_x86_lapic_base(struct hv_hyp_vcpu *v);
 void hyp_x86_lapic_deliver(struct hv_hyp_vcpu *v, hv_time_t now);
@@ -93,7 +96,11 @@ hv_time_t hyp_x86_lapic_wake_time(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v);
 void hyp_x86_time_update(struct hv_hyp_vcpu *v);
 
 /* Guest-linear access as the vCPU's current mode translates it
- * (guest_linear.c). */
+ * (guest_linear.c); linear_to_gpa: one address through the guest's page
+ * tables for `access` (HV_X86_ACCESS_*), 0, -HV_EFAULT (not present)
+ * or -HV_EACCES (forbidden), as hv_x86_guest_linear_to_phys. */
 void hyp_x86_gmem_linear(struct hv_gmem *gm, struct hv_hyp_vcpu *v);
+int hyp_x86_linear_to_gpa(struct hv_hyp_vcpu *v, uint64_t linear,
+			  unsigned int access, hv_gpaddr_t *gpa);
 
 #endif

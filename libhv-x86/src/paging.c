@@ -17,23 +17,26 @@
 #define PAE_PDPT_MASK	 0xffffffe0ull
 #define CR4_LA57	 (1ull << 12)
 
-/* One walk: what the access needs, and what the levels so far allow. */
+/* One walk: what the access needs, and whether a level forbade it. */
 struct walk {
 	hv_x86_read_pte_fn read;
 	void *ctx;
 	bool check_write, check_nx;
+	bool denied;
 };
 
-/* Read one entry; -HV_EFAULT unless it is present and allows the access. */
-static int entry(const struct walk *w, hv_gpaddr_t gpa, unsigned int size,
+/* Read one entry; -HV_EFAULT unless it is present.  Rights are noted and
+ * the walk goes on: as on the CPU, a level not present further down makes
+ * the fault a not-present one. */
+static int entry(struct walk *w, hv_gpaddr_t gpa, unsigned int size,
 		 bool has_rights, uint64_t *e)
 {
 	if (w->read(w->ctx, gpa, size, e) != 0 || !(*e & PTE_P))
 		return -HV_EFAULT;
 	if (has_rights && w->check_write && !(*e & PTE_RW))
-		return -HV_EFAULT;
+		w->denied = true;
 	if (has_rights && size == 8 && w->check_nx && (*e & PTE_NX))
-		return -HV_EFAULT;
+		w->denied = true;
 	return 0;
 }
 
@@ -45,7 +48,7 @@ static hv_gpaddr_t leaf_addr(uint64_t e, uint64_t linear, unsigned int shift)
 }
 
 /* Long mode: levels 5..1 from bit 48 (or 39) down, 9 bits each. */
-static int walk_long(const struct walk *w, const struct hv_x86_paging *p,
+static int walk_long(struct walk *w, const struct hv_x86_paging *p,
 		     uint64_t linear, hv_gpaddr_t *gpa)
 {
 	unsigned int levels = (p->cr4 & CR4_LA57) ? 5 : 4;
@@ -72,7 +75,7 @@ static int walk_long(const struct walk *w, const struct hv_x86_paging *p,
 	return -HV_EFAULT;
 }
 
-static int walk_pae(const struct walk *w, const struct hv_x86_paging *p,
+static int walk_pae(struct walk *w, const struct hv_x86_paging *p,
 		    uint64_t linear, hv_gpaddr_t *gpa)
 {
 	uint64_t e;
@@ -95,7 +98,7 @@ static int walk_pae(const struct walk *w, const struct hv_x86_paging *p,
 	return 0;
 }
 
-static int walk_32(const struct walk *w, const struct hv_x86_paging *p,
+static int walk_32(struct walk *w, const struct hv_x86_paging *p,
 		   uint64_t linear, hv_gpaddr_t *gpa)
 {
 	uint64_t e;
@@ -128,16 +131,20 @@ int hv_x86_guest_linear_to_phys(const struct hv_x86_paging *p, uint64_t linear,
 		(access & HV_X86_ACCESS_FETCH) && (p->efer & HV_X86_EFER_NXE),
 	};
 
-	if (p->efer & HV_X86_EFER_LMA)
-		return (p->cr0 & HV_X86_CR0_PG) ? walk_long(&w, p, linear, gpa)
-						: -HV_EFAULT;
-	if (linear > UINT32_MAX)
-		return -HV_EFAULT;
-	if (!(p->cr0 & HV_X86_CR0_PG)) {
+	int err;
+
+	if (p->efer & HV_X86_EFER_LMA) {
+		err = (p->cr0 & HV_X86_CR0_PG) ? walk_long(&w, p, linear, gpa)
+					       : -HV_EFAULT;
+	} else if (linear > UINT32_MAX) {
+		err = -HV_EFAULT;
+	} else if (!(p->cr0 & HV_X86_CR0_PG)) {
 		*gpa = linear;
-		return 0;
+		err = 0;
+	} else if (p->cr4 & HV_X86_CR4_PAE) {
+		err = walk_pae(&w, p, linear, gpa);
+	} else {
+		err = walk_32(&w, p, linear, gpa);
 	}
-	if (p->cr4 & HV_X86_CR4_PAE)
-		return walk_pae(&w, p, linear, gpa);
-	return walk_32(&w, p, linear, gpa);
+	return err == 0 && w.denied ? -HV_EACCES : err;
 }

@@ -6,8 +6,8 @@
  * (x86_lapic.h), the CPUs of ACPI's MADT (x86_madt.h), starting the other
  * CPUs (x86_smp.h), the SVM run loop
  * (x86_svm.h) over the VMCB and its intercept maps (x86_vmcb.h), exit
- * decoding (x86_exit.h), the MOV decoder for unbacked-memory accesses
- * (x86_insn.h), guest page-table walks (x86_paging.h), the Xen CPUID
+ * decoding (x86_exit.h), the instruction emulator for MMIO accesses
+ * (x86_emulate.h), guest page-table walks (x86_paging.h), the Xen CPUID
  * leaves, hypercall page and hypercall ABI (x86_xen.h), and nested page
  * tables for libhv-mm's P2M (x86_npt.h).
  *
@@ -18,8 +18,9 @@
 #ifndef HV_X86_H
 #define HV_X86_H
 
-/* Bumped whenever the API changes incompatibly; 0 while it is unstable. */
-#define HV_X86_API_VERSION 1
+/* Bumped whenever the API changes incompatibly; 0 while it is unstable.
+ * 2: x86_insn.h's MOV decoder gave way to the emulator of x86_emulate.h. */
+#define HV_X86_API_VERSION 2
 
 #include <hv/compiler.h>
 

@@ -38,9 +38,11 @@ typedef int (*hv_x86_read_pte_fn)(void *ctx, hv_gpaddr_t gpa, unsigned int size,
 
 /*
  * Translate guest-linear `linear` for `access` (HV_X86_ACCESS_*; 0 for a
- * read).  0 and *gpa, or -HV_EFAULT: a linear address the mode cannot
- * form (above 4 GiB without long mode, non-canonical in it), an entry not
- * present or forbidding the access, or one the callback cannot read.
+ * read).  0 and *gpa; -HV_EFAULT: a linear address the mode cannot form
+ * (above 4 GiB without long mode, non-canonical in it), an entry not
+ * present, or one the callback cannot read (a page fault with P clear);
+ * -HV_EACCES: every level present, but one forbids the access (a page
+ * fault with P set).
  */
 int hv_x86_guest_linear_to_phys(const struct hv_x86_paging *p, uint64_t linear,
 				unsigned int access, hv_x86_read_pte_fn read,

@@ -1,7 +1,8 @@
 /*
  * Guest-physical addresses that nothing backs behave as on a PC: reads
- * give all ones and writes are dropped, whatever MOV-family instruction
- * does them (hvkit decodes each one: no decode assists under QEMU).  Built
+ * give all ones and writes are dropped, whatever instruction does them
+ * (hvkit emulates each one: no decode assists under QEMU): the MOV family,
+ * arithmetic with its flags, XCHG, string copies to and from RAM.  Built
  * 64-bit (where the boot identity map reaches 4 GiB) and 32-bit.
  */
 #include "guest.h"
@@ -46,6 +47,60 @@ static void stores(volatile void *p)
 	CHECK_EQ(guest_read32((volatile char *)p + 4), 0xffffffffu);
 }
 
+/* Arithmetic reads the ones and sets flags from them; its writes are
+ * dropped. */
+static void arithmetic(volatile void *p)
+{
+	unsigned char zf, cf;
+	unsigned long v = 0x12345678;
+
+	__asm__ __volatile__("cmpl $-1, (%1); sete %0" : "=q"(zf) : "r"(p));
+	CHECK_EQ(zf, 1);
+	__asm__ __volatile__("testb $0x80, (%1); sete %0" : "=q"(zf) : "r"(p));
+	CHECK_EQ(zf, 0);
+	__asm__ __volatile__("addl $1, (%2); sete %0; setc %1"
+			     : "=q"(zf), "=q"(cf)
+			     : "r"(p)
+			     : "memory");
+	CHECK_EQ(zf, 1);
+	CHECK_EQ(cf, 1);
+	/* inc leaves CF as it was */
+	__asm__ __volatile__("stc; incl (%2); sete %0; setc %1"
+			     : "=q"(zf), "=q"(cf)
+			     : "r"(p)
+			     : "memory");
+	CHECK_EQ(zf, 1);
+	CHECK_EQ(cf, 1);
+	__asm__ __volatile__("lock orl $1, (%0)" ::"r"(p) : "memory");
+	__asm__ __volatile__("xchgl %k0, (%1)" : "+r"(v) : "r"(p) : "memory");
+	CHECK_EQ(v, 0xfffffffful);
+	CHECK_EQ(guest_read32(p), 0xffffffffu);
+}
+
+/* rep movsb from unbacked memory into RAM, rep stosl into it. */
+static void strings(volatile void *p)
+{
+	static unsigned char buf[64];
+	void *dst = buf, *src = (void *)p;
+	unsigned long n = sizeof(buf);
+
+	__asm__ __volatile__("rep movsb"
+			     : "+D"(dst), "+S"(src), "+c"(n)
+			     :
+			     : "memory");
+	CHECK_EQ(n, 0);
+	CHECK_EQ(buf[0], 0xff);
+	CHECK_EQ(buf[63], 0xff);
+	dst = (void *)p;
+	n = 4;
+	__asm__ __volatile__("rep stosl"
+			     : "+D"(dst), "+c"(n)
+			     : "a"(0)
+			     : "memory");
+	CHECK_EQ((unsigned long)dst, (unsigned long)p + 16);
+	CHECK_EQ(guest_read32(p), 0xffffffffu);
+}
+
 static void moffs(void)
 {
 	unsigned long v = 0;
@@ -80,6 +135,30 @@ static void loads64(volatile void *p)
 }
 #endif
 
+/* A one-byte rep movsb from unbacked memory to `to`, which the guest's
+ * page tables do not let it write: the read exits to the hypervisor,
+ * whose emulator then faults on the write, and the guest takes that page
+ * fault as the CPU would give it (error code `error`, CR2 `to`), with
+ * nothing copied and RCX and RDI as they were. */
+static void copy_faults(volatile void *p, unsigned long to, unsigned long error)
+{
+	void *dst = (void *)to, *src = (void *)p;
+	unsigned long n = 1, cr2, faults = guest_faults;
+
+	guest_expect_fault(2);
+	__asm__ __volatile__("rep movsb"
+			     : "+D"(dst), "+S"(src), "+c"(n)
+			     :
+			     : "memory");
+	__asm__ __volatile__("mov %%cr2, %0" : "=r"(cr2));
+	CHECK_EQ(guest_faults, faults + 1);
+	CHECK_EQ(guest_fault_vector, 14);
+	CHECK_EQ(guest_fault_error, error);
+	CHECK_EQ(cr2, to);
+	CHECK_EQ(n, 1);
+	CHECK_EQ((unsigned long)dst, to);
+}
+
 int main(void)
 {
 	volatile void *far = (volatile void *)UNBACKED;
@@ -89,10 +168,18 @@ int main(void)
 	loads(past);
 	stores(far);
 	stores(past);
+	arithmetic(far);
+	strings(far);
 	moffs();
 #if defined(__x86_64__)
 	loads64(far);
+	/* Above the 4 GiB the boot map covers: not present (error 2). */
+	copy_faults(far, 0x200000000ul, 2);
 #endif
+	/* The read-only page, with CR0.WP: present (error 3). */
+	guest_paging_enable();
+	copy_faults(far, (unsigned long)guest_ro_page, 3);
+	CHECK_EQ(guest_ro_page[0], 0);
 	guest_print("unbacked memory reads as all ones\n");
 	return guest_test_result();
 }

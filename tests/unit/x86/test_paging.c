@@ -117,8 +117,12 @@ static void writes_obey_wp(void **state)
 	p.cr0 |= HV_X86_CR0_WP;
 	assert_int_equal(walk(&p, 0x3000, 0, &gpa), 0);
 	assert_int_equal(walk(&p, 0x3000, HV_X86_ACCESS_WRITE, &gpa),
-			 -HV_EFAULT);
+			 -HV_EACCES);
 	assert_int_equal(walk(&p, 0x400000, HV_X86_ACCESS_WRITE, &gpa),
+			 -HV_EACCES);
+	/* A read-only table over a missing entry: not present wins. */
+	put32(3, 1, 0);
+	assert_int_equal(walk(&p, 0x401000, HV_X86_ACCESS_WRITE, &gpa),
 			 -HV_EFAULT);
 }
 
@@ -195,9 +199,9 @@ static void long_mode_rights(void **state)
 	put64(4, 2, 11 * 4096 | P | RW); /* executable */
 	assert_int_equal(walk(&p, 0x1000, 0, &gpa), 0);
 	assert_int_equal(walk(&p, 0x1000, HV_X86_ACCESS_WRITE, &gpa),
-			 -HV_EFAULT);
+			 -HV_EACCES);
 	assert_int_equal(walk(&p, 0x1000, HV_X86_ACCESS_FETCH, &gpa),
-			 -HV_EFAULT);
+			 -HV_EACCES);
 	assert_int_equal(walk(&p, 0x2000, HV_X86_ACCESS_FETCH, &gpa), 0);
 	/* Without EFER.NXE the NX bit does not forbid fetches. */
 	p.efer &= ~HV_X86_EFER_NXE;
