@@ -30,7 +30,7 @@
 #define HV_ACPI_H
 
 /* Bumped whenever the API changes incompatibly; 0 while it is unstable. */
-#define HV_ACPI_API_VERSION 0
+#define HV_ACPI_API_VERSION 1
 
 #include <hv/acpi_aml.h>
 #include <hv/compiler.h>
