@@ -1,12 +1,10 @@
 /* The fake hypervisor of harness.h. */
 #include "harness.h"
 
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "../fixture_check.h"
 
 #include <hv/bitmap.h>
 
