@@ -137,6 +137,16 @@ static void dom_init(struct world *w, size_t i, const struct dom_opts *o)
 struct world *world_new(size_t n, const struct dom_opts *opts)
 {
 	static const struct dom_opts defaults;
+	struct dom_opts each[MAX_DOMS];
+
+	assert_true(n <= MAX_DOMS);
+	for (size_t i = 0; i < n; i++)
+		each[i] = opts ? *opts : defaults;
+	return world_new_each(n, each);
+}
+
+struct world *world_new_each(size_t n, const struct dom_opts *opts)
+{
 	struct world *w = calloc(1, sizeof(*w));
 
 	assert_non_null(w);
@@ -147,7 +157,7 @@ struct world *world_new(size_t n, const struct dom_opts *opts)
 	w->ops.notify = notify;
 	w->ndom = n;
 	for (size_t i = 0; i < n; i++)
-		dom_init(w, i, opts ? opts : &defaults);
+		dom_init(w, i, &opts[i]);
 	return w;
 }
 
