@@ -32,7 +32,7 @@
 #define DATA	(RECORD - DATA_AT)
 /* Enough for three domains' RAM and tables, and a heap that can run
  * out; small, as every input starts with a fresh machine. */
-#define MACHINE_PAGES 512
+#define MACHINE_PAGES 256
 
 /* Configuration byte. */
 #define CFG_V1_ONLY	  0x01u
