@@ -9,7 +9,8 @@
  *
  * After each op: a failed EVTCHNOP changed no domain's count of bound
  * ports, and a port a bind returned is bound below the domain's limit.
- * After the last record every domain is destroyed and every byte the
+ * After the last record every interdomain channel must be whole (each end
+ * names the other), then every domain is destroyed and every byte the
  * library allocated must be back (world_free aborts otherwise).
  *
  * Input (README.md): one configuration byte, then records of RECORD bytes:
@@ -213,6 +214,36 @@ static void step(struct world *w, const uint8_t *r)
 	}
 }
 
+/* Every interdomain port's peer is interdomain back to it: no close,
+ * reset or destruction left half a channel. */
+static void check_channels(struct world *w)
+{
+	for (size_t i = 0; i < w->ndom; i++) {
+		struct fake_dom *fd = &w->dom[i];
+
+		/* Up to the first invalid port: the end of the buckets. */
+		for (evtchn_port_t p = 1; fd->d; p++) {
+			struct evtchn_status st = {.dom = DOMID_SELF,
+						   .port = p};
+			struct evtchn_status back = {.dom = DOMID_SELF};
+			struct fake_dom *peer;
+
+			if (hv_evtchn_op(fd->d, EVTCHNOP_status, &st))
+				break;
+			if (st.status != EVTCHNSTAT_interdomain)
+				continue;
+			peer = live(w, st.u.interdomain.dom);
+			check(peer != NULL);
+			back.port = st.u.interdomain.port;
+			check(hv_evtchn_op(peer->d, EVTCHNOP_status, &back) ==
+			      0);
+			check(back.status == EVTCHNSTAT_interdomain &&
+			      back.u.interdomain.dom == fd->cfg.domid &&
+			      back.u.interdomain.port == p);
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dom_opts opts = {0};
@@ -228,6 +259,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	w = world_new(DOMAINS, &opts);
 	for (size_t at = 1; at + RECORD <= size; at += RECORD)
 		step(w, data + at);
+	check_channels(w);
 	world_free(w); /* destroys every domain; aborts on a leaked byte */
 	return 0;
 }

@@ -8,6 +8,7 @@
  *
  * After each record: every domain reference get_domain handed out is back,
  * and each live domain's table stays within its limits.  After the last,
+ * the host mappings and the pins on grants must match one for one; then
  * every domain is released and destroyed, and gt_world_free aborts unless
  * every byte, P2M table and heap frame is back.
  *
@@ -190,6 +191,31 @@ static void step(struct gt_world *w, struct fuzz_dom *fd, const uint8_t *r)
 			check_limits(w, j);
 }
 
+/* Every host mapping holds one pin and every pin belongs to a mapping
+ * (copies unpin before the call returns). */
+static void check_pins(struct gt_world *w)
+{
+	unsigned int mappings = 0, pins = 0;
+
+	for (unsigned int i = 0; i < DOMAINS; i++) {
+		struct hv_gnttab_info in;
+
+		if (w->dom[i].destroyed)
+			continue;
+		in = gt_info(w, i);
+		mappings += in.maptrack_used;
+		for (grant_ref_t ref = 0;
+		     ref < in.nr_grant_frames * (HV_PAGE_SIZE / 8); ref++) {
+			struct hv_gnttab_grant_info gi;
+
+			if (hv_gnttab_query_grant(w->dom[i].g, ref, &gi))
+				break;
+			pins += gi.pins_rw + gi.pins_ro;
+		}
+	}
+	check(mappings == pins);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_dom fd[DOMAINS] = {0};
@@ -206,6 +232,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	w = gt_world_new(DOMAINS, &opts);
 	for (size_t at = 1; at + RECORD <= size; at += RECORD)
 		step(w, fd, data + at);
+	check_pins(w);
 	gt_world_free(w); /* aborts on anything not given back */
 	return 0;
 }
