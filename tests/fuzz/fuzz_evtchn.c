@@ -8,7 +8,8 @@
  * reads (bitmaps, control blocks, event words) and domain destruction.
  *
  * After each op: a failed EVTCHNOP changed no domain's count of bound
- * ports, and a port a bind returned is bound below the domain's limit.
+ * ports nor the port it named, and a port a bind returned is bound below
+ * the domain's limit.
  * After the last record every interdomain channel must be whole (each end
  * names the other), then every domain is destroyed and every byte the
  * library allocated must be back (world_free aborts otherwise).
@@ -123,10 +124,33 @@ static void check_bound(struct world *w, hv_domid_t domid, evtchn_port_t port)
 	check(fd->cfg.max_port == 0 || port <= fd->cfg.max_port);
 }
 
+/* The status of the port an op names first (close, send, bind_vcpu,
+ * unmask, set_priority), or of port 0 for the others. */
+static struct evtchn_status named_status(struct fake_dom *fd, unsigned int cmd,
+					 const uint8_t *op)
+{
+	struct evtchn_status st;
+
+	memset(&st, 0, sizeof(st)); /* padding too: compared whole */
+	st.dom = DOMID_SELF;
+	switch (cmd) {
+	case EVTCHNOP_close:
+	case EVTCHNOP_send:
+	case EVTCHNOP_bind_vcpu:
+	case EVTCHNOP_unmask:
+	case EVTCHNOP_set_priority:
+		st.port = (evtchn_port_t)fuzz_le(op, 4);
+		break;
+	}
+	st.status = (uint32_t)hv_evtchn_op(fd->d, EVTCHNOP_status, &st);
+	return st;
+}
+
 static void evtchnop(struct world *w, struct fake_dom *fd, const uint8_t *r)
 {
 	unsigned int cmd = r[1], before[DOMAINS];
 	uint8_t op[RECORD - OPS_AT];
+	struct evtchn_status named, after;
 	hv_domid_t domid;
 	evtchn_port_t port;
 	int rc;
@@ -134,13 +158,17 @@ static void evtchnop(struct world *w, struct fake_dom *fd, const uint8_t *r)
 	for (size_t i = 0; i < w->ndom; i++)
 		before[i] =
 		    w->dom[i].d ? hv_evtchn_bound_ports(w->dom[i].d) : 0;
+	named = named_status(fd, cmd, r + OPS_AT);
 	memcpy(op, r + OPS_AT, sizeof(op));
 	rc = guest_op(fd, cmd, op);
 	if (rc < 0) {
-		/* A failed op changes nothing (hv/evtchn.h). */
+		/* A failed op changes nothing (hv/evtchn.h): no domain's
+		 * count of bound ports, not the port it named. */
 		for (size_t i = 0; i < w->ndom; i++)
 			check(!w->dom[i].d ||
 			      hv_evtchn_bound_ports(w->dom[i].d) == before[i]);
+		after = named_status(fd, cmd, r + OPS_AT);
+		check(!memcmp(&named, &after, sizeof(named)));
 		return;
 	}
 	check(rc == 0);
