@@ -2,11 +2,20 @@
 #ifndef FUZZ_H
 #define FUZZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 /* Called by libFuzzer, or by replay.c, once per input. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A harness's own check: a failure is a crash libFuzzer keeps. */
+static inline void fuzz_check(bool ok)
+{
+	if (!ok)
+		abort();
+}
 
 /* The n bytes at p (n <= 8) as a little-endian number. */
 static inline uint64_t fuzz_le(const uint8_t *p, unsigned int n)

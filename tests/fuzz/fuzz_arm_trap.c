@@ -58,12 +58,6 @@ struct world {
 	unsigned int nr_lr;
 };
 
-static void check(bool ok)
-{
-	if (!ok)
-		abort();
-}
-
 static uint64_t all_vcpus(const struct world *w)
 {
 	return w->g.nr_vcpus == 64 ? ~UINT64_C(0)
@@ -76,8 +70,8 @@ static void access(struct world *w, bool redist, struct hv_vgic_access *a)
 	int rc = redist ? hv_vgic_redist_access(&w->g, a, &kick)
 			: hv_vgic_dist_access(&w->g, a, &kick);
 
-	check(rc == 0 || rc == -HV_EINVAL);
-	check(!(kick & ~all_vcpus(w)));
+	fuzz_check(rc == 0 || rc == -HV_EINVAL);
+	fuzz_check(!(kick & ~all_vcpus(w)));
 }
 
 static void mmio(struct world *w, bool redist, const uint8_t *r)
@@ -109,8 +103,8 @@ static void dabt(struct world *w, const uint8_t *r)
 	struct hv_vgic_access a;
 
 	hv_arm_decode_dabt(esr, hpfar, ipa, &d);
-	check(d.ipa == ipa && d.reg <= 31 && d.fsc <= 0x3f);
-	check(d.size == 1 || d.size == 2 || d.size == 4 || d.size == 8);
+	fuzz_check(d.ipa == ipa && d.reg <= 31 && d.fsc <= 0x3f);
+	fuzz_check(d.size == 1 || d.size == 2 || d.size == 4 || d.size == 8);
 	if (!d.valid)
 		return;
 	a = (struct hv_vgic_access){.size = d.size,
@@ -128,7 +122,8 @@ static void dabt(struct world *w, const uint8_t *r)
 
 static void check_taker(const struct world *w, int vcpu)
 {
-	check(vcpu == -1 || (vcpu >= 0 && (unsigned int)vcpu < w->g.nr_vcpus));
+	fuzz_check(vcpu == -1 ||
+		   (vcpu >= 0 && (unsigned int)vcpu < w->g.nr_vcpus));
 }
 
 /* What the guest does to one list register: acknowledge (pending to
@@ -156,14 +151,14 @@ static void check_lrs(struct world *w, unsigned int vcpu)
 
 		if (!lr[i])
 			continue;
-		check(lr[i] >> LR_STATE != 0);
-		check(intid < HV_VGIC_NR_PRIVATE + w->g.nr_spis);
+		fuzz_check(lr[i] >> LR_STATE != 0);
+		fuzz_check(intid < HV_VGIC_NR_PRIVATE + w->g.nr_spis);
 		irq = intid < HV_VGIC_NR_PRIVATE
 			  ? &w->vcpus[vcpu].priv[intid]
 			  : &w->spis[intid - HV_VGIC_NR_PRIVATE];
-		check(irq->lr == i + 1);
+		fuzz_check(irq->lr == i + 1);
 		for (unsigned int j = 0; j < i; j++)
-			check((unsigned int)lr[j] != intid || !lr[j]);
+			fuzz_check((unsigned int)lr[j] != intid || !lr[j]);
 	}
 }
 
@@ -186,22 +181,22 @@ static void decode(const struct world *w, const uint8_t *r)
 	uint64_t vec = hv_arm_sync_vector(v);
 
 	hv_arm_decode_sysreg(v, &s);
-	check(s.op0 <= 3 && s.op1 <= 7 && s.crn <= 15 && s.crm <= 15 &&
-	      s.op2 <= 7 && s.reg <= 31);
-	check(hv_arm_sysreg_id(&s) < 1u << 16);
-	check(vec == 0 || vec == 0x200 || vec == 0x400);
-	check(hv_arm_esr_ec(hv_arm_dabt_esr(v)) == HV_ARM_EC_DABT_LOWER ||
-	      hv_arm_esr_ec(hv_arm_dabt_esr(v)) == HV_ARM_EC_DABT_CURRENT);
-	check(hv_arm_esr_ec(hv_arm_iabt_esr(v)) == HV_ARM_EC_IABT_LOWER ||
-	      hv_arm_esr_ec(hv_arm_iabt_esr(v)) == HV_ARM_EC_IABT_CURRENT);
-	check(hv_arm_ec_name(r[2]) != NULL);
+	fuzz_check(s.op0 <= 3 && s.op1 <= 7 && s.crn <= 15 && s.crm <= 15 &&
+		   s.op2 <= 7 && s.reg <= 31);
+	fuzz_check(hv_arm_sysreg_id(&s) < 1u << 16);
+	fuzz_check(vec == 0 || vec == 0x200 || vec == 0x400);
+	fuzz_check(hv_arm_esr_ec(hv_arm_dabt_esr(v)) == HV_ARM_EC_DABT_LOWER ||
+		   hv_arm_esr_ec(hv_arm_dabt_esr(v)) == HV_ARM_EC_DABT_CURRENT);
+	fuzz_check(hv_arm_esr_ec(hv_arm_iabt_esr(v)) == HV_ARM_EC_IABT_LOWER ||
+		   hv_arm_esr_ec(hv_arm_iabt_esr(v)) == HV_ARM_EC_IABT_CURRENT);
+	fuzz_check(hv_arm_ec_name(r[2]) != NULL);
 	hv_vgic_vcpu_pending(&w->g, r[1]);
 }
 
 static void check_irq(const struct world *w, const struct hv_vgic_irq *irq)
 {
-	check(!(irq->priority & ~HV_VGIC_PRIO_MASK));
-	check(irq->lr <= w->nr_lr);
+	fuzz_check(!(irq->priority & ~HV_VGIC_PRIO_MASK));
+	fuzz_check(irq->lr <= w->nr_lr);
 }
 
 static void check_state(const struct world *w)
@@ -209,12 +204,12 @@ static void check_state(const struct world *w)
 	for (unsigned int v = 0; v < w->g.nr_vcpus; v++)
 		for (unsigned int i = 0; i < HV_VGIC_NR_PRIVATE; i++) {
 			check_irq(w, &w->vcpus[v].priv[i]);
-			check(i >= 16 || w->vcpus[v].priv[i].edge);
+			fuzz_check(i >= 16 || w->vcpus[v].priv[i].edge);
 		}
 	for (unsigned int i = 0; i < w->g.nr_spis; i++) {
 		check_irq(w, &w->spis[i]);
-		check(w->spis[i].target < w->g.nr_vcpus ||
-		      w->spis[i].target == HV_VGIC_NO_VCPU);
+		fuzz_check(w->spis[i].target < w->g.nr_vcpus ||
+			   w->spis[i].target == HV_VGIC_NO_VCPU);
 	}
 }
 
@@ -234,8 +229,8 @@ static void step(struct world *w, const uint8_t *r)
 		dabt(w, r);
 		break;
 	case OP_SGI:
-		check(!(hv_vgic_sgi(&w->g, vcpu, fuzz_le(r + 4, 8)) &
-			~all_vcpus(w)));
+		fuzz_check(!(hv_vgic_sgi(&w->g, vcpu, fuzz_le(r + 4, 8)) &
+			     ~all_vcpus(w)));
 		break;
 	case OP_RAISE:
 		check_taker(w, hv_vgic_raise(&w->g, vcpu, intid));
@@ -270,8 +265,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nr_spis = 32 * ((unsigned int)(data[0] >> 5 | (data[1] >> 4) << 3) %
 			(HV_VGIC_MAX_SPIS / 32 + 1));
 	w.nr_lr = 1 + (data[1] & 15);
-	check(hv_vgic_init(&w.g, w.vcpus, 1 + (data[0] & 31), w.spis,
-			   nr_spis) == 0);
+	fuzz_check(hv_vgic_init(&w.g, w.vcpus, 1 + (data[0] & 31), w.spis,
+				nr_spis) == 0);
 	for (size_t at = 2; at + RECORD <= size; at += RECORD)
 		step(&w, data + at);
 	return 0;

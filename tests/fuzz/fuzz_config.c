@@ -28,12 +28,6 @@
 #define SEPARATOR "\n%%\n"
 #define PATH	  "dir/fuzz.cfg"
 
-static void check(bool ok)
-{
-	if (!ok)
-		abort();
-}
-
 static bool valid_name(const char *s)
 {
 	size_t len = strlen(s);
@@ -60,18 +54,19 @@ static bool one_line(const char *msg)
 
 static void check_parsed(const struct hvkit_domain_cfg *cfg, unsigned int lines)
 {
-	check(valid_name(cfg->name));
-	check(cfg->kernel && cfg->kernel[0] && cfg->cmdline);
-	check(!strncmp(cfg->kernel, "dir/", 4) || cfg->kernel[0] == '/');
-	check(cfg->memory_mib >= 1 && cfg->memory_mib <= UINT64_MAX >> 20);
-	check(cfg->vcpus >= 1 && cfg->vcpus <= HVM_MAX_VCPUS);
-	check(!cfg->line[HVKIT_KEY_WEIGHT] ||
-	      (cfg->weight >= 1 && cfg->weight <= 65535));
-	check(!cfg->line[HVKIT_KEY_CAP] || cfg->cap <= 100 * cfg->vcpus);
-	check((cfg->ramdisk != NULL) == (cfg->line[HVKIT_KEY_RAMDISK] != 0));
-	check((cfg->cpus != NULL) == (cfg->line[HVKIT_KEY_CPUS] != 0));
+	fuzz_check(valid_name(cfg->name));
+	fuzz_check(cfg->kernel && cfg->kernel[0] && cfg->cmdline);
+	fuzz_check(!strncmp(cfg->kernel, "dir/", 4) || cfg->kernel[0] == '/');
+	fuzz_check(cfg->memory_mib >= 1 && cfg->memory_mib <= UINT64_MAX >> 20);
+	fuzz_check(cfg->vcpus >= 1 && cfg->vcpus <= HVM_MAX_VCPUS);
+	fuzz_check(!cfg->line[HVKIT_KEY_WEIGHT] ||
+		   (cfg->weight >= 1 && cfg->weight <= 65535));
+	fuzz_check(!cfg->line[HVKIT_KEY_CAP] || cfg->cap <= 100 * cfg->vcpus);
+	fuzz_check((cfg->ramdisk != NULL) ==
+		   (cfg->line[HVKIT_KEY_RAMDISK] != 0));
+	fuzz_check((cfg->cpus != NULL) == (cfg->line[HVKIT_KEY_CPUS] != 0));
 	for (int k = 0; k < HVKIT_KEY_COUNT; k++)
-		check(cfg->line[k] <= lines);
+		fuzz_check(cfg->line[k] <= lines);
 }
 
 /* Parses len bytes at text; true and *cfg if they are a valid file. */
@@ -85,12 +80,12 @@ static bool parse(struct hvkit_domain_cfg *cfg, const uint8_t *text, size_t len)
 	memcpy(copy, text, len);
 	ok = hvkit_config_parse(cfg, PATH, copy, len, &err) == 0;
 	if (ok) {
-		check(!err.msg[0]);
+		fuzz_check(!err.msg[0]);
 		check_parsed(cfg, count_lines(copy, len));
 	} else {
-		check(one_line(err.msg) &&
-		      !strncmp(err.msg, PATH, strlen(PATH)));
-		check(!memcmp(cfg, &empty, sizeof(empty)));
+		fuzz_check(one_line(err.msg) &&
+			   !strncmp(err.msg, PATH, strlen(PATH)));
+		fuzz_check(!memcmp(cfg, &empty, sizeof(empty)));
 	}
 	free(copy);
 	return ok;
@@ -102,11 +97,11 @@ static void check_set(struct hvkit_domain_cfg *cfgs)
 	bool same = !strcmp(cfgs[0].name, cfgs[1].name);
 	int rc = hvkit_config_check_set(cfgs, 2, &err);
 
-	check(!same || rc < 0);
+	fuzz_check(!same || rc < 0);
 	if (rc < 0)
-		check(one_line(err.msg));
+		fuzz_check(one_line(err.msg));
 	else
-		check(!(cfgs[0].initdomain && cfgs[1].initdomain));
+		fuzz_check(!(cfgs[0].initdomain && cfgs[1].initdomain));
 }
 
 /* The first bytes of the input as a string, quoted into a buffer of 8 to
@@ -119,10 +114,10 @@ static void check_quote(const uint8_t *data, size_t size)
 
 	memcpy(s, data, len);
 	s[len] = '\0';
-	check(hvkit_cfg_quote(buf, bufsize, s) == buf);
-	check(strlen(buf) < bufsize && buf[0] == '"');
+	fuzz_check(hvkit_cfg_quote(buf, bufsize, s) == buf);
+	fuzz_check(strlen(buf) < bufsize && buf[0] == '"');
 	for (const char *p = buf; *p; p++)
-		check(isprint((unsigned char)*p));
+		fuzz_check(isprint((unsigned char)*p));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

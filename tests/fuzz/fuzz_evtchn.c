@@ -54,12 +54,6 @@ enum {
 
 static const unsigned int max_ports[] = {0, 5, 4095, 5000};
 
-static void check(bool ok)
-{
-	if (!ok)
-		abort();
-}
-
 static struct fake_dom *live(struct world *w, hv_domid_t domid)
 {
 	if (domid >= w->ndom || !w->dom[domid].d)
@@ -118,10 +112,10 @@ static void check_bound(struct world *w, hv_domid_t domid, evtchn_port_t port)
 	struct fake_dom *fd = live(w, domid);
 	struct evtchn_status st = {.dom = DOMID_SELF, .port = port};
 
-	check(fd != NULL && port != 0);
-	check(hv_evtchn_op(fd->d, EVTCHNOP_status, &st) == 0);
-	check(st.status != EVTCHNSTAT_closed);
-	check(fd->cfg.max_port == 0 || port <= fd->cfg.max_port);
+	fuzz_check(fd != NULL && port != 0);
+	fuzz_check(hv_evtchn_op(fd->d, EVTCHNOP_status, &st) == 0);
+	fuzz_check(st.status != EVTCHNSTAT_closed);
+	fuzz_check(fd->cfg.max_port == 0 || port <= fd->cfg.max_port);
 }
 
 /* The status of the port an op names first (close, send, bind_vcpu,
@@ -165,13 +159,14 @@ static void evtchnop(struct world *w, struct fake_dom *fd, const uint8_t *r)
 		/* A failed op changes nothing (hv/evtchn.h): no domain's
 		 * count of bound ports, not the port it named. */
 		for (size_t i = 0; i < w->ndom; i++)
-			check(!w->dom[i].d ||
-			      hv_evtchn_bound_ports(w->dom[i].d) == before[i]);
+			fuzz_check(!w->dom[i].d ||
+				   hv_evtchn_bound_ports(w->dom[i].d) ==
+				       before[i]);
 		after = named_status(fd, cmd, r + OPS_AT);
-		check(!memcmp(&named, &after, sizeof(named)));
+		fuzz_check(!memcmp(&named, &after, sizeof(named)));
 		return;
 	}
-	check(rc == 0);
+	fuzz_check(rc == 0);
 	if (bound_port(fd, cmd, op, &domid, &port))
 		check_bound(w, domid, port);
 }
@@ -261,13 +256,13 @@ static void check_channels(struct world *w)
 			if (st.status != EVTCHNSTAT_interdomain)
 				continue;
 			peer = live(w, st.u.interdomain.dom);
-			check(peer != NULL);
+			fuzz_check(peer != NULL);
 			back.port = st.u.interdomain.port;
-			check(hv_evtchn_op(peer->d, EVTCHNOP_status, &back) ==
-			      0);
-			check(back.status == EVTCHNSTAT_interdomain &&
-			      back.u.interdomain.dom == fd->cfg.domid &&
-			      back.u.interdomain.port == p);
+			fuzz_check(
+			    hv_evtchn_op(peer->d, EVTCHNOP_status, &back) == 0);
+			fuzz_check(back.status == EVTCHNSTAT_interdomain &&
+				   back.u.interdomain.dom == fd->cfg.domid &&
+				   back.u.interdomain.port == p);
 		}
 	}
 }

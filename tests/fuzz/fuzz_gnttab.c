@@ -56,12 +56,6 @@ struct fuzz_dom {
 	bool dying; /* its vCPUs no longer run */
 };
 
-static void check(bool ok)
-{
-	if (!ok)
-		abort();
-}
-
 /* A guest frame: RAM, a table frame's or a status frame's place, a
  * mapping place, or a hole, by `b`. */
 static uint64_t region(uint8_t b)
@@ -134,13 +128,13 @@ static void check_limits(struct gt_world *w, unsigned int i)
 {
 	struct hv_gnttab_info in = gt_info(w, i);
 
-	check(in.version == 1 || in.version == 2);
-	check(in.nr_grant_frames >= 1 &&
-	      in.nr_grant_frames <= in.max_grant_frames);
-	check(in.version == 2 || in.nr_status_frames == 0);
-	check(in.nr_maptrack_frames <= in.max_maptrack_frames);
-	check(in.maptrack_used <=
-	      in.nr_maptrack_frames * HV_GNTTAB_MAPTRACK_PER_FRAME);
+	fuzz_check(in.version == 1 || in.version == 2);
+	fuzz_check(in.nr_grant_frames >= 1 &&
+		   in.nr_grant_frames <= in.max_grant_frames);
+	fuzz_check(in.version == 2 || in.nr_status_frames == 0);
+	fuzz_check(in.nr_maptrack_frames <= in.max_maptrack_frames);
+	fuzz_check(in.maptrack_used <=
+		   in.nr_maptrack_frames * HV_GNTTAB_MAPTRACK_PER_FRAME);
 }
 
 static void step(struct gt_world *w, struct fuzz_dom *fd, const uint8_t *r)
@@ -185,7 +179,7 @@ static void step(struct gt_world *w, struct fuzz_dom *fd, const uint8_t *r)
 			grant_op(d, r);
 		break;
 	}
-	check(w->gets == w->puts);
+	fuzz_check(w->gets == w->puts);
 	for (unsigned int j = 0; j < DOMAINS; j++)
 		if (!w->dom[j].destroyed)
 			check_limits(w, j);
@@ -213,7 +207,7 @@ static void check_pins(struct gt_world *w)
 			pins += gi.pins_rw + gi.pins_ro;
 		}
 	}
-	check(mappings == pins);
+	fuzz_check(mappings == pins);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

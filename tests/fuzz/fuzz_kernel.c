@@ -26,12 +26,6 @@
 
 #define HEADER 2
 
-static void check(bool ok)
-{
-	if (!ok)
-		abort();
-}
-
 static bool one_line(const char *msg)
 {
 	return msg[0] && !strchr(msg, '\n');
@@ -57,18 +51,18 @@ static void check_kernel(const struct hvkit_kernel *k, const uint8_t *file,
 {
 	bool entry_inside = false;
 
-	check(k->nr_segments >= 1 && k->segments);
+	fuzz_check(k->nr_segments >= 1 && k->segments);
 	for (size_t i = 0; i < k->nr_segments; i++) {
 		const struct hvkit_segment *s = &k->segments[i];
 
-		check(s->data >= file && s->file_size <= size &&
-		      (size_t)(s->data - file) <= size - s->file_size);
-		check(s->file_size <= s->mem_size && s->mem_size > 0);
-		check(s->gpa <= UINT64_MAX - s->mem_size);
+		fuzz_check(s->data >= file && s->file_size <= size &&
+			   (size_t)(s->data - file) <= size - s->file_size);
+		fuzz_check(s->file_size <= s->mem_size && s->mem_size > 0);
+		fuzz_check(s->gpa <= UINT64_MAX - s->mem_size);
 		entry_inside |=
 		    k->entry >= s->gpa && k->entry - s->gpa < s->mem_size;
 	}
-	check(entry_inside);
+	fuzz_check(entry_inside);
 }
 
 static void check_layout(const struct hvkit_domain_layout *l,
@@ -77,18 +71,18 @@ static void check_layout(const struct hvkit_domain_layout *l,
 	struct hvkit_range ram = range(l->ram_base, l->ram_size);
 	struct hvkit_range rd = range(l->ramdisk_gpa, ramdisk);
 
-	check(inside(l->reserved, ram));
+	fuzz_check(inside(l->reserved, ram));
 	for (size_t i = 0; i < k->nr_segments; i++) {
 		struct hvkit_range s =
 		    range(k->segments[i].gpa, k->segments[i].mem_size);
 
-		check(inside(s, ram) && apart(s, l->reserved));
+		fuzz_check(inside(s, ram) && apart(s, l->reserved));
 		for (size_t j = 0; j < i; j++)
-			check(apart(s, range(k->segments[j].gpa,
-					     k->segments[j].mem_size)));
-		check(!ramdisk || apart(s, rd));
+			fuzz_check(apart(s, range(k->segments[j].gpa,
+						  k->segments[j].mem_size)));
+		fuzz_check(!ramdisk || apart(s, rd));
 	}
-	check(!ramdisk || (inside(rd, ram) && apart(rd, l->reserved)));
+	fuzz_check(!ramdisk || (inside(rd, ram) && apart(rd, l->reserved)));
 }
 
 static void layout(const struct hvkit_kernel *k, enum hvkit_arch arch,
@@ -111,7 +105,7 @@ static void layout(const struct hvkit_kernel *k, enum hvkit_arch arch,
 	if (hvkit_layout_domain(&l, &cfg, arch, k, ramdisk, &err) == 0)
 		check_layout(&l, k, ramdisk);
 	else
-		check(one_line(err.msg));
+		fuzz_check(one_line(err.msg));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -135,8 +129,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		layout(&k, arch, data);
 		hvkit_kernel_free(&k);
 	} else {
-		check(one_line(err.msg));
-		check(!memcmp(&k, &none, sizeof(k)));
+		fuzz_check(one_line(err.msg));
+		fuzz_check(!memcmp(&k, &none, sizeof(k)));
 	}
 	free(file);
 	return 0;

@@ -43,19 +43,13 @@ struct memory {
 	size_t size;
 };
 
-static void check(bool ok)
-{
-	if (!ok)
-		abort();
-}
-
 static int read_pte(void *ctx, hv_gpaddr_t gpa, unsigned int size,
 		    uint64_t *val)
 {
 	const struct memory *m = ctx;
 	uint64_t v = 0;
 
-	check((size == 4 || size == 8) && gpa % size == 0);
+	fuzz_check((size == 4 || size == 8) && gpa % size == 0);
 	if (gpa >= RAM_TOP)
 		return -HV_EFAULT;
 	for (unsigned int i = 0; i < size; i++)
@@ -99,17 +93,17 @@ static void walk(const struct hv_x86_paging *p, struct memory *m,
 
 		rc[a] = hv_x86_guest_linear_to_phys(p, linear, access[a],
 						    read_pte, m, &gpa[a]);
-		check(rc[a] == 0 || rc[a] == -HV_EFAULT);
+		fuzz_check(rc[a] == 0 || rc[a] == -HV_EFAULT);
 		if (rc[a])
 			continue;
-		check((gpa[a] & PAGE_OFFSET) == (linear & PAGE_OFFSET));
-		check(gpa[a] < UINT64_C(1) << 52);
-		check(paging || gpa[a] == linear);
-		check(!long_mode || canonical(linear, p->cr4 & CR4_LA57));
+		fuzz_check((gpa[a] & PAGE_OFFSET) == (linear & PAGE_OFFSET));
+		fuzz_check(gpa[a] < UINT64_C(1) << 52);
+		fuzz_check(paging || gpa[a] == linear);
+		fuzz_check(!long_mode || canonical(linear, p->cr4 & CR4_LA57));
 	}
 	/* Writing or fetching needs at least what reading needs. */
 	for (unsigned int a = 1; a < 3; a++)
-		check(rc[a] || (rc[0] == 0 && gpa[a] == gpa[0]));
+		fuzz_check(rc[a] || (rc[0] == 0 && gpa[a] == gpa[0]));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
