@@ -6,6 +6,8 @@
  * <hv/boot.h>'s promises; a broken one aborts.  Nothing else is allocated:
  * LeakSanitizer checks the copy is freed.
  */
+#include "fuzz.h"
+
 #include <hv/boot.h>
 
 #include <stdio.h>
@@ -72,8 +74,6 @@ static void check_domain(unsigned int i, const struct hv_boot_domain *d,
 	if (d->has_ramdisk)
 		check_piece(i, d, &d->ramdisk, blob, size);
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

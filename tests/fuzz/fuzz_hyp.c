@@ -19,6 +19,7 @@
  *   8-63   bytes written at the scratch page (the argument structure)
  */
 #include "../unit/hyp/fake_arch.h"
+#include "fuzz.h"
 
 #include <xen/xen.h>
 
@@ -43,34 +44,23 @@ static void never_runs(struct fake *f, struct hv_hyp_vcpu *v)
 	abort(); /* the harness calls hypercalls itself */
 }
 
-static uint64_t le(const uint8_t *p, unsigned int n)
-{
-	uint64_t x = 0;
-
-	for (unsigned int i = 0; i < n; i++)
-		x |= (uint64_t)p[i] << (8 * i);
-	return x;
-}
-
 static void call(struct fake *f, const uint8_t *r)
 {
 	struct hv_hyp_domain *d = hv_hyp_domain_get(&f->hyp, (r[0] & 3) % 3);
 	struct hv_hyp_vcpu *v = &d->vcpus[r[0] >> 7];
 	hv_gpaddr_t scratch = fake_scratch_gpa(v);
 	uint64_t nr = r[1] < HV_ARRAY_SIZE(numbers) ? numbers[r[1]] : r[1];
-	uint64_t args[5] = {le(r + 2, 4), scratch, r[6] & 0x7f, 0, 0};
+	uint64_t args[5] = {fuzz_le(r + 2, 4), scratch, r[6] & 0x7f, 0, 0};
 
 	if (d->xen.shut_down)
 		return;
 	if (r[6] & 0x80) {
-		args[1] = le(r + 8, 8);
-		args[2] = le(r + 16, 8);
+		args[1] = fuzz_le(r + 8, 8);
+		args[2] = fuzz_le(r + 16, 8);
 	}
 	fake_poke(d, scratch, r + 8, RECORD - 8);
 	hv_hyp_hypercall(v, &d->guest_phys, nr, args);
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

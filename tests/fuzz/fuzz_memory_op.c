@@ -8,6 +8,8 @@
  * After the last record everything is torn down, and every frame must be
  * back in the heap: a lost frame or a lost grant mapping aborts.
  */
+#include "fuzz.h"
+
 #include <hv/mm.h>
 #include <hv/mm_impl.h>
 
@@ -243,15 +245,6 @@ static void world_free(struct world *w)
 	free(w);
 }
 
-static uint64_t le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* A frame of domain `from`'s RAM at gfn, grant-mapped by `in` at dst, as
  * libhv-gnttab maps one: a reference for the mapping, then the entry, in a
  * domain batch, which releases the RAM of `in` that the entry replaces. */
@@ -321,19 +314,19 @@ static void run(struct world *w, const uint8_t *rec)
 
 	switch (rec[0]) {
 	case OP_GRANT_MAP:
-		grant_map(w, d, (rec[1] >> 2 & 3u) % NR_DOMS, le64(rec + 2),
-			  le64(rec + 10));
+		grant_map(w, d, (rec[1] >> 2 & 3u) % NR_DOMS,
+			  fuzz_le(rec + 2, 8), fuzz_le(rec + 10, 8));
 		break;
 	case OP_GRANT_UNMAP:
 		grant_unmap(w, rec[1]);
 		break;
 	case OP_DOMAIN_UNMAP:
-		hv_mm_domain_unmap(&w->dom[d], NULL, hv_gfn(le64(rec + 2)),
-				   rec[10]);
+		hv_mm_domain_unmap(&w->dom[d], NULL,
+				   hv_gfn(fuzz_le(rec + 2, 8)), rec[10]);
 		break;
 	case OP_DOMAIN_MAP_MMIO:
-		hv_mm_domain_map(&w->dom[d], NULL, hv_gfn(le64(rec + 2)),
-				 hv_mfn(le64(rec + 11)), rec[10],
+		hv_mm_domain_map(&w->dom[d], NULL, hv_gfn(fuzz_le(rec + 2, 8)),
+				 hv_mfn(fuzz_le(rec + 11, 8)), rec[10],
 				 HV_MM_P2M_MMIO, HV_MM_P2M_RW);
 		break;
 	default:
@@ -341,8 +334,6 @@ static void run(struct world *w, const uint8_t *rec)
 		break;
 	}
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -106,6 +106,14 @@ static int load_arm64_image(struct hvkit_kernel *k, enum hvkit_arch arch,
 	if (text_offset > UINT64_MAX - base)
 		return hvkit_errf(err, "has an impossible text_offset 0x%llx",
 				  (unsigned long long)text_offset);
+	/* The segment must end below 2^64: layout.c compares ends. */
+	if ((image_size > size ? image_size : size) >
+	    UINT64_MAX - (base + text_offset))
+		return hvkit_errf(err,
+				  "ends past the top of the address space "
+				  "(text_offset 0x%llx, image_size 0x%llx)",
+				  (unsigned long long)text_offset,
+				  (unsigned long long)image_size);
 	return one_segment(k, HVKIT_KERNEL_ARM64_IMAGE, base + text_offset,
 			   data, size, image_size);
 }

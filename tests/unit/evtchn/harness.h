@@ -74,6 +74,8 @@ struct dom_opts {
 
 /* A world of n domains with ids 0..n-1, shared info mapped. */
 struct world *world_new(size_t n, const struct dom_opts *opts);
+/* The same with options for each domain: opts[0..n). */
+struct world *world_new_each(size_t n, const struct dom_opts *opts);
 void world_free(struct world *w);
 struct fake_dom *dom(struct world *w, size_t i);
 struct hv_evtchn_domain *hd(struct world *w, size_t i);

@@ -160,7 +160,9 @@ struct gt_world *gt_world_new(unsigned int n, const struct gt_opts *opts)
 
 	assert_non_null(w);
 	assert_true(n <= MAX_DOMS);
-	test_machine_init(&w->m, MACHINE_PAGES);
+	opts = opts ? opts : &none;
+	test_machine_init(&w->m, opts->machine_pages ? opts->machine_pages
+						     : MACHINE_PAGES);
 	w->fail_after = -1;
 	w->ops = (struct hv_gnttab_ops){get_domain, put_domain, phys_to_virt,
 					cache_maint};
@@ -168,7 +170,7 @@ struct gt_world *gt_world_new(unsigned int n, const struct gt_opts *opts)
 				      xm_space_frame, xm_space_placed, w};
 	w->ndom = n;
 	for (unsigned int i = 0; i < n; i++) {
-		dom_init(w, i, opts ? opts : &none);
+		dom_init(w, i, opts);
 		assert_int_equal(gt_place(w, i, 0, GFN_GT), 0);
 	}
 	return w;

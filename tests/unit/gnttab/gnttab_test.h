@@ -73,6 +73,7 @@ struct gt_opts {
 	bool no_transitive;
 	bool privileged;		    /* domain 0 only */
 	const struct hv_mm_p2m_format *fmt; /* &hv_x86_npt */
+	unsigned int machine_pages;	    /* 2,048 */
 };
 
 /* n domains, each with RAM and grant-table frame 0 placed at GFN_GT. */

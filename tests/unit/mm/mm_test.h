@@ -16,12 +16,10 @@
 #include <hv/mm.h>
 #include <hv/mm_impl.h>
 
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include <cmocka.h>
+#include "../fixture_check.h"
 
 struct test_ram;
 

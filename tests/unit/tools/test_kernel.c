@@ -372,6 +372,21 @@ static void test_arm64_image_errors(void **state)
 	      "is an arm64 Image, which cannot boot on x86_64");
 	fails(HVKIT_ARCH_AARCH64, arm64_image(UINT64_MAX - 0x1000, 0, 0, 64),
 	      "has an impossible text_offset 0xffffffffffffefff");
+	/* Segments whose end wrapped past 2^64 passed the layout's checks
+	 * (found by tests/fuzz's kernel harness). */
+	fails(HVKIT_ARCH_AARCH64,
+	      arm64_image(0x80000, UINT64_MAX - ARM_RAM - 0x80000 + 0x1001, 0,
+			  64),
+	      "ends past the top of the address space (text_offset 0x80000, "
+	      "image_size 0xffffffffbff81000)");
+	fails(HVKIT_ARCH_AARCH64,
+	      arm64_image(UINT64_MAX - ARM_RAM - 63, 0, 0, 64),
+	      "ends past the top of the address space (text_offset "
+	      "0xffffffffbfffffc0, image_size 0x0)");
+	assert_int_equal(load(HVKIT_ARCH_AARCH64,
+			      arm64_image(UINT64_MAX - ARM_RAM - 64, 0, 0, 64)),
+			 0);
+	hvkit_kernel_free(&k);
 }
 
 static void test_raw(void **state)
