@@ -7,8 +7,9 @@
  *    black nodes;
  *  - an in-order walk is sorted by cmp, and nodes that compare equal are
  *    in insertion order (insertion sends equals to the right);
- *  - leftmost is the first node of the in-order walk, count the number of
- *    nodes, and a node is `linked` exactly while it is in a tree.
+ *  - leftmost is the first node of the in-order walk, rightmost the last,
+ *    count the number of nodes, and a node is `linked` exactly while it
+ *    is in a tree.
  *
  * The left and right cases of the rebalancing are mirror images; they are
  * written once, with `dir` naming the side, rather than twice.
@@ -87,6 +88,7 @@ void hv_rb_init(struct hv_rb_tree *tree)
 {
 	tree->root = NULL;
 	tree->leftmost = NULL;
+	tree->rightmost = NULL;
 	tree->count = 0;
 }
 
@@ -143,13 +145,22 @@ void hv_rb_insert(struct hv_rb_tree *tree, struct hv_rb_node *node,
 {
 	struct hv_rb_node *parent = NULL;
 	struct hv_rb_node **link = &tree->root;
-	bool leftmost = true;
+	bool leftmost = true, rightmost = true;
 
+	/* A node that orders with or after the largest goes where the walk
+	 * below would take it, the largest's (empty) right, without the walk:
+	 * the common case of a queue served in order. */
+	if (tree->rightmost && cmp(node, tree->rightmost) >= 0) {
+		parent = tree->rightmost;
+		link = &parent->right;
+		leftmost = false;
+	}
 	/* Equal keys go right, so a new node follows its equals. */
 	while (*link) {
 		parent = *link;
 		if (cmp(node, parent) < 0) {
 			link = &parent->left;
+			rightmost = false;
 		} else {
 			link = &parent->right;
 			leftmost = false;
@@ -163,6 +174,8 @@ void hv_rb_insert(struct hv_rb_tree *tree, struct hv_rb_node *node,
 	*link = node;
 	if (leftmost)
 		tree->leftmost = node;
+	if (rightmost)
+		tree->rightmost = node;
 	tree->count++;
 	insert_fixup(tree, node);
 }
@@ -220,6 +233,8 @@ void hv_rb_remove(struct hv_rb_tree *tree, struct hv_rb_node *node)
 
 	if (tree->leftmost == node)
 		tree->leftmost = step(node, RIGHT);
+	if (tree->rightmost == node)
+		tree->rightmost = step(node, LEFT);
 
 	if (!node->left || !node->right) {
 		/* At most one child: it takes node's place. */
@@ -261,7 +276,7 @@ struct hv_rb_node *hv_rb_first(const struct hv_rb_tree *tree)
 
 struct hv_rb_node *hv_rb_last(const struct hv_rb_tree *tree)
 {
-	return tree->root ? extreme(tree->root, RIGHT) : NULL;
+	return tree->rightmost;
 }
 
 /*

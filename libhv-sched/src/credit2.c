@@ -239,6 +239,16 @@ static int64_t tickle_score(struct hv_sched_pool *pool, struct c2_runq *rq,
 	return score;
 }
 
+/* Whether rq has a pCPU that idle_untickled accepts: when it has none,
+ * looking for one in u's affinities cannot succeed. */
+static bool any_idle_untickled(const struct c2_runq *rq)
+{
+	for (size_t i = 0; i < HV_BITMAP_WORDS(HV_SCHED_MAX_CPUS); i++)
+		if (rq->cpus.bits[i] & rq->idle.bits[i] & ~rq->tickled.bits[i])
+			return true;
+	return false;
+}
+
 void c2_tickle(struct hv_sched_pool *pool, struct c2_runq *rq,
 	       struct hv_sched_unit *u, hv_time_t now)
 {
@@ -247,7 +257,7 @@ void c2_tickle(struct hv_sched_pool *pool, struct c2_runq *rq,
 	unsigned int cpu, ipid = HV_SCHED_MAX_CPUS;
 
 	/* An idle pCPU, in soft affinity first, where it last ran first. */
-	for (int soft = 1; soft >= 0; soft--) {
+	for (int soft = 1; soft >= 0 && any_idle_untickled(rq); soft--) {
 		if (soft && !hv_sched_unit_has_soft(pool, u))
 			continue;
 		cpu = hv_sched_find_cpu(pool, u, u->cpu, soft, idle_untickled,
@@ -257,20 +267,27 @@ void c2_tickle(struct hv_sched_pool *pool, struct c2_runq *rq,
 			return;
 		}
 	}
-	/* Otherwise preempt the busy pCPU where it gains most. */
-	for (cpu = hv_sched_pool_first_cpu(pool); cpu < HV_SCHED_MAX_CPUS;
-	     cpu = hv_sched_pool_next_cpu(pool, cpu)) {
-		int64_t score;
+	/*
+	 * Otherwise preempt the busy pCPU where it gains most: those of rq,
+	 * neither idle nor tickled, in the pool and u's hard affinity, in
+	 * ascending order.  The masks are combined a word at a time (this
+	 * runs at every requeue); scoring changes none of them.
+	 */
+	for (size_t i = 0; i < HV_BITMAP_WORDS(HV_SCHED_MAX_CPUS); i++) {
+		unsigned long m = rq->cpus.bits[i] & ~rq->idle.bits[i] &
+				  ~rq->tickled.bits[i] & pool->cpus.bits[i] &
+				  u->hard.bits[i];
 
-		if (!hv_sched_cpumask_test(&rq->cpus, cpu) ||
-		    hv_sched_cpumask_test(&rq->idle, cpu) ||
-		    hv_sched_cpumask_test(&rq->tickled, cpu) ||
-		    !hv_sched_unit_allowed(pool, u, cpu))
-			continue;
-		score = tickle_score(pool, rq, u, cpu, now);
-		if (score > best) {
-			best = score;
-			ipid = cpu;
+		for (; m; m &= m - 1) {
+			int64_t score;
+
+			cpu = (unsigned int)(i * HV_BITS_PER_LONG +
+					     (size_t)__builtin_ctzl(m));
+			score = tickle_score(pool, rq, u, cpu, now);
+			if (score > best) {
+				best = score;
+				ipid = cpu;
+			}
 		}
 	}
 	if (ipid < HV_SCHED_MAX_CPUS)
@@ -330,8 +347,9 @@ static bool soft_preempt(struct hv_sched_pool *pool, struct c2_runq *rq,
 {
 	struct idle_arg arg = {rq};
 
-	if (!hv_sched_unit_has_soft(pool, cur) ||
-	    hv_sched_cpumask_test(&cur->soft, cpu))
+	/* The cheap test first: both are pure. */
+	if (hv_sched_cpumask_test(&cur->soft, cpu) ||
+	    !hv_sched_unit_has_soft(pool, cur))
 		return false;
 	return hv_sched_find_cpu(pool, cur, cpu, true, idle_untickled, &arg) <
 	       HV_SCHED_MAX_CPUS;

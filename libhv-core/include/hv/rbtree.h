@@ -3,8 +3,11 @@
  *
  * Ordered sets for the schedulers (run queues by credit or deadline) and
  * the timer queue.  O(log n) insert and remove of any node, O(1) access to
- * the smallest node, in-order iteration, and no allocation: the caller
- * embeds a struct hv_rb_node in its own structure.
+ * the smallest and the largest node, O(1) insertion (plus rebalancing,
+ * amortised O(1)) of a node that goes after the largest (a scheduler
+ * requeueing a unit behind all others, a later timer), in-order iteration,
+ * and no allocation: the caller embeds a struct hv_rb_node in its own
+ * structure.
  *
  * Nodes that compare equal are kept in insertion order (a new node goes
  * after its equals), so a scheduler gets FIFO order among equal keys.
@@ -30,8 +33,9 @@ struct hv_rb_node {
 /* A tree; all zero (or hv_rb_init) is empty. */
 struct hv_rb_tree {
 	struct hv_rb_node *root;
-	struct hv_rb_node *leftmost; /* cached smallest node */
-	size_t count;		     /* nodes in it */
+	struct hv_rb_node *leftmost;  /* cached smallest node */
+	struct hv_rb_node *rightmost; /* cached largest node */
+	size_t count;		      /* nodes in it */
 };
 
 /* <0, 0 or >0 as a orders before, with or after b. */
@@ -48,13 +52,14 @@ void hv_rb_init(struct hv_rb_tree *tree);
 void hv_rb_node_init(struct hv_rb_node *node);
 bool hv_rb_node_is_linked(const struct hv_rb_node *node);
 
-/* O(log n).  The node must not be in any tree. */
+/* O(log n); O(1) plus the rebalancing (amortised O(1)) when the node
+ * orders with or after the largest.  The node must not be in any tree. */
 void hv_rb_insert(struct hv_rb_tree *tree, struct hv_rb_node *node,
 		  hv_rb_cmp_fn cmp);
 /* O(log n).  The node must be in this tree; afterwards it is in none. */
 void hv_rb_remove(struct hv_rb_tree *tree, struct hv_rb_node *node);
 
-/* Smallest (O(1)) and largest node, or NULL when the tree is empty. */
+/* Smallest and largest node (O(1)), or NULL when the tree is empty. */
 struct hv_rb_node *hv_rb_first(const struct hv_rb_tree *tree);
 struct hv_rb_node *hv_rb_last(const struct hv_rb_tree *tree);
 /* In-order neighbours (amortised O(1)), or NULL past either end. */

@@ -113,6 +113,7 @@ static void check_tree(const struct hv_rb_tree *t)
 	assert_ptr_equal(t->leftmost, min);
 	assert_ptr_equal(hv_rb_first(t), min);
 	/* prev is now the largest item. */
+	assert_ptr_equal(t->rightmost, prev ? &prev->node : NULL);
 	assert_ptr_equal(hv_rb_last(t), prev ? &prev->node : NULL);
 
 	for (n = hv_rb_first(t); n; n = hv_rb_next(n))
