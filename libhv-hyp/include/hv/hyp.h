@@ -43,6 +43,9 @@ HV_BEGIN_DECLS
 #define HV_HYP_MAX_VCPUS      128 /* per domain */
 #define HV_HYP_MAX_EXTENSIONS 4
 #define HV_HYP_MAX_PCPUS      64
+/* Bytes of typed input kept for CONSOLEIO_read (Xen's SERIAL_RX_SIZE; a
+ * power of two). */
+#define HV_HYP_CONSOLE_RX 128
 
 struct hv_hyp;
 struct hv_hyp_domain;
@@ -101,6 +104,11 @@ struct hv_hyp_domain {
 	uint64_t ram_size;	   /* public: bytes */
 	unsigned int nr_vcpus;	   /* public */
 	struct hv_hyp_vcpu *vcpus; /* public: nr_vcpus of them */
+	/* public: the initial domain (its configuration's initdomain),
+	 * which may read the hypervisor's console (CONSOLEIO_read), as Xen
+	 * lets its control domain. */
+	bool privileged;
+	bool console_read; /* it has made a CONSOLEIO_read */
 	/* public: the pCPUs its vCPUs may run on (hard affinity, from its
 	 * configuration's `cpus`; every pCPU when not given). */
 	HV_DECLARE_BITMAP(cpus, HV_HYP_MAX_PCPUS);
@@ -193,6 +201,11 @@ struct hv_hyp_arch_ops {
 	 * bytes it cannot take are dropped, as by a UART's full FIFO). */
 	void (*console_input)(struct hv_hyp_domain *d, const char *s,
 			      size_t len);
+	/* The arch passes what is typed at the hypervisor's console to
+	 * hv_hyp_console_input (from an interrupt or by polling), so the
+	 * domain that has the console, blocked, may yet be woken by input
+	 * if it reads it (CONSOLEIO_read, an extension's console_listening). */
+	bool console_rx;
 	/* Where hv_hyp_xencons puts a domain's console ring page, outside
 	 * its RAM: Xen's place for it (Arm: GUEST_MAGIC_BASE; x86 HVM: the
 	 * console special page, frame 0xfefff); 0 for none. */
@@ -255,6 +268,10 @@ struct hv_hyp_extension {
 	 * it (as the arch's console_input). */
 	void (*console_input)(struct hv_hyp_domain *d, void *state,
 			      const char *s, size_t len);
+	/* Whether d has shown it takes typed input through this extension
+	 * (hv_hyp_xencons: it has written through its ring), so that a
+	 * blocked d may yet be woken by it. */
+	bool (*console_listening)(struct hv_hyp_domain *d, void *state);
 };
 
 /* VCPUOP sub-ops as Xen offers them to an x86 HVM/PVH guest and to an Arm
@@ -358,6 +375,11 @@ struct hv_hyp {
 	uint32_t started;     /* hv_hyp_start: the pCPUs may run */
 	unsigned int live_domains;
 	struct hv_hyp_domain *domains[HV_HYP_MAX_DOMAINS];
+	/* Typed input waiting for the initial domain's CONSOLEIO_read (Xen's
+	 * serial_rx_ring): indices run free, a byte typed while it is full
+	 * is dropped. */
+	char console_rx[HV_HYP_CONSOLE_RX];
+	uint32_t console_rx_prod, console_rx_cons;
 };
 
 /*
@@ -458,7 +480,9 @@ void hv_hyp_pcpu_kick(struct hv_hyp_pcpu *p);
 /*
  * Input typed at the hypervisor's console, received on pCPU p: for the
  * lowest-numbered domain still running, through the arch's console_input
- * and every extension's (hv_hyp_xencons: its console ring).
+ * and every extension's (hv_hyp_xencons: its console ring); if that is
+ * the initial domain, also for its CONSOLEIO_read, with VIRQ_CONSOLE
+ * raised on its vCPU 0 each time, as Xen does for its control domain.
  * From an exit p's loop handles (the lock held), or from p's idle or an
  * interrupt outside the loop (it takes the lock).
  */

@@ -135,6 +135,8 @@ static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 	hv_time_t t = __atomic_load_n(&f->now, __ATOMIC_RELAXED);
 
 	__atomic_fetch_add(&f->idles[p->id], 1, __ATOMIC_RELAXED);
+	if (f->idle_hook && f->idle_hook(f, p, until))
+		return;
 	if (until != HV_TIME_NEVER) {
 		while (t < until && !__atomic_compare_exchange_n(
 					&f->now, &t, until, false,

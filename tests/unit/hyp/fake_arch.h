@@ -75,6 +75,12 @@ struct fake {
 	hv_time_t now;	   /* the virtual clock, ns */
 	hv_time_t exit_ns; /* what each exit costs */
 	fake_guest_fn guest;
+	/* Called as pCPU p goes idle until `until` (no lock held), where a
+	 * real arch polls its devices: the test's, may be NULL.  True: an
+	 * interrupt came, which ends the idle at once (as a real arch's
+	 * halt ends at any interrupt). */
+	bool (*idle_hook)(struct fake *f, struct hv_hyp_pcpu *p,
+			  hv_time_t until);
 	int fail_domain_init; /* domain_init's answer, when not 0 */
 
 	unsigned int pcpus_active;	     /* bit n: pCPU n has run a vCPU */
