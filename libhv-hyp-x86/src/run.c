@@ -49,9 +49,11 @@ static hv_time_t now(struct hv_hyp *core)
  * The UART is polled (hvkit programs no I/O APIC for its interrupt), by
  * pCPU 0 alone so that bytes keep their order: after each interrupt that
  * makes its guest exit (its tick among them) and each time it idles,
- * which it does for at most CONSOLE_POLL at a time.  A byte waits in the
- * UART's 16-byte FIFO meanwhile; QEMU stops reading its input while the
- * FIFO is full, so nothing typed is lost.
+ * which, once a domain reads input (hv_hyp_console_wanted), it does for
+ * at most CONSOLE_POLL at a time: before that, waking would only add a
+ * contender for the core's lock.  A byte waits in the UART's 16-byte
+ * FIFO meanwhile; QEMU stops reading its input while the FIFO is full,
+ * so nothing typed is lost.
  */
 #define CONSOLE_POLL HV_MSEC(10)
 
@@ -72,7 +74,7 @@ static void console_poll(struct hv_hyp_pcpu *p)
  * interrupt already pending wakes the HLT. */
 static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 {
-	if (p->id == 0) {
+	if (p->id == 0 && hv_hyp_console_wanted(p->hyp)) {
 		hv_time_t poll = now(p->hyp) + CONSOLE_POLL;
 
 		if (poll < until)

@@ -79,6 +79,7 @@ long hyp_console_read(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 	uint32_t done = 0;
 
 	v->dom->console_read = true;
+	hyp_console_wanted(h);
 	if ((int32_t)want < 0)
 		return -HV_E2BIG;
 	while (h->console_rx_cons != h->console_rx_prod && done < want) {
@@ -95,6 +96,16 @@ long hyp_console_read(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 		h->console_rx_cons += len;
 	}
 	return done;
+}
+
+void hyp_console_wanted(struct hv_hyp *h)
+{
+	hv_atomic_store_u32(&h->console_wanted, 1);
+}
+
+bool hv_hyp_console_wanted(struct hv_hyp *h)
+{
+	return hv_atomic_load_u32(&h->console_wanted);
 }
 
 /* Whether typed input could still wake a blocked domain: the arch's own

@@ -80,6 +80,8 @@ void hyp_raise_virq(struct hv_hyp_vcpu *v, uint32_t virq);
 long hyp_console_read(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 		      uint64_t count, uint64_t buffer);
 bool hyp_console_can_wake(struct hv_hyp *h);
+/* A domain reads typed input (hv_hyp_console_wanted). */
+void hyp_console_wanted(struct hv_hyp *h);
 static inline void hyp_timers_changed(struct hv_hyp_vcpu *v)
 {
 	v->dom->hyp->pcpus[v->pcpu].tick = true;

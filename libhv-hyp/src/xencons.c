@@ -160,6 +160,7 @@ static void port_sent(struct hv_hyp_domain *d, void *state, uint32_t port)
 
 	if (c && port == c->port) {
 		c->used = true;
+		hyp_console_wanted(d->hyp);
 		drain(d, c);
 	}
 }

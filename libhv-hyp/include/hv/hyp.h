@@ -380,6 +380,7 @@ struct hv_hyp {
 	 * is dropped. */
 	char console_rx[HV_HYP_CONSOLE_RX];
 	uint32_t console_rx_prod, console_rx_cons;
+	uint32_t console_wanted; /* hv_hyp_console_wanted (atomic) */
 };
 
 /*
@@ -487,6 +488,12 @@ void hv_hyp_pcpu_kick(struct hv_hyp_pcpu *p);
  * interrupt outside the loop (it takes the lock).
  */
 void hv_hyp_console_input(struct hv_hyp_pcpu *p, const char *s, size_t len);
+
+/* Whether a domain has shown it reads typed input (a CONSOLEIO_read, a
+ * write through its console ring): until then an arch that polls for
+ * input need not, as what is typed would not be read.  Any pCPU, with
+ * or without the lock. */
+bool hv_hyp_console_wanted(struct hv_hyp *h);
 
 /* The pCPU's timer fired: a slice may be over, a vCPU timer due. */
 void hv_hyp_tick(struct hv_hyp_pcpu *p);

@@ -79,11 +79,14 @@ static void initial_domain_reads_what_was_typed(void **state)
 	(void)state;
 	build(&f, NULL);
 	bind_console_virq(vcpu(&f, 0));
+	/* Nobody has read yet: an arch need not poll for input. */
+	assert_false(hv_hyp_console_wanted(&f.hyp));
 	upcalls = fake_vcpu(vcpu(&f, 0))->upcalls;
 	hv_hyp_console_input(&f.pcpus[0], "ls\n", 3);
 	assert_int_equal(fake_vcpu(vcpu(&f, 0))->upcalls, upcalls + 1);
 	assert_int_equal(read_console(vcpu(&f, 0), 2, buf, sizeof(buf)), 2);
 	assert_string_equal(buf, "ls");
+	assert_true(hv_hyp_console_wanted(&f.hyp));
 	assert_int_equal(read_console(vcpu(&f, 0), 8, buf, sizeof(buf)), 1);
 	assert_string_equal(buf, "\n");
 	assert_int_equal(read_console(vcpu(&f, 0), 8, buf, sizeof(buf)), 0);

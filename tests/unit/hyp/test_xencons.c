@@ -127,7 +127,10 @@ static void output_is_printed_and_consumed(void **state)
 	build(&f, FAKE_ARM, &g, 1);
 	guest_write(&g, "hello\nworld\n");
 	upcalls = fake_vcpu(g.v)->upcalls;
+	assert_false(hv_hyp_console_wanted(&f.hyp));
 	notify(&g);
+	/* A guest that writes through its ring reads from it too. */
+	assert_true(hv_hyp_console_wanted(&f.hyp));
 	assert_true(fake_console_has(&f, "(first) hello\n(first) world\n"));
 	assert_int_equal(idx(&g, RING(out_cons)), 12);
 	assert_int_equal(fake_vcpu(g.v)->upcalls, upcalls + 1);
