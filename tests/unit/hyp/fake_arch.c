@@ -148,6 +148,16 @@ static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 		sched_yield();
 }
 
+static bool type_when_idle(struct fake *f, struct hv_hyp_pcpu *p,
+			   hv_time_t until)
+{
+	if (until != HV_TIME_NEVER || f->idle_typed)
+		return false;
+	f->idle_typed = true;
+	hv_hyp_console_input(p, f->idle_input, strlen(f->idle_input));
+	return true;
+}
+
 /* Idle pCPUs wait for p->resched (above): a kick is only counted. */
 static void kick(struct hv_hyp_pcpu *p)
 {
@@ -462,4 +472,16 @@ bool fake_console_has(const struct fake *f, const char *text)
 bool fake_log_has(const struct fake *f, const char *text)
 {
 	return strstr(f->log, text) != NULL;
+}
+
+int fake_run_typing(struct fake *f, const char *input)
+{
+	int status;
+
+	f->idle_hook = type_when_idle;
+	f->idle_input = input;
+	status = fake_run(f);
+	FAKE_CHECK(f->idle_typed);
+	FAKE_CHECK(!fake_console_has(f, "nothing left to wake it"));
+	return status;
 }

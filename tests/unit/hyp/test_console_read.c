@@ -164,28 +164,13 @@ static void waits_for_input(struct fake *f, struct hv_hyp_vcpu *v)
 	assert_string_equal(buf, "ls\n");
 }
 
-/* Typing, as an arch's idle would find it in its UART, once the pCPU
- * idles with no deadline (the domain would otherwise be ended as stuck). */
-static bool type_when_idle(struct fake *f, struct hv_hyp_pcpu *p,
-			   hv_time_t until)
-{
-	if (until != HV_TIME_NEVER || f->input_len)
-		return false;
-	f->input_len = 3; /* typed once */
-	hv_hyp_console_input(p, "ls\n", 3);
-	return true;
-}
-
 static void a_blocked_initial_domain_waits_for_input(void **state)
 {
 	struct fake f;
 
 	(void)state;
 	build(&f, waits_for_input);
-	f.idle_hook = type_when_idle;
-	assert_int_equal(fake_run(&f), 0);
-	assert_int_equal(f.input_len, 3);
-	assert_false(fake_console_has(&f, "nothing left to wake it"));
+	assert_int_equal(fake_run_typing(&f, "ls\n"), 0);
 	fake_fini(&f);
 }
 
