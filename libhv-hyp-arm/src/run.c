@@ -207,6 +207,7 @@ const struct hv_hyp_arch_ops hv_hyp_arm_ops = {
     .upcall = upcall,
     .console_write = console_write,
     .console_input = hyp_arm_vpl011_input,
+    .console_rx = true, /* the PL011's receive interrupt */
     .guest_vmem = hyp_arm_gmem_guest_va,
     /* The hypervisor runs on an identity map. */
     .phys_to_virt = hv_hyp_identity_phys_to_virt,

@@ -47,6 +47,7 @@ int hyp_x86_domain_init(struct hv_hyp_domain *d,
 	    d->xen.id + 1u >= svm->nr_asids)
 		return -HV_EINVAL;
 	domain_arch(d)->asid = d->xen.id + 1u;
+	hv_x86_pit2_reset(&domain_arch(d)->pit);
 	/* Event upcalls can come as an interrupt (run.c), and each vCPU's
 	 * pvclock is kept (time.c). */
 	d->xen.features |=

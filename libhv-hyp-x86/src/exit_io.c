@@ -1,9 +1,13 @@
 /*
  * Port I/O.  Byte writes to the HVM debug port 0xe9 go to the domain's
- * console, as on Xen.  Every other port behaves as on a PC with nothing
- * behind it: reads give all ones, writes are dropped (so a guest can never
- * reach the hypervisor's own UART or QEMU's exit device).  String I/O
- * (INS/OUTS) is not emulated: it crashes the domain, saying so.
+ * console, as on Xen.  Channel 2 of the PIT and port 0x61 are libhv-x86's
+ * model (<hv/x86_pit.h>): Linux calibrates against it at boot, and
+ * against the all ones Xen gives a PVH guest there it spins 100,000 port
+ * reads before giving up (docs/x86.md).  Every other port behaves as on a
+ * PC with nothing behind it: reads give all ones, writes are dropped (so
+ * a guest can never reach the hypervisor's own UART or QEMU's exit
+ * device).  String I/O (INS/OUTS) is not emulated: it crashes the domain,
+ * saying so.
  */
 #include "priv.h"
 
@@ -20,6 +24,19 @@ static void port_in(uint64_t *rax, unsigned int size)
 		*rax |= size == 2 ? 0xffffu : 0xffu;
 }
 
+static void pit_io(struct hv_hyp_vcpu *v, const struct hv_x86_ioio *io)
+{
+	struct hv_hyp *h = v->dom->hyp;
+	struct hv_x86_pit2 *pit = &domain_arch(v->dom)->pit;
+	uint64_t *rax = &vcpu_arch(v)->cpu.gpr[HV_X86_RAX];
+
+	if (io->in)
+		*rax = (*rax & ~0xffull) |
+		       hv_x86_pit2_in(pit, io->port, h->arch->now(h));
+	else
+		hv_x86_pit2_out(pit, io->port, (uint8_t)*rax, h->arch->now(h));
+}
+
 void hyp_x86_exit_ioio(struct hv_hyp_vcpu *v)
 {
 	struct hv_x86_vmcb *vmcb = vcpu_arch(v)->cpu.vmcb;
@@ -33,7 +50,9 @@ void hyp_x86_exit_ioio(struct hv_hyp_vcpu *v)
 			     io.port, (unsigned long long)vmcb->save.rip);
 		return;
 	}
-	if (io.in) {
+	if (io.size == 1 && hv_x86_pit2_port(io.port)) {
+		pit_io(v, &io);
+	} else if (io.in) {
 		port_in(&vcpu_arch(v)->cpu.gpr[HV_X86_RAX], io.size);
 	} else if (io.port == DEBUG_PORT && io.size == 1) {
 		c = (char)vcpu_arch(v)->cpu.gpr[HV_X86_RAX];

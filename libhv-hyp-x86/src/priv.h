@@ -7,10 +7,14 @@
 
 #include <hv/hyp_x86.h>
 #include <hv/x86_emulate.h>
+#include <hv/x86_pit.h>
 #include <hv/x86_vlapic.h>
 
 struct domain_arch {
 	uint32_t asid;
+	/* Channel 2 of its PIT and port 0x61 (exit_io.c; the core's lock
+	 * held): the machine's, so the domain's. */
+	struct hv_x86_pit2 pit;
 };
 
 struct vcpu_arch {

@@ -39,18 +39,50 @@ static void vcpu_load(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 		    HV_X86_TLB_FLUSH_ASID;
 }
 
+static hv_time_t now(struct hv_hyp *core)
+{
+	return hv_x86_timer_now(&x86_of(core)->timer);
+}
+
+/*
+ * What is typed at the console UART, for the domain that has the console.
+ * The UART is polled (hvkit programs no I/O APIC for its interrupt), by
+ * pCPU 0 alone so that bytes keep their order: after each interrupt that
+ * makes its guest exit (its tick among them) and each time it idles,
+ * which, once a domain reads input (hv_hyp_console_wanted), it does for
+ * at most CONSOLE_POLL at a time: before that, waking would only add a
+ * contender for the core's lock.  A byte waits in the UART's 16-byte
+ * FIFO meanwhile; QEMU stops reading its input while the FIFO is full,
+ * so nothing typed is lost.
+ */
+#define CONSOLE_POLL HV_MSEC(10)
+
+static void console_poll(struct hv_hyp_pcpu *p)
+{
+	char buf[16];
+	size_t n;
+
+	if (p->id != 0)
+		return;
+	n = hv_x86_uart_read(x86_of(p->hyp)->console, buf, sizeof(buf));
+	if (n)
+		hv_hyp_console_input(p, buf, n);
+}
+
 /* Nothing to run: halt until the timer (set to `until`) or another
  * interrupt.  STI's one-instruction shadow makes "sti; hlt" atomic: an
  * interrupt already pending wakes the HLT. */
 static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 {
+	if (p->id == 0 && hv_hyp_console_wanted(p->hyp)) {
+		hv_time_t poll = now(p->hyp) + CONSOLE_POLL;
+
+		if (poll < until)
+			until = poll;
+	}
 	hv_x86_timer_set(&x86_of(p->hyp)->timer, until);
 	__asm__ __volatile__("sti; hlt; cli" ::: "memory");
-}
-
-static hv_time_t now(struct hv_hyp *core)
-{
-	return hv_x86_timer_now(&x86_of(core)->timer);
+	console_poll(p);
 }
 
 static void skip(struct hv_hyp_vcpu *v, unsigned int len)
@@ -156,6 +188,7 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 	switch (code) {
 	case HV_X86_EXIT_INTR:
 		hv_x86_take_interrupts();
+		console_poll(p);
 		break;
 	case HV_X86_EXIT_VINTR:
 		/* The window asked for by deliver_upcall opened: the
@@ -310,6 +343,7 @@ const struct hv_hyp_arch_ops hv_hyp_x86_ops = {
     .vcpu_initialise = hyp_x86_vcpu_initialise,
     .guest_vmem = hyp_x86_gmem_linear,
     .console_write = console_write,
+    .console_rx = true, /* console_poll */
     /* The hypervisor runs on an identity map. */
     .phys_to_virt = hv_hyp_identity_phys_to_virt,
     .virt_to_phys = hv_hyp_identity_virt_to_phys,

@@ -208,6 +208,7 @@ int hv_hyp_domain_create(struct hv_hyp *h, const struct hv_boot_domain *cfg,
 	memcpy(d->cpus, cpus, sizeof(d->cpus));
 	d->ram_base = cfg->ram_base;
 	d->ram_size = cfg->memory;
+	d->privileged = cfg->initdomain;
 	err = hv_xen_domain_init(&d->xen, id, cfg->name, h->arch->xen_arch,
 				 &hyp_xen_ops, h);
 	if (!err) {

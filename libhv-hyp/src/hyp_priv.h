@@ -86,6 +86,12 @@ long hyp_vcpu_op(struct hv_hyp_vcpu *v, const struct hv_gmem *gm, uint64_t cmd,
 		 uint64_t vcpuid, uint64_t arg);
 void hyp_runstate_set(struct hv_hyp_vcpu *v, unsigned int state, hv_time_t now);
 void hyp_raise_virq(struct hv_hyp_vcpu *v, uint32_t virq);
+/* CONSOLEIO_read for the initial domain (console.c). */
+long hyp_console_read(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+		      uint64_t count, uint64_t buffer);
+bool hyp_console_can_wake(struct hv_hyp *h);
+/* A domain reads typed input (hv_hyp_console_wanted). */
+void hyp_console_wanted(struct hv_hyp *h);
 static inline void hyp_timers_changed(struct hv_hyp_vcpu *v)
 {
 	v->dom->hyp->pcpus[v->pcpu].tick = true;

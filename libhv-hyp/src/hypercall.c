@@ -29,6 +29,11 @@ static long dispatch(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 	/* Blocking is the core's: libhv-xen has no event channels. */
 	if (nr == __HYPERVISOR_sched_op && args[0] == SCHEDOP_poll)
 		return hyp_sched_poll(v, gm, args[1]);
+	/* Reading the console is the initial domain's (libhv-xen refuses
+	 * it to the others, as Xen does). */
+	if (nr == __HYPERVISOR_console_io && args[0] == CONSOLEIO_read &&
+	    d->privileged)
+		return hyp_console_read(v, gm, args[1], args[2]);
 	return hv_xen_hypercall(&d->xen, v->id, gm, nr, args);
 }
 

@@ -83,9 +83,9 @@ static hv_time_t wake_due(struct hv_hyp *h, struct hv_hyp_pcpu *p,
 }
 
 /* Nothing runnable anywhere and nothing will wake: the blocked domains
- * would wait forever (as on Xen).  End them, saying why; unless the arch
- * takes console input, which may wake the domain that has the console
- * (a shell waiting for a command), and it the others. */
+ * would wait forever (as on Xen).  End them, saying why; unless typed
+ * input can still wake the domain that has the console (a shell waiting
+ * for a command; hyp_console_can_wake), and it the others. */
 static void crash_stuck(struct hv_hyp *h)
 {
 	for (unsigned int i = 0; i < HV_HYP_MAX_DOMAINS; i++) {
@@ -266,7 +266,7 @@ int hv_hyp_run(struct hv_hyp *h, unsigned int cpu)
 		if (v)
 			run_slice(h, p, v, until, next);
 		else if (!runnable && next == HV_TIME_NEVER &&
-			 !others_running(h, p) && !h->arch->console_input)
+			 !others_running(h, p) && !hyp_console_can_wake(h))
 			crash_stuck(h);
 		else
 			idle(h, p, earlier(next, until));

@@ -37,6 +37,7 @@ struct xencons {
 	hv_gpaddr_t ring; /* the page, guest-physical */
 	evtchn_port_t port;
 	struct hv_evtchn_domain *evtchn;
+	bool used; /* the guest has notified the port: it uses the ring */
 };
 
 static int ring_page(struct hv_hyp_domain *d, hv_gpaddr_t gpa)
@@ -157,8 +158,21 @@ static void port_sent(struct hv_hyp_domain *d, void *state, uint32_t port)
 {
 	struct xencons *c = state;
 
-	if (c && port == c->port)
+	if (c && port == c->port) {
+		c->used = true;
+		hyp_console_wanted(d->hyp);
 		drain(d, c);
+	}
+}
+
+/* A guest that writes through its ring reads typed input from it too
+ * (Linux's hvc0), and may block until some comes. */
+static bool console_listening(struct hv_hyp_domain *d, void *state)
+{
+	struct xencons *c = state;
+
+	(void)d;
+	return c && c->used && port_ours(c);
 }
 
 /* Typed input into in[], as much as there is room for; the rest is
@@ -196,4 +210,5 @@ const struct hv_hyp_extension hv_hyp_xencons = {
     .domain_destroy = domain_destroy,
     .port_sent = port_sent,
     .console_input = console_input,
+    .console_listening = console_listening,
 };

@@ -1,9 +1,10 @@
-/* 16550 UART transmit (register offsets from the base port). */
+/* A 16550 UART, polled (register offsets from the base port). */
 #include <hv/x86_uart.h>
 
 #include "x86_asm.h"
 
 #define THR 0 /* transmit holding register (DLAB 0) */
+#define RBR 0 /* receive buffer register (DLAB 0) */
 #define DLL 0 /* divisor latch, low byte (DLAB 1) */
 #define IER 1 /* interrupt enable (DLAB 0) */
 #define DLM 1 /* divisor latch, high byte (DLAB 1) */
@@ -16,6 +17,7 @@
 #define LCR_DLAB	     0x80
 #define FCR_ENABLE_AND_CLEAR 0x07
 #define MCR_DTR_RTS	     0x03
+#define LSR_DR		     0x01 /* a received byte is waiting */
 #define LSR_THRE	     0x20 /* the transmit holding register is empty */
 #define DIVISOR_115200	     1	  /* 1.8432 MHz / 16 / 115200 */
 
@@ -43,6 +45,15 @@ void hv_x86_uart_write(const struct hv_x86_uart *uart, const char *s,
 {
 	for (size_t i = 0; i < len; i++)
 		hv_x86_uart_putc(uart, s[i]);
+}
+
+size_t hv_x86_uart_read(const struct hv_x86_uart *uart, char *buf, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && (hv_inb(uart->port + LSR) & LSR_DR))
+		buf[n++] = (char)hv_inb(uart->port + RBR);
+	return n;
 }
 
 static void write_str(const struct hv_x86_uart *uart, const char *s)

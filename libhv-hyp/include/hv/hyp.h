@@ -46,6 +46,9 @@ HV_BEGIN_DECLS
 #define HV_HYP_MAX_VCPUS      128 /* per domain */
 #define HV_HYP_MAX_EXTENSIONS 4
 #define HV_HYP_MAX_PCPUS      64
+/* Bytes of typed input kept for CONSOLEIO_read (Xen's SERIAL_RX_SIZE; a
+ * power of two). */
+#define HV_HYP_CONSOLE_RX 128
 
 struct hv_hyp;
 struct hv_hyp_domain;
@@ -107,6 +110,11 @@ struct hv_hyp_domain {
 	uint64_t ram_size;	   /* public: bytes */
 	unsigned int nr_vcpus;	   /* public */
 	struct hv_hyp_vcpu *vcpus; /* public: nr_vcpus of them */
+	/* public: the initial domain (its configuration's initdomain),
+	 * which may read the hypervisor's console (CONSOLEIO_read), as Xen
+	 * lets its control domain. */
+	bool privileged;
+	bool console_read; /* it has made a CONSOLEIO_read */
 	/* public: the pCPUs its vCPUs may run on (hard affinity, from its
 	 * configuration's `cpus`; every pCPU when not given). */
 	HV_DECLARE_BITMAP(cpus, HV_HYP_MAX_PCPUS);
@@ -199,6 +207,11 @@ struct hv_hyp_arch_ops {
 	 * bytes it cannot take are dropped, as by a UART's full FIFO). */
 	void (*console_input)(struct hv_hyp_domain *d, const char *s,
 			      size_t len);
+	/* The arch passes what is typed at the hypervisor's console to
+	 * hv_hyp_console_input (from an interrupt or by polling), so the
+	 * domain that has the console, blocked, may yet be woken by input
+	 * if it reads it (CONSOLEIO_read, an extension's console_listening). */
+	bool console_rx;
 	/* Where hv_hyp_xencons puts a domain's console ring page, outside
 	 * its RAM: Xen's place for it (Arm: GUEST_MAGIC_BASE; x86 HVM: the
 	 * console special page, frame 0xfefff); 0 for none. */
@@ -264,6 +277,10 @@ struct hv_hyp_extension {
 	 * it (as the arch's console_input). */
 	void (*console_input)(struct hv_hyp_domain *d, void *state,
 			      const char *s, size_t len);
+	/* Whether d has shown it takes typed input through this extension
+	 * (hv_hyp_xencons: it has written through its ring), so that a
+	 * blocked d may yet be woken by it. */
+	bool (*console_listening)(struct hv_hyp_domain *d, void *state);
 };
 
 /* VCPUOP sub-ops as Xen offers them to an x86 HVM/PVH guest and to an Arm
@@ -371,6 +388,12 @@ struct hv_hyp {
 	 * pCPU; NULL (as hv_hyp_init leaves it): not traced.  Set before
 	 * the first domain is built. */
 	struct hv_trace *trace;
+	/* Typed input waiting for the initial domain's CONSOLEIO_read (Xen's
+	 * serial_rx_ring): indices run free, a byte typed while it is full
+	 * is dropped. */
+	char console_rx[HV_HYP_CONSOLE_RX];
+	uint32_t console_rx_prod, console_rx_cons;
+	uint32_t console_wanted; /* hv_hyp_console_wanted (atomic) */
 };
 
 /*
@@ -471,11 +494,19 @@ void hv_hyp_pcpu_kick(struct hv_hyp_pcpu *p);
 /*
  * Input typed at the hypervisor's console, received on pCPU p: for the
  * lowest-numbered domain still running, through the arch's console_input
- * and every extension's (hv_hyp_xencons: its console ring).
+ * and every extension's (hv_hyp_xencons: its console ring); if that is
+ * the initial domain, also for its CONSOLEIO_read, with VIRQ_CONSOLE
+ * raised on its vCPU 0 each time, as Xen does for its control domain.
  * From an exit p's loop handles (the lock held), or from p's idle or an
  * interrupt outside the loop (it takes the lock).
  */
 void hv_hyp_console_input(struct hv_hyp_pcpu *p, const char *s, size_t len);
+
+/* Whether a domain has shown it reads typed input (a CONSOLEIO_read, a
+ * write through its console ring): until then an arch that polls for
+ * input need not, as what is typed would not be read.  Any pCPU, with
+ * or without the lock. */
+bool hv_hyp_console_wanted(struct hv_hyp *h);
 
 /* The pCPU's timer fired: a slice may be over, a vCPU timer due. */
 void hv_hyp_tick(struct hv_hyp_pcpu *p);

@@ -1,6 +1,6 @@
 /*
- * hv/x86_uart.h - a 16550 UART on I/O ports (COM1 at 0x3f8), transmit
- * side: the hypervisor's console.  Polled, no interrupts.
+ * hv/x86_uart.h - a 16550 UART on I/O ports (COM1 at 0x3f8): the
+ * hypervisor's console.  Polled both ways, no interrupts.
  */
 #ifndef HV_X86_UART_H
 #define HV_X86_UART_H
@@ -22,6 +22,9 @@ void hv_x86_uart_init(struct hv_x86_uart *uart, uint16_t port);
 void hv_x86_uart_putc(const struct hv_x86_uart *uart, char c);
 void hv_x86_uart_write(const struct hv_x86_uart *uart, const char *s,
 		       size_t len);
+/* The bytes received and waiting (the 16-byte FIFO's), at most max, and
+ * how many; 0 at once when there are none. */
+size_t hv_x86_uart_read(const struct hv_x86_uart *uart, char *buf, size_t max);
 
 /* An hv_log sink (opaque = the UART) writing "(hvkit) msg\n", with the
  * level named for warnings and errors. */

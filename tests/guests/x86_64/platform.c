@@ -223,6 +223,35 @@ static void from_user_mode(void)
 }
 #endif
 
+/* Channel 2 of the PIT counts down, as Linux's TSC calibration needs
+ * (each port read below is an exit, tens of PIT ticks under TCG); port
+ * 0x61 shows its gate as written and no NMI status.  The count wraps
+ * every 55 ms, which a vCPU preempted between two reads may miss: a fall
+ * in one of ten pairs is enough. */
+static unsigned int pit2_read(void)
+{
+	unsigned int lsb = guest_inb(0x42);
+
+	return lsb | (unsigned int)guest_inb(0x42) << 8;
+}
+
+static void pit_channel_2(void)
+{
+	unsigned int first;
+	bool fell = false;
+
+	guest_outb(0x61, 0x01); /* gate high, speaker off */
+	guest_outb(0x43, 0xb0); /* channel 2, LSB then MSB, mode 0 */
+	guest_outb(0x42, 0xff);
+	guest_outb(0x42, 0xff);
+	CHECK_EQ(guest_inb(0x61) & 0xcf, 0x01);
+	for (int i = 0; i < 10 && !fell; i++) {
+		first = pit2_read();
+		fell = pit2_read() < first;
+	}
+	CHECK(fell);
+}
+
 static void ports(void)
 {
 	static const char line[] = "hello via port 0xe9\n";
@@ -232,6 +261,7 @@ static void ports(void)
 	guest_outb(0xf4, 0);		      /* nor QEMU's exit device */
 	for (const char *c = line; *c; c++)
 		guest_outb(0xe9, (uint8_t)*c);
+	pit_channel_2();
 }
 
 int main(void)

@@ -135,6 +135,8 @@ static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 	hv_time_t t = __atomic_load_n(&f->now, __ATOMIC_RELAXED);
 
 	__atomic_fetch_add(&f->idles[p->id], 1, __ATOMIC_RELAXED);
+	if (f->idle_hook && f->idle_hook(f, p, until))
+		return;
 	if (until != HV_TIME_NEVER) {
 		while (t < until && !__atomic_compare_exchange_n(
 					&f->now, &t, until, false,
@@ -144,6 +146,16 @@ static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 	}
 	while (!__atomic_load_n(&p->resched, __ATOMIC_ACQUIRE))
 		sched_yield();
+}
+
+static bool type_when_idle(struct fake *f, struct hv_hyp_pcpu *p,
+			   hv_time_t until)
+{
+	if (until != HV_TIME_NEVER || f->idle_typed)
+		return false;
+	f->idle_typed = true;
+	hv_hyp_console_input(p, f->idle_input, strlen(f->idle_input));
+	return true;
 }
 
 /* Idle pCPUs wait for p->resched (above): a kick is only counted. */
@@ -460,4 +472,16 @@ bool fake_console_has(const struct fake *f, const char *text)
 bool fake_log_has(const struct fake *f, const char *text)
 {
 	return strstr(f->log, text) != NULL;
+}
+
+int fake_run_typing(struct fake *f, const char *input)
+{
+	int status;
+
+	f->idle_hook = type_when_idle;
+	f->idle_input = input;
+	status = fake_run(f);
+	FAKE_CHECK(f->idle_typed);
+	FAKE_CHECK(!fake_console_has(f, "nothing left to wake it"));
+	return status;
 }

@@ -75,7 +75,15 @@ struct fake {
 	hv_time_t now;	   /* the virtual clock, ns */
 	hv_time_t exit_ns; /* what each exit costs */
 	fake_guest_fn guest;
-	int fail_domain_init; /* domain_init's answer, when not 0 */
+	/* Called as pCPU p goes idle until `until` (no lock held), where a
+	 * real arch polls its devices: the test's, may be NULL.  True: an
+	 * interrupt came, which ends the idle at once (as a real arch's
+	 * halt ends at any interrupt). */
+	bool (*idle_hook)(struct fake *f, struct hv_hyp_pcpu *p,
+			  hv_time_t until);
+	const char *idle_input; /* what fake_run_typing types */
+	bool idle_typed;	/* and whether it has */
+	int fail_domain_init;	/* domain_init's answer, when not 0 */
 
 	unsigned int pcpus_active;	     /* bit n: pCPU n has run a vCPU */
 	unsigned long kicks[FAKE_MAX_PCPUS]; /* the core kicked pCPU n */
@@ -150,6 +158,11 @@ void fake_ack_events(struct hv_hyp_vcpu *v);
  * wake it is ended only without it): a test sets it to take console
  * input, kept in f->input in order, with who got it last. */
 void fake_console_input(struct hv_hyp_domain *d, const char *s, size_t len);
+
+/* fake_run with `input` typed once, as an arch's idle finds input in its
+ * UART, when the pCPU idles with no deadline (nothing else would wake the
+ * domains): it must be typed, and no domain ended as stuck. */
+int fake_run_typing(struct fake *f, const char *input);
 
 /* Whether the console shows `text`; whether the core logged it. */
 bool fake_console_has(const struct fake *f, const char *text);

@@ -127,7 +127,10 @@ static void output_is_printed_and_consumed(void **state)
 	build(&f, FAKE_ARM, &g, 1);
 	guest_write(&g, "hello\nworld\n");
 	upcalls = fake_vcpu(g.v)->upcalls;
+	assert_false(hv_hyp_console_wanted(&f.hyp));
 	notify(&g);
+	/* A guest that writes through its ring reads from it too. */
+	assert_true(hv_hyp_console_wanted(&f.hyp));
 	assert_true(fake_console_has(&f, "(first) hello\n(first) world\n"));
 	assert_int_equal(idx(&g, RING(out_cons)), 12);
 	assert_int_equal(fake_vcpu(g.v)->upcalls, upcalls + 1);
@@ -207,6 +210,39 @@ static void input_goes_into_the_ring_with_a_notification(void **state)
 	fake_fini(&f);
 }
 
+/* The guest of a_domain_using_its_ring_waits_for_input: it writes a
+ * prompt through its ring, takes the event that comes back and blocks
+ * with nothing else to wake it; woken, it finds what was typed. */
+static struct guest *waiting;
+
+static void prompt_then_block(struct fake *f, struct hv_hyp_vcpu *v)
+{
+	(void)f;
+	if (fake_vcpu(v)->exits == 0) {
+		guest_write(waiting, "/ # ");
+		notify(waiting);
+		fake_ack_events(v);
+		assert_int_equal(fake_block(v), 0);
+		return;
+	}
+	assert_int_equal(idx(waiting, RING(in_prod)), 3);
+	assert_int_equal(fake_poweroff(v), 0);
+}
+
+static void a_domain_using_its_ring_waits_for_input(void **state)
+{
+	struct fake f;
+	struct guest g;
+
+	(void)state;
+	build(&f, FAKE_X86, &g, 1);
+	waiting = &g;
+	f.guest = prompt_then_block;
+	f.ops.console_rx = true;
+	assert_int_equal(fake_run_typing(&f, "ls\r"), 0);
+	fake_fini(&f);
+}
+
 static void needs_event_channels_first(void **state)
 {
 	static const struct hv_hyp_extension *const alone[] = {&hv_hyp_xencons,
@@ -233,6 +269,7 @@ int main(void)
 	    cmocka_unit_test(indices_wrap_around),
 	    cmocka_unit_test(a_lying_guest_gets_one_ring_and_the_others_go_on),
 	    cmocka_unit_test(input_goes_into_the_ring_with_a_notification),
+	    cmocka_unit_test(a_domain_using_its_ring_waits_for_input),
 	    cmocka_unit_test(needs_event_channels_first),
 	};
 
