@@ -33,6 +33,7 @@ HV_BEGIN_DECLS
 #define HV_X86_NMI_CTRL_REFRESH 0x10 /* toggles every 15.085 us */
 #define HV_X86_NMI_CTRL_OUT2	0x20 /* channel 2's output */
 
+/* Channel 2 of the PIT and port 0x61's gate, as a guest programs them. */
 struct hv_x86_pit2 {
 	uint16_t count;	 /* the count loaded (0 means 65536) */
 	uint16_t latch;	 /* a latched value, waiting to be read */
