@@ -16,7 +16,7 @@
 #define HV_BOOT_H
 
 /* Bumped whenever the API changes incompatibly; 0 while it is unstable. */
-#define HV_BOOT_API_VERSION 1
+#define HV_BOOT_API_VERSION 0
 
 #include <hv/error.h>
 #include <hv/types.h>
