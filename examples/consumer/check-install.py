@@ -81,11 +81,16 @@ def check_archives(a, libdir, hosted=True):
           "libhv-core defines only hv_* names")
 
 
-def check_tool(libdir):
+def check_tool(tmp):
     """PREFIX/bin/hvkit runs, and its trace command runs the reader
     installed beside it: in a copy of the prefix whose reader is swapped
-    for one that says so (the source tree's would answer too)."""
-    prefix = os.path.dirname(libdir)
+    for one that says so (the source tree's would answer too).  PREFIX is
+    where bin/hvkit arrived (libdir may be lib/<triplet> under it)."""
+    found = glob.glob(os.path.join(tmp, "dest", "**", "bin", "hvkit"),
+                      recursive=True)
+    if len(found) != 1:
+        fail(f"expected one bin/hvkit under {tmp}/dest, found {found}")
+    prefix = os.path.dirname(os.path.dirname(found[0]))
     moved = prefix + "-moved"
     shutil.copytree(prefix, moved, symlinks=True)
     hvkit = os.path.join(moved, "bin", "hvkit")
@@ -208,7 +213,7 @@ def main():
         else:
             libdir, env = install(a, tmp)
             check_archives(a, libdir)
-            check_tool(libdir)
+            check_tool(tmp)
             check_interface_version(a, env, tmp)
             exe = build_with_cc(a, env, tmp)
         r = run([exe], ok=False)
