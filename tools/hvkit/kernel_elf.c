@@ -2,8 +2,10 @@
  * kernel_elf.c - ELF kernels, read with libelf.
  *
  * Which ELF files each architecture takes (ELFCLASS64/EM_AARCH64 on
- * aarch64; ELFCLASS64/EM_X86_64 or ELFCLASS32/EM_386 on x86_64, as PVH
- * allows both), where the segments go (p_paddr) and where the guest
+ * aarch64; on x86_64 ELFCLASS64 or ELFCLASS32 with EM_X86_64 or EM_386:
+ * the PVH entry is 32-bit whatever the file, and Xen loads ELF32 files
+ * marked x86_64, as some of its test kernels are built),
+ * where the segments go (p_paddr) and where the guest
  * starts (kernel.h).  Xen finds a PVH entry in a "Xen" note of type
  * XEN_ELFNOTE_PHYS32_ENTRY; QEMU looks for it only in PT_NOTE segments,
  * and so does this loader.
@@ -57,7 +59,8 @@ static bool machine_ok(enum hvkit_arch arch, int cls, unsigned machine)
 	if (arch == HVKIT_ARCH_AARCH64)
 		return cls == ELFCLASS64 && machine == EM_AARCH64;
 	return (cls == ELFCLASS64 && machine == EM_X86_64) ||
-	       (cls == ELFCLASS32 && machine == EM_386);
+	       (cls == ELFCLASS32 &&
+		(machine == EM_386 || machine == EM_X86_64));
 }
 
 static int check_header(struct elf_load *l)
