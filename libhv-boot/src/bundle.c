@@ -309,7 +309,7 @@ int hv_boot_bundle_domain(const void *bundle, unsigned int index,
 	w.node = fdt_get_name(bundle, node, NULL);
 	name = get_string(bundle, node, "name", &bad);
 	if (!name || !valid_name(name))
-		return missing(&w, "name (1-31 of A-Z a-z 0-9 _ . -)");
+		return missing(&w, "name (1-63 of A-Z a-z 0-9 _ . -)");
 	hv_strlcpy(d->name, name, sizeof(d->name));
 	w.name = d->name;
 

@@ -27,7 +27,7 @@ const char hvkit_usage_main[] =
     "  -V, --version  print the version\n"
     "\n"
     "Configuration keys (one domain per file; `key = value`, # comments):\n"
-    "  name = \"NAME\"       required; 1-31 of [A-Za-z0-9_.-], not \"hvkit\"\n"
+    "  name = \"NAME\"       required; 1-63 of [A-Za-z0-9_.-], not \"hvkit\"\n"
     "  kernel = \"PATH\"     required; ELF, arm64 Image or raw binary\n"
     "  memory = MIB        required; guest RAM in MiB, > 0\n"
     "  type = \"pvh\"        the only type (default)\n"

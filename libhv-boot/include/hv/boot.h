@@ -26,7 +26,7 @@ HV_BEGIN_DECLS
 /* The bundle's root compatible; a domain name's longest (bytes, as xl's
  * limit); kernel segments a domain may have; an error message's room. */
 #define HV_BOOT_COMPATIBLE   "hvkit,bundle-v1"
-#define HV_BOOT_NAME_MAX     31
+#define HV_BOOT_NAME_MAX     63
 #define HV_BOOT_MAX_SEGMENTS 16
 #define HV_BOOT_ERR_MAX	     160
 

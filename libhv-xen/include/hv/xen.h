@@ -75,7 +75,7 @@ struct hv_xen_ops {
 /* Longest console line before it is cut (and continued on the next);
  * Xen's per-domain buffer is as long. */
 #define HV_XEN_CONSOLE_LINE_MAX 256
-#define HV_XEN_NAME_MAX		31
+#define HV_XEN_NAME_MAX		63
 
 /*
  * Console rate limit, per domain: a bucket of HV_XEN_CONSOLE_BURST bytes

@@ -243,9 +243,9 @@ struct defect_case {
 };
 
 static const struct defect_case cases[] = {
-    {NO_NAME, "domain@1 (?): name (1-31 of A-Z a-z 0-9 _ . -): missing "
+    {NO_NAME, "domain@1 (?): name (1-63 of A-Z a-z 0-9 _ . -): missing "
 	      "or malformed"},
-    {BAD_NAME, "domain@1 (?): name (1-31 of A-Z a-z 0-9 _ . -): missing "
+    {BAD_NAME, "domain@1 (?): name (1-63 of A-Z a-z 0-9 _ . -): missing "
 	       "or malformed"},
     {TYPE_HVM, "domain@1 (second): type: \"hvm\" is not supported (only "
 	       "\"pvh\")"},

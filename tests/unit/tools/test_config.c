@@ -198,23 +198,30 @@ static void test_name_errors(void **state)
 {
 	(void)state;
 	fails("name = \"a b\"\n",
-	      "dir/guest.cfg:1: name: expected 1 to 31 characters from "
+	      "dir/guest.cfg:1: name: expected 1 to 63 characters from "
 	      "[A-Za-z0-9_.-], got \"a b\"");
 	fails("name = \"\"\n",
-	      "dir/guest.cfg:1: name: expected 1 to 31 characters from "
+	      "dir/guest.cfg:1: name: expected 1 to 63 characters from "
 	      "[A-Za-z0-9_.-], got \"\"");
-	fails("name = \"abcdefghijklmnopqrstuvwxyz012345\"\n",
-	      "dir/guest.cfg:1: name: expected 1 to 31 characters from "
-	      "[A-Za-z0-9_.-], got \"abcdefghijklmnopqrstuvwxyz012345\"");
+	fails("name = "
+	      "\"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	      "_.\"\n",
+	      "dir/guest.cfg:1: name: expected 1 to 63 characters from "
+	      "[A-Za-z0-9_.-], got "
+	      "\"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	      "_.\"");
 	fails("name = \"hvkit\"\n",
 	      "dir/guest.cfg:1: name: \"hvkit\" is reserved for the "
 	      "hypervisor's own console lines");
 	fails("name = [\"a\"]\n",
 	      "dir/guest.cfg:1: name: expected a string, got a list");
-	assert_int_equal(parse("name = \"abcdefghijklmnopqrstuvwxyz01234\"\n"
+	/* xl's names can be 40 characters and more. */
+	assert_int_equal(parse("name = "
+			       "\"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHI"
+			       "JKLMNOPQRSTUVWXYZ_\"\n"
 			       "kernel = \"k\"\nmemory = 1\n"),
 			 0);
-	assert_int_equal(strlen(cfg.name), 31);
+	assert_int_equal(strlen(cfg.name), 63);
 	hvkit_config_free(&cfg);
 }
 
@@ -467,7 +474,7 @@ static void test_quote_in_messages(void **state)
 	(void)state;
 	/* Control bytes are escaped, long values cut, quotes escaped. */
 	fails("name = \"a\\nb\\\"c\"\n",
-	      "dir/guest.cfg:1: name: expected 1 to 31 characters from "
+	      "dir/guest.cfg:1: name: expected 1 to 63 characters from "
 	      "[A-Za-z0-9_.-], got \"a\\x0ab\\x22c\"");
 	memset(long_name, 'x', sizeof(long_name));
 	memcpy(long_name, "type = \"", 8);

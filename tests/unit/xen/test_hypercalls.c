@@ -76,8 +76,10 @@ static void long_names_are_cut(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    hv_xen_domain_init(&d, 2, "a-name-much-longer-than-thirty-one", X86,
-			       g.dom.ops, &g),
+	    hv_xen_domain_init(&d, 2,
+			       "a-name-much-longer-than-sixty-three-characters-"
+			       "which-is-cut-to-fit",
+			       X86, g.dom.ops, &g),
 	    0);
 	assert_int_equal(strlen(d.name), HV_XEN_NAME_MAX);
 }
