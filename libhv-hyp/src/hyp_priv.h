@@ -21,9 +21,8 @@ static inline hv_time_t hyp_now(struct hv_hyp *h)
 static inline void hyp_trace(struct hv_hyp *h, uint16_t event, uint32_t a0,
 			     uint32_t a1, uint32_t a2, uint32_t a3)
 {
-	if (h->trace)
-		hv_trace_emit(h->trace, h->lock_pcpu ? h->lock_pcpu->id : 0,
-			      event, a0, a1, a2, a3);
+	hv_trace(h->trace, h->lock_pcpu ? h->lock_pcpu->id : 0, event, a0, a1,
+		 a2, a3);
 }
 
 /* The pCPU v is on, if it is running it now; else NULL. */
