@@ -348,6 +348,25 @@ fake_domain(struct fake *f, const struct hv_boot_domain *cfg, hv_domid_t id)
 	return d;
 }
 
+void fake_spin_until_200ms(struct fake *f, struct hv_hyp_vcpu *v)
+{
+	if (f->now >= HV_MSEC(200))
+		FAKE_CHECK(fake_poweroff(v) == 0);
+}
+
+void fake_weighted_pair(struct fake *f, const char *light)
+{
+	struct hv_boot_domain cfg;
+
+	f->exit_ns = 10000;
+	fake_domain_config(&cfg, light, 4 << 20, 1);
+	cfg.weight = 256;
+	fake_domain(f, &cfg, 0);
+	fake_domain_config(&cfg, "heavy", 4 << 20, 1);
+	cfg.weight = 512;
+	fake_domain(f, &cfg, 1);
+}
+
 struct run_arg {
 	struct fake *f;
 	unsigned int cpu;

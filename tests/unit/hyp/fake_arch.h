@@ -124,6 +124,13 @@ void fake_domain_config(struct hv_boot_domain *cfg, const char *name,
 struct hv_hyp_domain *
 fake_domain(struct fake *f, const struct hv_boot_domain *cfg, hv_domid_t id);
 
+/* A guest program: spin until the clock passes 200 ms, then power off. */
+void fake_spin_until_200ms(struct fake *f, struct hv_hyp_vcpu *v);
+/* Domains 0 (`light`, credit2 weight 256) and 1 ("heavy", 512) of one
+ * vCPU and 4 MiB each, every exit 10 us: credit2 should give them the
+ * pCPU 1:2. */
+void fake_weighted_pair(struct fake *f, const char *light);
+
 /* Run pCPU 0's loop (one pCPU), or every pCPU's on its own thread, until
  * no domain is live; returns the core's status (the same on all). */
 int fake_run(struct fake *f);

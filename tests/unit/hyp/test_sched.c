@@ -296,28 +296,15 @@ static void round_robin_takes_turns(void **state)
 
 /* credit2: two spinning domains of weight 256 and 512 share the pCPU
  * 1:2 by the time they get. */
-static void spin_until_200ms(struct fake *f, struct hv_hyp_vcpu *v)
-{
-	if (f->now >= HV_MSEC(200))
-		assert_int_equal(fake_poweroff(v), 0);
-}
-
 static void credit2_shares_by_weight(void **state)
 {
 	struct hv_hyp_config c2 = {.scheduler = &credit2};
 	struct fake f;
-	struct hv_boot_domain cfg;
 	double light, heavy;
 
 	(void)state;
-	fake_init(&f, FAKE_X86, 8192, 1, &c2, spin_until_200ms);
-	f.exit_ns = 10000;
-	fake_domain_config(&cfg, "light", 4 * MIB, 1);
-	cfg.weight = 256;
-	fake_domain(&f, &cfg, 0);
-	fake_domain_config(&cfg, "heavy", 4 * MIB, 1);
-	cfg.weight = 512;
-	fake_domain(&f, &cfg, 1);
+	fake_init(&f, FAKE_X86, 8192, 1, &c2, fake_spin_until_200ms);
+	fake_weighted_pair(&f, "light");
 	assert_int_equal(fake_run(&f), 0);
 	light = fake_vcpu(&hv_hyp_domain_get(&f.hyp, 0)->vcpus[0])->exits;
 	heavy = fake_vcpu(&hv_hyp_domain_get(&f.hyp, 1)->vcpus[0])->exits;

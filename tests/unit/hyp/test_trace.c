@@ -49,12 +49,6 @@ static uint32_t exit_reason(struct hv_hyp_vcpu *v)
 	return EXIT_REASON + v->dom->xen.id;
 }
 
-static void spin_until_200ms(struct fake *f, struct hv_hyp_vcpu *v)
-{
-	if (f->now >= HV_MSEC(200))
-		assert_int_equal(fake_poweroff(v), 0);
-}
-
 static void trace_on(struct fake *f)
 {
 	tr.f = f;
@@ -113,22 +107,15 @@ static void credit2_run_is_traced(void **state)
 {
 	struct hv_hyp_config c2 = {.scheduler = &credit2};
 	struct fake f;
-	struct hv_boot_domain cfg;
 	const struct hv_trace_record *r;
 	uint64_t ran[2] = {0, 0};
 	size_t exits = 0;
 	char name[13] = {0};
 
 	(void)state;
-	fake_init(&f, FAKE_X86, 8192, 1, &c2, spin_until_200ms);
-	f.exit_ns = 10000;
+	fake_init(&f, FAKE_X86, 8192, 1, &c2, fake_spin_until_200ms);
 	trace_on(&f);
-	fake_domain_config(&cfg, "light-domain", 4 * MIB, 1);
-	cfg.weight = 256;
-	fake_domain(&f, &cfg, 0);
-	fake_domain_config(&cfg, "heavy", 4 * MIB, 1);
-	cfg.weight = 512;
-	fake_domain(&f, &cfg, 1);
+	fake_weighted_pair(&f, "light-domain");
 	assert_int_equal(fake_run(&f), 0);
 	trace_drain(&tr.t, &tr.ring);
 
