@@ -33,6 +33,19 @@ static inline uint8_t hv_inb(uint16_t port)
 	return v;
 }
 
+static inline void hv_outl(uint16_t port, uint32_t v)
+{
+	__asm__ __volatile__("outl %0, %1" ::"a"(v), "Nd"(port));
+}
+
+static inline uint32_t hv_inl(uint16_t port)
+{
+	uint32_t v;
+
+	__asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 static inline uint64_t hv_rdmsr(uint32_t msr)
 {
 	uint32_t lo, hi;

@@ -56,6 +56,19 @@ HV_NORETURN void hv_x86_debug_exit(uint8_t value);
 bool hv_x86_debugcon_present(uint16_t port);
 void hv_x86_debugcon_write(uint16_t port, const void *buf, size_t len);
 
+/* The PC's PCI configuration ports: mechanism #1's address and data
+ * registers, and the reset control register (0xcf9) between them. */
+#define HV_X86_PCI_CONF_PORT  0xcf8
+#define HV_X86_PCI_CONF_PORTS 8
+
+/*
+ * Whether anything answers at the PCI configuration ports (QEMU's pc and
+ * q35 do; microvm has nothing there): the address register keeps what is
+ * written to it (the old value is put back), or a byte reads other than
+ * 0xff.  A device that only takes writes is not seen.
+ */
+bool hv_x86_pci_conf_ports_used(void);
+
 HV_END_DECLS
 
 #endif /* HV_X86_BOOT_H */
