@@ -52,6 +52,19 @@ uint8_t guest_inb(uint16_t port)
 	return v;
 }
 
+void guest_outl(uint16_t port, uint32_t v)
+{
+	__asm__ __volatile__("outl %0, %1" ::"a"(v), "Nd"(port));
+}
+
+uint32_t guest_inl(uint16_t port)
+{
+	uint32_t v;
+
+	__asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 uint32_t guest_read32(const volatile void *p)
 {
 	uint32_t v;

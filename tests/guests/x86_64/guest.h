@@ -34,6 +34,8 @@ void guest_outb(uint16_t port, uint8_t v);
  * (for memory the hypervisor emulates: it decodes the MOV family only). */
 uint32_t guest_read32(const volatile void *p);
 uint8_t guest_inb(uint16_t port);
+void guest_outl(uint16_t port, uint32_t v);
+uint32_t guest_inl(uint16_t port);
 
 /* 64-bit guests: make hypercall `nr` (arguments 0) from CPL 3. */
 long guest_hypercall_from_user(unsigned long nr);
