@@ -60,7 +60,8 @@ int hyp_x86_domain_init(struct hv_hyp_domain *d,
 
 /* VCPUOP_initialise: v (down) starts from the guest's struct
  * vcpu_hvm_context, with vCPU 0's TSC, as Xen keeps a domain's TSCs in
- * step. */
+ * step.  A CR4 with a bit the guest's CPUID does not offer is refused
+ * (-EINVAL) as a MOV to CR4 would be (exit_cr.c). */
 int hyp_x86_vcpu_initialise(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 			    uint64_t arg)
 {
@@ -70,6 +71,10 @@ int hyp_x86_vcpu_initialise(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 
 	if (hv_gmem_copy_from(gm, &ctx, arg, sizeof(ctx)))
 		return -HV_EFAULT;
+	if ((ctx.mode == VCPU_HVM_MODE_32B ? ctx.cpu_regs.x86_32.cr4
+					   : ctx.cpu_regs.x86_64.cr4) &
+	    ~x86_of(v->dom->hyp)->cr4_valid)
+		return -HV_EINVAL;
 	err = hv_x86_load_hvm_context(a->cpu.vmcb, a->cpu.gpr, &ctx);
 	if (err)
 		return err;

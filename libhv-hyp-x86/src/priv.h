@@ -69,6 +69,7 @@ int hyp_x86_vcpu_initialise(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
  * emulates.  A hypercall from a 32-bit guest translates its structures
  * through pc's bounce page. */
 void hyp_x86_exit_cpuid(struct hv_hyp_vcpu *v);
+void hyp_x86_exit_cr4_write(struct hv_hyp_vcpu *v);
 void hyp_x86_exit_msr(struct hv_hyp_vcpu *v);
 void hyp_x86_exit_ioio(struct hv_hyp_vcpu *v);
 void hyp_x86_exit_npf(struct hv_hyp_vcpu *v);

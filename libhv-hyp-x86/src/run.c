@@ -202,6 +202,9 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 	case HV_X86_EXIT_CPUID:
 		hyp_x86_exit_cpuid(v);
 		break;
+	case HV_X86_EXIT_CR4_WRITE:
+		hyp_x86_exit_cr4_write(v);
+		break;
 	case HV_X86_EXIT_MSR:
 		hyp_x86_exit_msr(v);
 		break;

@@ -12,6 +12,7 @@
 
 #include <hv/x86_boot.h>
 #include <hv/x86_smp.h>
+#include <hv/x86_xen.h>
 
 #define CPUID_EXT_FEATURES    0x80000001u
 #define CPUID_EXT_EDX_PAGE1GB (1u << 26)
@@ -78,10 +79,28 @@ static int intercept_maps(struct hv_hyp *core)
 	return 0;
 }
 
+/* What a guest may set in CR4: what its view of CPUID offers it
+ * (exit_cpuid.c, exit_cr.c). */
+static uint64_t cr4_valid(void)
+{
+	struct hv_x86_cpuid_regs leaf1, leaf7 = {0};
+
+	hv_x86_cpuid(0, 0, &leaf1);
+	if (leaf1.eax >= 7) {
+		hv_x86_cpuid(7, 0, &leaf7);
+		hv_x86_cpuid_guest(7, 0, &leaf7);
+	}
+	hv_x86_cpuid(1, 0, &leaf1);
+	hv_x86_cpuid_guest(1, 0, &leaf1);
+	hv_x86_cpuid_guest_apic(1, 0, &leaf1);
+	return hv_x86_cr4_guest_valid(&leaf1, &leaf7);
+}
+
 int hv_hyp_x86_init(struct hv_hyp *core)
 {
 	int err = intercept_maps(core);
 
+	x86_of(core)->cr4_valid = cr4_valid();
 	for (unsigned int i = 0; i < core->nr_pcpus && !err; i++) {
 		struct hv_hyp_x86_pcpu *pc = pcpu_arch(&core->pcpus[i]);
 

@@ -97,3 +97,83 @@ void hv_x86_cpuid_guest_apic(uint32_t leaf, uint32_t apic_id,
 		break;
 	}
 }
+
+/* CR4 bits (SDM vol. 3, 2.5) and the CPUID bits that offer them. */
+#define CR4_VME	       (1ull << 0)
+#define CR4_PVI	       (1ull << 1)
+#define CR4_TSD	       (1ull << 2)
+#define CR4_DE	       (1ull << 3)
+#define CR4_PSE	       (1ull << 4)
+#define CR4_PAE	       (1ull << 5)
+#define CR4_MCE	       (1ull << 6)
+#define CR4_PGE	       (1ull << 7)
+#define CR4_PCE	       (1ull << 8)
+#define CR4_OSFXSR     (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_UMIP       (1ull << 11)
+#define CR4_LA57       (1ull << 12)
+#define CR4_VMXE       (1ull << 13)
+#define CR4_FSGSBASE   (1ull << 16)
+#define CR4_PCIDE      (1ull << 17)
+#define CR4_OSXSAVE    (1ull << 18)
+#define CR4_SMEP       (1ull << 20)
+#define CR4_SMAP       (1ull << 21)
+#define CR4_PKE	       (1ull << 22)
+#define CR4_CET	       (1ull << 23)
+#define CR4_PKS	       (1ull << 24)
+
+#define L1_EDX_VME	 (1u << 1)
+#define L1_EDX_DE	 (1u << 2)
+#define L1_EDX_PSE	 (1u << 3)
+#define L1_EDX_TSC	 (1u << 4)
+#define L1_EDX_PAE	 (1u << 6)
+#define L1_EDX_PGE	 (1u << 13)
+#define L1_EDX_FXSR	 (1u << 24)
+#define L1_EDX_SSE	 (1u << 25)
+#define L1_ECX_PCID	 (1u << 17)
+#define L7_EBX_FSGSBASE	 (1u << 0)
+#define L7_EBX_SMEP	 (1u << 7)
+#define L7_EBX_SMAP	 (1u << 20)
+#define L7_ECX_UMIP	 (1u << 2)
+#define L7_ECX_PKU	 (1u << 3)
+#define L7_ECX_CET_SS	 (1u << 7)
+#define L7_ECX_LA57	 (1u << 16)
+#define L7_ECX_PKS	 (1u << 31)
+#define L7_EDX_CET_IBT	 (1u << 20)
+
+uint64_t hv_x86_cr4_guest_valid(const struct hv_x86_cpuid_regs *leaf1,
+				const struct hv_x86_cpuid_regs *leaf7)
+{
+	const struct {
+		uint32_t reg, feature;
+		uint64_t cr4;
+	} offers[] = {
+	    {leaf1->edx, L1_EDX_VME, CR4_VME | CR4_PVI},
+	    {leaf1->edx, L1_EDX_TSC, CR4_TSD},
+	    {leaf1->edx, L1_EDX_DE, CR4_DE},
+	    {leaf1->edx, L1_EDX_PSE, CR4_PSE},
+	    {leaf1->edx, L1_EDX_PAE, CR4_PAE},
+	    {leaf1->edx, L1_EDX_MCE, CR4_MCE},
+	    {leaf1->edx, L1_EDX_PGE, CR4_PGE},
+	    {leaf1->edx, L1_EDX_FXSR, CR4_OSFXSR},
+	    {leaf1->edx, L1_EDX_SSE, CR4_OSXMMEXCPT},
+	    {leaf1->ecx, L1_ECX_VMX, CR4_VMXE},
+	    {leaf1->ecx, L1_ECX_PCID, CR4_PCIDE},
+	    {leaf1->ecx, L1_ECX_XSAVE, CR4_OSXSAVE},
+	    {leaf7->ebx, L7_EBX_FSGSBASE, CR4_FSGSBASE},
+	    {leaf7->ebx, L7_EBX_SMEP, CR4_SMEP},
+	    {leaf7->ebx, L7_EBX_SMAP, CR4_SMAP},
+	    {leaf7->ecx, L7_ECX_UMIP, CR4_UMIP},
+	    {leaf7->ecx, L7_ECX_PKU, CR4_PKE},
+	    {leaf7->ecx, L7_ECX_CET_SS, CR4_CET},
+	    {leaf7->edx, L7_EDX_CET_IBT, CR4_CET},
+	    {leaf7->ecx, L7_ECX_LA57, CR4_LA57},
+	    {leaf7->ecx, L7_ECX_PKS, CR4_PKS},
+	};
+	uint64_t valid = CR4_PCE;
+
+	for (unsigned int i = 0; i < HV_ARRAY_SIZE(offers); i++)
+		if (offers[i].reg & offers[i].feature)
+			valid |= offers[i].cr4;
+	return valid;
+}

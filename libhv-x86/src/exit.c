@@ -36,7 +36,7 @@ static const struct {
     {HV_X86_EXIT_CLGI, "clgi"},		{HV_X86_EXIT_SKINIT, "skinit"},
     {HV_X86_EXIT_MONITOR, "monitor"},	{HV_X86_EXIT_MWAIT, "mwait"},
     {HV_X86_EXIT_MWAIT_COND, "mwait"},	{HV_X86_EXIT_XSETBV, "xsetbv"},
-    {HV_X86_EXIT_NPF, "npf"},
+    {HV_X86_EXIT_NPF, "npf"},		{HV_X86_EXIT_CR4_WRITE, "cr4 write"},
 };
 
 const char *hv_x86_exit_name(uint64_t exitcode)
@@ -77,4 +77,50 @@ int hv_x86_decode_ioio(uint64_t exitinfo1, struct hv_x86_ioio *out)
 	out->addr_size = one_hot(exitinfo1 >> IOIO_ADDR_SHIFT, 2);
 	out->segment = (unsigned int)(exitinfo1 >> IOIO_SEG_SHIFT) & 7;
 	return out->size ? 0 : -HV_EINVAL;
+}
+
+/* Legacy prefixes: operand and address size, REP/REPNE, the segments. */
+static bool legacy_prefix(uint8_t b)
+{
+	switch (b) {
+	case 0x66: case 0x67: case 0xf2: case 0xf3: case 0x26: case 0x2e:
+	case 0x36: case 0x3e: case 0x64: case 0x65:
+		return true;
+	default:
+		return false;
+	}
+}
+
+#define PREFIX_LOCK   0xf0
+#define REX(b)	      (((b) & 0xf0) == 0x40)
+#define REX_R	      0x4u
+#define REX_B	      0x1u
+#define MODRM_REG(m)  (((m) >> 3) & 7u)
+#define MODRM_RM(m)   ((m) & 7u)
+
+int hv_x86_decode_mov_to_cr(const uint8_t *insn, unsigned int len,
+			    bool long_mode, struct hv_x86_mov_cr *out)
+{
+	unsigned int i = 0, rex = 0, lock = 0;
+
+	for (; i < len; i++) {
+		uint8_t b = insn[i];
+
+		if (long_mode && REX(b)) {
+			rex = b;
+		} else if (b == PREFIX_LOCK || legacy_prefix(b)) {
+			rex = 0; /* a REX counts only right before the opcode */
+			if (b == PREFIX_LOCK)
+				lock = 8;
+		} else {
+			break;
+		}
+	}
+	if (len > 15 || i + 3 > len || insn[i] != 0x0f || insn[i + 1] != 0x22)
+		return -HV_EINVAL;
+	/* MOV CR ignores the ModRM mode: the operand is always a register. */
+	out->cr = (MODRM_REG(insn[i + 2]) | (rex & REX_R ? 8u : 0u)) + lock;
+	out->gpr = MODRM_RM(insn[i + 2]) | (rex & REX_B ? 8u : 0u);
+	out->len = i + 3;
+	return out->cr < 16 ? 0 : -HV_EINVAL;
 }

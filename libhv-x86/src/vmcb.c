@@ -53,6 +53,10 @@ void hv_x86_vmcb_init_pvh(struct hv_x86_vmcb *vmcb, uint64_t gpr[16],
 
 	memset(vmcb, 0, sizeof(*vmcb));
 	memset(gpr, 0, 16 * sizeof(gpr[0]));
+	/* CR4 writes are checked against what the guest's CPUID offers:
+	 * VMRUN refuses a CR4 with a bit the CPU lacks, which a CPU (or QEMU)
+	 * may have let the guest write. */
+	c->intercept_cr = HV_X86_INTERCEPT_CR4_WRITE;
 	c->intercept_misc1 = INTERCEPTS1;
 	c->intercept_misc2 = INTERCEPTS2;
 	c->iopm_base_pa = setup->iopm_pa;

@@ -93,6 +93,7 @@ struct hv_hyp_x86 {
 	struct hv_x86_timer timer;
 	struct hv_x86_uart *console; /* where guests' console lines go */
 	hv_paddr_t iopm, msrpm;	     /* intercept maps every domain shares */
+	uint64_t cr4_valid; /* CR4 bits the guests' CPUID offers them */
 };
 
 /* The adapter, for hv_hyp_init(). */

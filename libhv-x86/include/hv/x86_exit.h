@@ -12,6 +12,7 @@
 HV_BEGIN_DECLS
 
 /* Exit codes hvkit intercepts (VMCB exitcode). */
+#define HV_X86_EXIT_CR4_WRITE	   0x014u
 #define HV_X86_EXIT_EXCEPTION_BASE 0x040u /* + vector */
 #define HV_X86_EXIT_INTR	   0x060u
 #define HV_X86_EXIT_NMI		   0x061u
@@ -78,6 +79,23 @@ int hv_x86_decode_ioio(uint64_t exitinfo1, struct hv_x86_ioio *out);
 
 /* MSR exits: exitinfo1 says which. */
 #define HV_X86_MSR_EXIT_WRITE 1u
+
+/* A MOV to a control register (0F 22 /r): the instruction behind a CR
+ * write exit, which without decode assists says neither. */
+struct hv_x86_mov_cr {
+	unsigned int cr;  /* 0-15 (LOCK, AMD's alternative CR8, adds 8) */
+	unsigned int gpr; /* its source, HV_X86_RAX .. HV_X86_R15 */
+	unsigned int len; /* bytes, prefixes included */
+};
+
+/*
+ * Decode the len bytes (at most 15) of the instruction at the guest's
+ * RIP; long_mode: a 64-bit code segment, where REX prefixes exist (the
+ * last prefix before the opcode counts).  0, or -HV_EINVAL if they are
+ * not a whole MOV to a control register.
+ */
+int hv_x86_decode_mov_to_cr(const uint8_t *insn, unsigned int len,
+			    bool long_mode, struct hv_x86_mov_cr *out);
 
 HV_END_DECLS
 

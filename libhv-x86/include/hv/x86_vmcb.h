@@ -118,6 +118,9 @@ HV_STATIC_ASSERT(offsetof(struct hv_x86_vmcb_save, cr2) == 0x240,
 HV_STATIC_ASSERT(offsetof(struct hv_x86_vmcb_save, g_pat) == 0x268,
 		 "APM appendix B");
 
+/* intercept_cr */
+#define HV_X86_INTERCEPT_CR4_WRITE (1u << (16 + 4))
+
 /* intercept_misc1 */
 #define HV_X86_INTERCEPT1_INTR	   (1u << 0)
 #define HV_X86_INTERCEPT1_NMI	   (1u << 1)
@@ -237,9 +240,10 @@ void hv_x86_vmcb_startup(struct hv_x86_vmcb *vmcb, uint64_t gpr[16],
  * segments, a busy 32-bit TSS, CR0 = PE|ET, EFLAGS = 0x2, %ebx =
  * start_info (set in `gpr`, the vCPU's register file, whose other
  * registers are zeroed), with nested paging on `ncr3`.  Intercepts:
- * physical interrupts (with V_INTR_MASKING), NMI, SMI, INIT, CPUID, HLT,
- * I/O and MSR accesses (through the maps), shutdown (triple fault), and
- * every SVM and MONITOR/MWAIT/XSETBV instruction; no exceptions.
+ * CR4 writes, physical interrupts (with V_INTR_MASKING), NMI, SMI, INIT,
+ * CPUID, HLT, I/O and MSR accesses (through the maps), shutdown (triple
+ * fault), and every SVM and MONITOR/MWAIT/XSETBV instruction; no
+ * exceptions.
  */
 void hv_x86_vmcb_init_pvh(struct hv_x86_vmcb *vmcb, uint64_t gpr[16],
 			  const struct hv_x86_vmcb_setup *setup);

@@ -72,6 +72,16 @@ void hv_x86_cpuid_guest_apic(uint32_t leaf, uint32_t apic_id,
 			     struct hv_x86_cpuid_regs *regs);
 
 /*
+ * The CR4 bits a guest may set, from the leaves its CPUID shows (leaf 1,
+ * and leaf 7 subleaf 0, all zero where the maximum basic leaf is below
+ * 7), as Xen's hvm_cr4_guest_valid_bits: each bit whose feature the
+ * guest is offered, and PCE always.  A MOV to CR4 with any other bit
+ * raises #GP(0).
+ */
+uint64_t hv_x86_cr4_guest_valid(const struct hv_x86_cpuid_regs *leaf1,
+				const struct hv_x86_cpuid_regs *leaf7);
+
+/*
  * Fill a hypercall page as Xen does for an SVM guest: 0xcc everywhere,
  * then in stub i `mov $i, %eax; vmmcall; ret`, except stub 23
  * (__HYPERVISOR_iret), which is `ud2`.

@@ -201,6 +201,37 @@ static void svm_instructions(void)
 	CHECK_EQ(guest_fault_vector, VEC_UD);
 }
 
+#define MOV_TO_CR4_LEN 3 /* mov %eax/%rax, %cr4: 0f 22 e0 */
+#define CR4_TSD		(1ul << 2)
+#define CR4_VMXE	(1ul << 13)
+
+static unsigned long read_cr4(void)
+{
+	unsigned long v;
+
+	__asm__ __volatile__("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+/* A CR4 bit CPUID does not offer (VMX) raises #GP(0) and leaves CR4 as
+ * it was, as on a CPU; one it offers takes. */
+static void control_registers(void)
+{
+	unsigned long cr4 = read_cr4();
+	unsigned int faults = guest_faults;
+
+	guest_expect_fault(MOV_TO_CR4_LEN);
+	__asm__ __volatile__("mov %0, %%cr4" ::"a"(cr4 | CR4_VMXE));
+	CHECK_EQ(guest_faults, faults + 1);
+	CHECK_EQ(guest_fault_vector, VEC_GP);
+	CHECK_EQ(guest_fault_error, 0);
+	CHECK_EQ(read_cr4(), cr4);
+	__asm__ __volatile__("mov %0, %%cr4" ::"a"(cr4 | CR4_TSD));
+	CHECK_EQ(read_cr4(), cr4 | CR4_TSD);
+	__asm__ __volatile__("mov %0, %%cr4" ::"a"(cr4));
+	CHECK_EQ(guest_faults, faults + 1);
+}
+
 #if defined(__x86_64__)
 #define MSR_STAR   0xc0000081u
 #define MSR_LSTAR  0xc0000082u
@@ -286,6 +317,7 @@ int main(void)
 	msrs();
 	local_apic();
 	svm_instructions();
+	control_registers();
 #if defined(__x86_64__)
 	from_user_mode();
 #endif

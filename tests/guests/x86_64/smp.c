@@ -80,6 +80,9 @@ static void refusals(void)
 	CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &c), -XEN_EINVAL);
 	CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, (void *)0x40000000ul),
 		 -XEN_EFAULT);
+	c = secondary_context();
+	c.cpu_regs.x86_64.cr4 |= 1u << 6; /* MCE: CPUID hides machine checks */
+	CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &c), -XEN_EINVAL);
 }
 
 int main(void)

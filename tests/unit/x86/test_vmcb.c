@@ -253,6 +253,46 @@ static void ioio_decoding(void **state)
 	assert_int_equal(hv_x86_decode_ioio(3 << 4, &io), -HV_EINVAL);
 }
 
+static void mov_to_cr_decoding(void **state)
+{
+	/* mov %rax,%cr4; mov %r9,%cr4 (REX.B); mov %rdx,%cr8 (REX.R); a REX
+	 * before a legacy prefix, which does not count; AMD's LOCK CR8. */
+	static const uint8_t rax_cr4[] = {0x0f, 0x22, 0xe0};
+	static const uint8_t r9_cr4[] = {0x41, 0x0f, 0x22, 0xe1};
+	static const uint8_t rdx_cr8[] = {0x44, 0x0f, 0x22, 0xc2};
+	static const uint8_t stale_rex[] = {0x41, 0x66, 0x0f, 0x22, 0xe1};
+	static const uint8_t lock_cr0[] = {0xf0, 0x0f, 0x22, 0xc3};
+	static const uint8_t mov_from_cr4[] = {0x0f, 0x20, 0xe0};
+	struct hv_x86_mov_cr m;
+
+	(void)state;
+	assert_int_equal(hv_x86_decode_mov_to_cr(rax_cr4, 3, true, &m), 0);
+	assert_int_equal(m.cr, 4);
+	assert_int_equal(m.gpr, HV_X86_RAX);
+	assert_int_equal(m.len, 3);
+	assert_int_equal(hv_x86_decode_mov_to_cr(r9_cr4, 4, true, &m), 0);
+	assert_int_equal(m.cr, 4);
+	assert_int_equal(m.gpr, 9);
+	assert_int_equal(m.len, 4);
+	/* Outside long mode 0x41 is INC %ecx, not a prefix. */
+	assert_int_equal(hv_x86_decode_mov_to_cr(r9_cr4, 4, false, &m),
+			 -HV_EINVAL);
+	assert_int_equal(hv_x86_decode_mov_to_cr(rdx_cr8, 4, true, &m), 0);
+	assert_int_equal(m.cr, 8);
+	assert_int_equal(m.gpr, HV_X86_RDX);
+	assert_int_equal(hv_x86_decode_mov_to_cr(stale_rex, 5, true, &m), 0);
+	assert_int_equal(m.gpr, HV_X86_RCX);
+	assert_int_equal(m.len, 5);
+	assert_int_equal(hv_x86_decode_mov_to_cr(lock_cr0, 4, false, &m), 0);
+	assert_int_equal(m.cr, 8);
+	assert_int_equal(m.gpr, HV_X86_RBX);
+	/* Cut short, or another instruction. */
+	assert_int_equal(hv_x86_decode_mov_to_cr(rax_cr4, 2, true, &m),
+			 -HV_EINVAL);
+	assert_int_equal(hv_x86_decode_mov_to_cr(mov_from_cr4, 3, true, &m),
+			 -HV_EINVAL);
+}
+
 static void new_vcpu_state(void **state)
 {
 	struct hv_x86_vcpu v;
@@ -361,6 +401,7 @@ int main(void)
 	    cmocka_unit_test(msr_permission_map),
 	    cmocka_unit_test(exit_names),
 	    cmocka_unit_test(ioio_decoding),
+	    cmocka_unit_test(mov_to_cr_decoding),
 	    cmocka_unit_test(new_vcpu_state),
 	};
 

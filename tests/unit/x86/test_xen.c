@@ -225,6 +225,33 @@ static void guest_view_of_the_processor(void **state)
 	assert_int_equal(r.eax + r.ebx + r.ecx + r.edx, 10);
 }
 
+static void cr4_bits_follow_cpuid(void **state)
+{
+	/* QEMU's qemu64 as the guest sees it: leaf 1 EDX 0x078bfbff less
+	 * the hidden bits, ECX with SSE3 and CX16 only; no leaf 7 bits. */
+	struct hv_x86_cpuid_regs l1 = {0, 0, 0x80002001, 0x078bfbff};
+	struct hv_x86_cpuid_regs l7 = {0};
+
+	(void)state;
+	hv_x86_cpuid_guest(1, 0, &l1);
+	/* VME PVI TSD DE PSE PAE PGE PCE OSFXSR OSXMMEXCPT; MCE is hidden */
+	assert_int_equal(hv_x86_cr4_guest_valid(&l1, &l7), 0x7bf);
+	/* Each leaf-7 feature offers its bit; CET either way. */
+	l7.ebx = 1u << 0 | 1u << 7 | 1u << 20;
+	assert_int_equal(hv_x86_cr4_guest_valid(&l1, &l7),
+			 0x7bf | 1u << 16 | 1u << 20 | 1u << 21);
+	l7 = (struct hv_x86_cpuid_regs){0, 0, 1u << 2 | 1u << 16, 1u << 20};
+	assert_int_equal(hv_x86_cr4_guest_valid(&l1, &l7),
+			 0x7bf | 1u << 11 | 1u << 12 | 1u << 23);
+	/* Nothing offered: PCE alone. */
+	l1 = l7 = (struct hv_x86_cpuid_regs){0};
+	assert_int_equal(hv_x86_cr4_guest_valid(&l1, &l7), 1u << 8);
+	/* VMX, PCID and XSAVE would offer theirs (hvkit's view hides two). */
+	l1.ecx = 1u << 5 | 1u << 17 | 1u << 26;
+	assert_int_equal(hv_x86_cr4_guest_valid(&l1, &l7),
+			 1u << 8 | 1u << 13 | 1u << 17 | 1u << 18);
+}
+
 static void hypercall_page_bytes(void **state)
 {
 	static uint8_t page[4096];
@@ -298,6 +325,7 @@ int main(void)
 	    cmocka_unit_test(tsc_scale),
 	    cmocka_unit_test(pvclock),
 	    cmocka_unit_test(guest_view_of_the_processor),
+	    cmocka_unit_test(cr4_bits_follow_cpuid),
 	    cmocka_unit_test(hypercall_page_bytes),
 	    cmocka_unit_test(hypercall_registers),
 	    cmocka_unit_test(time_conversions),
