@@ -4,7 +4,8 @@
  * the TSC (a write moves the guest's TSC offset, so RDTSC, which runs
  * unintercepted, agrees), and two AMD registers Xen answers for every HVM
  * guest (hvm_msr_read_intercept): C1E and NB_CFG read 0, an NB_CFG write
- * is ignored; the local APIC's base and TSC deadline (lapic.c); any other MSR
+ * is ignored; the local APIC's base, x2APIC registers and TSC deadline
+ * (lapic.c); any other MSR
  * raises #GP(0), as a CPU does for one it does not have.
  */
 #include "priv.h"
@@ -27,8 +28,15 @@
 /* What the guest may set in EFER: SCE, LME, NXE (LMA follows paging). */
 #define EFER_GUEST_BITS (HV_X86_EFER_SCE | HV_X86_EFER_LME | HV_X86_EFER_NXE)
 
+static bool x2apic_msr(uint32_t msr)
+{
+	return msr >= HV_X86_MSR_X2APIC_FIRST && msr <= HV_X86_MSR_X2APIC_LAST;
+}
+
 static bool read_msr(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t *val)
 {
+	if (x2apic_msr(msr))
+		return hyp_x86_lapic_msr_read(v, msr, val);
 	switch (msr) {
 	case HV_X86_XEN_MSR_HYPERCALL:
 		*val = 0;
@@ -118,6 +126,8 @@ static void write_tsc_deadline(struct hv_hyp_vcpu *v, uint64_t tsc)
 
 static bool write_msr(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t val)
 {
+	if (x2apic_msr(msr))
+		return hyp_x86_lapic_msr_write(v, msr, val);
 	switch (msr) {
 	case HV_X86_XEN_MSR_HYPERCALL:
 		return hypercall_page(v, val);

@@ -2,7 +2,9 @@
  * Each vCPU's local APIC (libhv-x86's model, <hv/x86_vlapic.h>), as Xen
  * gives every PVH guest one: the xAPIC page at 0xfee00000, which nothing
  * maps in the P2M, so each access is a nested page fault decoded by
- * exit_npf.c and answered here; the APIC base MSR; IPIs to the domain's
+ * exit_npf.c and answered here; in x2APIC mode the MSRs 0x800-0x8ff
+ * instead (exit_msr.c), with no instruction to decode; the APIC base MSR,
+ * which moves between the modes as a CPU's does; IPIs to the domain's
  * vCPUs (fixed ones raise the vector and wake or kick the target; INIT
  * and STARTUP start a vCPU that is down in real mode, as Linux brings up
  * its CPUs); and the timer, whose deadline wakes a blocked vCPU (the
@@ -29,23 +31,38 @@ void hyp_x86_lapic_reset(struct hv_hyp_vcpu *v)
 
 uint64_t hyp_x86_lapic_base(struct hv_hyp_vcpu *v)
 {
+	const struct vcpu_arch *a = vcpu_arch(v);
+
 	return HV_X86_VLAPIC_BASE |
-	       (vcpu_arch(v)->lapic_on ? HV_X86_APIC_BASE_ENABLE : 0) |
+	       (a->lapic_on ? HV_X86_APIC_BASE_ENABLE : 0) |
+	       (a->lapic_on && a->lapic.x2apic ? HV_X86_APIC_BASE_EXTD : 0) |
 	       (v->id == 0 ? HV_X86_APIC_BASE_BSP : 0);
 }
 
-/* The base cannot move and x2APIC mode is not offered: only the enable
- * bit changes.  Enabling again starts from the reset state. */
+/*
+ * The base cannot move; the enable and x2APIC bits change as SDM 11.12.5
+ * lets them: disabled, xAPIC, x2APIC in that order, or back to disabled
+ * from either; EXTD without the enable bit, or x2APIC straight from
+ * disabled or back to xAPIC, is refused (#GP).  Enabling again starts
+ * from the reset state.
+ */
 bool hyp_x86_lapic_set_base(struct hv_hyp_vcpu *v, uint64_t val)
 {
 	struct vcpu_arch *a = vcpu_arch(v);
 	bool on = val & HV_X86_APIC_BASE_ENABLE;
+	bool x2apic = val & HV_X86_APIC_BASE_EXTD;
+	bool was_x2apic = a->lapic_on && a->lapic.x2apic;
 
-	if ((val & ~(HV_X86_APIC_BASE_BSP | HV_X86_APIC_BASE_ENABLE)) !=
-	    HV_X86_VLAPIC_BASE)
+	if ((val & ~(HV_X86_APIC_BASE_BSP | HV_X86_APIC_BASE_ENABLE |
+		     HV_X86_APIC_BASE_EXTD)) != HV_X86_VLAPIC_BASE)
+		return false;
+	if ((x2apic && !on) || (x2apic && !a->lapic_on) ||
+	    (was_x2apic && on && !x2apic))
 		return false;
 	if (on && !a->lapic_on)
 		hv_x86_vlapic_reset(&a->lapic, v->id);
+	if (x2apic && !was_x2apic)
+		hv_x86_vlapic_enter_x2apic(&a->lapic);
 	a->lapic_on = on;
 	return true;
 }
@@ -111,9 +128,10 @@ static void send_ipi(struct hv_hyp_vcpu *v, const struct hv_x86_vlapic_ipi *ipi)
 	}
 }
 
+/* The page decodes nothing in x2APIC mode (SDM 11.12.1). */
 static bool on_page(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa)
 {
-	return vcpu_arch(v)->lapic_on &&
+	return vcpu_arch(v)->lapic_on && !vcpu_arch(v)->lapic.x2apic &&
 	       (gpa & ~(uint64_t)(HV_X86_VLAPIC_SIZE - 1)) ==
 		   HV_X86_VLAPIC_BASE;
 }
@@ -153,6 +171,29 @@ bool hyp_x86_lapic_write(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa,
 				&ipi))
 		send_ipi(v, &ipi);
 	return true;
+}
+
+bool hyp_x86_lapic_msr_read(struct hv_hyp_vcpu *v, uint32_t msr,
+			    uint64_t *val)
+{
+	return vcpu_arch(v)->lapic_on &&
+	       !hv_x86_vlapic_msr_read(&vcpu_arch(v)->lapic, msr, now_of(v),
+				       val);
+}
+
+bool hyp_x86_lapic_msr_write(struct hv_hyp_vcpu *v, uint32_t msr,
+			     uint64_t val)
+{
+	struct hv_x86_vlapic_ipi ipi;
+	int sent;
+
+	if (!vcpu_arch(v)->lapic_on)
+		return false;
+	sent = hv_x86_vlapic_msr_write(&vcpu_arch(v)->lapic, msr, val,
+				       now_of(v), &ipi);
+	if (sent > 0)
+		send_ipi(v, &ipi);
+	return sent >= 0;
 }
 
 void hyp_x86_lapic_deliver(struct hv_hyp_vcpu *v, hv_time_t now)

@@ -77,7 +77,8 @@ void hyp_x86_exit_vmmcall(struct hv_hyp_x86_pcpu *pc, struct hv_hyp_vcpu *v);
 
 /* The local APIC (lapic.c).  reset: at domain build; read, write: `size`
  * bytes at guest-physical gpa (the emulator's accesses), false if gpa is
- * not on v's enabled APIC page; set_base: an APIC base MSR write, false if
+ * not on v's enabled xAPIC page; msr_read, msr_write: an x2APIC MSR,
+ * false where the guest gets #GP; set_base: an APIC base MSR write, false if
  * refused
  * (#GP); deliver: before entering v (no lock), the timer fired if due and
  * the APIC's interrupt injected or its window opened; has_work: an
@@ -90,6 +91,10 @@ bool hyp_x86_lapic_read(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa, uint8_t *buf,
 			unsigned int size);
 bool hyp_x86_lapic_write(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa,
 			 const uint8_t *buf, unsigned int size);
+bool hyp_x86_lapic_msr_read(struct hv_hyp_vcpu *v, uint32_t msr,
+			    uint64_t *val);
+bool hyp_x86_lapic_msr_write(struct hv_hyp_vcpu *v, uint32_t msr,
+			     uint64_t val);
 bool hyp_x86_lapic_set_base(struct hv_hyp_vcpu *v, uint64_t val);
 uint64_t hyp_x86_lapic_base(struct hv_hyp_vcpu *v);
 void hyp_x86_lapic_deliver(struct hv_hyp_vcpu *v, hv_time_t now);

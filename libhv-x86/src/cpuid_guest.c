@@ -87,7 +87,7 @@ void hv_x86_cpuid_guest_apic(uint32_t leaf, uint32_t apic_id,
 	switch (leaf) {
 	case 0x1:
 		r->ebx = (r->ebx & ~L1_EBX_APIC_ID) | apic_id << 24;
-		r->ecx |= L1_ECX_TSC_DEADLINE;
+		r->ecx |= L1_ECX_TSC_DEADLINE | L1_ECX_X2APIC;
 		r->edx |= L1_EDX_APIC;
 		break;
 	case 0xb: /* topology: the x2APIC ID, whatever the level */

@@ -3,32 +3,10 @@
 #include <hv/string.h>
 #include <hv/x86_vlapic.h>
 
-#define LVT_VECTOR   0xffu
-#define LVT_TIMER    0
-#define LVT_ERROR    5
-#define TIMER_MODE   (3u << 17)
-#define SVR_WRITABLE 0x3ffu /* vector, enable, focus check */
-#define DFR_WRITABLE 0xf0000000u
-#define LDR_WRITABLE 0xff000000u
-#define ESR_SEND_ILL (1u << 5)
-#define ICR_WRITABLE                                                           \
-	0x000ccfffu /* vector, mode, dest mode, level, trigger,                \
-		       shorthand */
-#define ICR_MODE(lo)	  (((lo) >> 8) & 7)
-#define ICR_LOGICAL	  (1u << 11)
-#define ICR_LEVEL	  (1u << 14)
-#define ICR_SHORTHAND(lo) (((lo) >> 18) & 3)
-#define ICR_MODE_FIXED	  0
-#define ICR_MODE_LOWEST	  1
-#define ICR_MODE_INIT	  5
-#define ICR_MODE_STARTUP  6
-#define SHORT_SELF	  1
-#define SHORT_ALL	  2
-#define SHORT_OTHERS	  3
-#define DFR_FLAT	  0xf0000000u
+#include "vlapic_priv.h"
 
 /* Which bits of each LVT entry a guest may write (SDM figure 11-8). */
-static const uint32_t lvt_writable[HV_X86_VLAPIC_NR_LVT] = {
+const uint32_t vlapic_lvt_writable[HV_X86_VLAPIC_NR_LVT] = {
     0x000710ffu, /* timer: vector, mask, mode */
     0x000107ffu, /* thermal: vector, delivery mode, mask */
     0x000107ffu, /* perf */
@@ -188,7 +166,7 @@ static void write_lvt(struct hv_x86_vlapic *l, unsigned int i, uint32_t val)
 
 	if (!(l->svr & HV_X86_SVR_ENABLE))
 		val |= HV_X86_LVT_MASKED;
-	l->lvt[i] = val & lvt_writable[i];
+	l->lvt[i] = val & vlapic_lvt_writable[i];
 	/* A mode change stops the timer (SDM 11.5.4.1). */
 	if (i == LVT_TIMER && timer_mode(l) != old_mode) {
 		l->timer_deadline = HV_TIME_NEVER;
@@ -217,8 +195,9 @@ static bool write_icr(struct hv_x86_vlapic *l, uint32_t val,
 	*ipi = (struct hv_x86_vlapic_ipi){
 	    .vector = (uint8_t)val,
 	    .icr_lo = l->icr_lo,
-	    .dest = l->icr_hi >> 24,
+	    .dest = l->x2apic ? l->icr_hi : l->icr_hi >> 24,
 	    .source = l->id,
+	    .x2apic = l->x2apic,
 	};
 	switch (mode) {
 	case ICR_MODE_FIXED:
@@ -253,7 +232,7 @@ bool hv_x86_vlapic_write(struct hv_x86_vlapic *l, unsigned int offset,
 	}
 	switch (reg) {
 	case HV_X86_LAPIC_TPR:
-		l->tpr = val & 0xff;
+		l->tpr = val & TPR_WRITABLE;
 		break;
 	case HV_X86_LAPIC_EOI:
 		eoi(l);
@@ -284,7 +263,7 @@ bool hv_x86_vlapic_write(struct hv_x86_vlapic *l, unsigned int offset,
 		/* Hardware counts on at the new rate at once; here the new
 		 * rate applies from the next load of the initial count (guests
 		 * set the divider before the count). */
-		l->timer_divide = val & 0xb;
+		l->timer_divide = val & DIVIDE_WRITABLE;
 		break;
 	default:
 		break; /* read-only or reserved */
@@ -306,6 +285,21 @@ static bool logical_match(const struct hv_x86_vlapic *t, uint32_t dest)
 	return (ldr >> 4) == (dest >> 4) && (ldr & dest & 0xf) != 0;
 }
 
+/* x2APIC destinations (SDM 11.12.9-10): all ones is every APIC; else
+ * physical, the 32-bit ID; logical, the cluster (bits 31:16) and a
+ * common bit of the 16 below, by the LDR the target's ID makes. */
+static bool x2apic_match(const struct hv_x86_vlapic *t,
+			 const struct hv_x86_vlapic_ipi *ipi)
+{
+	uint32_t ldr = hv_x86_vlapic_x2apic_ldr(t->id);
+
+	if (ipi->dest == UINT32_MAX)
+		return true;
+	if (!(ipi->icr_lo & ICR_LOGICAL))
+		return ipi->dest == t->id;
+	return (ldr >> 16) == (ipi->dest >> 16) && (ldr & ipi->dest & 0xffff);
+}
+
 bool hv_x86_vlapic_ipi_targets(const struct hv_x86_vlapic *t,
 			       const struct hv_x86_vlapic_ipi *ipi)
 {
@@ -319,6 +313,8 @@ bool hv_x86_vlapic_ipi_targets(const struct hv_x86_vlapic *t,
 	default:
 		break;
 	}
+	if (ipi->x2apic)
+		return x2apic_match(t, ipi);
 	if (ipi->icr_lo & ICR_LOGICAL)
 		return logical_match(t, ipi->dest);
 	return ipi->dest == 0xff || ipi->dest == t->id;

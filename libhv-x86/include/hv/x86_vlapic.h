@@ -3,11 +3,12 @@
  * through the xAPIC page (Intel SDM vol. 3, 11 "Advanced Programmable
  * Interrupt Controller"; AMD APM vol. 2, 16): ID, version, TPR/PPR, EOI,
  * LDR/DFR, SVR, ISR/TMR/IRR, ESR, six LVT entries, ICR, and the timer in
- * one-shot, periodic and TSC-deadline modes.  No x2APIC (CPUID hides it).
+ * one-shot, periodic and TSC-deadline modes; and the same registers as
+ * MSRs in x2APIC mode (SDM 11.12), with 32-bit IDs.
  *
  * Portable state and logic only, unit-tested on the host: the caller
- * traps the accesses (nested page faults on the page, the TSC-deadline
- * MSR), gives the time in ns, delivers what hv_x86_vlapic_pending says and
+ * traps the accesses (nested page faults on the page, the x2APIC and
+ * TSC-deadline MSRs), gives the time in ns, delivers what hv_x86_vlapic_pending says and
  * routes the IPIs a write asks for (hv_x86_vlapic_ipi_targets).
  *
  * Concurrency: every call but hv_x86_vlapic_accept belongs to the vCPU's
@@ -36,6 +37,7 @@ HV_BEGIN_DECLS
 /* The APIC base MSR (IA32_APIC_BASE, 0x1b). */
 #define HV_X86_MSR_APIC_BASE	0x1bu
 #define HV_X86_APIC_BASE_BSP	(1ull << 8)
+#define HV_X86_APIC_BASE_EXTD	(1ull << 10) /* x2APIC mode */
 #define HV_X86_APIC_BASE_ENABLE (1ull << 11)
 #define HV_X86_MSR_TSC_DEADLINE 0x6e0u
 
@@ -65,7 +67,12 @@ enum {
 	HV_X86_LAPIC_TIMER_INITIAL = 0x380,
 	HV_X86_LAPIC_TIMER_CURRENT = 0x390,
 	HV_X86_LAPIC_TIMER_DIVIDE = 0x3e0,
+	HV_X86_LAPIC_SELF_IPI = 0x3f0, /* x2APIC mode only */
 };
+
+/* In x2APIC mode the register at offset o is MSR 0x800 + o / 16. */
+#define HV_X86_MSR_X2APIC_FIRST 0x800u
+#define HV_X86_MSR_X2APIC_LAST	0x8ffu
 
 /* Version 0x14 (an integrated APIC), six LVT entries (max LVT 5). */
 #define HV_X86_VLAPIC_VERSION 0x50014u
@@ -92,6 +99,9 @@ struct hv_x86_vlapic {
 	uint32_t timer_initial, timer_divide;
 	hv_time_t timer_start, timer_deadline;
 	uint64_t tsc_deadline;
+	/* x2APIC mode: registers as MSRs, the ID whole, the LDR fixed by
+	 * it, ICR high the whole 32-bit destination. */
+	bool x2apic;
 };
 
 /* What an ICR write sends, to each vCPU whose APIC matches
@@ -107,8 +117,10 @@ enum hv_x86_ipi_mode {
 struct hv_x86_vlapic_ipi {
 	enum hv_x86_ipi_mode mode;
 	uint8_t vector;
-	uint32_t icr_lo, dest; /* ICR low, and ICR high's bits 31:24 */
+	uint32_t icr_lo, dest; /* ICR low, and ICR high's bits 31:24 (x2APIC
+				  mode: all 32, an x2APIC ID or cluster) */
 	uint32_t source;       /* the sender's APIC ID */
+	bool x2apic;	       /* sent in x2APIC mode */
 };
 
 /* The APIC of vCPU `id` at reset (SDM 11.4.7.1): ID id << 24 as read,
@@ -136,7 +148,9 @@ bool hv_x86_vlapic_write(struct hv_x86_vlapic *l, unsigned int offset,
 /* Whether the APIC `target` (of APIC ID target->id) is a destination of
  * `ipi`: the shorthand (self, all, all but self) or else the destination
  * in physical mode (its ID, or 0xff for all) or logical mode (flat or
- * cluster, by the target's LDR and DFR). */
+ * cluster, by the target's LDR and DFR); from an x2APIC, physical is the
+ * 32-bit ID (all ones for all) and logical the cluster and bits of the
+ * LDR the target's ID makes (hv_x86_vlapic_x2apic_ldr). */
 bool hv_x86_vlapic_ipi_targets(const struct hv_x86_vlapic *target,
 			       const struct hv_x86_vlapic_ipi *ipi);
 
@@ -172,6 +186,44 @@ bool hv_x86_vlapic_timer_fire(struct hv_x86_vlapic *l, hv_time_t now);
 void hv_x86_vlapic_set_tsc_deadline(struct hv_x86_vlapic *l, uint64_t tsc,
 				    hv_time_t deadline);
 uint64_t hv_x86_vlapic_tsc_deadline(const struct hv_x86_vlapic *l);
+
+/* The x2APIC LDR of APIC ID id (SDM 11.12.10.2): the cluster, id >> 4,
+ * in bits 31:16 and bit id & 15 below. */
+static inline uint32_t hv_x86_vlapic_x2apic_ldr(uint32_t id)
+{
+	return (id >> 4) << 16 | 1u << (id & 15);
+}
+
+/*
+ * Switch an xAPIC to x2APIC mode, as a write of the APIC base MSR setting
+ * EXTD does (SDM 11.12.5): the state stays; the LDR becomes
+ * hv_x86_vlapic_x2apic_ldr(id); the page's registers are no longer the
+ * caller's to decode.  Leaving x2APIC mode is by disabling the APIC, a
+ * reset (hv_x86_vlapic_reset).
+ */
+void hv_x86_vlapic_enter_x2apic(struct hv_x86_vlapic *l);
+
+/*
+ * RDMSR of x2APIC register `msr` (HV_X86_MSR_X2APIC_FIRST..LAST) at
+ * `now`: 0 and *val, or -HV_EINVAL where the CPU raises #GP(0): not in
+ * x2APIC mode, a register x2APIC mode lacks (APR, DFR, ICR high, CMCI) or
+ * a write-only one (EOI, SELF IPI).  ID reads whole, ICR as 64 bits.
+ */
+int hv_x86_vlapic_msr_read(const struct hv_x86_vlapic *l, uint32_t msr,
+			   hv_time_t now, uint64_t *val);
+
+/*
+ * WRMSR of `val` to x2APIC register `msr` at `now`: 1 when it sends an
+ * IPI (*ipi says what, as hv_x86_vlapic_write: an ICR write, or SELF IPI
+ * with the vector alone), 0 when done, -HV_EINVAL (#GP(0), nothing
+ * changed) not in x2APIC mode, for a read-only or missing register, or a
+ * reserved bit set: above bit 31 (but in the ICR), in TPR, SVR, an LVT,
+ * the ICR's low half, the divide configuration or SELF IPI, or anything
+ * but 0 to EOI or ESR.
+ */
+int hv_x86_vlapic_msr_write(struct hv_x86_vlapic *l, uint32_t msr,
+			    uint64_t val, hv_time_t now,
+			    struct hv_x86_vlapic_ipi *ipi);
 
 HV_END_DECLS
 

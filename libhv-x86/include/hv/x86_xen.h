@@ -64,9 +64,9 @@ void hv_x86_cpuid_guest(uint32_t leaf, uint32_t subleaf,
 
 /*
  * The leaves of a vCPU with a virtual local APIC (<hv/x86_vlapic.h>), on
- * top of hv_x86_cpuid_guest's view: leaf 1 says APIC (EDX bit 9) and
- * TSC-deadline (ECX bit 24) and gives the initial APIC ID in EBX[31:24];
- * leaf 0xb gives it in EDX.  x2APIC stays hidden (not emulated).
+ * top of hv_x86_cpuid_guest's view: leaf 1 says APIC (EDX bit 9),
+ * x2APIC (ECX bit 21) and TSC-deadline (ECX bit 24) and gives the initial
+ * APIC ID in EBX[31:24]; leaf 0xb gives it in EDX.
  */
 void hv_x86_cpuid_guest_apic(uint32_t leaf, uint32_t apic_id,
 			     struct hv_x86_cpuid_regs *regs);

@@ -143,7 +143,9 @@ static void msrs(void)
 }
 
 #define APIC_BASE_BSP	 0x100u
+#define APIC_BASE_EXTD	 0x400u
 #define APIC_BASE_ENABLE 0x800u
+#define APIC_BASE	 0xfee00000u
 #define LAPIC		 ((volatile uint32_t *)0xfee00000ul)
 
 /* Through MOV alone: hvkit emulates only the MOV family on the page (a
@@ -162,8 +164,8 @@ static void apic_write(unsigned int reg, uint32_t v)
 			     : "memory");
 }
 
-/* The local APIC every vCPU has, as on Xen: CPUID says so (no x2APIC),
- * the base MSR gives its page, enabled, on the boot vCPU; the page
+/* The local APIC every vCPU has, as on Xen: CPUID says so (x2APIC
+ * too), the base MSR gives its page, enabled, on the boot vCPU; the page
  * answers as an xAPIC, and reads as unbacked memory while disabled. */
 static void local_apic(void)
 {
@@ -171,24 +173,118 @@ static void local_apic(void)
 
 	guest_cpuid(1, 0, r);
 	CHECK(r[3] & (1u << 9));
-	CHECK(!(r[2] & (1u << 21)));
+	CHECK(r[2] & (1u << 21));
 	CHECK_EQ(r[1] >> 24, 0); /* vCPU 0's APIC ID */
 	CHECK_EQ(guest_rdmsr(MSR_APIC_BASE),
-		 0xfee00000u | APIC_BASE_ENABLE | APIC_BASE_BSP);
+		 APIC_BASE | APIC_BASE_ENABLE | APIC_BASE_BSP);
 	expect_gp_write(MSR_APIC_BASE, 0xfec00000u | APIC_BASE_ENABLE);
-	expect_gp_write(MSR_APIC_BASE, 0xfee00000u | APIC_BASE_ENABLE |
-					   0x400u); /* x2APIC mode */
-	CHECK_EQ(apic_read(0x20), 0);		    /* ID */
-	CHECK_EQ(apic_read(0x30), 0x50014);	    /* version */
-	CHECK_EQ(apic_read(0xf0), 0xff);	    /* SVR: software-disabled */
+	/* x2APIC mode needs the enable bit */
+	expect_gp_write(MSR_APIC_BASE, APIC_BASE | APIC_BASE_EXTD);
+	CHECK_EQ(apic_read(0x20), 0);	    /* ID */
+	CHECK_EQ(apic_read(0x30), 0x50014); /* version */
+	CHECK_EQ(apic_read(0xf0), 0xff);    /* SVR: software-disabled */
 	apic_write(0x80, 0x20);
 	CHECK_EQ(apic_read(0x80), 0x20); /* TPR */
 	CHECK_EQ(apic_read(0xa0), 0x20); /* PPR */
 	apic_write(0x80, 0);
-	guest_wrmsr(MSR_APIC_BASE, 0xfee00000u | APIC_BASE_BSP);
+	guest_wrmsr(MSR_APIC_BASE, APIC_BASE | APIC_BASE_BSP);
 	CHECK_EQ(apic_read(0x30), 0xffffffffu);
-	guest_wrmsr(MSR_APIC_BASE, 0xfee00000u | APIC_BASE_ENABLE);
+	/* not from disabled straight to x2APIC mode */
+	expect_gp_write(MSR_APIC_BASE,
+			APIC_BASE | APIC_BASE_ENABLE | APIC_BASE_EXTD);
+	guest_wrmsr(MSR_APIC_BASE, APIC_BASE | APIC_BASE_ENABLE);
 	CHECK_EQ(apic_read(0x30), 0x50014);
+}
+
+/* x2APIC registers (MSR 0x800 + offset / 16). */
+#define X2APIC_ID	 0x802u
+#define X2APIC_VERSION	 0x803u
+#define X2APIC_TPR	 0x808u
+#define X2APIC_PPR	 0x80au
+#define X2APIC_EOI	 0x80bu
+#define X2APIC_LDR	 0x80du
+#define X2APIC_DFR	 0x80eu
+#define X2APIC_SVR	 0x80fu
+#define X2APIC_ICR	 0x830u
+#define X2APIC_ICR_HIGH	 0x831u
+#define X2APIC_LVT_TIMER 0x832u
+#define X2APIC_INITIAL	 0x838u
+#define X2APIC_CURRENT	 0x839u
+#define X2APIC_DIVIDE	 0x83eu
+#define X2APIC_SELF_IPI	 0x83fu
+
+#if defined(__x86_64__)
+static volatile unsigned int apic_irqs, apic_vector;
+
+static void apic_irq(unsigned int vector)
+{
+	apic_irqs++;
+	apic_vector = vector;
+	guest_wrmsr(X2APIC_EOI, 0);
+}
+
+/* Interrupts through x2APIC registers alone: a SELF IPI, an IPI to
+ * itself by the ICR (its 32-bit destination) and the timer. */
+static void x2apic_interrupts(void)
+{
+	guest_irq_handler = apic_irq;
+	guest_wrmsr(X2APIC_SVR, 0x1ff); /* software-enabled */
+	__asm__ __volatile__("sti");
+	guest_wrmsr(X2APIC_SELF_IPI, 0x41);
+	CHECK_EQ(apic_irqs, 1);
+	CHECK_EQ(apic_vector, 0x41);
+	guest_wrmsr(X2APIC_ICR, 0x42); /* fixed, physical, to ID 0 */
+	CHECK_EQ(apic_irqs, 2);
+	CHECK_EQ(apic_vector, 0x42);
+	guest_wrmsr(X2APIC_ICR, 1ull << 32 | 0x43); /* to ID 1: nobody */
+	CHECK_EQ(apic_irqs, 2);
+	guest_wrmsr(X2APIC_DIVIDE, 0xb); /* by 1 */
+	guest_wrmsr(X2APIC_LVT_TIMER, 0x44);
+	guest_wrmsr(X2APIC_INITIAL, 100000); /* 100 us */
+	while (apic_irqs < 3)
+		__asm__ __volatile__("hlt");
+	CHECK_EQ(apic_vector, 0x44);
+	CHECK_EQ(guest_rdmsr(X2APIC_CURRENT), 0);
+	__asm__ __volatile__("cli");
+	guest_wrmsr(X2APIC_SVR, 0xff);
+	guest_irq_handler = NULL;
+}
+#endif
+
+/* x2APIC mode, which Linux takes when CPUID offers it: the same APIC as
+ * MSRs, refusing (#GP) what a CPU refuses; the page decodes nothing; the
+ * way back to xAPIC mode is through disabled. */
+static void x2apic(void)
+{
+	expect_gp_read(X2APIC_VERSION); /* not in xAPIC mode */
+	guest_wrmsr(MSR_APIC_BASE,
+		    APIC_BASE | APIC_BASE_ENABLE | APIC_BASE_EXTD);
+	CHECK_EQ(guest_rdmsr(MSR_APIC_BASE), APIC_BASE | APIC_BASE_ENABLE |
+						 APIC_BASE_EXTD |
+						 APIC_BASE_BSP);
+	CHECK_EQ(guest_rdmsr(X2APIC_ID), 0);
+	CHECK_EQ(guest_rdmsr(X2APIC_VERSION), 0x50014);
+	CHECK_EQ(guest_rdmsr(X2APIC_LDR), 1); /* cluster 0, bit 0 */
+	CHECK_EQ(apic_read(0x30), 0xffffffffu);
+	guest_wrmsr(X2APIC_TPR, 0x20);
+	CHECK_EQ(guest_rdmsr(X2APIC_PPR), 0x20);
+	guest_wrmsr(X2APIC_TPR, 0);
+	expect_gp_read(X2APIC_EOI);	  /* write-only */
+	expect_gp_read(X2APIC_SELF_IPI);  /* write-only */
+	expect_gp_read(X2APIC_DFR);	  /* none in x2APIC mode */
+	expect_gp_read(X2APIC_ICR_HIGH);  /* ICR is one 64-bit MSR */
+	expect_gp_write(X2APIC_ID, 1);	  /* read-only */
+	expect_gp_write(X2APIC_EOI, 1);	  /* 0 only */
+	expect_gp_write(X2APIC_TPR, 0x100); /* a reserved bit */
+	expect_gp_write(X2APIC_TPR, 1ull << 32);
+#if defined(__x86_64__)
+	x2apic_interrupts();
+#endif
+	expect_gp_write(MSR_APIC_BASE, APIC_BASE | APIC_BASE_ENABLE);
+	guest_wrmsr(MSR_APIC_BASE, APIC_BASE | APIC_BASE_BSP);
+	guest_wrmsr(MSR_APIC_BASE, APIC_BASE | APIC_BASE_ENABLE);
+	CHECK_EQ(apic_read(0x30), 0x50014);
+	expect_gp_read(X2APIC_VERSION);
 }
 
 static void svm_instructions(void)
@@ -316,6 +412,7 @@ int main(void)
 	hypercall_page();
 	msrs();
 	local_apic();
+	x2apic();
 	svm_instructions();
 	control_registers();
 #if defined(__x86_64__)

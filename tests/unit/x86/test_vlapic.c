@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include <hv/error.h>
 #include <hv/x86_vlapic.h>
 
 #define T0 1000000u /* ns: an arbitrary start time */
@@ -324,6 +325,147 @@ static void timer_tsc_deadline(void **state)
 	assert_true(hv_x86_vlapic_timer_deadline(&l) == HV_TIME_NEVER);
 }
 
+/* x2APIC mode (SDM 11.12): the registers as MSRs, refusing what a CPU
+ * refuses, and IPIs with 32-bit destinations. */
+static uint64_t msr_rd(const struct hv_x86_vlapic *l, uint32_t msr)
+{
+	uint64_t v = 0xdead;
+
+	assert_int_equal(hv_x86_vlapic_msr_read(l, msr, T0, &v), 0);
+	return v;
+}
+
+static void msr_wr(struct hv_x86_vlapic *l, uint32_t msr, uint64_t val)
+{
+	struct hv_x86_vlapic_ipi ipi;
+
+	assert_int_equal(hv_x86_vlapic_msr_write(l, msr, val, T0, &ipi), 0);
+}
+
+static void x2apic_registers(void **state)
+{
+	struct hv_x86_vlapic l;
+	struct hv_x86_vlapic_ipi ipi;
+	uint64_t v;
+
+	(void)state;
+	enabled(&l, 0x23);
+	/* Nothing as MSRs in xAPIC mode. */
+	assert_int_equal(hv_x86_vlapic_msr_read(&l, 0x803, T0, &v), -HV_EINVAL);
+	assert_int_equal(hv_x86_vlapic_msr_write(&l, 0x808, 0, T0, &ipi),
+			 -HV_EINVAL);
+	wr(&l, HV_X86_LAPIC_TPR, 0x30);
+	hv_x86_vlapic_enter_x2apic(&l);
+	/* The state stays; the ID reads whole, the LDR follows it. */
+	assert_int_equal(msr_rd(&l, 0x808), 0x30);
+	assert_int_equal(msr_rd(&l, 0x802), 0x23);
+	assert_int_equal(msr_rd(&l, 0x80d), 2u << 16 | 1u << 3);
+	assert_int_equal(msr_rd(&l, 0x803), HV_X86_VLAPIC_VERSION);
+	assert_int_equal(msr_rd(&l, 0x80f), 0x1ff);
+	assert_int_equal(msr_rd(&l, 0x832), HV_X86_LVT_MASKED);
+	/* Missing or write-only registers, and the range's edges. */
+	for (uint32_t msr = 0x7ff; msr <= 0x900; msr++) {
+		unsigned int reg = (msr - 0x800) << 4;
+		/* ID, version, TPR, PPR, LDR, SVR; ISR, TMR, IRR, ESR;
+		 * ICR; the LVTs and the counts; the divider. */
+		bool readable = reg == 0x20 || reg == 0x30 || reg == 0x80 ||
+				reg == 0xa0 || reg == 0xd0 || reg == 0xf0 ||
+				(reg >= 0x100 && reg <= 0x280) ||
+				reg == 0x300 ||
+				(reg >= 0x320 && reg <= 0x390) || reg == 0x3e0;
+		bool gp = msr < 0x800 || msr > 0x8ff || !readable;
+
+		assert_int_equal(hv_x86_vlapic_msr_read(&l, msr, T0, &v),
+				 gp ? -HV_EINVAL : 0);
+	}
+	/* Read-only, reserved bits, the high half, EOI and ESR but 0. */
+	const struct {
+		uint32_t msr;
+		uint64_t val;
+	} refused[] = {
+	    {0x802, 0x23},	  {0x80d, 0},	     {0x803, 0},
+	    {0x80e, 0},		  {0x831, 0},	     {0x808, 0x100},
+	    {0x808, 1ull << 32},  {0x80b, 1},	     {0x828, 1},
+	    {0x80f, 0x1000},	  {0x832, 1u << 19}, {0x83e, 0x4},
+	    {0x83f, 0x100},	  {0x830, 1u << 20}, {0x839, 0},
+	    {0x900, 0},
+	};
+	for (unsigned int i = 0; i < sizeof(refused) / sizeof(refused[0]);
+	     i++) {
+		assert_int_equal(hv_x86_vlapic_msr_write(&l, refused[i].msr,
+							 refused[i].val, T0,
+							 &ipi),
+				 -HV_EINVAL);
+	}
+	assert_int_equal(msr_rd(&l, 0x808), 0x30);
+	msr_wr(&l, 0x80b, 0);
+	msr_wr(&l, 0x828, 0);
+	msr_wr(&l, 0x808, 0);
+	assert_int_equal(msr_rd(&l, 0x80a), 0);
+	/* The timer, as in xAPIC mode. */
+	msr_wr(&l, 0x83e, 0xb);
+	msr_wr(&l, 0x832, 0x40);
+	msr_wr(&l, 0x838, 1000);
+	assert_int_equal(msr_rd(&l, 0x839), 1000);
+	assert_true(hv_x86_vlapic_timer_deadline(&l) == T0 + 1000);
+}
+
+static void x2apic_ipis(void **state)
+{
+	struct hv_x86_vlapic a, b, c;
+	struct hv_x86_vlapic_ipi ipi;
+	uint64_t icr;
+
+	(void)state;
+	enabled(&a, 0x2);   /* cluster 0, bit 2 */
+	enabled(&b, 0x11);  /* cluster 1, bit 1 */
+	enabled(&c, 0x100); /* beyond xAPIC's 8 bits */
+	hv_x86_vlapic_enter_x2apic(&a);
+	hv_x86_vlapic_enter_x2apic(&b);
+	hv_x86_vlapic_enter_x2apic(&c);
+	/* Physical: the whole 32-bit ID; all ones for all. */
+	assert_int_equal(
+	    hv_x86_vlapic_msr_write(&a, 0x830, 0x100ull << 32 | 0x40, T0, &ipi),
+	    1);
+	assert_true(ipi.x2apic);
+	assert_int_equal(ipi.dest, 0x100);
+	assert_int_equal(ipi.vector, 0x40);
+	assert_true(hv_x86_vlapic_ipi_targets(&c, &ipi));
+	assert_false(hv_x86_vlapic_ipi_targets(&a, &ipi));
+	icr = msr_rd(&a, 0x830);
+	assert_true(icr == (0x100ull << 32 | 0x40));
+	assert_int_equal(hv_x86_vlapic_msr_write(&a, 0x830,
+						 0xffffffffull << 32 | 0x41,
+						 T0, &ipi),
+			 1);
+	assert_true(hv_x86_vlapic_ipi_targets(&a, &ipi));
+	assert_true(hv_x86_vlapic_ipi_targets(&b, &ipi));
+	assert_true(hv_x86_vlapic_ipi_targets(&c, &ipi));
+	/* Logical: cluster 1, bits 1 and 2: b alone (a has bit 2 in
+	 * cluster 0). */
+	assert_int_equal(
+	    hv_x86_vlapic_msr_write(&a, 0x830,
+				    (1ull << 16 | 0x6) << 32 | 1u << 11 | 0x42,
+				    T0, &ipi),
+	    1);
+	assert_false(hv_x86_vlapic_ipi_targets(&a, &ipi));
+	assert_true(hv_x86_vlapic_ipi_targets(&b, &ipi));
+	assert_false(hv_x86_vlapic_ipi_targets(&c, &ipi));
+	/* SELF IPI: to itself, the ICR untouched; an illegal vector is an
+	 * error sent. */
+	assert_int_equal(hv_x86_vlapic_msr_write(&b, 0x83f, 0x50, T0, &ipi),
+			 1);
+	assert_int_equal(ipi.mode, HV_X86_IPI_FIXED);
+	assert_int_equal(ipi.vector, 0x50);
+	assert_true(hv_x86_vlapic_ipi_targets(&b, &ipi));
+	assert_false(hv_x86_vlapic_ipi_targets(&a, &ipi));
+	assert_int_equal(msr_rd(&b, 0x830), 0);
+	assert_int_equal(hv_x86_vlapic_msr_write(&b, 0x83f, 0x5, T0, &ipi),
+			 0);
+	msr_wr(&b, 0x828, 0);
+	assert_int_equal(msr_rd(&b, 0x828), 1u << 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +476,8 @@ int main(void)
 	    cmocka_unit_test(timer_one_shot),
 	    cmocka_unit_test(timer_periodic),
 	    cmocka_unit_test(timer_tsc_deadline),
+	    cmocka_unit_test(x2apic_registers),
+	    cmocka_unit_test(x2apic_ipis),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -187,10 +187,10 @@ static void guest_view_of_the_processor(void **state)
 	r = (struct hv_x86_cpuid_regs){0, 0, 0, 0};
 	hv_x86_cpuid_guest(1, 0, &r);
 	assert_int_equal(r.ecx, 1u << 31);
-	/* With a vLAPIC: APIC, TSC-deadline, the APIC ID; x2APIC hidden. */
+	/* With a vLAPIC: APIC, x2APIC, TSC-deadline, the APIC ID. */
 	hv_x86_cpuid_guest_apic(1, 5, &r);
 	assert_int_equal(r.ebx, 5u << 24);
-	assert_int_equal(r.ecx, 1u << 31 | 1u << 24);
+	assert_int_equal(r.ecx, 1u << 31 | 1u << 24 | 1u << 21);
 	assert_int_equal(r.edx, 1u << 9);
 	r = (struct hv_x86_cpuid_regs){1, 2, 0x100, 0};
 	hv_x86_cpuid_guest_apic(0xb, 3, &r);
