@@ -1,6 +1,9 @@
 /*
  * RDMSR and WRMSR of the MSRs the guest cannot reach directly: the Xen
  * hypercall-page MSR, EFER (whose SVME bit the guest never sees), PAT,
+ * DEBUGCTL (LBR and BTF kept and read back, as Xen's SVM code keeps them
+ * in the VMCB; without LBR virtualisation, which QEMU lacks, they do
+ * nothing),
  * the TSC (a write moves the guest's TSC offset, so RDTSC, which runs
  * unintercepted, agrees), and two AMD registers Xen answers for every HVM
  * guest (hvm_msr_read_intercept): C1E and NB_CFG read 0, an NB_CFG write
@@ -17,6 +20,8 @@
 #define MSR_EFER 0xc0000080u
 #define MSR_PAT	 0x00000277u
 #define MSR_TSC	 0x00000010u
+#define MSR_DEBUGCTL 0x000001d9u
+#define DEBUGCTL_GUEST_BITS 0x3u /* LBR, BTF */
 /* Linux reads C1E on CPUs with AMD erratum 400 (QEMU's qemu64 among
  * them), where a #GP costs it a warning and a stack trace. */
 #define MSR_K8_C1E     0xc0010055u
@@ -46,6 +51,9 @@ static bool read_msr(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t *val)
 		return true;
 	case MSR_PAT:
 		*val = vcpu_arch(v)->pat;
+		return true;
+	case MSR_DEBUGCTL:
+		*val = vcpu_arch(v)->debugctl;
 		return true;
 	case MSR_TSC:
 		*val =
@@ -135,6 +143,11 @@ static bool write_msr(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t val)
 		return write_efer(v, val);
 	case MSR_PAT:
 		return write_pat(v, val);
+	case MSR_DEBUGCTL:
+		if (val & ~DEBUGCTL_GUEST_BITS)
+			return false;
+		vcpu_arch(v)->debugctl = val;
+		return true;
 	case MSR_TSC:
 		/* The pvclock's TSC stamp moves with it. */
 		vcpu_arch(v)->cpu.vmcb->control.tsc_offset =

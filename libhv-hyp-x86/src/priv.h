@@ -20,6 +20,7 @@ struct domain_arch {
 struct vcpu_arch {
 	struct hv_x86_vcpu cpu; /* registers, VMCB, x87/SSE state */
 	uint64_t pat;		/* the guest's IA32_PAT (emulated) */
+	uint64_t debugctl;	/* its DEBUGCTL: kept, not applied */
 	uint64_t exit_code;	/* of the last run */
 	/* An event upcall waits to be injected as an interrupt: set by any
 	 * pCPU, taken by the one that enters the vCPU next (atomic). */

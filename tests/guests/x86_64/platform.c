@@ -16,6 +16,7 @@
 #include <xen/version.h>
 
 #define MSR_APIC_BASE	0x0000001bu
+#define MSR_DEBUGCTL	0x000001d9u
 #define MSR_TSC		0x00000010u
 #define MSR_PAT		0x00000277u
 #define MSR_EFER	0xc0000080u
@@ -140,6 +141,13 @@ static void msrs(void)
 	guest_wrmsr(MSR_AMD_NB_CFG, 1ull << 46);
 	CHECK_EQ(guest_rdmsr(MSR_AMD_NB_CFG), 0);
 	expect_gp_write(MSR_K8_C1E, 0);
+	/* DEBUGCTL: LBR and BTF kept, as Xen's SVM code keeps them. */
+	CHECK_EQ(guest_rdmsr(MSR_DEBUGCTL), 0);
+	guest_wrmsr(MSR_DEBUGCTL, 0x2);
+	CHECK_EQ(guest_rdmsr(MSR_DEBUGCTL), 0x2);
+	expect_gp_write(MSR_DEBUGCTL, 0x4);
+	CHECK_EQ(guest_rdmsr(MSR_DEBUGCTL), 0x2);
+	guest_wrmsr(MSR_DEBUGCTL, 0);
 }
 
 #define APIC_BASE_BSP	 0x100u
