@@ -313,12 +313,58 @@ void p2m_detach_subtree(struct p2m_op *op, hv_paddr_t table, unsigned int level,
 	p2m_batch_retire(op->batch, table, p2m->geom[level].order);
 }
 
+/*
+ * A domain builder's common change in one walk: a MAP of exactly one
+ * entry at a leaf level, whose tables exist down to it and which is
+ * empty.  Nothing is split, removed or flushed (an empty entry was never
+ * in a TLB); what is left of the commit walk is its merges on the way up.
+ * False, having changed nothing, for anything else (the two walks then).
+ */
+static bool map_one_empty_entry(struct p2m_op *op)
+{
+	struct hv_mm_p2m *p2m = op->p2m;
+	uint64_t *path[HV_MM_P2M_MAX_LEVELS];
+	hv_paddr_t table = p2m->root;
+	struct hv_mm_p2m_pte pte;
+	unsigned int level;
+
+	if (op->kind != P2M_OP_MAP || op->type == HV_MM_P2M_INVALID)
+		return false;
+	for (level = 0;; level++) {
+		path[level] = &p2m_table(p2m, table)[p2m_index(p2m, level,
+								op->first)];
+		pte_decode(p2m, pte_read(path[level]), level, &pte);
+		if (op_writes_entry(op, level, op->first))
+			break;
+		if (pte.kind != HV_MM_PTE_TABLE || level == p2m_last_level(p2m))
+			return false;
+		table = pte.addr;
+	}
+	if (pte.kind != HV_MM_PTE_EMPTY || op->end - op->first !=
+					       p2m_span(p2m, level))
+		return false;
+	commit_map_entry(op, path[level], level, op->first);
+	/* The new entry keeps its table from being empty, so a table above
+	 * can only become a leaf, and only once the one below it has. */
+	while (level-- > 0 && p2m->geom[level].leaf) {
+		pte_decode(p2m, pte_read(path[level]), level, &pte);
+		p2m_try_merge(op, path[level], level,
+			      op->first & ~(p2m_span(p2m, level) - 1), pte.addr);
+		pte_decode(p2m, pte_read(path[level]), level, &pte);
+		if (pte.kind != HV_MM_PTE_LEAF)
+			break;
+	}
+	return true;
+}
+
 int p2m_change_locked(struct p2m_op *op)
 {
 	struct hv_mm_p2m *p2m = op->p2m;
-	int rc = prepare(op, p2m->root, 0, 0);
+	int rc = 0;
 
-	if (rc)
+	if (map_one_empty_entry(op))
+		;
+	else if ((rc = prepare(op, p2m->root, 0, 0)))
 		p2m_merge_range(op);
 	else
 		commit(op, p2m->root, 0, 0);
