@@ -31,7 +31,7 @@ ARM_EC = {0x00: "unknown", 0x01: "wfi/wfe", 0x07: "fp", 0x16: "hvc",
           0x17: "smc", 0x18: "sysreg", 0x20: "iabt", 0x24: "dabt"}
 ARM_INTID = {26: "irq hyp-timer", 27: "irq vtimer", 30: "irq ptimer",
              25: "irq maintenance"}
-X86_EXIT = {0x060: "intr", 0x061: "nmi", 0x064: "vintr", 0x072: "cpuid",
+X86_EXIT = {0x014: "cr4 write", 0x060: "intr", 0x061: "nmi", 0x064: "vintr", 0x072: "cpuid",
             0x078: "hlt", 0x07b: "ioio", 0x07c: "msr", 0x07f: "shutdown",
             0x081: "vmmcall", 0x400: "npf"}
 
