@@ -327,29 +327,34 @@ static bool map_one_empty_entry(struct p2m_op *op)
 	hv_paddr_t table = p2m->root;
 	struct hv_mm_p2m_pte pte;
 	unsigned int level;
+	uint64_t eg;
 
 	if (op->kind != P2M_OP_MAP || op->type == HV_MM_P2M_INVALID)
 		return false;
 	for (level = 0;; level++) {
-		path[level] = &p2m_table(p2m, table)[p2m_index(p2m, level,
-								op->first)];
+		/* Entries are based at their span's alignment, as the
+		 * general walks give them (entry_walk_next). */
+		eg = op->first & ~(p2m_span(p2m, level) - 1);
+		path[level] = &p2m_table(p2m, table)[p2m_index(p2m, level, eg)];
 		pte_decode(p2m, pte_read(path[level]), level, &pte);
-		if (op_writes_entry(op, level, op->first))
+		if (op_writes_entry(op, level, eg))
 			break;
 		if (pte.kind != HV_MM_PTE_TABLE || level == p2m_last_level(p2m))
 			return false;
 		table = pte.addr;
 	}
-	if (pte.kind != HV_MM_PTE_EMPTY || op->end - op->first !=
-					       p2m_span(p2m, level))
+	/* The op is exactly this entry (it covers it, starting at eg). */
+	if (pte.kind != HV_MM_PTE_EMPTY ||
+	    op->end - op->first != p2m_span(p2m, level))
 		return false;
-	commit_map_entry(op, path[level], level, op->first);
+	commit_map_entry(op, path[level], level, eg);
 	/* The new entry keeps its table from being empty, so a table above
 	 * can only become a leaf, and only once the one below it has. */
 	while (level-- > 0 && p2m->geom[level].leaf) {
 		pte_decode(p2m, pte_read(path[level]), level, &pte);
 		p2m_try_merge(op, path[level], level,
-			      op->first & ~(p2m_span(p2m, level) - 1), pte.addr);
+			      op->first & ~(p2m_span(p2m, level) - 1),
+			      pte.addr);
 		pte_decode(p2m, pte_read(path[level]), level, &pte);
 		if (pte.kind != HV_MM_PTE_LEAF)
 			break;

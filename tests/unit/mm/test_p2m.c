@@ -196,6 +196,35 @@ static void largest_entries_that_fit(void **state)
 	}
 }
 
+/*
+ * A superpage's worth of pages starting one page into an empty 2 MiB
+ * entry whose tables exist, frames aligned as a superpage's would be:
+ * pages, and never a 2 MiB entry over the wrong range (a whole-entry map
+ * is taken in one walk: p2m_change.c's map_one_empty_entry).
+ */
+static void misaligned_run_over_an_empty_entry(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < test_nr_formats; i++) {
+		struct test_p2m f;
+
+		init_root_only(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		/* The tables down to the 2 MiB entries exist. */
+		test_p2m_set(&f, NULL, 5 * SZ_2M, 5 * SZ_2M, 1,
+			     HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
+		test_p2m_set(&f, NULL, 1, SZ_1G + 1, SZ_2M, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
+		expect(&f, 0, HV_MM_P2M_INVALID, 0, HV_INVALID_FRAME, 0);
+		expect(&f, 1, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX, SZ_1G + 1, 0);
+		expect(&f, SZ_2M, HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX,
+		       SZ_1G + SZ_2M, 0);
+		expect(&f, SZ_2M + 1, HV_MM_P2M_INVALID, 0, HV_INVALID_FRAME,
+		       0);
+		assert_int_equal(pieces(&f, 0, 2 * SZ_2M), SZ_2M);
+		test_p2m_fini(&f);
+	}
+}
+
 /* max_order caps the entries used (a CPU without 1 GiB nested pages). */
 static void max_order_caps_entries(void **state)
 {
@@ -375,6 +404,7 @@ int main(void)
 	    cmocka_unit_test(superpage_split_and_merge),
 	    cmocka_unit_test(types_and_rights_at_every_level),
 	    cmocka_unit_test(largest_entries_that_fit),
+	    cmocka_unit_test(misaligned_run_over_an_empty_entry),
 	    cmocka_unit_test(max_order_caps_entries),
 	    cmocka_unit_test(page_by_page_merges_and_frees),
 	    cmocka_unit_test(edges_of_the_space),
