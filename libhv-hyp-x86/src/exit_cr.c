@@ -22,7 +22,7 @@ static unsigned int fetch(struct hv_hyp_vcpu *v, bool long_mode,
 			  uint8_t insn[HV_X86_INSN_MAX])
 {
 	const struct hv_x86_vmcb_save *s = &vcpu_arch(v)->cpu.vmcb->save;
-	uint64_t rip = long_mode ? s->rip : s->cs.base + (uint32_t)s->rip;
+	uint64_t rip = long_mode ? s->rip : (uint32_t)(s->cs.base + s->rip);
 	unsigned int to_page_end = HV_PAGE_SIZE - (rip & (HV_PAGE_SIZE - 1));
 	struct hv_gmem gm;
 

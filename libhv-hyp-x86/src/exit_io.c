@@ -6,7 +6,9 @@
  * reads before giving up (docs/x86.md).  Every other port behaves as on a
  * PC with nothing behind it: reads give all ones, writes are dropped (so
  * a guest can never reach the hypervisor's own UART or QEMU's exit
- * device).  String I/O (INS/OUTS) is not emulated: it crashes the domain,
+ * device).  The PCI configuration ports of a machine that has nothing
+ * there (QEMU's microvm) never exit at all (svm.c): the guest reaches
+ * that same nothing directly.  String I/O (INS/OUTS) is not emulated: it crashes the domain,
  * saying so.
  */
 #include "priv.h"

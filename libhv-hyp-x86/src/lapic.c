@@ -79,12 +79,17 @@ static void notify(struct hv_hyp_vcpu *t)
 }
 
 /* INIT resets a vCPU that is down and makes it wait for a STARTUP; a
- * running vCPU ignores it (Xen would reset it: no PVH guest asks). */
+ * running vCPU ignores it (Xen would reset it: no PVH guest asks).  The
+ * APIC base MSR, x2APIC mode with it, survives an INIT (SDM 11.12.5.1). */
 static void init(struct hv_hyp_vcpu *t)
 {
+	bool x2apic = vcpu_arch(t)->lapic_on && vcpu_arch(t)->lapic.x2apic;
+
 	if (t->state != HV_HYP_VCPU_DOWN)
 		return;
 	hyp_x86_lapic_reset(t);
+	if (x2apic)
+		hv_x86_vlapic_enter_x2apic(&vcpu_arch(t)->lapic);
 	vcpu_arch(t)->wait_sipi = true;
 }
 

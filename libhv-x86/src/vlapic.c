@@ -7,7 +7,7 @@
 
 /* Which bits of each LVT entry a guest may write (SDM figure 11-8). */
 const uint32_t vlapic_lvt_writable[HV_X86_VLAPIC_NR_LVT] = {
-    0x000710ffu, /* timer: vector, mask, mode */
+    0x000700ffu, /* timer: vector, mask, mode (not bit 12, read-only) */
     0x000107ffu, /* thermal: vector, delivery mode, mask */
     0x000107ffu, /* perf */
     0x0001a7ffu, /* LINT0: + polarity, trigger */

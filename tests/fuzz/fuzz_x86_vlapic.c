@@ -12,13 +12,14 @@
  * in IRR, at least 16, and above the processor priority's class; a timer
  * deadline is never in the past of the write that armed it.
  *
- * Input: bytes 0-3 the APIC ID (little-endian), then records of 12 bytes:
- * byte 0 the op (mod 9: xAPIC read, xAPIC write (both skipped in x2APIC
- * mode, where the page decodes nothing), MSR read, MSR write,
- * enter x2APIC mode, raise vector byte 1, acknowledge what is pending and
- * end it, fire the timer, reset), byte 1 the register (offset byte 1 * 16
- * on the page; MSR 0x7f8 + byte 1, so the range's edges too), bytes 2-3 ns
- * to move the clock by (times 64), bytes 4-11 the value.
+ * Input: bytes 0-3 the APIC ID (little-endian), then records of 12
+ * bytes: byte 0 bits 0-6 the op (mod 9: xAPIC read, xAPIC write (both
+ * skipped in x2APIC mode, where the page decodes nothing), MSR read, MSR
+ * write, enter x2APIC mode, raise vector byte 1, acknowledge what is
+ * pending and end it, fire the timer, reset); byte 1 the register (offset
+ * byte 1 * 16 on the page; MSR 0x7f8 + byte 1, plus 256 when byte 0's bit
+ * 7 is set, so past both ends of the range); bytes 2-3 the ns the clock
+ * moves (times 64); bytes 4-11 the value.
  */
 #include "fuzz.h"
 
@@ -62,9 +63,12 @@ static void check_state(const struct hv_x86_vlapic *l)
 static int msr_write(struct hv_x86_vlapic *l, uint32_t msr, uint64_t val,
 		     hv_time_t now)
 {
-	struct hv_x86_vlapic before = *l;
+	struct hv_x86_vlapic before;
 	struct hv_x86_vlapic_ipi ipi;
-	int rc = hv_x86_vlapic_msr_write(l, msr, val, now, &ipi);
+	int rc;
+
+	memcpy(&before, l, sizeof(before)); /* padding too, for memcmp */
+	rc = hv_x86_vlapic_msr_write(l, msr, val, now, &ipi);
 
 	if (rc < 0) {
 		fuzz_check(rc == -HV_EINVAL);
@@ -87,12 +91,12 @@ static void one_op(struct hv_x86_vlapic *l, const uint8_t *r, hv_time_t now,
 		   uint32_t id)
 {
 	unsigned int offset = (unsigned int)r[1] << 4;
-	uint32_t msr = 0x7f8u + r[1];
+	uint32_t msr = 0x7f8u + r[1] + (r[0] & 0x80 ? 0x100u : 0);
 	uint64_t val = fuzz_le(r + 4, 8), got;
 	struct hv_x86_vlapic_ipi ipi;
 	int v;
 
-	switch (r[0] % 9) {
+	switch ((r[0] & 0x7f) % 9) {
 	case 0:
 		/* The page is the caller's to decode in xAPIC mode only. */
 		if (!l->x2apic)

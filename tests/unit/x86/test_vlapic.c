@@ -85,7 +85,7 @@ static void writes(void **state)
 	wr(&l, HV_X86_LAPIC_LVT_LINT0, 0xffffffff);
 	assert_int_equal(rd(&l, HV_X86_LAPIC_LVT_LINT0), 0x1a7ff);
 	wr(&l, HV_X86_LAPIC_LVT_TIMER, 0xffffffff);
-	assert_int_equal(rd(&l, HV_X86_LAPIC_LVT_TIMER), 0x710ff);
+	assert_int_equal(rd(&l, HV_X86_LAPIC_LVT_TIMER), 0x700ff);
 	wr(&l, HV_X86_LAPIC_LVT_ERROR, 0x000000fe);
 	assert_int_equal(rd(&l, HV_X86_LAPIC_LVT_ERROR), 0xfe);
 	/* Disabling masks them all again. */
@@ -386,7 +386,8 @@ static void x2apic_registers(void **state)
 	    {0x802, 0x23},	  {0x80d, 0},	     {0x803, 0},
 	    {0x80e, 0},		  {0x831, 0},	     {0x808, 0x100},
 	    {0x808, 1ull << 32},  {0x80b, 1},	     {0x828, 1},
-	    {0x80f, 0x1000},	  {0x832, 1u << 19}, {0x83e, 0x4},
+	    {0x80f, 0x1000},	  {0x832, 1u << 19}, {0x832, 1u << 12},
+	    {0x83e, 0x4},
 	    {0x83f, 0x100},	  {0x830, 1u << 20}, {0x839, 0},
 	    {0x900, 0},
 	};
