@@ -74,7 +74,9 @@ static void check_page(struct model *m, uint64_t gfn)
 	assert_int_equal(hv_mfn_x(info.mfn), p->mfn);
 }
 
-/* A random range: aligned to 4 KiB, 2 MiB or 1 GiB, of about that size. */
+/* A random range: aligned to 4 KiB, 2 MiB or 1 GiB, of about that size;
+ * one in four exactly that size (an extent, which the P2M may take in
+ * one walk: exactly what an entry spans, wherever it starts). */
 static void random_range(struct model *m, uint64_t *gfn, uint64_t *nr,
 			 unsigned int *order)
 {
@@ -85,6 +87,8 @@ static void random_range(struct model *m, uint64_t *gfn, uint64_t *nr,
 	if (rnd_below(m, 4) == 0)
 		*gfn += rnd_below(m, UINT64_C(1) << *order);
 	*nr = 1 + rnd_below(m, (UINT64_C(3) << *order));
+	if (rnd_below(m, 4) == 0)
+		*nr = UINT64_C(1) << *order;
 	if (*gfn + *nr > WINDOW)
 		*nr = WINDOW - *gfn;
 }
