@@ -6,6 +6,14 @@
 
 #define CPUID_LEN 2
 
+void hyp_x86_guest_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t apic_id,
+			 struct hv_x86_cpuid_regs *r)
+{
+	hv_x86_cpuid(leaf, subleaf, r);
+	hv_x86_cpuid_guest(leaf, subleaf, r);
+	hv_x86_cpuid_guest_apic(leaf, apic_id, r);
+}
+
 void hyp_x86_exit_cpuid(struct hv_hyp_vcpu *v)
 {
 	uint64_t *gpr = vcpu_arch(v)->cpu.gpr;
@@ -18,11 +26,8 @@ void hyp_x86_exit_cpuid(struct hv_hyp_vcpu *v)
 	};
 	struct hv_x86_cpuid_regs r;
 
-	if (!hv_x86_xen_cpuid(leaf, subleaf, &info, &r)) {
-		hv_x86_cpuid(leaf, subleaf, &r);
-		hv_x86_cpuid_guest(leaf, subleaf, &r);
-		hv_x86_cpuid_guest_apic(leaf, v->id, &r);
-	}
+	if (!hv_x86_xen_cpuid(leaf, subleaf, &info, &r))
+		hyp_x86_guest_cpuid(leaf, subleaf, v->id, &r);
 	/* 32-bit results zero-extend into the 64-bit registers. */
 	gpr[HV_X86_RAX] = r.eax;
 	gpr[HV_X86_RBX] = r.ebx;

@@ -11,8 +11,6 @@
 
 #include <hv/x86_exit.h>
 
-#define CR4_PAE	  (1ull << 5)
-#define CR4_PGE	  (1ull << 7)
 #define CR4_LA57  (1ull << 12)
 #define CR4_PCIDE (1ull << 17)
 #define CR3_PCID  0xfffull
@@ -38,14 +36,14 @@ static unsigned int fetch(struct hv_hyp_vcpu *v, bool long_mode,
 static bool cr4_allowed(struct hv_hyp_vcpu *v, uint64_t old, uint64_t val)
 {
 	const struct hv_x86_vmcb_save *s = &vcpu_arch(v)->cpu.vmcb->save;
-	bool long_mode = s->efer & HV_X86_EFER_LMA;
+	bool lma = s->efer & HV_X86_EFER_LMA;
 
 	if (val & ~x86_of(v->dom->hyp)->cr4_valid)
 		return false;
-	if (long_mode && (!(val & CR4_PAE) || ((val ^ old) & CR4_LA57)))
+	if (lma && (!(val & HV_X86_CR4_PAE) || ((val ^ old) & CR4_LA57)))
 		return false;
 	if ((val & CR4_PCIDE) && !(old & CR4_PCIDE) &&
-	    (!long_mode || (s->cr3 & CR3_PCID)))
+	    (!lma || (s->cr3 & CR3_PCID)))
 		return false;
 	return true;
 }

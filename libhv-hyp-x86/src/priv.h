@@ -76,6 +76,11 @@ void hyp_x86_exit_ioio(struct hv_hyp_vcpu *v);
 void hyp_x86_exit_npf(struct hv_hyp_vcpu *v);
 void hyp_x86_exit_vmmcall(struct hv_hyp_x86_pcpu *pc, struct hv_hyp_vcpu *v);
 
+/* A processor leaf as a guest's vCPU of APIC ID apic_id sees it
+ * (exit_cpuid.c): the host's, through hv_x86_cpuid_guest and _apic. */
+void hyp_x86_guest_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t apic_id,
+			 struct hv_x86_cpuid_regs *r);
+
 /* The local APIC (lapic.c).  reset: at domain build; read, write: `size`
  * bytes at guest-physical gpa (the emulator's accesses), false if gpa is
  * not on v's enabled xAPIC page; msr_read, msr_write: an x2APIC MSR,
@@ -92,10 +97,8 @@ bool hyp_x86_lapic_read(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa, uint8_t *buf,
 			unsigned int size);
 bool hyp_x86_lapic_write(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa,
 			 const uint8_t *buf, unsigned int size);
-bool hyp_x86_lapic_msr_read(struct hv_hyp_vcpu *v, uint32_t msr,
-			    uint64_t *val);
-bool hyp_x86_lapic_msr_write(struct hv_hyp_vcpu *v, uint32_t msr,
-			     uint64_t val);
+bool hyp_x86_lapic_msr_read(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t *val);
+bool hyp_x86_lapic_msr_write(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t val);
 bool hyp_x86_lapic_set_base(struct hv_hyp_vcpu *v, uint64_t val);
 uint64_t hyp_x86_lapic_base(struct hv_hyp_vcpu *v);
 void hyp_x86_lapic_deliver(struct hv_hyp_vcpu *v, hv_time_t now);

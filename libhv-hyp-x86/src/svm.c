@@ -69,9 +69,8 @@ static int intercept_maps(struct hv_hyp *core)
 	 * TCG (docs/x86.md). */
 	if (!hv_x86_pci_conf_ports_used())
 		for (uint16_t i = 0; i < HV_X86_PCI_CONF_PORTS; i++)
-			hv_x86_iopm_set(iopm,
-					(uint16_t)(HV_X86_PCI_CONF_PORT + i),
-					false);
+			hv_x86_iopm_set(
+			    iopm, (uint16_t)(HV_X86_PCI_CONF_PORT + i), false);
 	msrpm = core->arch->phys_to_virt(core, x->msrpm);
 	hv_x86_msrpm_init(msrpm);
 	for (unsigned int i = 0; i < HV_ARRAY_SIZE(guest_owned_msrs); i++)
@@ -83,16 +82,12 @@ static int intercept_maps(struct hv_hyp *core)
  * (exit_cpuid.c, exit_cr.c). */
 static uint64_t cr4_valid(void)
 {
-	struct hv_x86_cpuid_regs leaf1, leaf7 = {0};
+	struct hv_x86_cpuid_regs leaf0, leaf1, leaf7 = {0};
 
-	hv_x86_cpuid(0, 0, &leaf1);
-	if (leaf1.eax >= 7) {
-		hv_x86_cpuid(7, 0, &leaf7);
-		hv_x86_cpuid_guest(7, 0, &leaf7);
-	}
-	hv_x86_cpuid(1, 0, &leaf1);
-	hv_x86_cpuid_guest(1, 0, &leaf1);
-	hv_x86_cpuid_guest_apic(1, 0, &leaf1);
+	hv_x86_cpuid(0, 0, &leaf0);
+	if (leaf0.eax >= 7)
+		hyp_x86_guest_cpuid(7, 0, 0, &leaf7);
+	hyp_x86_guest_cpuid(1, 0, 0, &leaf1);
 	return hv_x86_cr4_guest_valid(&leaf1, &leaf7);
 }
 
