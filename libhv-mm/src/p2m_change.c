@@ -367,12 +367,13 @@ int p2m_change_locked(struct p2m_op *op)
 	struct hv_mm_p2m *p2m = op->p2m;
 	int rc = 0;
 
-	if (map_one_empty_entry(op))
-		;
-	else if ((rc = prepare(op, p2m->root, 0, 0)))
-		p2m_merge_range(op);
-	else
-		commit(op, p2m->root, 0, 0);
+	if (!map_one_empty_entry(op)) {
+		rc = prepare(op, p2m->root, 0, 0);
+		if (rc)
+			p2m_merge_range(op);
+		else
+			commit(op, p2m->root, 0, 0);
+	}
 	report_flush(op);
 	if (!rc && op->kind == P2M_OP_MAP && op->type != HV_MM_P2M_INVALID)
 		p2m->max_mapped_gfn =
