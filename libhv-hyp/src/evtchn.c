@@ -97,8 +97,7 @@ static bool hypercall(struct hv_hyp_vcpu *v, uint64_t nr,
 		      const uint64_t args[5], const struct hv_gmem *gm,
 		      long *ret)
 {
-	if (nr != __HYPERVISOR_event_channel_op)
-		return false;
+	(void)nr; /* event_channel_op, the only one offered */
 	*ret = hv_evtchn_hypercall(
 	    hyp_ext_state(v->dom->hyp, v->dom->xen.id, &hv_hyp_evtchn), gm,
 	    (unsigned int)args[0], args[1]);
@@ -137,6 +136,7 @@ const struct hv_hyp_extension hv_hyp_evtchn = {
     .name = "event channels (2-level, FIFO)",
     .domain_create = domain_create,
     .domain_destroy = domain_destroy,
+    .hypercalls = UINT64_C(1) << __HYPERVISOR_event_channel_op,
     .hypercall = hypercall,
     .shared_info_mapped = shared_info_mapped,
     .vcpu_info_mapped = vcpu_info_mapped,

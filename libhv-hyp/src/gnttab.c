@@ -76,8 +76,7 @@ static bool hypercall(struct hv_hyp_vcpu *v, uint64_t nr,
 		      const uint64_t args[5], const struct hv_gmem *gm,
 		      long *ret)
 {
-	if (nr != __HYPERVISOR_grant_table_op)
-		return false;
+	(void)nr; /* grant_table_op, the only one offered */
 	*ret = hv_gnttab_hypercall(
 	    hyp_ext_state(v->dom->hyp, v->dom->xen.id, &hv_hyp_gnttab), gm,
 	    (unsigned int)args[0], args[1], (unsigned int)args[2]);
@@ -105,6 +104,7 @@ const struct hv_hyp_extension hv_hyp_gnttab = {
     .domain_create = domain_create,
     .domain_release = domain_release,
     .domain_destroy = domain_destroy,
+    .hypercalls = UINT64_C(1) << __HYPERVISOR_grant_table_op,
     .hypercall = hypercall,
     .grant_frame = grant_frame,
     .grant_frame_placed = grant_frame_placed,

@@ -28,6 +28,20 @@ static bool extensions_fit(const struct hv_hyp_config *c)
 	return n <= HV_HYP_MAX_EXTENSIONS;
 }
 
+/* The hypercalls any extension takes: hypercall dispatch asks none of
+ * them about the others. */
+static uint64_t extension_hypercalls(const struct hv_hyp *h)
+{
+	const struct hv_hyp_extension *e;
+	uint64_t all = 0;
+	unsigned int i;
+
+	hyp_for_each_extension (h, i, e)
+		if (e->hypercall)
+			all |= e->hypercalls;
+	return all;
+}
+
 int hv_hyp_init(struct hv_hyp *h, const struct hv_hyp_config *config,
 		const struct hv_hyp_arch_ops *arch, void *arch_ctx,
 		struct hv_mm_heap *heap, const struct hv_log *log,
@@ -55,6 +69,7 @@ int hv_hyp_init(struct hv_hyp *h, const struct hv_hyp_config *config,
 		pcpus[i].resched = false;
 		pcpus[i].stage = HYP_PCPU_OUTSIDE;
 	}
+	h->ext_hypercalls = extension_hypercalls(h);
 	h->sched = config->scheduler ? config->scheduler : &hv_hyp_round_robin;
 	return h->sched->init ? h->sched->init(h) : 0;
 }

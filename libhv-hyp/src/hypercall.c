@@ -11,17 +11,31 @@
 
 #include "hyp_priv.h"
 
+/* Whether an extension answers hypercall nr (and *ret). */
+static bool extension_answers(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
+			      uint64_t nr, const uint64_t args[5], long *ret)
+{
+	uint64_t bit = nr < 64 ? UINT64_C(1) << nr : 0;
+	const struct hv_hyp_extension *e;
+	unsigned int i;
+
+	if (!(v->dom->hyp->ext_hypercalls & bit))
+		return false;
+	hyp_for_each_extension (v->dom->hyp, i, e)
+		if ((e->hypercalls & bit) && e->hypercall &&
+		    e->hypercall(v, nr, args, gm, ret))
+			return true;
+	return false;
+}
+
 static long dispatch(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 		     uint64_t nr, const uint64_t args[5])
 {
 	struct hv_hyp_domain *d = v->dom;
-	const struct hv_hyp_extension *e;
-	unsigned int i;
 	long ret;
 
-	hyp_for_each_extension (d->hyp, i, e)
-		if (e->hypercall && e->hypercall(v, nr, args, gm, &ret))
-			return ret;
+	if (extension_answers(v, gm, nr, args, &ret))
+		return ret;
 	if (nr == __HYPERVISOR_memory_op)
 		return hyp_memory_op(v, gm, args[0], args[1]);
 	if (nr == __HYPERVISOR_vcpu_op)

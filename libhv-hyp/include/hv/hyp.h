@@ -244,7 +244,13 @@ struct hv_hyp_extension {
 	int (*domain_release)(struct hv_hyp_domain *d, void *state);
 	/* The domain goes away: give back what domain_create took. */
 	void (*domain_destroy)(struct hv_hyp_domain *d, void *state);
-	/* A hypercall: true (and *ret) if it is this extension's. */
+	/* The hypercalls offered to `hypercall`: bit n for __HYPERVISOR_n
+	 * (Xen's numbers are below 64).  Only these reach it, so that the
+	 * others (a guest's null hypercall, the console) pay nothing for
+	 * the extension. */
+	uint64_t hypercalls;
+	/* One of them: true (and *ret) if this extension answers it, false
+	 * to let the core go on (to the next extension, then its own). */
 	bool (*hypercall)(struct hv_hyp_vcpu *v, uint64_t nr,
 			  const uint64_t args[5], const struct hv_gmem *gm,
 			  long *ret);
@@ -384,6 +390,7 @@ struct hv_hyp {
 	uint32_t started;     /* hv_hyp_start: the pCPUs may run */
 	unsigned int live_domains;
 	struct hv_hyp_domain *domains[HV_HYP_MAX_DOMAINS];
+	uint64_t ext_hypercalls; /* every extension's `hypercalls` */
 	/* public: where the core's events go (hv/trace.h), one ring per
 	 * pCPU; NULL (as hv_hyp_init leaves it): not traced.  Set before
 	 * the first domain is built. */

@@ -165,6 +165,60 @@ static void bad_pointers_fault(void **state)
 	fake_fini(&f);
 }
 
+/* An extension offered xen_version and hvm_op: it answers hvm_op with
+ * 42 and lets xen_version go on to libhv-xen; it records every number it
+ * was offered. */
+static uint64_t offered;
+
+static bool picky_hypercall(struct hv_hyp_vcpu *v, uint64_t nr,
+			    const uint64_t args[5], const struct hv_gmem *gm,
+			    long *ret)
+{
+	(void)v;
+	(void)args;
+	(void)gm;
+	offered |= UINT64_C(1) << nr;
+	*ret = 42;
+	return nr == __HYPERVISOR_hvm_op;
+}
+
+static const struct hv_hyp_extension picky = {
+    .name = "picky",
+    .hypercalls = UINT64_C(1) << __HYPERVISOR_xen_version |
+		  UINT64_C(1) << __HYPERVISOR_hvm_op,
+    .hypercall = picky_hypercall,
+};
+
+/* Before event channels: not offered event_channel_op all the same. */
+static const struct hv_hyp_extension *const with_picky[] = {
+    &picky, &hv_hyp_evtchn, NULL};
+
+static void extensions_see_only_their_hypercalls(void **state)
+{
+	struct hv_hyp_config core = {.timeslice = HV_MSEC(1),
+				     .extensions = with_picky};
+	struct fake f;
+	struct hv_boot_domain cfg;
+	struct hv_hyp_vcpu *v;
+
+	(void)state;
+	fake_init(&f, FAKE_X86, 4096, 1, &core, never_runs);
+	fake_domain_config(&cfg, "caller", 4 * MIB, 1);
+	v = &fake_domain(&f, &cfg, 0)->vcpus[0];
+	offered = 0;
+	for (uint64_t nr = 0; nr < 64; nr++)
+		if (nr != __HYPERVISOR_memory_op)
+			(void)fake_hypercall(v, nr, 0, 0, 0);
+	(void)fake_hypercall(v, 64, 0, 0, 0);
+	assert_int_equal(offered, picky.hypercalls);
+	/* Declined: libhv-xen's answer; taken: the extension's. */
+	assert_int_equal(fake_hypercall(v, __HYPERVISOR_xen_version,
+					XENVER_version, 0, 0) >> 16,
+			 4); /* Xen 4.x */
+	assert_int_equal(fake_hypercall(v, __HYPERVISOR_hvm_op, 0, 0, 0), 42);
+	fake_fini(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +226,7 @@ int main(void)
 	    cmocka_unit_test(every_number_without_event_channels),
 	    cmocka_unit_test(answers_come_from_their_owners),
 	    cmocka_unit_test(bad_pointers_fault),
+	    cmocka_unit_test(extensions_see_only_their_hypercalls),
 	};
 	return cmocka_run_group_tests_name("hyp-dispatch", tests, NULL, NULL);
 }
