@@ -22,6 +22,11 @@
 
 #define HYP_MAX_RESERVED 8
 
+/* A static object the image's entry does not zero (the other pCPUs'
+ * stacks): the linker script places .bss.noinit outside .bss, whose
+ * zeroing, a loop under TCG, is part of every boot. */
+#define HYP_NOINIT __attribute__((section(".bss.noinit")))
+
 /* What the recipe chooses: its name, how much it logs, and the core's
  * configuration (scheduler, extensions, time slice). */
 struct hyp_config {

@@ -14,7 +14,7 @@
 #include <hv/x86_madt.h>
 #include <hv/x86_smp.h>
 
-static uint8_t stacks[HYP_MAX_PCPUS - 1][HYP_STACK_SIZE]
+static uint8_t stacks[HYP_MAX_PCPUS - 1][HYP_STACK_SIZE] HYP_NOINIT
     __attribute__((aligned(16)));
 static uint32_t pcpus_up; /* pCPUs other than 0 ready to run */
 
