@@ -2,14 +2,17 @@
  * The machine from its device tree (hv/arm_platform.h): each node's reg
  * read in its parent's cell sizes, as the device-tree specification says.
  *
- * One walk over the tree finds everything.  libfdt's lookups each walk it
- * again from the start (fdt_parent_offset, fdt_node_offset_by_compatible,
- * fdt_path_offset): a dozen of them took 2.5 ms under TCG on QEMU's virt
- * tree, an eighth of an image's boot, and the walk keeps each node's
- * parent anyway.
+ * One checked pass over the tree (hv/fdt_walk.h) finds everything: each
+ * node's properties are noted as the walk passes them and the node is
+ * looked at once they are all known (at its first child or its end).
+ * libfdt's lookups each walk a node again from its start, a call per
+ * byte of its name: the dozen per node this reader once made were
+ * 200,000 translated blocks under TCG on QEMU's virt tree, two thirds of
+ * an image's boot.
  */
 #include <hv/arm_platform.h>
 #include <hv/error.h>
+#include <hv/fdt_walk.h>
 #include <hv/fmt.h>
 #include <hv/string.h>
 
@@ -18,59 +21,89 @@
 /* Deeper nodes are walked past, never read (QEMU's tree has 3 levels). */
 #define MAX_DEPTH 16
 
-/* What the walk found besides what it stored in the platform. */
+/* A node the walk is in, with what it has noted of its properties. */
+struct node {
+	/* Its children's reg cells; the specification's defaults. */
+	uint32_t address_cells, size_cells;
+	const void *reg, *interrupts;
+	uint32_t reg_len, interrupts_len;
+	bool memory, cpu;    /* device_type */
+	bool pl011, gic_v3;  /* compatible */
+	bool seen;	     /* looked at (its properties were all known) */
+	bool reserved_memory, cpus, chosen; /* the root's children by name */
+};
+
 struct walk {
-	const void *fdt;
-	int path[MAX_DEPTH]; /* the node at each depth down to this one */
-	int reserved, cpus, chosen, pl011, gic; /* nodes, or -1 */
-	int pl011_parent, gic_parent;
+	struct node path[MAX_DEPTH]; /* the nodes open, root first */
+	uint64_t boot_mpidr;
+	bool found_reserved, found_cpus, found_chosen, found_pl011,
+	    found_gic;
+	const char *bootargs;
+	uint32_t bootargs_len;
+	const void *initrd_start, *initrd_end;
+	uint32_t initrd_start_len, initrd_end_len;
 	bool too_much_ram, too_many_reserved;
 };
 
-static uint64_t read_cells(const fdt32_t *p, int cells)
+static uint64_t read_cells(const void *v, uint32_t cells)
 {
-	uint64_t v = 0;
+	uint64_t x = 0;
 
-	for (int i = 0; i < cells; i++)
-		v = v << 32 | fdt32_to_cpu(p[i]);
-	return v;
+	for (uint32_t i = 0; i < cells; i++)
+		x = x << 32 | hv_fdt_cell(v, i);
+	return x;
 }
 
-/* The index-th (address, size) pair of a node's reg, in its parent's
- * cells; false if none. */
-static bool reg_entry(const void *fdt, int parent, int node, int index,
-		      struct hv_mem_range *r)
+/* The index-th (address, size) pair of n's reg, in its parent's cells;
+ * false if none. */
+static bool reg_entry(const struct node *parent, const struct node *n,
+		      uint32_t index, struct hv_mem_range *r)
 {
-	int ac = fdt_address_cells(fdt, parent);
-	int sc = fdt_size_cells(fdt, parent);
-	int len;
-	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	uint32_t ac = parent->address_cells, sc = parent->size_cells;
 
-	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2 ||
-	    len < (index + 1) * (ac + sc) * 4)
+	if (!n->reg || ac < 1 || ac > 2 || sc > 2 ||
+	    n->reg_len / 4 / (ac + sc) <= index)
 		return false;
-	reg += index * (ac + sc);
-	r->base = read_cells(reg, ac);
-	r->size = read_cells(reg + ac, sc);
+	r->base = read_cells((const uint8_t *)n->reg + 4 * index * (ac + sc),
+			     ac);
+	r->size = read_cells(
+	    (const uint8_t *)n->reg + 4 * (index * (ac + sc) + ac), sc);
 	return true;
 }
 
-static bool is_type(const void *fdt, int node, const char *type)
+/* A property value that is one string equal to s. */
+static bool value_is(const struct hv_fdt_walk *w, const char *s)
 {
-	const char *t = fdt_getprop(fdt, node, "device_type", NULL);
+	size_t n = strlen(s) + 1;
 
-	return t && strcmp(t, type) == 0;
+	return w->len == n && memcmp(w->value, s, n) == 0;
 }
 
-/* A node named `name`, with or without a unit address (as a path names
- * it). */
-static bool is_named(const void *fdt, int node, const char *name)
+/* A string-list value (compatible) that holds s. */
+static bool list_has(const struct hv_fdt_walk *w, const char *s)
 {
-	const char *n = fdt_get_name(fdt, node, NULL);
+	const char *v = w->value, *end = v + w->len;
+	size_t n = strlen(s) + 1;
+
+	while (v < end) {
+		const char *nul = memchr(v, '\0', (size_t)(end - v));
+
+		if (!nul)
+			return false;
+		if ((size_t)(nul - v) + 1 == n && memcmp(v, s, n) == 0)
+			return true;
+		v = nul + 1;
+	}
+	return false;
+}
+
+/* A node named `name`, with or without a unit address. */
+static bool is_named(const char *node, const char *name)
+{
 	size_t len = strlen(name);
 
-	return n && strncmp(n, name, len) == 0 &&
-	       (n[len] == '\0' || n[len] == '@');
+	return strncmp(node, name, len) == 0 &&
+	       (node[len] == '\0' || node[len] == '@');
 }
 
 static bool add(struct hv_mem_range *a, unsigned int *n, unsigned int max,
@@ -82,141 +115,183 @@ static bool add(struct hv_mem_range *a, unsigned int *n, unsigned int max,
 	return true;
 }
 
-static void memory_node(struct walk *w, int node, struct hv_arm_platform *p)
+/* A property of n (at `depth`), noted for when n is looked at. */
+static void note_property(struct walk *wk, struct node *n, unsigned int depth,
+			  const struct hv_fdt_walk *w)
+{
+	const char *name = w->name;
+
+	if (strcmp(name, "#address-cells") == 0 && w->len == 4)
+		n->address_cells = hv_fdt_cell(w->value, 0);
+	else if (strcmp(name, "#size-cells") == 0 && w->len == 4)
+		n->size_cells = hv_fdt_cell(w->value, 0);
+	else if (strcmp(name, "reg") == 0) {
+		n->reg = w->value;
+		n->reg_len = w->len;
+	} else if (strcmp(name, "interrupts") == 0) {
+		n->interrupts = w->value;
+		n->interrupts_len = w->len;
+	} else if (strcmp(name, "device_type") == 0) {
+		n->memory = value_is(w, "memory");
+		n->cpu = value_is(w, "cpu");
+	} else if (strcmp(name, "compatible") == 0) {
+		n->pl011 = list_has(w, "arm,pl011");
+		n->gic_v3 = list_has(w, "arm,gic-v3");
+	} else if (depth == 1 && n->chosen) {
+		if (strcmp(name, "bootargs") == 0) {
+			wk->bootargs = w->value;
+			wk->bootargs_len = w->len;
+		} else if (strcmp(name, "linux,initrd-start") == 0) {
+			wk->initrd_start = w->value;
+			wk->initrd_start_len = w->len;
+		} else if (strcmp(name, "linux,initrd-end") == 0) {
+			wk->initrd_end = w->value;
+			wk->initrd_end_len = w->len;
+		}
+	}
+}
+
+/* A node's first interrupt if it is an SPI in the GIC binding (type 0,
+ * number n: INTID 32 + n); else 0. */
+static unsigned int first_spi(const struct node *n)
+{
+	if (!n->interrupts || n->interrupts_len < 12 ||
+	    hv_fdt_cell(n->interrupts, 0) != 0)
+		return 0;
+	return 32 + hv_fdt_cell(n->interrupts, 1);
+}
+
+static void memory_node(struct walk *wk, const struct node *root,
+			const struct node *n, struct hv_arm_platform *p)
 {
 	struct hv_mem_range r;
 
-	for (int i = 0; reg_entry(w->fdt, 0, node, i, &r); i++)
+	for (uint32_t i = 0; reg_entry(root, n, i, &r); i++)
 		if (!add(p->ram, &p->nr_ram, HV_ARM_PLATFORM_MAX_RAM, r))
-			w->too_much_ram = true;
+			wk->too_much_ram = true;
 }
 
 /* A cpu node: the boot CPU is already first. */
-static void cpu_node(struct walk *w, int node, uint64_t boot_mpidr,
-		     struct hv_arm_platform *p)
+static void cpu_node(struct walk *wk, const struct node *cpus,
+		     const struct node *n, struct hv_arm_platform *p)
 {
 	struct hv_mem_range r;
 
-	if (!is_type(w->fdt, node, "cpu") ||
-	    !reg_entry(w->fdt, w->cpus, node, 0, &r))
+	if (!n->cpu || !reg_entry(cpus, n, 0, &r))
 		return;
 	p->cpus_listed++;
-	if (r.base != boot_mpidr && p->nr_cpus < HV_ARM_PLATFORM_MAX_CPUS)
+	if (r.base != wk->boot_mpidr && p->nr_cpus < HV_ARM_PLATFORM_MAX_CPUS)
 		p->cpus[p->nr_cpus++] = r.base;
 }
 
-static void one_node(struct walk *w, int node, int depth, uint64_t boot_mpidr,
-		     struct hv_arm_platform *p)
+static void devices(struct walk *wk, const struct node *parent,
+		    const struct node *n, struct hv_arm_platform *p)
 {
-	const void *fdt = w->fdt;
-	int parent = w->path[depth - 1];
 	struct hv_mem_range r;
 
-	if (depth == 1) {
-		if (is_type(fdt, node, "memory"))
-			memory_node(w, node, p);
-		else if (w->reserved < 0 &&
-			 is_named(fdt, node, "reserved-memory"))
-			w->reserved = node;
-		else if (w->cpus < 0 && is_named(fdt, node, "cpus"))
-			w->cpus = node;
-		else if (w->chosen < 0 && is_named(fdt, node, "chosen"))
-			w->chosen = node;
-	} else if (depth == 2 && parent == w->reserved) {
-		if (reg_entry(fdt, parent, node, 0, &r) &&
+	if (!wk->found_pl011 && n->pl011) {
+		wk->found_pl011 = true;
+		if (reg_entry(parent, n, 0, &r))
+			p->uart = r.base;
+		p->uart_intid = first_spi(n);
+	}
+	if (!wk->found_gic && n->gic_v3) {
+		wk->found_gic = true;
+		if (reg_entry(parent, n, 0, &r))
+			p->gicd = r.base;
+		if (reg_entry(parent, n, 1, &r))
+			p->gicr = r.base;
+	}
+}
+
+/* The node at `depth` (> 0), its properties all known. */
+static void look_at(struct walk *wk, unsigned int depth,
+		    struct hv_arm_platform *p)
+{
+	struct node *n = &wk->path[depth], *parent = &wk->path[depth - 1];
+	struct hv_mem_range r;
+
+	n->seen = true;
+	if (depth == 1 && n->memory)
+		memory_node(wk, parent, n, p);
+	else if (depth == 2 && parent->reserved_memory) {
+		if (reg_entry(parent, n, 0, &r) &&
 		    !add(p->reserved, &p->nr_reserved,
 			 HV_ARM_PLATFORM_MAX_RESERVED, r))
-			w->too_many_reserved = true;
-	} else if (depth == 2 && parent == w->cpus) {
-		cpu_node(w, node, boot_mpidr, p);
+			wk->too_many_reserved = true;
+	} else if (depth == 2 && parent->cpus) {
+		cpu_node(wk, parent, n, p);
 	}
-	if (w->pl011 < 0 &&
-	    !fdt_node_check_compatible(fdt, node, "arm,pl011")) {
-		w->pl011 = node;
-		w->pl011_parent = parent;
-	}
-	if (w->gic < 0 && !fdt_node_check_compatible(fdt, node, "arm,gic-v3")) {
-		w->gic = node;
-		w->gic_parent = parent;
-	}
+	devices(wk, parent, n, p);
 }
 
-static void walk_tree(struct walk *w, uint64_t boot_mpidr,
-		      struct hv_arm_platform *p)
+/* A node begins at `depth`: its parent's properties are all known. */
+static void begin_node(struct walk *wk, unsigned int depth, const char *name,
+		       struct hv_arm_platform *p)
 {
-	int depth = 0, node = 0;
+	struct node *n = &wk->path[depth];
 
-	w->path[0] = 0;
-	while ((node = fdt_next_node(w->fdt, node, &depth)) >= 0 && depth > 0) {
-		if (depth >= MAX_DEPTH)
-			continue;
-		w->path[depth] = node;
-		one_node(w, node, depth, boot_mpidr, p);
-	}
+	if (depth > 1 && !wk->path[depth - 1].seen)
+		look_at(wk, depth - 1, p);
+	*n = (struct node){.address_cells = 2, .size_cells = 1};
+	if (depth != 1)
+		return;
+	if (!wk->found_reserved && is_named(name, "reserved-memory"))
+		wk->found_reserved = n->reserved_memory = true;
+	else if (!wk->found_cpus && is_named(name, "cpus"))
+		wk->found_cpus = n->cpus = true;
+	else if (!wk->found_chosen && is_named(name, "chosen"))
+		wk->found_chosen = n->chosen = true;
 }
 
-static uint64_t chosen_u64(const void *fdt, int chosen, const char *prop)
+/* Every node; NULL, or what is malformed (at *offset). */
+static const char *walk_tree(struct walk *wk, const void *fdt,
+			     struct hv_arm_platform *p, uint32_t *offset)
 {
-	int len;
-	const fdt32_t *v = fdt_getprop(fdt, chosen, prop, &len);
+	struct hv_fdt_walk w;
+	const char *bad = hv_fdt_walk_start(&w, fdt, fdt_totalsize(fdt));
 
+	while (!bad && hv_fdt_walk_next(&w, &bad) > 0) {
+		if (w.item == HV_FDT_BEGIN_NODE && w.depth < MAX_DEPTH)
+			begin_node(wk, w.depth, w.name, p);
+		else if (w.item == HV_FDT_PROP && w.depth - 1 < MAX_DEPTH)
+			note_property(wk, &wk->path[w.depth - 1], w.depth - 1,
+				      &w);
+		else if (w.item == HV_FDT_END_NODE && w.depth > 0 &&
+			 w.depth < MAX_DEPTH && !wk->path[w.depth].seen)
+			look_at(wk, w.depth, p);
+	}
+	*offset = w.offset;
+	return bad;
+}
+
+static uint64_t chosen_u64(const void *v, uint32_t len)
+{
 	return v && (len == 4 || len == 8) ? read_cells(v, len / 4) : 0;
 }
 
-static void read_chosen(const void *fdt, int chosen, struct hv_arm_platform *p)
+static void read_chosen(const struct walk *wk, struct hv_arm_platform *p)
 {
-	int len;
-	const char *s = fdt_getprop(fdt, chosen, "bootargs", &len);
-	uint64_t start = chosen_u64(fdt, chosen, "linux,initrd-start");
-	uint64_t end = chosen_u64(fdt, chosen, "linux,initrd-end");
+	uint64_t start = chosen_u64(wk->initrd_start, wk->initrd_start_len);
+	uint64_t end = chosen_u64(wk->initrd_end, wk->initrd_end_len);
 	size_t i;
 
-	for (i = 0; s && (int)i < len && i + 1 < sizeof(p->cmdline) && s[i];
+	for (i = 0; i < wk->bootargs_len && i + 1 < sizeof(p->cmdline) &&
+		    wk->bootargs[i];
 	     i++)
-		p->cmdline[i] = s[i];
+		p->cmdline[i] = wk->bootargs[i];
 	p->cmdline[i] = '\0';
 	if (end > start)
 		p->initrd = (struct hv_mem_range){start, end - start};
 }
 
-/* The INTID of a node's first interrupt if it is an SPI in the GIC
- * binding (type 0, number n: INTID 32 + n); else 0. */
-static unsigned int first_spi(const void *fdt, int node)
-{
-	int len;
-	const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
-
-	if (!irq || len < 12 || fdt32_to_cpu(irq[0]) != 0)
-		return 0;
-	return 32 + fdt32_to_cpu(irq[1]);
-}
-
-/* The devices' registers, from the nodes the walk found. */
-static void read_devices(const struct walk *w, struct hv_arm_platform *p)
-{
-	struct hv_mem_range r;
-
-	if (w->pl011 >= 0) {
-		if (reg_entry(w->fdt, w->pl011_parent, w->pl011, 0, &r))
-			p->uart = r.base;
-		p->uart_intid = first_spi(w->fdt, w->pl011);
-	}
-	if (w->gic >= 0 && reg_entry(w->fdt, w->gic_parent, w->gic, 0, &r))
-		p->gicd = r.base;
-	if (w->gic >= 0 && reg_entry(w->fdt, w->gic_parent, w->gic, 1, &r))
-		p->gicr = r.base;
-}
-
 int hv_arm_platform_read(const void *fdt, uint64_t boot_mpidr,
 			 struct hv_arm_platform *p, char *msg, size_t len)
 {
-	struct walk w = {.fdt = fdt,
-			 .reserved = -1,
-			 .cpus = -1,
-			 .chosen = -1,
-			 .pl011 = -1,
-			 .gic = -1};
+	struct walk wk = {.boot_mpidr = boot_mpidr};
 	struct hv_mem_range r;
+	const char *bad;
+	uint32_t offset;
 
 	memset(p, 0, sizeof(*p));
 	if (fdt_check_header(fdt) != 0) {
@@ -227,20 +302,24 @@ int hv_arm_platform_read(const void *fdt, uint64_t boot_mpidr,
 		if (fdt_get_mem_rsv(fdt, i, &r.base, &r.size) == 0 &&
 		    !add(p->reserved, &p->nr_reserved,
 			 HV_ARM_PLATFORM_MAX_RESERVED, r))
-			w.too_many_reserved = true;
+			wk.too_many_reserved = true;
 	p->cpus[p->nr_cpus++] = boot_mpidr;
-	walk_tree(&w, boot_mpidr, p);
-	read_devices(&w, p);
+	bad = walk_tree(&wk, fdt, p, &offset);
+	if (bad) {
+		hv_snprintf(msg, len, "device tree, offset %#x: %s", offset,
+			    bad);
+		return -HV_EINVAL;
+	}
 	if (!p->nr_ram) {
 		hv_snprintf(msg, len, "the device tree describes no memory");
 		return -HV_EINVAL;
 	}
-	if (w.too_much_ram) {
+	if (wk.too_much_ram) {
 		hv_snprintf(msg, len, "more than %d RAM ranges",
 			    HV_ARM_PLATFORM_MAX_RAM);
 		return -HV_EINVAL;
 	}
-	if (w.too_many_reserved) {
+	if (wk.too_many_reserved) {
 		hv_snprintf(msg, len, "more than %d reserved memory regions",
 			    HV_ARM_PLATFORM_MAX_RESERVED);
 		return -HV_EINVAL;
@@ -249,7 +328,6 @@ int hv_arm_platform_read(const void *fdt, uint64_t boot_mpidr,
 		hv_snprintf(msg, len, "no arm,gic-v3 with its redistributors");
 		return -HV_EINVAL;
 	}
-	if (w.chosen >= 0)
-		read_chosen(fdt, w.chosen, p);
+	read_chosen(&wk, p);
 	return 0;
 }

@@ -1,11 +1,10 @@
 /* Reading and validating the domain bundle (docs/bundle.md). */
 #include <hv/boot.h>
+#include <hv/fdt_walk.h>
 #include <hv/fmt.h>
 #include <hv/string.h>
 
 #include <libfdt.h>
-
-#include "fdt_struct.h"
 
 #define DOMAIN_PREFIX  "domain@"
 #define SEGMENT_PREFIX "segment@"
@@ -68,6 +67,20 @@ static bool get_u32(const void *fdt, int node, const char *prop, uint32_t *v)
 	return true;
 }
 
+/* Every tag of the tree, checked (hv/fdt_walk.h): NULL, or what is wrong
+ * at *offset in the structure block. */
+static const char *check_structure(const void *bundle, size_t size,
+				   uint32_t *offset)
+{
+	struct hv_fdt_walk w;
+	const char *bad = hv_fdt_walk_start(&w, bundle, size);
+
+	while (!bad && hv_fdt_walk_next(&w, &bad) > 0)
+		;
+	*offset = w.offset;
+	return bad;
+}
+
 int hv_boot_bundle_open(const void *bundle, size_t size, const char *arch,
 			struct hv_boot_error *err)
 {
@@ -82,8 +95,8 @@ int hv_boot_bundle_open(const void *bundle, size_t size, const char *arch,
 		return fail(err, "bundle: %u bytes, but only %zu were loaded",
 			    fdt_totalsize(bundle), size);
 	/* Before any libfdt walk, which trusts what it finds. */
-	bad = boot_fdt_check(bundle, &offset);
-	if (bad && offset == BOOT_FDT_HEADER)
+	bad = check_structure(bundle, size, &offset);
+	if (bad && offset == HV_FDT_WALK_HEADER)
 		return fail(err, "bundle: %s", bad);
 	if (bad)
 		return fail(err, "bundle: structure block offset %#x: %s",

@@ -184,6 +184,27 @@ static void what_it_cannot_do_without(void **state)
 	assert_non_null(strstr(msg, "more than 4 RAM ranges"));
 }
 
+/* A structure libfdt would trust (and loop on): said, with where. */
+static void refuses_a_malformed_tree(void **state)
+{
+	struct hv_arm_platform p;
+	void *fdt = fresh();
+	int node = fdt_path_offset(fdt, "/memory@40000000");
+	int prop = fdt_first_property_offset(fdt, node);
+	fdt32_t huge = cpu_to_fdt32(0xfffffff4);
+	char want[80];
+
+	(void)state;
+	memcpy((char *)fdt + fdt_off_dt_struct(fdt) + prop + 4, &huge,
+	       sizeof(huge));
+	assert_int_equal(read_platform(fdt, 0, &p), -HV_EINVAL);
+	snprintf(want, sizeof(want),
+		 "device tree, offset %#x: a property value runs past the "
+		 "structure block",
+		 prop);
+	assert_string_equal(msg, want);
+}
+
 static void load_qemu_dtb(void)
 {
 	FILE *f = fopen(dtb_path, "rb");
@@ -210,6 +231,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(the_boot_cpu_comes_first),
 	    cmocka_unit_test(cpus_beyond_the_array_are_counted),
 	    cmocka_unit_test(what_it_cannot_do_without),
+	    cmocka_unit_test(refuses_a_malformed_tree),
 	};
 
 	if (argc != 2) {
