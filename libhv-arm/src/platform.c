@@ -106,6 +106,21 @@ static bool is_named(const char *node, const char *name)
 	       (node[len] == '\0' || node[len] == '@');
 }
 
+/* A property of /chosen: the command line and the initrd. */
+static void note_chosen(struct walk *wk, const struct hv_fdt_walk *w)
+{
+	if (strcmp(w->name, "bootargs") == 0) {
+		wk->bootargs = w->value;
+		wk->bootargs_len = w->len;
+	} else if (strcmp(w->name, "linux,initrd-start") == 0) {
+		wk->initrd_start = w->value;
+		wk->initrd_start_len = w->len;
+	} else if (strcmp(w->name, "linux,initrd-end") == 0) {
+		wk->initrd_end = w->value;
+		wk->initrd_end_len = w->len;
+	}
+}
+
 static bool add(struct hv_mem_range *a, unsigned int *n, unsigned int max,
 		struct hv_mem_range r)
 {
@@ -115,39 +130,56 @@ static bool add(struct hv_mem_range *a, unsigned int *n, unsigned int max,
 	return true;
 }
 
-/* A property of n (at `depth`), noted for when n is looked at. */
+/* Whether property w is named `name`. */
+static bool named(const struct hv_fdt_walk *w, const char *name)
+{
+	return strcmp(w->name, name) == 0;
+}
+
+/* A property of n (at `depth`), noted for when n is looked at.  Its
+ * name's first character picks the one name it can be: a chain of
+ * strcmp was a fifth of the walk under TCG. */
 static void note_property(struct walk *wk, struct node *n, unsigned int depth,
 			  const struct hv_fdt_walk *w)
 {
-	const char *name = w->name;
-
-	if (strcmp(name, "#address-cells") == 0 && w->len == 4)
-		n->address_cells = hv_fdt_cell(w->value, 0);
-	else if (strcmp(name, "#size-cells") == 0 && w->len == 4)
-		n->size_cells = hv_fdt_cell(w->value, 0);
-	else if (strcmp(name, "reg") == 0) {
-		n->reg = w->value;
-		n->reg_len = w->len;
-	} else if (strcmp(name, "interrupts") == 0) {
-		n->interrupts = w->value;
-		n->interrupts_len = w->len;
-	} else if (strcmp(name, "device_type") == 0) {
-		n->memory = value_is(w, "memory");
-		n->cpu = value_is(w, "cpu");
-	} else if (strcmp(name, "compatible") == 0) {
-		n->pl011 = list_has(w, "arm,pl011");
-		n->gic_v3 = list_has(w, "arm,gic-v3");
-	} else if (depth == 1 && n->chosen) {
-		if (strcmp(name, "bootargs") == 0) {
-			wk->bootargs = w->value;
-			wk->bootargs_len = w->len;
-		} else if (strcmp(name, "linux,initrd-start") == 0) {
-			wk->initrd_start = w->value;
-			wk->initrd_start_len = w->len;
-		} else if (strcmp(name, "linux,initrd-end") == 0) {
-			wk->initrd_end = w->value;
-			wk->initrd_end_len = w->len;
+	switch (w->name[0]) {
+	case '#':
+		if (named(w, "#address-cells") && w->len == 4)
+			n->address_cells = hv_fdt_cell(w->value, 0);
+		else if (named(w, "#size-cells") && w->len == 4)
+			n->size_cells = hv_fdt_cell(w->value, 0);
+		break;
+	case 'r':
+		if (named(w, "reg")) {
+			n->reg = w->value;
+			n->reg_len = w->len;
 		}
+		break;
+	case 'i':
+		if (named(w, "interrupts")) {
+			n->interrupts = w->value;
+			n->interrupts_len = w->len;
+		}
+		break;
+	case 'd':
+		if (named(w, "device_type")) {
+			n->memory = value_is(w, "memory");
+			n->cpu = value_is(w, "cpu");
+		}
+		break;
+	case 'c':
+		if (named(w, "compatible")) {
+			n->pl011 = list_has(w, "arm,pl011");
+			n->gic_v3 = list_has(w, "arm,gic-v3");
+		}
+		break;
+	case 'b':
+	case 'l':
+		if (depth == 1 && n->chosen)
+			note_chosen(wk, w);
+		break;
+	default:
+		break;
 	}
 }
 

@@ -27,13 +27,67 @@ static bool has_prefix(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/*
+ * A node's properties, gathered in one pass.  libfdt's fdt_getprop walks
+ * the node again from its start for each property asked for, a call per
+ * byte of every name on the way: a domain's dozen lookups were most of
+ * reading it under TCG.  A node with more properties than the table
+ * holds is still read whole, through fdt_getprop.
+ */
+#define PROPS_MAX 24
+
+struct props {
+	const void *fdt;
+	int node;
+	unsigned int n;
+	bool overflow;
+	struct {
+		const char *name;
+		const void *value;
+		int len;
+	} p[PROPS_MAX];
+};
+
+static void props_read(const void *fdt, int node, struct props *np)
+{
+	int off;
+
+	np->fdt = fdt;
+	np->node = node;
+	np->n = 0;
+	np->overflow = false;
+	fdt_for_each_property_offset (off, fdt, node) {
+		if (np->n == PROPS_MAX) {
+			np->overflow = true;
+			return;
+		}
+		np->p[np->n].value = fdt_getprop_by_offset(
+		    fdt, off, &np->p[np->n].name, &np->p[np->n].len);
+		if (np->p[np->n].value)
+			np->n++;
+	}
+}
+
+/* Property `name`'s value (and *len, if len), or NULL if absent. */
+static const void *prop(const struct props *np, const char *name, int *len)
+{
+	for (unsigned int i = 0; i < np->n; i++)
+		if (strcmp(np->p[i].name, name) == 0) {
+			if (len)
+				*len = np->p[i].len;
+			return np->p[i].value;
+		}
+	return np->overflow ? fdt_getprop(np->fdt, np->node, name, len)
+			    : NULL;
+}
+
 /* A string property, NUL-terminated inside the property; NULL if absent
  * or malformed (*malformed tells which). */
-static const char *get_string(const void *fdt, int node, const char *prop,
+static const char *get_string(const struct props *np, const char *name,
 			      bool *malformed)
 {
 	int len;
-	const char *s = fdt_getprop(fdt, node, prop, &len);
+	const char *s = prop(np, name, &len);
 
 	*malformed = s && (len < 1 || s[len - 1] != '\0' ||
 			   strlen(s) != (size_t)len - 1);
@@ -41,10 +95,10 @@ static const char *get_string(const void *fdt, int node, const char *prop,
 }
 
 /* A big-endian u64 or u32 property; false if absent or the wrong size. */
-static bool get_u64(const void *fdt, int node, const char *prop, uint64_t *v)
+static bool get_u64(const struct props *np, const char *name, uint64_t *v)
 {
 	int len;
-	const void *p = fdt_getprop(fdt, node, prop, &len);
+	const void *p = prop(np, name, &len);
 	fdt64_t be;
 
 	if (!p || len != (int)sizeof(be))
@@ -54,10 +108,10 @@ static bool get_u64(const void *fdt, int node, const char *prop, uint64_t *v)
 	return true;
 }
 
-static bool get_u32(const void *fdt, int node, const char *prop, uint32_t *v)
+static bool get_u32(const struct props *np, const char *name, uint32_t *v)
 {
 	int len;
-	const void *p = fdt_getprop(fdt, node, prop, &len);
+	const void *p = prop(np, name, &len);
 	fdt32_t be;
 
 	if (!p || len != (int)sizeof(be))
@@ -85,6 +139,7 @@ int hv_boot_bundle_open(const void *bundle, size_t size, const char *arch,
 			struct hv_boot_error *err)
 {
 	const char *bundle_arch, *bad;
+	struct props root;
 	uint32_t offset;
 	bool malformed;
 	int node, count = 0;
@@ -104,7 +159,8 @@ int hv_boot_bundle_open(const void *bundle, size_t size, const char *arch,
 	if (fdt_node_check_compatible(bundle, 0, HV_BOOT_COMPATIBLE) != 0)
 		return fail(err, "bundle: not compatible with \"%s\"",
 			    HV_BOOT_COMPATIBLE);
-	bundle_arch = get_string(bundle, 0, "arch", &malformed);
+	props_read(bundle, 0, &root);
+	bundle_arch = get_string(&root, "arch", &malformed);
 	if (!bundle_arch || strcmp(bundle_arch, arch) != 0)
 		return fail(err, "bundle: made for %s, this image is %s",
 			    bundle_arch ? bundle_arch : "no architecture",
@@ -167,18 +223,20 @@ static int read_piece(const void *fdt, int node, const struct where *w,
 		      const char *what, const struct hv_boot_domain *d,
 		      struct hv_boot_segment *s, bool has_mem_size)
 {
+	struct props np;
 	int len;
 
-	s->data = fdt_getprop(fdt, node, "data", &len);
+	props_read(fdt, node, &np);
+	s->data = prop(&np, "data", &len);
 	if (!s->data)
 		return fail(w->err, "%s (%s): %s: data: missing", w->node,
 			    w->name, what);
 	s->len = (uint64_t)len;
-	if (!get_u64(fdt, node, "gpa", &s->gpa))
+	if (!get_u64(&np, "gpa", &s->gpa))
 		return fail(w->err, "%s (%s): %s: gpa: missing or malformed",
 			    w->node, w->name, what);
 	s->mem_size = s->len;
-	if (has_mem_size && !get_u64(fdt, node, "mem-size", &s->mem_size))
+	if (has_mem_size && !get_u64(&np, "mem-size", &s->mem_size))
 		return fail(w->err,
 			    "%s (%s): %s: mem-size: missing or malformed",
 			    w->node, w->name, what);
@@ -256,12 +314,12 @@ static int check_overlaps(const struct where *w, const struct hv_boot_domain *d)
 	return 0;
 }
 
-static int read_strings(const void *fdt, int node, const struct where *w,
+static int read_strings(const struct props *np, const struct where *w,
 			struct hv_boot_domain *d)
 {
 	bool bad;
 
-	d->type = get_string(fdt, node, "type", &bad);
+	d->type = get_string(np, "type", &bad);
 	if (!d->type)
 		return missing(w, "type");
 	if (strcmp(d->type, "pvh") != 0)
@@ -269,39 +327,39 @@ static int read_strings(const void *fdt, int node, const struct where *w,
 			    "%s (%s): type: \"%s\" is not supported "
 			    "(only \"pvh\")",
 			    w->node, w->name, d->type);
-	d->cmdline = get_string(fdt, node, "cmdline", &bad);
+	d->cmdline = get_string(np, "cmdline", &bad);
 	if (bad)
 		return missing(w, "cmdline");
 	if (!d->cmdline)
 		d->cmdline = "";
-	d->kernel_format = get_string(fdt, node, "kernel-format", &bad);
+	d->kernel_format = get_string(np, "kernel-format", &bad);
 	if (bad)
 		return missing(w, "kernel-format");
-	d->cpus = get_string(fdt, node, "cpus", &bad);
+	d->cpus = get_string(np, "cpus", &bad);
 	return bad ? missing(w, "cpus") : 0;
 }
 
-static int read_numbers(const void *fdt, int node, const struct where *w,
+static int read_numbers(const struct props *np, const struct where *w,
 			struct hv_boot_domain *d)
 {
-	if (!get_u64(fdt, node, "memory", &d->memory) || d->memory == 0 ||
+	if (!get_u64(np, "memory", &d->memory) || d->memory == 0 ||
 	    !HV_IS_ALIGNED(d->memory, HV_PAGE_SIZE))
 		return missing(w, "memory (non-zero, whole pages)");
-	if (!get_u64(fdt, node, "ram-base", &d->ram_base) ||
+	if (!get_u64(np, "ram-base", &d->ram_base) ||
 	    !HV_IS_ALIGNED(d->ram_base, HV_PAGE_SIZE) ||
 	    d->ram_base + d->memory < d->ram_base)
 		return missing(w, "ram-base (page-aligned, no wrap)");
-	if (!get_u32(fdt, node, "vcpus", &d->vcpus) || d->vcpus == 0)
+	if (!get_u32(np, "vcpus", &d->vcpus) || d->vcpus == 0)
 		return missing(w, "vcpus (at least 1)");
-	if (!get_u64(fdt, node, "entry", &d->entry) || !in_ram(d, d->entry, 1))
+	if (!get_u64(np, "entry", &d->entry) || !in_ram(d, d->entry, 1))
 		return missing(w, "entry (inside guest RAM)");
-	if (fdt_getprop(fdt, node, "weight", NULL) &&
-	    !get_u32(fdt, node, "weight", &d->weight))
+	if (prop(np, "weight", NULL) &&
+	    !get_u32(np, "weight", &d->weight))
 		return missing(w, "weight");
-	if (fdt_getprop(fdt, node, "cap", NULL) &&
-	    !get_u32(fdt, node, "cap", &d->cap))
+	if (prop(np, "cap", NULL) &&
+	    !get_u32(np, "cap", &d->cap))
 		return missing(w, "cap");
-	d->initdomain = fdt_getprop(fdt, node, "initdomain", NULL) != NULL;
+	d->initdomain = prop(np, "initdomain", NULL) != NULL;
 	return 0;
 }
 
@@ -310,6 +368,7 @@ int hv_boot_bundle_domain(const void *bundle, unsigned int index,
 {
 	int node = find_domain(bundle, index);
 	struct where w = {.name = "?", .err = err};
+	struct props np;
 	const char *name;
 	bool bad;
 	int e;
@@ -320,15 +379,16 @@ int hv_boot_bundle_domain(const void *bundle, unsigned int index,
 	}
 	memset(d, 0, sizeof(*d));
 	w.node = fdt_get_name(bundle, node, NULL);
-	name = get_string(bundle, node, "name", &bad);
+	props_read(bundle, node, &np);
+	name = get_string(&np, "name", &bad);
 	if (!name || !valid_name(name))
 		return missing(&w, "name (1-63 of A-Z a-z 0-9 _ . -)");
 	hv_strlcpy(d->name, name, sizeof(d->name));
 	w.name = d->name;
 
-	e = read_strings(bundle, node, &w, d);
+	e = read_strings(&np, &w, d);
 	if (!e)
-		e = read_numbers(bundle, node, &w, d);
+		e = read_numbers(&np, &w, d);
 	if (!e)
 		e = read_pieces(bundle, node, &w, d);
 	if (!e)

@@ -181,11 +181,31 @@ int hv_memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
+/*
+ * A word at a time once p is aligned, while no byte of the word matches:
+ * x = word ^ pattern has a zero byte exactly where the word has `byte`,
+ * and (x - ones) & ~x has the top bit of some byte set exactly when x has
+ * a zero byte.  Device-tree walks look for the NUL of every name; under
+ * TCG each turn of a byte loop is a translated block.  An aligned word
+ * never crosses a page, so a caller's n that runs past its object (C
+ * allows that when a match comes first) reads nothing that can fault.
+ */
 void *hv_memchr(const void *s, int c, size_t n)
 {
 	const unsigned char *p = s;
 	unsigned char byte = (unsigned char)c;
+	word_t ones = ULONG_MAX / UCHAR_MAX, highs = ones << (CHAR_BIT - 1);
+	word_t pattern = ones * byte;
 
+	for (; n && !word_aligned((uintptr_t)p); n--, p++)
+		if (*p == byte)
+			return (void *)p;
+	for (; n >= WORD_SIZE; n -= WORD_SIZE, p += WORD_SIZE) {
+		word_t x = *(const word_t *)(const void *)p ^ pattern;
+
+		if ((x - ones) & ~x & highs)
+			break;
+	}
 	for (; n; n--, p++)
 		if (*p == byte)
 			return (void *)p;

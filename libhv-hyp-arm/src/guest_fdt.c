@@ -191,7 +191,12 @@ int hv_hyp_arm_guest_fdt(void *buf, size_t size,
 			 hv_gpaddr_t ramdisk, uint64_t ramdisk_size)
 {
 	char uart_path[32]; /* "/sbsa-uart@ADDR"; the node's name is path + 1 */
-	int err = fdt_create(buf, (int)size);
+	/* Property names not shared: sharing searches every name so far at
+	 * each property (2,500 memcmp calls for a one-vCPU guest), a
+	 * third of an AArch64 image's domain build under TCG, to save a
+	 * few hundred bytes of the guest's tree. */
+	int err = fdt_create_with_flags(buf, (int)size,
+					FDT_CREATE_FLAG_NO_NAME_DEDUP);
 
 	hv_snprintf(uart_path, sizeof(uart_path), "/sbsa-uart@%llx",
 		    (unsigned long long)layout->uart);

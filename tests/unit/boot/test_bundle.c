@@ -433,6 +433,40 @@ static void skips_nops(void **state)
 	free(c.fdt);
 }
 
+/* A domain with more properties than libhv-boot gathers in one pass:
+ * those beyond are read all the same. */
+static void reads_a_domain_with_many_properties(void **state)
+{
+	struct craft c = craft_good();
+	struct hv_boot_error err;
+	struct hv_boot_domain d, before;
+	size_t size = fdt_totalsize(c.fdt) + 4096;
+	int dom;
+
+	(void)state;
+	c.fdt = realloc(c.fdt, size);
+	assert_non_null(c.fdt);
+	assert_int_equal(fdt_open_into(c.fdt, c.fdt, (int)size), 0);
+	assert_int_equal(hv_boot_bundle_domain(c.fdt, 1, &before, &err), 0);
+	/* 40 unknown properties, then entry again: the node's last. */
+	dom = fdt_subnode_offset(c.fdt, 0, "domain@1");
+	assert_int_equal(fdt_delprop(c.fdt, dom, "entry"), 0);
+	for (int i = 0; i < 40; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "x%d", i);
+		assert_int_equal(fdt_setprop_u32(c.fdt, dom, name, 0), 0);
+	}
+	assert_int_equal(fdt_setprop_u64(c.fdt, dom, "entry", before.entry), 0);
+	assert_int_equal(
+	    hv_boot_bundle_open(c.fdt, fdt_totalsize(c.fdt), "aarch64", &err),
+	    2);
+	assert_int_equal(hv_boot_bundle_domain(c.fdt, 1, &d, &err), 0);
+	assert_int_equal(d.entry, before.entry);
+	assert_string_equal(d.name, before.name);
+	free(c.fdt);
+}
+
 /*
  * Every word of the structure block, in turn, set to values that confuse
  * a walk: opening and reading still ends, within the blob.
@@ -476,6 +510,7 @@ int main(void)
 	    cmocka_unit_test(each_defect_names_domain_and_property),
 	    cmocka_unit_test(rejects_malformed_structure),
 	    cmocka_unit_test(skips_nops),
+	    cmocka_unit_test(reads_a_domain_with_many_properties),
 	    cmocka_unit_test(survives_any_bad_word),
 	};
 	return cmocka_run_group_tests_name("boot-bundle", tests, NULL, NULL);
