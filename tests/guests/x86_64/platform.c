@@ -249,11 +249,14 @@ static void x2apic_interrupts(void)
 	guest_wrmsr(X2APIC_DIVIDE, 0xb); /* by 1 */
 	guest_wrmsr(X2APIC_LVT_TIMER, 0x44);
 	guest_wrmsr(X2APIC_INITIAL, 100000); /* 100 us */
+	/* Checked with interrupts off, then "sti; hlt" (no interrupt
+	 * between the two): the timer's must not come between the check
+	 * and the halt, after which nothing would wake the vCPU. */
+	__asm__ __volatile__("cli");
 	while (apic_irqs < 3)
-		__asm__ __volatile__("hlt");
+		__asm__ __volatile__("sti; hlt; cli" ::: "memory");
 	CHECK_EQ(apic_vector, 0x44);
 	CHECK_EQ(guest_rdmsr(X2APIC_CURRENT), 0);
-	__asm__ __volatile__("cli");
 	guest_wrmsr(X2APIC_SVR, 0xff);
 	guest_irq_handler = NULL;
 }
