@@ -49,13 +49,25 @@ hv_x86_pvh_start:
 	movl	%eax, hv_x86_boot_tsc
 	movl	%edx, hv_x86_boot_tsc + 4
 	cld
-	/* Zero .bss (the page tables below live there). */
+	/* Zero .bss (the page tables below live there), 32 bytes a turn
+	 * (image.ld aligns both ends): under TCG each turn of a loop, and
+	 * each iteration of a rep stos, is a translated block to dispatch. */
 	movl	$__bss_start, %edi
 	movl	$__bss_end, %ecx
-	subl	%edi, %ecx
-	shrl	$2, %ecx
 	xorl	%eax, %eax
-	rep stosl
+1:	cmpl	%ecx, %edi
+	jae	2f
+	movl	%eax, 0(%edi)
+	movl	%eax, 4(%edi)
+	movl	%eax, 8(%edi)
+	movl	%eax, 12(%edi)
+	movl	%eax, 16(%edi)
+	movl	%eax, 20(%edi)
+	movl	%eax, 24(%edi)
+	movl	%eax, 28(%edi)
+	addl	$32, %edi
+	jmp	1b
+2:
 
 	/* PML4[0] -> PDPT; PDPT[0..3] -> four page directories. */
 	movl	$boot_pdpt + (PTE_P | PTE_RW), boot_pml4
