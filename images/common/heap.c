@@ -63,6 +63,11 @@ void hyp_heap_init(struct hyp *h)
 	if (!in_ram(&h->plat, table, table_bytes))
 		hyp_panic(h, "no RAM for the frame table at %#llx",
 			  (unsigned long long)table);
+	/* The boot loader may vouch for it (hvkit run does on QEMU's
+	 * microvm, whose firmware writes no RAM the start info does not
+	 * reserve: docs/x86.md). */
+	if (hyp_option(h, "ram-zeroed", &(size_t){0}))
+		h->plat.ram_zeroed = true;
 	if (hv_mm_heap_init(&h->heap, &h->node, 1, phys_to_virt, h) ||
 	    hv_mm_heap_node_init(&h->heap, 0, hv_mfn(first), end - first,
 				 (void *)table, table_bytes))

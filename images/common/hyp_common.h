@@ -42,7 +42,9 @@ struct hyp_platform {
 	struct hv_mem_range reserved[HYP_MAX_RESERVED]; /* kept from the heap */
 	unsigned int nr_reserved;
 	struct hv_mem_range bundle; /* the domains to build */
-	bool ram_zeroed; /* RAM outside `reserved` is all zero: no scrub */
+	/* RAM outside `reserved` is all zero: no scrub.  The platform's
+	 * own judgement, or the image's option "ram-zeroed". */
+	bool ram_zeroed;
 	char cmdline[256]; /* the image's options (QEMU's -append) */
 };
 

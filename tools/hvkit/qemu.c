@@ -1,5 +1,5 @@
 /*
- * qemu.c - QEMU command lines (facts in /work/shared/notes/qemu-*.md).
+ * qemu.c - QEMU command lines (docs/hvkit.md says why each part is there).
  *
  * aarch64: `virtualization=on` starts the image at EL2, GICv3 is what the
  * image drives, -semihosting lets it exit with a status (SYS_EXIT), and an
@@ -9,7 +9,9 @@
  * no nested paging, hence +svm,+npt.  microvm boots a PVH ELF straight
  * from -kernel in ~30 ms; -nodefaults leaves only what is named: the COM1
  * console on stdio and isa-debug-exit at port 0xf4 for the exit status.
- * The bundle arrives as the first PVH module.
+ * The bundle arrives as the first PVH module.  Its firmware (qboot)
+ * writes no RAM above 1 MiB but what the start info reserves, so the
+ * image is told its RAM is zero (docs/x86.md).
  */
 #include "qemu.h"
 
@@ -74,16 +76,39 @@ static void push_head(struct hvkit_argv *a, const char *const *head, size_t n,
 	}
 }
 
-/* The image's option naming the trace file, and on x86 its channel
- * (qemu.h). */
+/* QEMU's microvm: its firmware (qboot) leaves RAM above 1 MiB as QEMU
+ * made it, zero, but for what the start info reserves (docs/x86.md). */
+static bool fresh_ram(const struct hvkit_qemu_opts *o)
+{
+	return o->arch == HVKIT_ARCH_X86_64 &&
+	       (!o->machine || !strncmp(o->machine, "microvm", 7));
+}
+
+/* The image's options (qemu.h), if any. */
+static void push_options(struct hvkit_argv *a, const struct hvkit_qemu_opts *o)
+{
+	char *line = hvkit_xcalloc(sizeof("ram-zeroed trace=") +
+					   (o->trace ? strlen(o->trace) : 0),
+				   1);
+
+	if (fresh_ram(o))
+		strcat(line, "ram-zeroed");
+	if (o->trace) {
+		if (*line)
+			strcat(line, " ");
+		strcat(line, "trace=");
+		strcat(line, o->trace);
+	}
+	if (*line)
+		push_all(a, (const char *const[]){"-append", line}, 2);
+	free(line);
+}
+
+/* x86's channel for the trace (qemu.h). */
 static void push_trace(struct hvkit_argv *a, bool arm, const char *file)
 {
-	char *option = hvkit_xcalloc(strlen("trace=") + strlen(file) + 1, 1);
 	char *spec, *p;
 
-	sprintf(option, "trace=%s", file);
-	push_all(a, (const char *const[]){"-append", option}, 2);
-	free(option);
 	if (arm)
 		return; /* the image writes the file through semihosting */
 	/* A comma in a QEMU option value is written twice. */
@@ -125,6 +150,7 @@ void hvkit_qemu_argv(struct hvkit_argv *a, const struct hvkit_qemu_opts *o)
 		push_all(a, aarch64_tail, COUNT(aarch64_tail));
 	else
 		push_all(a, x86_tail, COUNT(x86_tail));
+	push_options(a, o);
 	if (o->trace)
 		push_trace(a, arm, o->trace);
 	push_all(

@@ -35,12 +35,15 @@ struct hvkit_argv {
  * x86_64: qemu-system-x86_64 -M microvm -accel tcg -cpu qemu64,+svm,+npt
  *   -smp CPUS -m MEM -nodefaults -no-user-config -serial stdio -display none
  *   -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
- *   -kernel IMAGE -initrd BUNDLE EXTRA...
+ *   [-append ram-zeroed] -kernel IMAGE -initrd BUNDLE EXTRA...
  * with @o->machine and @o->cpu replacing the -M and -cpu values.
- * With @o->trace, the image is told to trace into that file (-append
- * trace=FILE): on aarch64 it writes FILE itself through semihosting, on
- * x86_64 to -device isa-debugcon,iobase=0x402,chardev=hvtrace, with
- * -chardev file,id=hvtrace,path=FILE.
+ * The image's options go in one -append, before -kernel: on x86_64's
+ * microvm (the default machine) "ram-zeroed", because its firmware writes
+ * no RAM the start info leaves to the image (docs/x86.md); with @o->trace,
+ * "trace=FILE", the file the image traces into: on aarch64 it writes FILE
+ * itself through semihosting, on x86_64 to -device
+ * isa-debugcon,iobase=0x402,chardev=hvtrace, with -chardev
+ * file,id=hvtrace,path=FILE.
  */
 void hvkit_qemu_argv(struct hvkit_argv *argv, const struct hvkit_qemu_opts *o);
 void hvkit_qemu_argv_free(struct hvkit_argv *argv);

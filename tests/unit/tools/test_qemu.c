@@ -121,7 +121,7 @@ static void test_trace(void **state)
 	    "-device",
 	    "isa-debug-exit,iobase=0xf4,iosize=0x04",
 	    "-append",
-	    "trace=t,1.bin",
+	    "ram-zeroed trace=t,1.bin",
 	    "-chardev",
 	    "file,id=hvtrace,path=t,,1.bin",
 	    "-device",
@@ -169,6 +169,8 @@ static void test_x86_default(void **state)
 	    "-no-reboot",
 	    "-device",
 	    "isa-debug-exit,iobase=0xf4,iosize=0x04",
+	    "-append",
+	    "ram-zeroed", /* microvm's firmware leaves RAM zero */
 	    "-kernel",
 	    "/x/x86-mini.elf",
 	    "-initrd",
