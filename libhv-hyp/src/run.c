@@ -211,6 +211,11 @@ static void idle(struct hv_hyp *h, struct hv_hyp_pcpu *p, hv_time_t next)
 	p->resched = false;
 	hyp_trace(h, HV_TRACE_PCPU_IDLE, 0, 0, 0, 0);
 	hyp_unlock(h);
+	/* With no deadline only a kick ends this sleep: the pCPU's records
+	 * go out first, so that a run hung with its pCPUs asleep has its
+	 * trace up to there when hvkit's time-out ends QEMU. */
+	if (next == HV_TIME_NEVER)
+		hv_trace_flush(h->trace, p->id);
 	h->arch->idle(p, next);
 	hyp_lock(h, p);
 }
