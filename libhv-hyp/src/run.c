@@ -267,7 +267,11 @@ int hv_hyp_run(struct hv_hyp *h, unsigned int cpu)
 		bool runnable;
 
 		next = wake_due(h, p, now, &runnable);
-		v = runnable ? h->sched->pick(p, now, &until) : NULL;
+		/* Asked even with nothing runnable: so the scheduler hears
+		 * that this pCPU's vCPU stopped.  Else libhv-sched would take
+		 * that vCPU's next wake-up for one of a vCPU still running
+		 * here, and ask no pCPU to run it. */
+		v = h->sched->pick(p, now, &until);
 		if (v)
 			run_slice(h, p, v, until, next);
 		else if (!runnable && next == HV_TIME_NEVER &&
