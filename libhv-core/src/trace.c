@@ -77,6 +77,13 @@ void hv_trace_emit(struct hv_trace *t, unsigned int cpu, uint16_t event,
 		t->drain(t, r);
 }
 
+void hv_trace_flush(struct hv_trace *t, unsigned int cpu)
+{
+	if (t && t->drain && cpu < t->nr_rings &&
+	    hv_trace_ring_used(&t->rings[cpu]))
+		t->drain(t, &t->rings[cpu]);
+}
+
 struct event_desc {
 	uint32_t id;
 	const char *name;

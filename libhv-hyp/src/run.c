@@ -211,6 +211,11 @@ static void idle(struct hv_hyp *h, struct hv_hyp_pcpu *p, hv_time_t next)
 	p->resched = false;
 	hyp_trace(h, HV_TRACE_PCPU_IDLE, 0, 0, 0, 0);
 	hyp_unlock(h);
+	/* With no deadline only a kick ends this sleep: the pCPU's records
+	 * go out first, so that a run hung with its pCPUs asleep has its
+	 * trace up to there when hvkit's time-out ends QEMU. */
+	if (next == HV_TIME_NEVER)
+		hv_trace_flush(h->trace, p->id);
 	h->arch->idle(p, next);
 	hyp_lock(h, p);
 }
@@ -262,7 +267,11 @@ int hv_hyp_run(struct hv_hyp *h, unsigned int cpu)
 		bool runnable;
 
 		next = wake_due(h, p, now, &runnable);
-		v = runnable ? h->sched->pick(p, now, &until) : NULL;
+		/* Asked even with nothing runnable: so the scheduler hears
+		 * that this pCPU's vCPU stopped.  Else libhv-sched would take
+		 * that vCPU's next wake-up for one of a vCPU still running
+		 * here, and ask no pCPU to run it. */
+		v = h->sched->pick(p, now, &until);
 		if (v)
 			run_slice(h, p, v, until, next);
 		else if (!runnable && next == HV_TIME_NEVER &&

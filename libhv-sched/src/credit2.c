@@ -380,7 +380,14 @@ static struct hv_sched_unit *candidate(struct hv_sched_pool *pool,
 	 * The queue is sorted by credit: once a unit has no more credit than
 	 * snext, none after it can win (unless snext yields), so the walk
 	 * stops there.  It goes on past units that may not run here, are
-	 * promised to another pCPU, or would not be worth migrating.
+	 * promised to another pCPU, or would not be worth migrating.  A
+	 * migration is weighed against running snext, never against idling:
+	 * an idle pCPU takes any unit it may run, as Xen's does (its idle
+	 * credit, -2^30 ns, is far below any unit's).  IDLE_CREDIT is just
+	 * below CREDIT_MIN here, so resisting would leave a unit within
+	 * MIGRATE_RESIST of the floor waiting beside an idle pCPU -- and,
+	 * when it was promised to this pCPU while its own pCPU passed it
+	 * over and went idle, with no pCPU left to look at it.
 	 */
 	for (it = hv_rb_first(&rq->queue); it; it = next) {
 		struct hv_sched_unit *u = unit_of_node(it);
@@ -396,7 +403,7 @@ static struct hv_sched_unit *candidate(struct hv_sched_pool *pool,
 		    hv_sched_cpumask_test(&rq->tickled,
 					  (unsigned int)c->tickled_cpu))
 			continue;
-		if (u->cpu != cpu &&
+		if (snext && u->cpu != cpu &&
 		    credit_of(snext) + MIGRATE_RESIST > c->credit)
 			continue;
 		if (c2_grab_budget(u, now)) {

@@ -129,6 +129,11 @@ uint32_t hv_trace_ring_used(const struct hv_trace_ring *r);
 void hv_trace_emit(struct hv_trace *t, unsigned int cpu, uint16_t event,
 		   uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3);
 
+/* Drain pCPU `cpu`'s ring now through t->drain, if it holds records
+ * (the ring's producer, between its events: before it sleeps, say);
+ * nothing when t is NULL, has no drain or no such ring. */
+void hv_trace_flush(struct hv_trace *t, unsigned int cpu);
+
 /* The same, or nothing when t is NULL: what tracing code calls. */
 static inline void hv_trace(struct hv_trace *t, unsigned int cpu,
 			    uint16_t event, uint32_t a0, uint32_t a1,

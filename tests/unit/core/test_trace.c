@@ -128,6 +128,32 @@ static void emit_drains_at_half(void **state)
 	}
 }
 
+/* hv_trace_flush drains a ring that holds records, and does nothing
+ * for an empty ring, a ring that is not there, or a NULL trace. */
+static void flush_drains_what_is_there(void **state)
+{
+	struct fake_trace f = {0};
+
+	(void)state;
+	f.t = (struct hv_trace){.rings = &f.ring,
+				.nr_rings = 1,
+				.now = fake_now,
+				.drain = fake_drain,
+				.ctx = &f};
+	assert_int_equal(hv_trace_ring_init(&f.ring, f.recs, 8, 0), 0);
+	hv_trace_flush(&f.t, 0);
+	assert_int_equal(f.drains, 0);
+	hv_trace(&f.t, 0, HV_TRACE_PCPU_IDLE, 0, 0, 0, 0);
+	hv_trace_flush(&f.t, 1);
+	hv_trace_flush(NULL, 0);
+	assert_int_equal(f.drains, 0);
+	hv_trace_flush(&f.t, 0);
+	assert_int_equal(f.drains, 1);
+	assert_int_equal(f.nr_drained, 1);
+	assert_int_equal(f.drained[0].event, HV_TRACE_PCPU_IDLE);
+	assert_int_equal(hv_trace_ring_used(&f.ring), 0);
+}
+
 #define THREAD_RECORDS 20000u
 
 static void *producer(void *arg)
@@ -209,6 +235,7 @@ int main(void)
 	    cmocka_unit_test(full_ring_drops_and_counts),
 	    cmocka_unit_test(indexes_wrap),
 	    cmocka_unit_test(emit_drains_at_half),
+	    cmocka_unit_test(flush_drains_what_is_there),
 	    cmocka_unit_test(threads_lose_nothing),
 	    cmocka_unit_test(file_start_names_every_event),
 	};

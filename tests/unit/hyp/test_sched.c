@@ -313,6 +313,93 @@ static void credit2_shares_by_weight(void **state)
 	fake_fini(&f);
 }
 
+/*
+ * A wake-up from outside every loop (input, as an arch's idle finds it in
+ * its UART) of a vCPU whose pCPU saw nothing runnable when it stopped:
+ * "reader", pinned to pCPU 1, blocks with nothing but input to wake it;
+ * pCPU 0, idle with no deadline, takes input that wakes reader.  pCPU
+ * 1, idle with no deadline too, must be asked to run it: the scheduler
+ * has to hear that pCPU 1 went idle when reader blocked, or it takes the
+ * wake-up for that of a vCPU still running there and asks nobody.
+ */
+static struct {
+	bool typed, lost;
+} rd;
+
+static void reader(struct fake *f, struct hv_hyp_vcpu *v)
+{
+	(void)f;
+	if (fake_vcpu(v)->exits == 0)
+		assert_int_equal(fake_block(v), 0);
+	else
+		assert_int_equal(fake_poweroff(v), 0);
+}
+
+/* The arch's console input (the lock held): it wakes reader. */
+static void input_wakes_reader(struct hv_hyp_domain *d, const char *s,
+			       size_t len)
+{
+	(void)s;
+	(void)len;
+	hv_hyp_vcpu_wake(&d->vcpus[0]);
+}
+
+/* The reader, runnable, is on no pCPU, and pCPU 1 was not asked to look. */
+static bool reader_left_waiting(struct fake *f)
+{
+	struct hv_hyp_vcpu *v = &hv_hyp_domain_get(&f->hyp, 0)->vcpus[0];
+
+	return v->state == HV_HYP_VCPU_RUNNABLE && !f->pcpus[1].current &&
+	       !f->pcpus[1].resched;
+}
+
+/* On pCPU 0: once reader has blocked, type; when pCPU 0 idles again,
+ * see whether reader was left waiting (and then let pCPU 1 run it, so
+ * that the test ends). */
+static bool type_once_reader_blocks(struct fake *f, struct hv_hyp_pcpu *p,
+				    hv_time_t until)
+{
+	struct hv_hyp_vcpu *v = &hv_hyp_domain_get(&f->hyp, 0)->vcpus[0];
+
+	if (p->id != 0 || until != HV_TIME_NEVER)
+		return false;
+	if (!rd.typed) {
+		while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) !=
+		       HV_HYP_VCPU_BLOCKED)
+			sched_yield();
+		rd.typed = true;
+		hv_hyp_console_input(p, "x", 1);
+		return true;
+	}
+	hv_spin_lock(&f->hyp.lock);
+	if (reader_left_waiting(f)) {
+		rd.lost = true;
+		f->pcpus[1].resched = true;
+	}
+	hv_spin_unlock(&f->hyp.lock);
+	return false;
+}
+
+static void input_wakes_vcpu_of_idle_pcpu(void **state)
+{
+	struct hv_hyp_config c2 = {.scheduler = &credit2};
+	struct hv_boot_domain cfg;
+	struct fake f;
+
+	(void)state;
+	memset(&rd, 0, sizeof(rd));
+	fake_init(&f, FAKE_ARM, 8192, 2, &c2, reader);
+	f.ops.console_input = input_wakes_reader;
+	f.idle_hook = type_once_reader_blocks;
+	fake_domain_config(&cfg, "reader", 4 * MIB, 1);
+	cfg.cpus = "1";
+	fake_domain(&f, &cfg, 0);
+	assert_int_equal(fake_run(&f), 0);
+	assert_true(rd.typed);
+	assert_false(rd.lost);
+	fake_fini(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +409,7 @@ int main(void)
 	    cmocka_unit_test(stuck_domains_are_ended),
 	    cmocka_unit_test(round_robin_takes_turns),
 	    cmocka_unit_test(credit2_shares_by_weight),
+	    cmocka_unit_test(input_wakes_vcpu_of_idle_pcpu),
 	};
 	return cmocka_run_group_tests_name("hyp-sched", tests, NULL, NULL);
 }

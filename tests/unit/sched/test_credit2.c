@@ -271,6 +271,61 @@ static void test_yield(void **state)
 	assert_ptr_equal(dec.unit, &b);
 }
 
+/*
+ * An idle pCPU takes any queued unit it may run, however little credit
+ * the unit has left, even one that last ran elsewhere: migration
+ * resistance weighs a move against running something else, not against
+ * idling.  The interleaving that hung arm64-xen on four pCPUs: a, at the
+ * floor of credit (CREDIT_MIN), is preempted on pCPU 0 and promised to
+ * idle pCPU 1; before 1 looks, 0's new unit stops and 0 passes over a
+ * (promised to 1) and idles; then 1 looks.  Had 1 resisted migrating a,
+ * both would sleep with a runnable and no kick left to send.
+ */
+static void test_idle_cpu_takes_unit_at_credit_floor(void **state)
+{
+	struct machine m;
+	struct hv_sched_dom d;
+	struct hv_sched_unit a, b, c;
+	struct hv_sched_cpumask only0;
+	struct hv_sched_decision dec;
+
+	(void)state;
+	assert_int_equal(machine_init(&m, &hv_sched_credit2, 2), 0);
+	assert_int_equal(hv_sched_dom_init(&m.pool, &d, 1), 0);
+	assert_int_equal(hv_sched_unit_init(&d, &a, 0), 0);
+	assert_int_equal(hv_sched_unit_init(&d, &b, 1), 0);
+	assert_int_equal(hv_sched_unit_init(&d, &c, 2), 0);
+	hv_sched_cpumask_zero(&only0);
+	hv_sched_cpumask_set(&only0, 0);
+	assert_int_equal(hv_sched_unit_set_affinity(&c, &only0, NULL, 0), 0);
+	assert_int_equal(hv_sched_wake(&a, 0), 0);
+	assert_int_equal(hv_sched_do_schedule(&m.s, 0, 0, &dec), 0);
+	assert_ptr_equal(dec.unit, &a);
+	assert_int_equal(hv_sched_wake(&b, HV_MSEC(1)), 0);
+	assert_int_equal(hv_sched_do_schedule(&m.s, 1, HV_MSEC(1), &dec), 0);
+	assert_ptr_equal(dec.unit, &b);
+	/* a has run 30 ms on 0: its credit is at the floor.  b stops and 1
+	 * goes idle. */
+	assert_int_equal(hv_sched_block(&b, HV_MSEC(30)), 0);
+	assert_int_equal(hv_sched_do_schedule(&m.s, 1, HV_MSEC(30), &dec), 0);
+	assert_null(dec.unit);
+	/* c (pCPU 0 only, full credit) preempts a, which is promised to
+	 * idle pCPU 1. */
+	memset(m.kicks, 0, sizeof(m.kicks));
+	assert_int_equal(hv_sched_wake(&c, HV_MSEC(30)), 0);
+	assert_int_equal(m.kicks[0], 1);
+	assert_int_equal(hv_sched_do_schedule(&m.s, 0, HV_MSEC(30), &dec), 0);
+	assert_ptr_equal(dec.unit, &c);
+	assert_int_equal(m.kicks[1], 1);
+	/* c stops before 1 looks: 0 leaves a to 1 and idles... */
+	assert_int_equal(hv_sched_block(&c, HV_MSEC(31)), 0);
+	assert_int_equal(hv_sched_do_schedule(&m.s, 0, HV_MSEC(31), &dec), 0);
+	assert_null(dec.unit);
+	/* ... and 1, idle, takes a. */
+	assert_int_equal(hv_sched_do_schedule(&m.s, 1, HV_MSEC(31), &dec), 0);
+	assert_ptr_equal(dec.unit, &a);
+}
+
 /* FNV-1a, 64 bits. */
 static uint64_t hash_text(const char *s)
 {
@@ -338,6 +393,7 @@ int main(void)
 	    cmocka_unit_test(test_dom_params),
 	    cmocka_unit_test(test_load_balance),
 	    cmocka_unit_test(test_wake_preempts_least_credit),
+	    cmocka_unit_test(test_idle_cpu_takes_unit_at_credit_floor),
 	    cmocka_unit_test(test_yield),
 	    cmocka_unit_test(test_report_pinned),
 	};
