@@ -1,7 +1,9 @@
 /*
  * hv/spinlock.h: the ticket counters after each operation, trylock's
  * "nobody holds or waits" rule, wraparound of the tickets, mutual
- * exclusion under contention, and first-come first-served hand-over.
+ * exclusion under contention, and, for the fair lock, first-come
+ * first-served hand-over.  Built twice: as hosted code is (fair) and
+ * with HV_SPINLOCK_FAIR=0, as freestanding code is.
  */
 #include <hv/spinlock.h>
 
@@ -11,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -160,6 +163,7 @@ static void mutual_exclusion(void **state)
 	assert_false(hv_spin_is_locked(&c.lock));
 }
 
+#if HV_SPINLOCK_FAIR
 /*
  * FIFO: with the lock held, waiter A draws its ticket, then waiter B; on
  * release A must get the lock before B, whatever the scheduler does.
@@ -213,6 +217,43 @@ static void fifo_hand_over(void **state)
 	assert_int_equal(q.lock.next, 3);
 	assert_int_equal(q.lock.owner, 3);
 }
+#else
+struct taker {
+	hv_spinlock_t lock;
+	uint32_t took;
+};
+
+static void *take(void *arg)
+{
+	struct taker *t = arg;
+
+	hv_spin_lock(&t->lock);
+	hv_atomic_store_u32(&t->took, 1);
+	hv_spin_unlock(&t->lock);
+	return NULL;
+}
+
+/* Code built fair may share the lock: a ticket drawn is honoured, the
+ * unfair locker waits for that turn too. */
+static void unfair_lock_waits_for_a_fair_ticket(void **state)
+{
+	struct taker t = {HV_SPINLOCK_INIT, 0};
+	const struct timespec ms10 = {0, 10 * 1000 * 1000};
+	pthread_t th;
+
+	(void)state;
+	hv_spin_lock(&t.lock);
+	hv_atomic_fetch_add_u32(&t.lock.next, 1); /* a fair waiter's ticket */
+	assert_int_equal(pthread_create(&th, NULL, take, &t), 0);
+	hv_spin_unlock(&t.lock); /* the fair waiter's turn */
+	nanosleep(&ms10, NULL);
+	assert_int_equal(hv_atomic_load_u32(&t.took), 0);
+	hv_spin_unlock(&t.lock); /* its turn ends */
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(t.took, 1);
+	assert_false(hv_spin_is_locked(&t.lock));
+}
+#endif
 
 int main(void)
 {
@@ -223,8 +264,14 @@ int main(void)
 	    cmocka_unit_test(tickets_count_lock_unlock_pairs),
 	    cmocka_unit_test(tickets_wrap_around),
 	    cmocka_unit_test(mutual_exclusion),
+#if HV_SPINLOCK_FAIR
 	    cmocka_unit_test(fifo_hand_over),
+#else
+	    cmocka_unit_test(unfair_lock_waits_for_a_fair_ticket),
+#endif
 	};
 
-	return cmocka_run_group_tests_name("spinlock", tests, NULL, NULL);
+	return cmocka_run_group_tests_name(
+	    HV_SPINLOCK_FAIR ? "spinlock" : "spinlock-unfair", tests, NULL,
+	    NULL);
 }
