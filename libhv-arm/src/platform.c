@@ -21,6 +21,15 @@
 /* Deeper nodes are walked past, never read (QEMU's tree has 3 levels). */
 #define MAX_DEPTH 16
 
+/* The properties a node keeps the first of, as libfdt's lookups find the
+ * first of duplicates. */
+#define NOTED_ADDRESS_CELLS 0x01u
+#define NOTED_SIZE_CELLS    0x02u
+#define NOTED_REG	    0x04u
+#define NOTED_INTERRUPTS    0x08u
+#define NOTED_DEVICE_TYPE   0x10u
+#define NOTED_COMPATIBLE    0x20u
+
 /* A node the walk is in, with what it has noted of its properties. */
 struct node {
 	/* Its children's reg cells; the specification's defaults. */
@@ -30,6 +39,7 @@ struct node {
 	bool memory, cpu;    /* device_type */
 	bool pl011, gic_v3;  /* compatible */
 	bool seen;	     /* looked at (its properties were all known) */
+	unsigned int noted;  /* NOTED_* of the properties met so far */
 	bool reserved_memory, cpus, chosen; /* the root's children by name */
 };
 
@@ -71,12 +81,12 @@ static bool reg_entry(const struct node *parent, const struct node *n,
 	return true;
 }
 
-/* A property value that is one string equal to s. */
+/* A property value whose (first) string is s. */
 static bool value_is(const struct hv_fdt_walk *w, const char *s)
 {
 	size_t n = strlen(s) + 1;
 
-	return w->len == n && memcmp(w->value, s, n) == 0;
+	return w->len >= n && memcmp(w->value, s, n) == 0;
 }
 
 /* A string-list value (compatible) that holds s. */
@@ -106,16 +116,19 @@ static bool is_named(const char *node, const char *name)
 	       (node[len] == '\0' || node[len] == '@');
 }
 
-/* A property of /chosen: the command line and the initrd. */
+/* A property of /chosen: the command line and the initrd (the first of
+ * each). */
 static void note_chosen(struct walk *wk, const struct hv_fdt_walk *w)
 {
-	if (strcmp(w->name, "bootargs") == 0) {
+	if (!wk->bootargs && strcmp(w->name, "bootargs") == 0) {
 		wk->bootargs = w->value;
 		wk->bootargs_len = w->len;
-	} else if (strcmp(w->name, "linux,initrd-start") == 0) {
+	} else if (!wk->initrd_start &&
+		   strcmp(w->name, "linux,initrd-start") == 0) {
 		wk->initrd_start = w->value;
 		wk->initrd_start_len = w->len;
-	} else if (strcmp(w->name, "linux,initrd-end") == 0) {
+	} else if (!wk->initrd_end &&
+		   strcmp(w->name, "linux,initrd-end") == 0) {
 		wk->initrd_end = w->value;
 		wk->initrd_end_len = w->len;
 	}
@@ -130,10 +143,15 @@ static bool add(struct hv_mem_range *a, unsigned int *n, unsigned int max,
 	return true;
 }
 
-/* Whether property w is named `name`. */
-static bool named(const struct hv_fdt_walk *w, const char *name)
+/* Whether property w is named `name` and is n's first of that name
+ * (which it then becomes). */
+static bool first_named(struct node *n, unsigned int bit,
+			const struct hv_fdt_walk *w, const char *name)
 {
-	return strcmp(w->name, name) == 0;
+	if ((n->noted & bit) || strcmp(w->name, name) != 0)
+		return false;
+	n->noted |= bit;
+	return true;
 }
 
 /* A property of n (at `depth`), noted for when n is looked at.  Its
@@ -144,31 +162,35 @@ static void note_property(struct walk *wk, struct node *n, unsigned int depth,
 {
 	switch (w->name[0]) {
 	case '#':
-		if (named(w, "#address-cells") && w->len == 4)
-			n->address_cells = hv_fdt_cell(w->value, 0);
-		else if (named(w, "#size-cells") && w->len == 4)
-			n->size_cells = hv_fdt_cell(w->value, 0);
+		/* A cell count that is not one cell reads as none at all
+		 * (libfdt's answer), so that no reg is read with it. */
+		if (first_named(n, NOTED_ADDRESS_CELLS, w, "#address-cells"))
+			n->address_cells =
+			    w->len == 4 ? hv_fdt_cell(w->value, 0) : 0;
+		else if (first_named(n, NOTED_SIZE_CELLS, w, "#size-cells"))
+			n->size_cells = w->len == 4 ? hv_fdt_cell(w->value, 0)
+						    : UINT32_MAX;
 		break;
 	case 'r':
-		if (named(w, "reg")) {
+		if (first_named(n, NOTED_REG, w, "reg")) {
 			n->reg = w->value;
 			n->reg_len = w->len;
 		}
 		break;
 	case 'i':
-		if (named(w, "interrupts")) {
+		if (first_named(n, NOTED_INTERRUPTS, w, "interrupts")) {
 			n->interrupts = w->value;
 			n->interrupts_len = w->len;
 		}
 		break;
 	case 'd':
-		if (named(w, "device_type")) {
+		if (first_named(n, NOTED_DEVICE_TYPE, w, "device_type")) {
 			n->memory = value_is(w, "memory");
 			n->cpu = value_is(w, "cpu");
 		}
 		break;
 	case 'c':
-		if (named(w, "compatible")) {
+		if (first_named(n, NOTED_COMPATIBLE, w, "compatible")) {
 			n->pl011 = list_has(w, "arm,pl011");
 			n->gic_v3 = list_has(w, "arm,gic-v3");
 		}
@@ -265,6 +287,8 @@ static void begin_node(struct walk *wk, unsigned int depth, const char *name,
 
 	if (depth > 1 && !wk->path[depth - 1].seen)
 		look_at(wk, depth - 1, p);
+	else if (depth == 1)
+		wk->path[0].seen = true; /* the root, not a device: no look */
 	*n = (struct node){.address_cells = 2, .size_cells = 1};
 	if (depth != 1)
 		return;
@@ -286,7 +310,8 @@ static const char *walk_tree(struct walk *wk, const void *fdt,
 	while (!bad && hv_fdt_walk_next(&w, &bad) > 0) {
 		if (w.item == HV_FDT_BEGIN_NODE && w.depth < MAX_DEPTH)
 			begin_node(wk, w.depth, w.name, p);
-		else if (w.item == HV_FDT_PROP && w.depth - 1 < MAX_DEPTH)
+		else if (w.item == HV_FDT_PROP && w.depth - 1 < MAX_DEPTH &&
+			 !wk->path[w.depth - 1].seen) /* none after children */
 			note_property(wk, &wk->path[w.depth - 1], w.depth - 1,
 				      &w);
 		else if (w.item == HV_FDT_END_NODE && w.depth > 0 &&
@@ -337,6 +362,10 @@ int hv_arm_platform_read(const void *fdt, uint64_t boot_mpidr,
 			wk.too_many_reserved = true;
 	p->cpus[p->nr_cpus++] = boot_mpidr;
 	bad = walk_tree(&wk, fdt, p, &offset);
+	if (bad && offset == HV_FDT_WALK_HEADER) {
+		hv_snprintf(msg, len, "device tree: %s", bad);
+		return -HV_EINVAL;
+	}
 	if (bad) {
 		hv_snprintf(msg, len, "device tree, offset %#x: %s", offset,
 			    bad);

@@ -1,7 +1,8 @@
 /*
  * Fuzzing the AArch64 platform reader (hv_arm_platform_read): the input
  * is a device tree, as a boot loader would pass it, copied into a buffer
- * of exactly its size so that AddressSanitizer sees any read past it.
+ * of exactly its header's totalsize so that AddressSanitizer sees any
+ * read past it.
  * The reader trusts the header's totalsize (it has no other size), so
  * inputs whose totalsize is beyond them are not tried.  What it returns
  * is checked against <hv/arm_platform.h>'s promises.
@@ -23,14 +24,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hv_arm_platform p;
 	char msg[80];
 	uint8_t *copy;
+	size_t total;
 	int rc;
 
-	if (size < sizeof(struct fdt_header) ||
-	    fdt32_ld((const void *)(data + 4)) > size)
-		return 0; /* the header's totalsize */
-	copy = malloc(size);
+	if (size < sizeof(struct fdt_header))
+		return 0;
+	/* The header's totalsize, what the reader may read (the header
+	 * itself, whatever totalsize says). */
+	total = fdt32_ld((const void *)(data + 4));
+	if (total > size)
+		return 0;
+	if (total < sizeof(struct fdt_header))
+		total = sizeof(struct fdt_header);
+	copy = malloc(total);
 	fuzz_check(copy != NULL);
-	memcpy(copy, data, size);
+	memcpy(copy, data, total);
 	msg[0] = '\0';
 	rc = hv_arm_platform_read(copy, 0, &p, msg, sizeof(msg));
 	fuzz_check(has_nul(msg, sizeof(msg)));

@@ -184,6 +184,57 @@ static void what_it_cannot_do_without(void **state)
 	assert_non_null(strstr(msg, "more than 4 RAM ranges"));
 }
 
+/* Build a property of two 64-bit cells. */
+static void reg64(void *fdt, const char *name, uint64_t base, uint64_t size)
+{
+	fdt64_t v[2] = {cpu_to_fdt64(base), cpu_to_fdt64(size)};
+
+	assert_int_equal(fdt_property(fdt, name, v, sizeof(v)), 0);
+}
+
+/* As libfdt's lookups: the first of duplicate properties counts, and a
+ * node's properties after its first child are none of its own. */
+static void first_of_duplicates_and_none_after_children(void **state)
+{
+	static char small[4096];
+	fdt64_t gic[4] = {cpu_to_fdt64(0x08000000), cpu_to_fdt64(0x10000),
+			  cpu_to_fdt64(0x080a0000), cpu_to_fdt64(0xf60000)};
+	struct hv_arm_platform p;
+
+	(void)state;
+	assert_int_equal(fdt_create(small, sizeof(small)), 0);
+	assert_int_equal(fdt_finish_reservemap(small), 0);
+	assert_int_equal(fdt_begin_node(small, ""), 0);
+	assert_int_equal(fdt_property_u32(small, "#address-cells", 2), 0);
+	assert_int_equal(fdt_property_u32(small, "#size-cells", 2), 0);
+	assert_int_equal(fdt_begin_node(small, "memory@40000000"), 0);
+	assert_int_equal(fdt_property_string(small, "device_type", "memory"),
+			 0);
+	reg64(small, "reg", 0x40000000, 0x1000000);
+	reg64(small, "reg", 0x50000000, 0x1000000); /* a second: not read */
+	assert_int_equal(fdt_end_node(small), 0);
+	assert_int_equal(fdt_begin_node(small, "intc@8000000"), 0);
+	assert_int_equal(fdt_property_string(small, "compatible", "arm,gic-v3"),
+			 0);
+	assert_int_equal(fdt_property(small, "reg", gic, sizeof(gic)), 0);
+	assert_int_equal(fdt_end_node(small), 0);
+	/* A property after a child node: not /chosen's. */
+	assert_int_equal(fdt_begin_node(small, "chosen"), 0);
+	assert_int_equal(fdt_begin_node(small, "child"), 0);
+	assert_int_equal(fdt_end_node(small), 0);
+	assert_int_equal(fdt_property_string(small, "bootargs", "late"), 0);
+	assert_int_equal(fdt_end_node(small), 0);
+	assert_int_equal(fdt_end_node(small), 0);
+	assert_int_equal(fdt_finish(small), 0);
+
+	assert_int_equal(read_platform(small, 0, &p), 0);
+	assert_int_equal(p.nr_ram, 1);
+	assert_int_equal(p.ram[0].base, 0x40000000);
+	assert_int_equal(p.gicd, 0x08000000);
+	assert_int_equal(p.gicr, 0x080a0000);
+	assert_string_equal(p.cmdline, "");
+}
+
 /* A structure libfdt would trust (and loop on): said, with where. */
 static void refuses_a_malformed_tree(void **state)
 {
@@ -232,6 +283,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(cpus_beyond_the_array_are_counted),
 	    cmocka_unit_test(what_it_cannot_do_without),
 	    cmocka_unit_test(refuses_a_malformed_tree),
+	    cmocka_unit_test(first_of_duplicates_and_none_after_children),
 	};
 
 	if (argc != 2) {

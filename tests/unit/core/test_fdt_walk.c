@@ -126,6 +126,22 @@ static void refuses_what_libfdt_would_trust(void **state)
 	put_be32(st + size - 4, FDT_BEGIN_NODE); /* FDT_END made a node */
 	assert_string_equal(walk_all(fdt_totalsize(blob), &offset),
 			    "a second root node");
+	/* The root's start made an end: outside every node. */
+	build();
+	put_be32(st, FDT_END_NODE);
+	assert_string_equal(walk_all(fdt_totalsize(blob), &offset),
+			    "FDT_END_NODE outside every node");
+	assert_int_equal(offset, 0);
+	/* A tag that is none, and a block that ends before FDT_END. */
+	build();
+	put_be32(st, 7);
+	assert_string_equal(walk_all(fdt_totalsize(blob), &offset),
+			    "an unknown tag");
+	build();
+	fdt_set_size_dt_struct(blob, size - 4);
+	assert_string_equal(walk_all(fdt_totalsize(blob), &offset),
+			    "the structure block ends without FDT_END");
+	assert_int_equal(offset, size - 4);
 	/* The header: what can be read, and the magic. */
 	build();
 	assert_string_equal(walk_all(fdt_totalsize(blob) - 1, &offset),
