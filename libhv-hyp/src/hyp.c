@@ -19,12 +19,15 @@ static bool arch_complete(const struct hv_hyp_arch_ops *a)
 	       a->console_write && a->virt_to_phys && a->phys_to_virt;
 }
 
+/* Few enough extensions, each hypercall hook with the numbers it takes
+ * (one without would silently get none). */
 static bool extensions_fit(const struct hv_hyp_config *c)
 {
 	unsigned int n = 0;
 
-	while (c->extensions && c->extensions[n])
-		n++;
+	for (; c->extensions && c->extensions[n]; n++)
+		if (c->extensions[n]->hypercall && !c->extensions[n]->hypercalls)
+			return false;
 	return n <= HV_HYP_MAX_EXTENSIONS;
 }
 

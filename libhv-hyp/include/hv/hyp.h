@@ -245,9 +245,10 @@ struct hv_hyp_extension {
 	/* The domain goes away: give back what domain_create took. */
 	void (*domain_destroy)(struct hv_hyp_domain *d, void *state);
 	/* The hypercalls offered to `hypercall`: bit n for __HYPERVISOR_n
-	 * (Xen's numbers are below 64).  Only these reach it, so that the
-	 * others (a guest's null hypercall, the console) pay nothing for
-	 * the extension. */
+	 * (Xen's numbers are below 64; none above reaches an extension).
+	 * Only these reach it, so that the others (a guest's null
+	 * hypercall, the console) pay nothing for the extension; a
+	 * `hypercall` hook with none is refused by hv_hyp_init. */
 	uint64_t hypercalls;
 	/* One of them: true (and *ret) if this extension answers it, false
 	 * to let the core go on (to the next extension, then its own). */
@@ -407,7 +408,8 @@ struct hv_hyp {
  * Set up the core: `pcpus` (nr_pcpus of them, each with its arch pointer
  * set) run the loop; `heap` gives all memory; the console is `log` (its
  * sink writes the hypervisor's console; copied).  Starts the scheduler.
- * 0, -HV_EINVAL (missing ops, bad counts), or the scheduler's error.
+ * 0, -HV_EINVAL (missing ops, bad counts, an extension's hypercall hook
+ * without its numbers), or the scheduler's error.
  */
 int hv_hyp_init(struct hv_hyp *h, const struct hv_hyp_config *config,
 		const struct hv_hyp_arch_ops *arch, void *arch_ctx,

@@ -219,6 +219,30 @@ static void extensions_see_only_their_hypercalls(void **state)
 	fake_fini(&f);
 }
 
+/* A hypercall hook without the numbers it takes would silently get none:
+ * the core refuses it. */
+static void an_extension_must_name_its_hypercalls(void **state)
+{
+	static const struct hv_hyp_extension unnamed = {
+	    .name = "unnamed",
+	    .hypercall = picky_hypercall,
+	};
+	static const struct hv_hyp_extension *const with_unnamed[] = {
+	    &unnamed, NULL};
+	struct hv_hyp_config core = {.timeslice = HV_MSEC(1)};
+	struct hv_hyp_config bad = {.timeslice = HV_MSEC(1),
+				    .extensions = with_unnamed};
+	struct hv_hyp other;
+	struct fake f;
+
+	(void)state;
+	fake_init(&f, FAKE_X86, 4096, 1, &core, never_runs);
+	assert_int_equal(hv_hyp_init(&other, &bad, &f.ops, NULL, &f.heap,
+				     NULL, f.pcpus, 1),
+			 -HV_EINVAL);
+	fake_fini(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +251,7 @@ int main(void)
 	    cmocka_unit_test(answers_come_from_their_owners),
 	    cmocka_unit_test(bad_pointers_fault),
 	    cmocka_unit_test(extensions_see_only_their_hypercalls),
+	    cmocka_unit_test(an_extension_must_name_its_hypercalls),
 	};
 	return cmocka_run_group_tests_name("hyp-dispatch", tests, NULL, NULL);
 }
