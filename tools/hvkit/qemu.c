@@ -76,12 +76,27 @@ static void push_head(struct hvkit_argv *a, const char *const *head, size_t n,
 	}
 }
 
+/* Whether QEMU arguments after `--` may change the machine, its
+ * firmware or the image's options: then hvkit vouches for nothing. */
+static bool extra_changes_machine(const struct hvkit_qemu_opts *o)
+{
+	static const char *const risky[] = {"-M", "-machine", "-bios",
+					    "-append", "-device"};
+
+	for (size_t i = 0; i < o->nr_extra; i++)
+		for (size_t k = 0; k < COUNT(risky); k++)
+			if (!strcmp(o->extra[i], risky[k]))
+				return true;
+	return false;
+}
+
 /* QEMU's microvm: its firmware (qboot) leaves RAM above 1 MiB as QEMU
  * made it, zero, but for what the start info reserves (docs/x86.md). */
 static bool fresh_ram(const struct hvkit_qemu_opts *o)
 {
 	return o->arch == HVKIT_ARCH_X86_64 &&
-	       (!o->machine || !strncmp(o->machine, "microvm", 7));
+	       (!o->machine || !strncmp(o->machine, "microvm", 7)) &&
+	       !extra_changes_machine(o);
 }
 
 /* The image's options (qemu.h), if any. */

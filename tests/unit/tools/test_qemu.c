@@ -188,6 +188,39 @@ static void test_x86_default(void **state)
 	check_qemu_argv(&o, want);
 }
 
+/* ram-zeroed is hvkit's word for microvm's own firmware: not passed when
+ * the arguments after `--` may change the machine or the firmware. */
+static void test_ram_zeroed_only_for_microvm_as_is(void **state)
+{
+	static const char *const bios[] = {"-bios", "other.bin"};
+	static const char *const machine[] = {"-M", "pc"};
+	struct hvkit_qemu_opts o = {
+	    .arch = HVKIT_ARCH_X86_64,
+	    .memory_mib = 64,
+	    .image = "i",
+	    .bundle = "b",
+	};
+	struct hvkit_argv a;
+
+	(void)state;
+	o.extra = bios;
+	o.nr_extra = 2;
+	hvkit_qemu_argv(&a, &o);
+	for (size_t i = 0; i < a.n; i++)
+		assert_string_not_equal(a.v[i], "ram-zeroed");
+	hvkit_qemu_argv_free(&a);
+	o.extra = machine;
+	hvkit_qemu_argv(&a, &o);
+	for (size_t i = 0; i < a.n; i++)
+		assert_string_not_equal(a.v[i], "ram-zeroed");
+	hvkit_qemu_argv_free(&a);
+	o.nr_extra = 0;
+	o.machine = "microvm,rtc=off";
+	hvkit_qemu_argv(&a, &o);
+	assert_string_equal(a.v[a.n - 5], "ram-zeroed"); /* before -kernel */
+	hvkit_qemu_argv_free(&a);
+}
+
 static void test_overrides(void **state)
 {
 	static const char *const extra[] = {"-d", "int", "-append", "x y"};
@@ -538,6 +571,7 @@ int main(void)
 	    cmocka_unit_test(test_aarch64_default),
 	    cmocka_unit_test(test_x86_default),
 	    cmocka_unit_test(test_trace),
+	    cmocka_unit_test(test_ram_zeroed_only_for_microvm_as_is),
 	    cmocka_unit_test(test_overrides),
 	    cmocka_unit_test(test_cpus),
 	    cmocka_unit_test(test_default_memory),
