@@ -23,9 +23,10 @@
 #define HYP_MAX_RESERVED 8
 
 /* A static object the image's entry does not zero (the other pCPUs'
- * stacks): the linker script places .bss.noinit outside .bss, whose
- * zeroing, a loop under TCG, is part of every boot. */
-#define HYP_NOINIT __attribute__((section(".bss.noinit")))
+ * stacks): the linker script places .bss.hv.noinit outside .bss, whose
+ * zeroing, a loop under TCG, is part of every boot.  (No C variable's
+ * own section, .bss.NAME with -fdata-sections, can have that name.) */
+#define HYP_NOINIT __attribute__((section(".bss.hv.noinit")))
 
 /* What the recipe chooses: its name, how much it logs, and the core's
  * configuration (scheduler, extensions, time slice). */

@@ -3,10 +3,11 @@
  *
  * Compiled with -fno-builtin (see meson.build) so the compiler cannot turn
  * these loops back into calls to memcpy or memset, which in a freestanding
- * build are these very functions.  Copies, fills and compares move a word
- * at a time once both pointers are word-aligned.  Strings go byte by byte:
- * a word read would run past the terminating NUL, outside the object, which
- * C leaves undefined and ASan reports.
+ * build are these very functions.  Copies, fills, compares and memchr move
+ * a word at a time once the pointers are word-aligned (memchr within its
+ * n bytes).  Strings go byte by byte: a word read would run past the
+ * terminating NUL, outside the object, which C leaves undefined and ASan
+ * reports.
  */
 #include <hv/string.h>
 

@@ -111,7 +111,7 @@ unsigned int heap_largest_block(uint64_t mfn, uint64_t nr)
  * is a translated block to dispatch, and these were a sixth of an
  * AArch64 image's boot.  The check has no early exit so that it can be.
  */
-_Static_assert(FRAME_RESERVED == 0, "frames_reserved ORs the states");
+HV_STATIC_ASSERT(FRAME_RESERVED == 0, "frames_reserved ORs the states");
 
 static bool frames_reserved(const struct hv_mm_node *node, uint64_t mfn,
 			    uint64_t nr)

@@ -15,8 +15,9 @@
  * arm64-xen and 10 s on x86-xen with the fair lock, 4.4 s and 4.0 s
  * without (one pCPU: 2.6 s).  Linux makes the same choice as a guest of
  * a hypervisor that cannot wake a waiting vCPU (virt_spin_lock).  Define
- * HV_SPINLOCK_FAIR to choose: both kinds may take the same lock, so code
- * built either way may share one.
+ * HV_SPINLOCK_FAIR to choose.  Both kinds may take the same lock and
+ * exclude each other, but an unfair locker waits for as long as fair
+ * ones keep queueing: code that shares a lock should be built one way.
  *
  * Holding a lock does not mask interrupts: code that takes a lock from an
  * interrupt handler must mask interrupts around it itself (that is the
@@ -76,7 +77,8 @@ static inline bool hv_spin_trylock(hv_spinlock_t *l)
 	return hv_atomic_cmpxchg_u32(&l->next, &expected, owner + 1);
 }
 
-/* Whether someone holds l (a hint: it may change at once). */
+/* Whether someone holds l or waits for it (a hint: it may change at
+ * once). */
 static inline bool hv_spin_is_locked(hv_spinlock_t *l)
 {
 	return hv_atomic_load_u32(&l->next) != hv_atomic_load_u32(&l->owner);
