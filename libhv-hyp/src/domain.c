@@ -153,6 +153,7 @@ static void teardown(struct hv_hyp_domain *d)
 		if ((d->built & (BUILT_EXT0 << i)) && e->domain_destroy)
 			e->domain_destroy(d, d->ext[i]);
 	if (d->built & BUILT_P2M) {
+		hyp_vcpu_info_unpin(d);
 		hv_mm_domain_release(&d->mm);
 		hv_mm_p2m_destroy(&d->p2m);
 	}

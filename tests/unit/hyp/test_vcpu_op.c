@@ -383,6 +383,41 @@ static void upcall_vector_per_vcpu(void **state)
 	fake_fini(&f);
 }
 
+#include <xen/memory.h>
+
+/* A guest that gives back the frame of its vcpu_info does not free it:
+ * the event channels go on writing there.  It comes back to the heap
+ * when the domain goes (fake_fini checks every frame does). */
+static void vcpu_info_frame_outlives_its_mapping(void **state)
+{
+	struct fake f;
+	struct hv_hyp_domain *d = domain(&f, FAKE_X86, never_runs, 2);
+	struct hv_hyp_vcpu *v = &d->vcpus[0];
+	struct vcpu_register_vcpu_info info = {.mfn = 0x200, .offset = 128};
+	hv_gpaddr_t gpa = fake_scratch_gpa(v);
+	xen_pfn_t frame = 0x200;
+	struct xen_memory_reservation r = {
+	    .nr_extents = 1, .extent_order = 0, .domid = DOMID_SELF};
+	struct hv_mm_page_info page;
+
+	(void)state;
+	assert_int_equal(
+	    vcpu_op(v, VCPUOP_register_vcpu_info, 0, &info, sizeof(info)), 0);
+	set_xen_guest_handle(r.extent_start,
+			     (xen_pfn_t *)(uintptr_t)(gpa + 512));
+	fake_poke(v->dom, gpa, &r, sizeof(r));
+	fake_poke(v->dom, gpa + 512, &frame, sizeof(frame));
+	assert_int_equal(fake_hypercall(v, __HYPERVISOR_memory_op,
+					XENMEM_decrease_reservation, gpa, 0),
+			 1);
+	/* Out of the guest's P2M, still allocated: the core's reference. */
+	assert_int_equal(hv_mm_page_query(&f.heap, v->vcpu_info_frame, &page),
+			 0);
+	assert_true(page.allocated);
+	assert_int_equal(page.refs, 1);
+	fake_fini(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +425,7 @@ int main(void)
 	    cmocka_unit_test(bad_arguments),
 	    cmocka_unit_test(arm_offers_only_registrations),
 	    cmocka_unit_test(register_vcpu_info),
+	    cmocka_unit_test(vcpu_info_frame_outlives_its_mapping),
 	    cmocka_unit_test(timers_wake_blocked_vcpu),
 	    cmocka_unit_test(stopped_timer_does_not_fire),
 	    cmocka_unit_test(runstate_accounts_time),
