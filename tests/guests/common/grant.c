@@ -25,12 +25,21 @@
 /* Where the mapper maps the page: guest-physical space with no RAM, inside
  * the guests' identity maps (x86: 4 GiB; Arm: MMU off). */
 #define MAP_ADDR 0x80000000ul
-#define TRIES	 10000
+/* How long a role waits for another, in the guest's own time: not a
+ * number of tries, which on several pCPUs pass in no time while the
+ * other domain's pCPU (a QEMU thread) waits for the host to run it. */
+#define WAIT_SECONDS 20
 
 /* What each role writes; not every role reads every one. */
 static const char granted[] = "from the granter";
 static const char mapped[] HV_MAYBE_UNUSED = "from the mapper";
 static const char copied[] HV_MAYBE_UNUSED = "from the copier";
+
+/* Whether a wait that began at `start` (guest_ticks) may go on. */
+static bool still_waiting(uint64_t start)
+{
+	return guest_ticks() - start < WAIT_SECONDS * guest_ticks_per_sec();
+}
 
 /* The granted page (granter) or the copier's own (not the mapper's). */
 static char page[4096] HV_MAYBE_UNUSED __attribute__((aligned(4096)));
@@ -56,7 +65,7 @@ static void grant(grant_ref_t ref, domid_t to)
 /* End a grant once nobody uses it (Xen's gnttab_end_foreign_access). */
 static bool end_grant(grant_ref_t ref)
 {
-	for (int i = 0; i < TRIES; i++) {
+	for (uint64_t start = guest_ticks(); still_waiting(start);) {
 		uint16_t flags =
 		    __atomic_load_n(&table[ref].flags, __ATOMIC_ACQUIRE);
 
@@ -73,7 +82,7 @@ static bool end_grant(grant_ref_t ref)
 /* Wait until the mapper and the copier wrote their answers. */
 static bool both_answered(void)
 {
-	for (int i = 0; i < TRIES; i++) {
+	for (uint64_t start = guest_ticks(); still_waiting(start);) {
 		if (!memcmp(page + 1024, mapped, sizeof(mapped)) &&
 		    !memcmp(page + 2048, copied, sizeof(copied)))
 			return true;
@@ -118,9 +127,8 @@ static int run(void)
 					 .dom = GRANTER_ID};
 	struct gnttab_unmap_grant_ref u = {.host_addr = MAP_ADDR};
 	char *there = (char *)MAP_ADDR;
-	int i;
 
-	for (i = 0; i < TRIES; i++) {
+	for (uint64_t start = guest_ticks(); still_waiting(start);) {
 		CHECK_EQ(gnttab_op(GNTTABOP_map_grant_ref, &m), 0);
 		if (m.status == GNTST_okay)
 			break;
@@ -158,11 +166,10 @@ static int run(void)
 				  .flags = GNTCOPY_dest_gref};
 	struct gnttab_copy other = {.len = 8, .flags = GNTCOPY_source_gref};
 	unsigned long mine = (unsigned long)page >> 12;
-	int i;
 
 	copy_ptr(&in.source, true, REF_COPIER, GRANTER_ID, 0);
 	copy_ptr(&in.dest, false, mine, DOMID_SELF, 0);
-	for (i = 0; i < TRIES; i++) {
+	for (uint64_t start = guest_ticks(); still_waiting(start);) {
 		CHECK_EQ(gnttab_op(GNTTABOP_copy, &in), 0);
 		if (in.status == GNTST_okay)
 			break;
