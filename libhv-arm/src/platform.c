@@ -89,22 +89,12 @@ static bool value_is(const struct hv_fdt_walk *w, const char *s)
 	return w->len >= n && memcmp(w->value, s, n) == 0;
 }
 
-/* A string-list value (compatible) that holds s. */
+/* A string-list value (compatible) that holds s: libfdt's check of a
+ * value in hand, which walks no tree. */
 static bool list_has(const struct hv_fdt_walk *w, const char *s)
 {
-	const char *v = w->value, *end = v + w->len;
-	size_t n = strlen(s) + 1;
-
-	while (v < end) {
-		const char *nul = memchr(v, '\0', (size_t)(end - v));
-
-		if (!nul)
-			return false;
-		if ((size_t)(nul - v) + 1 == n && memcmp(v, s, n) == 0)
-			return true;
-		v = nul + 1;
-	}
-	return false;
+	return w->len <= INT32_MAX &&
+	       fdt_stringlist_contains(w->value, (int)w->len, s);
 }
 
 /* A node named `name`, with or without a unit address. */
