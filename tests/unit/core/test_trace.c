@@ -101,6 +101,17 @@ static void fake_drain(struct hv_trace *t, struct hv_trace_ring *r)
 					    64 - f->nr_drained);
 }
 
+/* One 8-record ring, drained into f, on fake_now's clock. */
+static void fake_trace_init(struct fake_trace *f)
+{
+	f->t = (struct hv_trace){.rings = &f->ring,
+				 .nr_rings = 1,
+				 .now = fake_now,
+				 .drain = fake_drain,
+				 .ctx = f};
+	assert_int_equal(hv_trace_ring_init(&f->ring, f->recs, 8, 0), 0);
+}
+
 /* hv_trace_emit stamps the time and drains at half full, so a producer
  * that drains itself loses nothing; NULL traces nothing. */
 static void emit_drains_at_half(void **state)
@@ -108,12 +119,7 @@ static void emit_drains_at_half(void **state)
 	struct fake_trace f = {0};
 
 	(void)state;
-	f.t = (struct hv_trace){.rings = &f.ring,
-				.nr_rings = 1,
-				.now = fake_now,
-				.drain = fake_drain,
-				.ctx = &f};
-	assert_int_equal(hv_trace_ring_init(&f.ring, f.recs, 8, 0), 0);
+	fake_trace_init(&f);
 	for (uint32_t i = 0; i < 40; i++)
 		hv_trace(&f.t, 0, HV_TRACE_HYPERCALL, 1, 0, i, 0);
 	hv_trace(&f.t, 1, HV_TRACE_HYPERCALL, 1, 0, 99, 0); /* no ring 1 */
@@ -135,12 +141,7 @@ static void flush_drains_what_is_there(void **state)
 	struct fake_trace f = {0};
 
 	(void)state;
-	f.t = (struct hv_trace){.rings = &f.ring,
-				.nr_rings = 1,
-				.now = fake_now,
-				.drain = fake_drain,
-				.ctx = &f};
-	assert_int_equal(hv_trace_ring_init(&f.ring, f.recs, 8, 0), 0);
+	fake_trace_init(&f);
 	hv_trace_flush(&f.t, 0);
 	assert_int_equal(f.drains, 0);
 	hv_trace(&f.t, 0, HV_TRACE_PCPU_IDLE, 0, 0, 0, 0);
