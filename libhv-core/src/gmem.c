@@ -35,6 +35,15 @@ void hv_gmem_init(struct hv_gmem *gm, hv_gmem_translate_fn translate, void *ctx,
 	gm->translate = translate;
 	gm->ctx = ctx;
 	gm->addr_bits = addr_bits;
+	gm->pin = NULL;
+	gm->unpin = NULL;
+}
+
+void hv_gmem_set_pinning(struct hv_gmem *gm, hv_gmem_pin_fn pin,
+			 hv_gmem_unpin_fn unpin)
+{
+	gm->pin = pin;
+	gm->unpin = unpin;
 }
 
 /*
@@ -67,6 +76,12 @@ static uint64_t page_left(uint64_t gaddr)
 	return HV_PAGE_SIZE - (gaddr & ~HV_PAGE_MASK);
 }
 
+/* Guest byte gaddr in host page `page`, or NULL for no page. */
+static char *page_byte(void *page, uint64_t gaddr)
+{
+	return page ? (char *)page + (gaddr & ~HV_PAGE_MASK) : NULL;
+}
+
 /*
  * The host address of guest byte gaddr, through the callback for the page
  * holding it; NULL if the page does not translate for `access`.  Anything
@@ -79,9 +94,7 @@ static char *translate(const struct hv_gmem *gm, uint64_t gaddr,
 
 	if (gm->translate(gm->ctx, hv_gpaddr_to_gfn(gaddr), access, &page) != 0)
 		return NULL;
-	if (!page)
-		return NULL;
-	return (char *)page + (gaddr & ~HV_PAGE_MASK);
+	return page_byte(page, gaddr);
 }
 
 /* What walk() does with the part of a range that lies in one page. */
@@ -189,12 +202,11 @@ int hv_gmem_clear(const struct hv_gmem *gm, uint64_t gaddr, size_t len)
 	return transfer(gm, &x, GMEM_CLEAR);
 }
 
-/* The argument errors (-HV_EINVAL) come before any look at the guest. */
-int hv_gmem_map(const struct hv_gmem *gm, uint64_t gaddr, size_t len,
-		size_t align, unsigned int access, void **ptr)
+/* The checks of hv_gmem_map that need no look at the guest: the argument
+ * errors (-HV_EINVAL) first. */
+static int map_args_ok(const struct hv_gmem *gm, uint64_t gaddr, size_t len,
+		       size_t align)
 {
-	char *p;
-
 	if (align == 0 || (align & (align - 1)) != 0)
 		return -HV_EINVAL;
 	if ((gaddr & ((uint64_t)align - 1)) != 0)
@@ -203,11 +215,55 @@ int hv_gmem_map(const struct hv_gmem *gm, uint64_t gaddr, size_t len,
 		return -HV_EINVAL;
 	if (!range_ok(gm, gaddr, len))
 		return -HV_EFAULT;
+	return 0;
+}
+
+int hv_gmem_map(const struct hv_gmem *gm, uint64_t gaddr, size_t len,
+		size_t align, unsigned int access, void **ptr)
+{
+	int rc = map_args_ok(gm, gaddr, len, align);
+	char *p;
+
+	if (rc)
+		return rc;
 	p = translate(gm, gaddr, access);
 	if (!p)
 		return -HV_EFAULT;
 	*ptr = p;
 	return 0;
+}
+
+/* A pin callback that succeeds without a page is a fault, as translate's:
+ * the pin it took is given back. */
+int hv_gmem_map_pinned(const struct hv_gmem *gm, uint64_t gaddr, size_t len,
+		       size_t align, unsigned int access, void **ptr,
+		       uint64_t *pin)
+{
+	int rc = map_args_ok(gm, gaddr, len, align);
+	void *page = NULL;
+	uint64_t held = 0;
+
+	if (rc)
+		return rc;
+	if (!gm->pin) {
+		*pin = 0;
+		return hv_gmem_map(gm, gaddr, len, align, access, ptr);
+	}
+	if (gm->pin(gm->ctx, hv_gpaddr_to_gfn(gaddr), access, &page, &held))
+		return -HV_EFAULT;
+	if (!page) {
+		gm->unpin(gm->ctx, held);
+		return -HV_EFAULT;
+	}
+	*ptr = page_byte(page, gaddr);
+	*pin = held;
+	return 0;
+}
+
+void hv_gmem_unpin(const struct hv_gmem *gm, uint64_t pin)
+{
+	if (gm->unpin)
+		gm->unpin(gm->ctx, pin);
 }
 
 /*

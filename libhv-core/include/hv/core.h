@@ -8,7 +8,7 @@
 #define HV_CORE_H
 
 /* Bumped whenever the API changes incompatibly. */
-#define HV_CORE_API_VERSION 1
+#define HV_CORE_API_VERSION 2
 
 #include <hv/atomic.h>
 #include <hv/bitmap.h>

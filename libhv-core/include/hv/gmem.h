@@ -40,6 +40,17 @@ HV_BEGIN_DECLS
 typedef int (*hv_gmem_translate_fn)(void *ctx, hv_gfn_t frame,
 				    unsigned int access, void **page);
 
+/*
+ * Optional, for an address space whose frames the guest can give away (a
+ * P2M: XENMEM_decrease_reservation).  Translate one frame as translate
+ * does and also keep the memory behind it allocated until unpin(ctx, *pin)
+ * with the *pin set here, whatever the guest does with the frame meanwhile.
+ * *pin is whatever unpin needs to find that memory again.
+ */
+typedef int (*hv_gmem_pin_fn)(void *ctx, hv_gfn_t frame, unsigned int access,
+			      void **page, uint64_t *pin);
+typedef void (*hv_gmem_unpin_fn)(void *ctx, uint64_t pin);
+
 /* One guest address space, as the accessors see it. */
 struct hv_gmem {
 	hv_gmem_translate_fn translate; /* frame -> host page */
@@ -47,11 +58,17 @@ struct hv_gmem {
 	/* Guest address width in bits (1..64): addresses at or beyond
 	 * 2^addr_bits fault without asking the callback. */
 	unsigned int addr_bits;
+	hv_gmem_pin_fn pin;	/* NULL: frames cannot go away */
+	hv_gmem_unpin_fn unpin; /* set with pin */
 };
 
-/* An address space of addr_bits bits through translate(ctx, ...). */
+/* An address space of addr_bits bits through translate(ctx, ...), without
+ * pinning. */
 void hv_gmem_init(struct hv_gmem *gm, hv_gmem_translate_fn translate, void *ctx,
 		  unsigned int addr_bits);
+/* Give it pinning: pin and unpin both, with the same ctx as translate. */
+void hv_gmem_set_pinning(struct hv_gmem *gm, hv_gmem_pin_fn pin,
+			 hv_gmem_unpin_fn unpin);
 
 /* Copy len bytes between guest address `gaddr` and host memory.
  * 0 on success (also for len 0), -HV_EFAULT as above. */
@@ -70,11 +87,23 @@ int hv_gmem_clear(const struct hv_gmem *gm, uint64_t gaddr,
  * a misaligned address gives -HV_EINVAL, one whose object crosses a page
  * boundary -HV_EINVAL, anything unmapped -HV_EFAULT.  How long *ptr stays
  * valid is the translation callback's contract (for a P2M: until the page
- * is unmapped from the guest).
+ * is unmapped from the guest); hv_gmem_map_pinned for a pointer that must
+ * outlive that.
  */
 int hv_gmem_map(const struct hv_gmem *gm, uint64_t gaddr, size_t len,
 		size_t align, unsigned int access,
 		void **ptr) HV_WARN_UNUSED_RESULT;
+
+/*
+ * hv_gmem_map for a pointer kept until hv_gmem_unpin(gm, *pin): through
+ * the address space's pin callback, so that the memory stays allocated
+ * even if the guest gives the frame back.  Without pinning it is
+ * hv_gmem_map and *pin is 0.  Every success needs exactly one unpin.
+ */
+int hv_gmem_map_pinned(const struct hv_gmem *gm, uint64_t gaddr, size_t len,
+		       size_t align, unsigned int access, void **ptr,
+		       uint64_t *pin) HV_WARN_UNUSED_RESULT;
+void hv_gmem_unpin(const struct hv_gmem *gm, uint64_t pin);
 
 /*
  * Copy a NUL-terminated guest string of at most max - 1 characters into

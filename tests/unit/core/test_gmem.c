@@ -139,6 +139,11 @@ static void init_stores_fields(void **state)
 	assert_ptr_equal(gm.translate, fake_translate);
 	assert_ptr_equal(gm.ctx, &fake);
 	assert_int_equal(gm.addr_bits, 48);
+	/* Whatever was there before: no pinning until asked. */
+	gm.pin = (hv_gmem_pin_fn)1;
+	hv_gmem_init(&gm, fake_translate, &fake, 48);
+	assert_null(gm.pin);
+	assert_null(gm.unpin);
 }
 
 static void copy_from_within_page(void **state)
@@ -544,6 +549,112 @@ static void map_faults(void **state)
 	assert_ptr_equal(p, &gm);
 }
 
+/* Pinning: frame gfn's pin is gfn + 100, and each pin is counted until
+ * its unpin, so a test sees every pin given back exactly once. */
+static struct {
+	unsigned int held[NPAGES];
+	bool null_page;
+} pins;
+
+static int fake_pin(void *ctx, hv_gfn_t frame, unsigned int access,
+		    void **page, uint64_t *pin)
+{
+	int rc = fake_translate(ctx, frame, access, page);
+
+	if (rc)
+		return rc;
+	pins.held[hv_gfn_x(frame) % NPAGES]++;
+	*pin = hv_gfn_x(frame) + 100;
+	if (pins.null_page)
+		*page = NULL;
+	return 0;
+}
+
+static void fake_unpin(void *ctx, uint64_t pin)
+{
+	assert_ptr_equal(ctx, &fake);
+	assert_true(pin >= 100 && pin < 100 + NPAGES);
+	assert_true(pins.held[pin - 100] > 0);
+	pins.held[pin - 100]--;
+}
+
+static struct hv_gmem pinning_guest(void)
+{
+	struct hv_gmem gm = guest(32);
+
+	memset(&pins, 0, sizeof(pins));
+	hv_gmem_set_pinning(&gm, fake_pin, fake_unpin);
+	return gm;
+}
+
+static void map_pinned_holds_until_unpin(void **state)
+{
+	struct hv_gmem gm = pinning_guest();
+	uint64_t pin = 0;
+	void *p = NULL;
+
+	(void)state;
+	assert_int_equal(hv_gmem_map_pinned(&gm, 6 * PAGE + 64, 64, 64,
+					    HV_GMEM_WRITE, &p, &pin),
+			 0);
+	assert_ptr_equal(p, at(6 * PAGE + 64));
+	assert_int_equal(pin, 106);
+	assert_int_equal(pins.held[6], 1);
+	assert_int_equal(fake.ncalls, 1);
+	assert_call(0, 6, HV_GMEM_WRITE);
+	hv_gmem_unpin(&gm, pin);
+	assert_int_equal(pins.held[6], 0);
+}
+
+/* Every refusal leaves nothing pinned and *ptr, *pin untouched. */
+static void map_pinned_refusals_hold_nothing(void **state)
+{
+	struct hv_gmem gm = pinning_guest();
+	uint64_t pin = 7;
+	void *p = &gm;
+
+	(void)state;
+	fake.state[3] = FRAME_RO;
+	assert_int_equal(hv_gmem_map_pinned(&gm, PAGE + 4, 8, 8, HV_GMEM_READ,
+					    &p, &pin),
+			 -HV_EINVAL);
+	assert_int_equal(hv_gmem_map_pinned(&gm, 0x100000000, 8, 8,
+					    HV_GMEM_READ, &p, &pin),
+			 -HV_EFAULT);
+	assert_int_equal(hv_gmem_map_pinned(&gm, 3 * PAGE, 8, 8, HV_GMEM_WRITE,
+					    &p, &pin),
+			 -HV_EFAULT);
+	/* A pin that hands back no page is a fault, and given back. */
+	pins.null_page = true;
+	assert_int_equal(hv_gmem_map_pinned(&gm, 2 * PAGE, 8, 8, HV_GMEM_READ,
+					    &p, &pin),
+			 -HV_EFAULT);
+	assert_ptr_equal(p, &gm);
+	assert_int_equal(pin, 7);
+	for (size_t i = 0; i < NPAGES; i++)
+		assert_int_equal(pins.held[i], 0);
+}
+
+/* An address space without pinning: hv_gmem_map, pin 0, unpin a no-op. */
+static void map_pinned_without_pinning_maps(void **state)
+{
+	struct hv_gmem gm = guest(32);
+	uint64_t pin = 7;
+	void *p = NULL;
+
+	(void)state;
+	assert_int_equal(hv_gmem_map_pinned(&gm, 5 * PAGE + 8, 8, 8,
+					    HV_GMEM_READ, &p, &pin),
+			 0);
+	assert_ptr_equal(p, at(5 * PAGE + 8));
+	assert_int_equal(pin, 0);
+	hv_gmem_unpin(&gm, pin);
+	fake.state[4] = FRAME_HOLE;
+	assert_int_equal(hv_gmem_map_pinned(&gm, 4 * PAGE, 8, 8, HV_GMEM_READ,
+					    &p, &pin),
+			 -HV_EFAULT);
+}
+
 /* Puts s (with its NUL) at gaddr, possibly across pages. */
 static void put_string(uint64_t gaddr, const char *s)
 {
@@ -736,6 +847,9 @@ int main(void)
 	    T(map_returns_page_and_offset),
 	    T(map_rejects_bad_arguments),
 	    T(map_faults),
+	    T(map_pinned_holds_until_unpin),
+	    T(map_pinned_refusals_hold_nothing),
+	    T(map_pinned_without_pinning_maps),
 	    T(string_within_page),
 	    T(string_across_pages),
 	    T(string_into_hole),
