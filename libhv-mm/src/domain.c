@@ -221,21 +221,72 @@ uint64_t hv_mm_domain_release(struct hv_mm_domain *d)
 	return hv_mm_domain_batch_end(&b);
 }
 
-int hv_mm_gpa_translate(void *ctx, hv_gfn_t gfn, unsigned int access,
-			void **page)
+/* The RAM frame under gfn, if it allows `access`. */
+static int gpa_lookup(struct hv_mm_domain *d, hv_gfn_t gfn, unsigned int access,
+		      hv_mfn_t *mfn)
 {
-	struct hv_mm_domain *d = ctx;
-	struct hv_mm_p2m *p2m = d->p2m;
 	struct hv_mm_p2m_info info;
 	unsigned int need = ((access & HV_GMEM_READ) ? HV_MM_P2M_R : 0) |
 			    ((access & HV_GMEM_WRITE) ? HV_MM_P2M_W : 0);
 
-	if (hv_mm_p2m_lookup(p2m, gfn, &info))
+	if (hv_mm_p2m_lookup(d->p2m, gfn, &info))
 		return -HV_EFAULT;
 	if (info.type != HV_MM_P2M_RAM_RW && info.type != HV_MM_P2M_RAM_RO)
 		return -HV_EFAULT;
 	if ((hv_mm_p2m_type_rights(info.type) & need) != need)
 		return -HV_EPERM;
-	*page = p2m->ops->phys_to_virt(p2m->ctx, hv_mfn_to_paddr(info.mfn));
+	*mfn = info.mfn;
 	return 0;
+}
+
+static void *frame_ptr(struct hv_mm_domain *d, hv_mfn_t mfn)
+{
+	return d->p2m->ops->phys_to_virt(d->p2m->ctx, hv_mfn_to_paddr(mfn));
+}
+
+int hv_mm_gpa_translate(void *ctx, hv_gfn_t gfn, unsigned int access,
+			void **page)
+{
+	struct hv_mm_domain *d = ctx;
+	hv_mfn_t mfn;
+	int rc = gpa_lookup(d, gfn, access, &mfn);
+
+	if (rc)
+		return rc;
+	*page = frame_ptr(d, mfn);
+	return 0;
+}
+
+/*
+ * The guest may give the frame back between the lookup and the reference,
+ * and the heap may hand it to someone else: so the reference counts only
+ * if the frame is still mapped at gfn once it is taken.  A frame the guest
+ * still maps cannot be anyone else's.
+ */
+int hv_mm_gpa_pin(void *ctx, hv_gfn_t gfn, unsigned int access, void **page,
+		  uint64_t *pin)
+{
+	struct hv_mm_domain *d = ctx;
+	hv_mfn_t mfn, again;
+	int rc = gpa_lookup(d, gfn, access, &mfn);
+
+	if (rc)
+		return rc;
+	if (hv_mm_get_page(d->heap, mfn, NULL))
+		return -HV_EFAULT;
+	if (gpa_lookup(d, gfn, access, &again) ||
+	    hv_mfn_x(again) != hv_mfn_x(mfn)) {
+		hv_mm_put_pages(d->heap, mfn, 0, 0);
+		return -HV_EFAULT;
+	}
+	*page = frame_ptr(d, mfn);
+	*pin = hv_mfn_x(mfn);
+	return 0;
+}
+
+void hv_mm_gpa_unpin(void *ctx, uint64_t pin)
+{
+	struct hv_mm_domain *d = ctx;
+
+	hv_mm_put_pages(d->heap, hv_mfn(pin), 0, 0);
 }

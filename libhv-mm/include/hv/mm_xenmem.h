@@ -118,6 +118,17 @@ uint64_t hv_mm_domain_release(struct hv_mm_domain *d);
 int hv_mm_gpa_translate(void *ctx, hv_gfn_t gfn, unsigned int access,
 			void **page);
 
+/*
+ * Its hv_gmem pinning pair (hv_gmem_set_pinning), for pointers the
+ * hypervisor keeps (an event-channel control block): translate as above
+ * and take a reference on the frame, so that it stays allocated (and
+ * charged to the domain) after the guest gives it back, until unpin drops
+ * the reference.  *pin is the frame's MFN.
+ */
+int hv_mm_gpa_pin(void *ctx, hv_gfn_t gfn, unsigned int access, void **page,
+		  uint64_t *pin);
+void hv_mm_gpa_unpin(void *ctx, uint64_t pin);
+
 /* The guest ABI's architecture: how XENMEM_add_to_physmap differs. */
 struct hv_mm_xenmem_abi;
 extern const struct hv_mm_xenmem_abi hv_mm_xenmem_x86;

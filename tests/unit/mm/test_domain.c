@@ -314,6 +314,71 @@ static void guest_physical_copies(void **state)
 	test_machine_fini(&m);
 }
 
+/* A pinned frame stays allocated and charged after the guest unmaps it,
+ * until the unpin; a pin of what the guest does not map fails. */
+static void pinned_frame_outlives_its_mapping(void **state)
+{
+	struct test_machine m;
+	struct test_domain td;
+	struct hv_mm_page_info info;
+	struct hv_gmem gm;
+	uint64_t pin, pin2;
+	hv_mfn_t mfn;
+	void *p;
+
+	(void)state;
+	test_machine_init(&m, MACHINE_PAGES);
+	test_domain_init(&td, &m, 1, &hv_x86_npt, MACHINE_PAGES);
+	hv_gmem_init(&gm, hv_mm_gpa_translate, &td.d, 48);
+	hv_gmem_set_pinning(&gm, hv_mm_gpa_pin, hv_mm_gpa_unpin);
+	assert_int_equal(hv_mm_domain_populate(&td.d, NULL, hv_gfn(0x10), 2,
+					       HV_MM_P2M_ORDER_1G, NULL),
+			 0);
+	mfn = lookup(&td, 0x10).mfn;
+	assert_int_equal(hv_gmem_map_pinned(&gm, 0x10008, 8, 8, HV_GMEM_WRITE,
+					    &p, &pin),
+			 0);
+	assert_int_equal(pin, hv_mfn_x(mfn));
+	assert_ptr_equal(p, test_ram_page(&m.ram, hv_mfn_x(mfn)) + 8);
+	/* Pinned twice: two references to drop. */
+	assert_int_equal(hv_gmem_map_pinned(&gm, 0x10000, 8, 8, HV_GMEM_READ,
+					    &p, &pin2),
+			 0);
+	assert_int_equal(hv_mm_domain_unmap(&td.d, NULL, hv_gfn(0x10), 1), 0);
+	assert_int_equal(hv_mm_page_query(&m.heap, mfn, &info), 0);
+	assert_true(info.allocated);
+	assert_ptr_equal(info.owner, &td.d.account);
+	assert_int_equal(info.refs, 2);
+	assert_int_equal(td.d.account.tot_pages, 2);
+	assert_int_equal(hv_gmem_map_pinned(&gm, 0x10000, 8, 8, HV_GMEM_READ,
+					    &p, &pin),
+			 -HV_EFAULT);
+	hv_gmem_unpin(&gm, pin2);
+	assert_true(frame_allocated(&m, mfn));
+	hv_gmem_unpin(&gm, hv_mfn_x(mfn));
+	assert_false(frame_allocated(&m, mfn));
+	assert_int_equal(td.d.account.tot_pages, 1);
+	/* A hypervisor page shown read-only pins for reading only. */
+	assert_int_equal(
+	    hv_mm_alloc_pages(&m.heap, 0, HV_MM_NODE_ANY, 0, NULL, &mfn), 0);
+	assert_int_equal(hv_mm_domain_map(&td.d, NULL, hv_gfn(0x20), mfn, 1,
+					  HV_MM_P2M_RAM_RO, HV_MM_P2M_R),
+			 0);
+	assert_int_equal(hv_gmem_map_pinned(&gm, 0x20000, 8, 8, HV_GMEM_WRITE,
+					    &p, &pin),
+			 -HV_EFAULT);
+	assert_int_equal(hv_gmem_map_pinned(&gm, 0x20000, 8, 8, HV_GMEM_READ,
+					    &p, &pin),
+			 0);
+	assert_int_equal(hv_mm_domain_unmap(&td.d, NULL, hv_gfn(0x20), 1), 0);
+	assert_int_equal(hv_mm_put_pages(&m.heap, mfn, 0, 0), 0);
+	assert_true(frame_allocated(&m, mfn));
+	hv_gmem_unpin(&gm, pin);
+	assert_false(frame_allocated(&m, mfn));
+	test_domain_fini(&td);
+	test_machine_fini(&m);
+}
+
 /*
  * Frames contiguous across two nodes, mapped by one superpage run, are
  * released back to both nodes.
@@ -381,6 +446,7 @@ int main(void)
 	    cmocka_unit_test(map_and_unmap_spare_grant_mappings),
 	    cmocka_unit_test(grant_map_in_a_domain_batch),
 	    cmocka_unit_test(guest_physical_copies),
+	    cmocka_unit_test(pinned_frame_outlives_its_mapping),
 	    cmocka_unit_test(release_across_nodes),
 	};
 	return cmocka_run_group_tests_name("mm-domain", tests, NULL, NULL);
