@@ -43,12 +43,14 @@ struct fifo_queue {
 
 struct fifo_vcpu {
 	struct evtchn_fifo_control_block *cb; /* NULL until init_control */
+	uint64_t cb_pin;		      /* cb's hv_gmem pin */
 	struct fifo_queue queue[EVTCHN_FIFO_MAX_QUEUES];
 };
 
 struct fifo_domain {
 	uint32_t nr_words; /* ports with an event word: pages * 1024 */
 	event_word_t *page[MAX_ARRAY_PAGES];
+	uint64_t page_pin[MAX_ARRAY_PAGES]; /* each page's hv_gmem pin */
 	struct fifo_vcpu vcpu[]; /* cfg.nr_vcpus */
 };
 
@@ -279,15 +281,16 @@ static int fifo_set_priority(struct hv_evtchn_domain *d, struct chn *chn,
 	return 0;
 }
 
-/* Map guest frame gfn (+ offset): Xen answers -EINVAL for any frame it
- * cannot map, and so do we. */
+/* Map and pin guest frame gfn (+ offset) until fifo_teardown: Xen answers
+ * -EINVAL for any frame it cannot map, and so do we. */
 static int map_frame(struct hv_evtchn_domain *d, uint64_t gfn, uint32_t offset,
-		     size_t len, size_t align, void **ptr)
+		     size_t len, size_t align, void **ptr, uint64_t *pin)
 {
 	if (gfn > (UINT64_MAX >> HV_PAGE_SHIFT))
 		return -HV_EINVAL;
-	if (hv_gmem_map(d->cfg.gmem, (gfn << HV_PAGE_SHIFT) + offset, len,
-			align, HV_GMEM_READ | HV_GMEM_WRITE, ptr) != 0)
+	if (hv_gmem_map_pinned(d->cfg.gmem, (gfn << HV_PAGE_SHIFT) + offset,
+			       len, align, HV_GMEM_READ | HV_GMEM_WRITE, ptr,
+			       pin) != 0)
 		return -HV_EINVAL;
 	return 0;
 }
@@ -302,7 +305,8 @@ static int map_control_block(struct hv_evtchn_domain *d, struct fifo_domain *fd,
 	if (v->cb)
 		return -HV_EINVAL;
 	rc = map_frame(d, op->control_gfn, op->offset,
-		       sizeof(struct evtchn_fifo_control_block), 8, &cb);
+		       sizeof(struct evtchn_fifo_control_block), 8, &cb,
+		       &v->cb_pin);
 	if (rc == 0)
 		evtchn_store_ptr(&v->cb,
 				 (struct evtchn_fifo_control_block *)cb);
@@ -377,7 +381,8 @@ static int fifo_expand_array(struct hv_evtchn_domain *d, uint64_t gfn)
 
 	if (first / WORDS_PER_PAGE >= MAX_ARRAY_PAGES)
 		return -HV_ENOSPC;
-	rc = map_frame(d, gfn, 0, HV_PAGE_SIZE, HV_PAGE_SIZE, &page);
+	rc = map_frame(d, gfn, 0, HV_PAGE_SIZE, HV_PAGE_SIZE, &page,
+		       &fd->page_pin[first / WORDS_PER_PAGE]);
 	if (rc)
 		return rc;
 	fd->page[first / WORDS_PER_PAGE] = page;
@@ -388,7 +393,14 @@ static int fifo_expand_array(struct hv_evtchn_domain *d, uint64_t gfn)
 
 static void fifo_teardown(struct hv_evtchn_domain *d)
 {
-	evtchn_free(d, fifo_of(d), fifo_size(d));
+	struct fifo_domain *fd = fifo_of(d);
+
+	for (uint32_t v = 0; v < d->cfg.nr_vcpus; v++)
+		if (fd->vcpu[v].cb)
+			hv_gmem_unpin(d->cfg.gmem, fd->vcpu[v].cb_pin);
+	for (uint32_t i = 0; i < fd->nr_words / WORDS_PER_PAGE; i++)
+		hv_gmem_unpin(d->cfg.gmem, fd->page_pin[i]);
+	evtchn_free(d, fd, fifo_size(d));
 	evtchn_store_ptr(&d->abi_state, (void *)NULL);
 }
 

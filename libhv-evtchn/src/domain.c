@@ -83,6 +83,7 @@ void hv_evtchn_domain_destroy(struct hv_evtchn_domain *d)
 	abi = evtchn_abi(d);
 	if (abi && abi->teardown)
 		abi->teardown(d);
+	evtchn_unpin_mappings(d);
 	free_domain(d);
 }
 

@@ -69,6 +69,7 @@ struct bucket {
 
 struct evtchn_vcpu {
 	struct vcpu_info *info;	      /* registered, or NULL: default */
+	uint64_t info_pin;	      /* info's hv_gmem pin */
 	uint32_t virq_port[NR_VIRQS]; /* 0: unbound; globals on vCPU 0 */
 };
 
@@ -83,6 +84,7 @@ struct hv_evtchn_domain {
 	const struct hv_evtchn_abi *abi; /* delivery ABI now, or NULL */
 	void *abi_state;		 /* the ABI's per-domain state */
 	struct shared_info *shared;	 /* mapped shared-info page or NULL */
+	uint64_t shared_pin;		 /* shared's hv_gmem pin */
 	struct evtchn_vcpu *vcpu;	 /* cfg.nr_vcpus of them */
 	uint32_t *pirq_port;		 /* cfg.nr_pirqs of them; 0 unbound */
 	struct bucket **group[NR_GROUPS];
@@ -142,6 +144,8 @@ void evtchn_unlock_pair(struct hv_evtchn_domain *a, struct hv_evtchn_domain *b);
 void evtchn_set_pending(struct hv_evtchn_domain *d, hv_vcpuid_t vcpu,
 			struct chn *chn, uint32_t port);
 /* Redeliver events stashed on ports [first, last). Under d->lock. */
+/* Let go of the shared-info page and the vcpu_infos (domain destroy). */
+void evtchn_unpin_mappings(struct hv_evtchn_domain *d);
 void evtchn_replay_stashed(struct hv_evtchn_domain *d, uint32_t first,
 			   uint32_t last);
 /* The vcpu_info of vCPU vcpu: registered, in the shared-info page, or

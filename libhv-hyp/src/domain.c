@@ -106,6 +106,7 @@ static int build_memory(struct hv_hyp_domain *d,
 	hv_mm_domain_init(&d->mm, d->xen.id, h->heap, &d->p2m,
 			  cfg->memory >> HV_PAGE_SHIFT);
 	hv_gmem_init(&d->guest_phys, hv_mm_gpa_translate, &d->mm, 64);
+	hv_gmem_set_pinning(&d->guest_phys, hv_mm_gpa_pin, hv_mm_gpa_unpin);
 	err = hv_mm_domain_populate(&d->mm, NULL, hv_gpaddr_to_gfn(d->ram_base),
 				    d->ram_size >> HV_PAGE_SHIFT,
 				    h->config->p2m_max_order, NULL);
@@ -153,7 +154,6 @@ static void teardown(struct hv_hyp_domain *d)
 		if ((d->built & (BUILT_EXT0 << i)) && e->domain_destroy)
 			e->domain_destroy(d, d->ext[i]);
 	if (d->built & BUILT_P2M) {
-		hyp_vcpu_info_unpin(d);
 		hv_mm_domain_release(&d->mm);
 		hv_mm_p2m_destroy(&d->p2m);
 	}

@@ -61,31 +61,6 @@ void hyp_raise_virq(struct hv_hyp_vcpu *v, uint32_t virq)
 			e->raise_virq(v, v->dom->ext[i], virq);
 }
 
-/*
- * Keep the frame under gpa allocated until the domain goes: the event
- * channels keep writing a registered vcpu_info, and a frame the guest
- * gave back (XENMEM_decrease_reservation) could by then be another
- * domain's or the hypervisor's.  Xen's map_vcpu_info takes a page
- * reference for the same reason.
- */
-static int pin_frame(struct hv_hyp_domain *d, hv_gpaddr_t gpa, hv_mfn_t *mfn)
-{
-	struct hv_mm_p2m_info info;
-
-	if (hv_mm_p2m_lookup(&d->p2m, hv_gpaddr_to_gfn(gpa), &info))
-		return -HV_EINVAL;
-	*mfn = info.mfn;
-	return hv_mm_get_page(d->hyp->heap, info.mfn, &d->mm.account);
-}
-
-void hyp_vcpu_info_unpin(struct hv_hyp_domain *d)
-{
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		if (d->vcpus[i].vcpu_info_registered)
-			hv_mm_put_pages(d->hyp->heap,
-					d->vcpus[i].vcpu_info_frame, 0, 0);
-}
-
 static long register_vcpu_info(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 			       uint64_t arg)
 {
@@ -106,14 +81,12 @@ static long register_vcpu_info(struct hv_hyp_vcpu *v, const struct hv_gmem *gm,
 	if (info.offset + sizeof(struct vcpu_info) > HV_PAGE_SIZE)
 		return -HV_ENXIO;
 	if (hv_gmem_map(&v->dom->guest_phys, gpa, sizeof(struct vcpu_info), 8,
-			HV_GMEM_WRITE, &page) ||
-	    pin_frame(v->dom, gpa, &v->vcpu_info_frame))
+			HV_GMEM_WRITE, &page))
 		return -HV_EINVAL;
+	/* An extension that keeps a pointer there pins the frame itself. */
 	rc = vcpu_info_mapped(v, gpa);
-	if (rc) {
-		hv_mm_put_pages(v->dom->hyp->heap, v->vcpu_info_frame, 0, 0);
+	if (rc)
 		return rc;
-	}
 	v->vcpu_info_registered = true;
 	v->vcpu_info_gpa = gpa;
 	return 0;

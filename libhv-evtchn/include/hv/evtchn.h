@@ -119,7 +119,10 @@ struct hv_evtchn_config {
 	const struct hv_evtchn_abi *abi_2l;
 	const struct hv_evtchn_abi *abi_fifo;
 	/* Guest-physical memory: shared info, vcpu_info, FIFO control blocks
-	 * and event-array pages are mapped through it and kept mapped. */
+	 * and event-array pages are mapped through it and kept mapped, each
+	 * pinned (hv_gmem_map_pinned) until the domain goes (the FIFO pages
+	 * until EVTCHNOP_reset, the shared-info page until it moves): give
+	 * it pinning if the guest can give frames back. */
 	const struct hv_gmem *gmem;
 	const struct hv_evtchn_ops *ops; /* get_domain and notify required */
 	void *ctx;			 /* passed to every ops callback */

@@ -86,10 +86,6 @@ struct hv_hyp_vcpu {
 	 * RAM); else it is the shared-info page's, if any. */
 	bool vcpu_info_registered;
 	hv_gpaddr_t vcpu_info_gpa;
-	/* The machine frame under it, which the core holds a reference on
-	 * until the domain is destroyed: the event channels write there
-	 * whether or not the guest still maps it. */
-	hv_mfn_t vcpu_info_frame;
 	/* SCHEDOP_poll: blocked on one port (poll_port) or on any (-1),
 	 * until poll_deadline at the latest. */
 	bool polling;

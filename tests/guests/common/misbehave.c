@@ -13,6 +13,13 @@
  *  4. a second of spinning with interrupts off (the hypervisor's tick
  *     must still take the pCPU for the good guest);
  *  5. x86: its hypercall page overwritten, then asked for again;
+ *  6. where there are event channels: the FIFO ABI's control block and
+ *     event-array page given back (XENMEM_decrease_reservation) while in
+ *     use, and an event sent.  The hypervisor must keep them (as Xen
+ *     does, still charged to the guest, which is at its limit: no new
+ *     page until they go) and write only them, never a page that became
+ *     another domain's; EVTCHNOP_reset lets them go, and then the guest
+ *     gets fresh pages in their place;
  * and it never starts its second vCPU.  Then it powers off.  Only the
  * calls that would stop it by design are left out: SCHEDOP_block (it
  * would wait for an event nobody sends), VCPUOP_up and _down (vCPU 1 must
@@ -23,6 +30,8 @@
 #include "guest.h"
 
 #include <xen/errno.h>
+#include <xen/event_channel.h>
+#include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/vcpu.h>
 #include <xen/version.h>
@@ -191,6 +200,54 @@ static void rewrite_hypercall_page(void)
 }
 #endif
 
+static uint8_t fifo_pages[2][4096] __attribute__((aligned(4096)));
+
+static long memory_op(unsigned int cmd, void *arg)
+{
+	return guest_hypercall(__HYPERVISOR_memory_op, cmd, (unsigned long)arg,
+			       0, 0, 0);
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static void give_back_fifo_pages(void)
+{
+	xen_pfn_t frames[2] = {(uintptr_t)fifo_pages[0] >> 12,
+			       (uintptr_t)fifo_pages[1] >> 12};
+	struct evtchn_init_control init = {.control_gfn = frames[0]};
+	struct evtchn_expand_array expand = {.array_gfn = frames[1]};
+	struct evtchn_bind_ipi ipi = {.vcpu = 0};
+	struct evtchn_reset reset = {.dom = DOMID_SELF};
+	struct evtchn_send send;
+	struct xen_memory_reservation r = {
+	    .nr_extents = 2, .extent_order = 0, .domid = DOMID_SELF};
+	long rc = guest_evtchn_op(EVTCHNOP_init_control, &init);
+
+	if (rc == -XEN_ENOSYS) {
+		guest_print("no event channels to give pages to\n");
+		return;
+	}
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(guest_evtchn_op(EVTCHNOP_expand_array, &expand), 0);
+	CHECK_EQ(guest_evtchn_op(EVTCHNOP_bind_ipi, &ipi), 0);
+	set_xen_guest_handle(r.extent_start, frames);
+	/* Nothing may touch fifo_pages until the populate gives them back. */
+	CHECK_EQ(memory_op(XENMEM_decrease_reservation, &r), 2);
+	send.port = ipi.port;
+	CHECK_EQ(guest_evtchn_op(EVTCHNOP_send, &send), 0);
+	CHECK_EQ(memory_op(XENMEM_populate_physmap, &r), 0);
+	CHECK_EQ(guest_evtchn_op(EVTCHNOP_reset, &reset), 0);
+	CHECK_EQ(memory_op(XENMEM_populate_physmap, &r), 2);
+	CHECK(all_zero(fifo_pages[0], sizeof(fifo_pages)));
+	guest_print("gave back its FIFO pages in use: kept until reset\n");
+}
+
 int main(void)
 {
 	hypercall_storm();
@@ -200,6 +257,7 @@ int main(void)
 #ifdef __x86_64__
 	rewrite_hypercall_page();
 #endif
+	give_back_fifo_pages();
 	guest_print("misbehaved, and its second vCPU never started\n");
 	return guest_test_result();
 }

@@ -24,6 +24,29 @@ static int translate(void *ctx, hv_gfn_t frame, unsigned int access,
 	return 0;
 }
 
+static int pin(void *ctx, hv_gfn_t frame, unsigned int access, void **page,
+	       uint64_t *pin)
+{
+	struct fake_dom *fd = ctx;
+	int rc = translate(ctx, frame, access, page);
+
+	if (rc == 0) {
+		__atomic_fetch_add(&fd->pins[hv_gfn_x(frame)], 1,
+				   __ATOMIC_SEQ_CST);
+		*pin = hv_gfn_x(frame);
+	}
+	return rc;
+}
+
+static void unpin(void *ctx, uint64_t pin)
+{
+	struct fake_dom *fd = ctx;
+
+	assert_true(pin < GUEST_PAGES);
+	assert_true(__atomic_fetch_sub(&fd->pins[pin], 1, __ATOMIC_SEQ_CST) >
+		    0);
+}
+
 static void *fake_alloc(void *opaque, size_t size, size_t align)
 {
 	struct world *w = opaque;
@@ -112,6 +135,7 @@ static void dom_init(struct world *w, size_t i, const struct dom_opts *o)
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	assert_true(fd->mem != MAP_FAILED);
 	hv_gmem_init(&fd->gmem, translate, fd, 40);
+	hv_gmem_set_pinning(&fd->gmem, pin, unpin);
 	cfg->domid = (hv_domid_t)i;
 	cfg->nr_vcpus = o->nr_vcpus ? o->nr_vcpus : 1;
 	cfg->nr_pirqs = o->nr_pirqs;
@@ -173,8 +197,11 @@ void world_free(struct world *w)
 		w->dom[i].d = NULL;
 	}
 	assert_int_equal(w->bytes, 0);
-	for (size_t i = 0; i < w->ndom; i++)
+	for (size_t i = 0; i < w->ndom; i++) {
+		for (size_t gfn = 0; gfn < GUEST_PAGES; gfn++)
+			assert_int_equal(w->dom[i].pins[gfn], 0);
 		munmap(w->dom[i].mem, (size_t)GUEST_PAGES * PAGE);
+	}
 	free(w);
 }
 

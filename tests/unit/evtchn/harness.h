@@ -2,7 +2,8 @@
  * A fake hypervisor for libhv-evtchn's tests: domains with a few pages of
  * guest memory behind an hv_gmem, an allocator that counts bytes and can be
  * told to fail, a domain table for get_domain, and per-vCPU counts of
- * notify callbacks.  Guest pages (per domain):
+ * notify callbacks.  The hv_gmem pins, and world_free checks that every
+ * pin was given back by then.  Guest pages (per domain):
  *
  *   GFN_SHARED  the shared-info page       GFN_ARGS   hypercall arguments
  *   GFN_VINFO   registered vcpu_infos      GFN_RO     read-only
@@ -41,6 +42,7 @@ struct fake_dom {
 	struct hv_evtchn_config cfg;
 	uint8_t *mem; /* GUEST_PAGES pages */
 	struct hv_gmem gmem;
+	unsigned int pins[GUEST_PAGES]; /* hv_gmem pins held on each page */
 	bool hidden; /* get_domain does not find it */
 	unsigned int notified[MAX_VCPUS];
 	unsigned int notified_high; /* vCPUs MAX_VCPUS and up */

@@ -291,8 +291,11 @@ static void vcpu_info_errors(void **state)
 			 -HV_EFAULT);
 	assert_int_equal(a->notified[0], 0);
 	assert_int_equal(hv_evtchn_map_vcpu_info(a->d, 0, base + 64), 0);
+	assert_int_equal(a->pins[GFN_VINFO], 1);
+	/* Refused a second time: its pin given back at once. */
 	assert_int_equal(hv_evtchn_map_vcpu_info(a->d, 0, base + 128),
 			 -HV_EINVAL);
+	assert_int_equal(a->pins[GFN_VINFO], 1);
 	assert_false(hv_evtchn_upcall_pending(a->d, 2));
 }
 
@@ -305,9 +308,15 @@ static void shared_info_errors(void **state)
 			 -HV_EFAULT);
 	assert_int_equal(hv_evtchn_map_shared_info(a->d, gfn_addr(GFN_RO)),
 			 -HV_EFAULT);
-	/* The old page is still in use. */
+	/* The old page is still in use, and still pinned. */
 	send_port(a, bind_ipi(a, 0));
 	assert_true(l2_pending(a, 1));
+	assert_int_equal(a->pins[GFN_SHARED], 1);
+	/* Moved: the new page pinned, the old one let go. */
+	assert_int_equal(hv_evtchn_map_shared_info(a->d, gfn_addr(GFN_ARGS)),
+			 0);
+	assert_int_equal(a->pins[GFN_SHARED], 0);
+	assert_int_equal(a->pins[GFN_ARGS], 1);
 }
 
 /* A vCPU beyond the shared-info page's vcpu_info slots has no upcall

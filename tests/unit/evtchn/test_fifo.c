@@ -554,10 +554,19 @@ static void reset_returns_to_2l(void **state)
 	evtchn_port_t p;
 
 	setup_fifo(a, 2);
+	/* Both control blocks and both array pages are pinned until the
+	 * reset lets go of them; the shared-info page stays pinned. */
+	assert_int_equal(a->pins[GFN_CB], 2);
+	assert_int_equal(a->pins[GFN_ARRAY], 1);
+	assert_int_equal(a->pins[GFN_ARRAY + 1], 1);
 	for (int i = 0; i < 1500; i++)
 		bind_live_ipi(a, 0);
 	send_port(a, 1400);
 	assert_int_equal(guest_op(a, EVTCHNOP_reset, &r), 0);
+	assert_int_equal(a->pins[GFN_CB], 0);
+	assert_int_equal(a->pins[GFN_ARRAY], 0);
+	assert_int_equal(a->pins[GFN_ARRAY + 1], 0);
+	assert_int_equal(a->pins[GFN_SHARED], 1);
 	assert_int_equal(hv_evtchn_bound_ports(a->d), 0);
 	assert_still_2l(a);
 	/* 2-level again: ports beyond 4095 are gone, 1400 is closed. */

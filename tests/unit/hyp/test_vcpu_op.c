@@ -383,7 +383,39 @@ static void upcall_vector_per_vcpu(void **state)
 	fake_fini(&f);
 }
 
-#include <xen/memory.h>
+/* XENMEM_decrease_reservation of one frame, from vCPU v. */
+static long give_back(struct hv_hyp_vcpu *v, xen_pfn_t frame)
+{
+	hv_gpaddr_t gpa = fake_scratch_gpa(v);
+	struct xen_memory_reservation r = {
+	    .nr_extents = 1, .extent_order = 0, .domid = DOMID_SELF};
+
+	set_xen_guest_handle(r.extent_start,
+			     (xen_pfn_t *)(uintptr_t)(gpa + 512));
+	fake_poke(v->dom, gpa, &r, sizeof(r));
+	fake_poke(v->dom, gpa + 512, &frame, sizeof(frame));
+	return fake_hypercall(v, __HYPERVISOR_memory_op,
+			      XENMEM_decrease_reservation, gpa, 0);
+}
+
+static hv_mfn_t frame_of(struct hv_hyp_domain *d, uint64_t gfn)
+{
+	struct hv_mm_p2m_info info;
+
+	assert_int_equal(hv_mm_p2m_lookup(&d->p2m, hv_gfn(gfn), &info), 0);
+	return info.mfn;
+}
+
+/* Out of the guest's P2M, still allocated: `refs` references left (the
+ * event channels'). */
+static void assert_held(struct fake *f, hv_mfn_t mfn, uint32_t refs)
+{
+	struct hv_mm_page_info page;
+
+	assert_int_equal(hv_mm_page_query(&f->heap, mfn, &page), 0);
+	assert_true(page.allocated);
+	assert_int_equal(page.refs, refs);
+}
 
 /* A guest that gives back the frame of its vcpu_info does not free it:
  * the event channels go on writing there.  It comes back to the heap
@@ -394,27 +426,52 @@ static void vcpu_info_frame_outlives_its_mapping(void **state)
 	struct hv_hyp_domain *d = domain(&f, FAKE_X86, never_runs, 2);
 	struct hv_hyp_vcpu *v = &d->vcpus[0];
 	struct vcpu_register_vcpu_info info = {.mfn = 0x200, .offset = 128};
-	hv_gpaddr_t gpa = fake_scratch_gpa(v);
-	xen_pfn_t frame = 0x200;
-	struct xen_memory_reservation r = {
-	    .nr_extents = 1, .extent_order = 0, .domid = DOMID_SELF};
-	struct hv_mm_page_info page;
+	hv_mfn_t mfn = frame_of(d, 0x200);
 
 	(void)state;
 	assert_int_equal(
 	    vcpu_op(v, VCPUOP_register_vcpu_info, 0, &info, sizeof(info)), 0);
-	set_xen_guest_handle(r.extent_start,
-			     (xen_pfn_t *)(uintptr_t)(gpa + 512));
-	fake_poke(v->dom, gpa, &r, sizeof(r));
-	fake_poke(v->dom, gpa + 512, &frame, sizeof(frame));
-	assert_int_equal(fake_hypercall(v, __HYPERVISOR_memory_op,
-					XENMEM_decrease_reservation, gpa, 0),
-			 1);
-	/* Out of the guest's P2M, still allocated: the core's reference. */
-	assert_int_equal(hv_mm_page_query(&f.heap, v->vcpu_info_frame, &page),
+	assert_int_equal(give_back(v, 0x200), 1);
+	assert_held(&f, mfn, 1);
+	fake_fini(&f);
+}
+
+/* The same for the FIFO ABI's control block and event-array page, until
+ * EVTCHNOP_reset lets go of them. */
+static void fifo_frames_outlive_their_mappings(void **state)
+{
+	struct fake f;
+	struct hv_hyp_domain *d = domain(&f, FAKE_X86, never_runs, 1);
+	struct hv_hyp_vcpu *v = &d->vcpus[0];
+	struct evtchn_init_control init = {.control_gfn = 0x201, .vcpu = 0};
+	struct evtchn_expand_array expand = {.array_gfn = 0x202};
+	struct evtchn_reset reset = {.dom = DOMID_SELF};
+	hv_gpaddr_t gpa = fake_scratch_gpa(v);
+	hv_mfn_t cb = frame_of(d, 0x201), array = frame_of(d, 0x202);
+	struct hv_mm_page_info page;
+
+	(void)state;
+	fake_poke(d, gpa, &init, sizeof(init));
+	assert_int_equal(fake_hypercall(v, __HYPERVISOR_event_channel_op,
+					EVTCHNOP_init_control, gpa, 0),
 			 0);
-	assert_true(page.allocated);
-	assert_int_equal(page.refs, 1);
+	fake_poke(d, gpa, &expand, sizeof(expand));
+	assert_int_equal(fake_hypercall(v, __HYPERVISOR_event_channel_op,
+					EVTCHNOP_expand_array, gpa, 0),
+			 0);
+	assert_int_equal(give_back(v, 0x201), 1);
+	assert_int_equal(give_back(v, 0x202), 1);
+	assert_held(&f, cb, 1);
+	assert_held(&f, array, 1);
+	fake_poke(d, gpa, &reset, sizeof(reset));
+	assert_int_equal(fake_hypercall(v, __HYPERVISOR_event_channel_op,
+					EVTCHNOP_reset, gpa, 0),
+			 0);
+	/* Both back in the heap now, before the domain goes. */
+	assert_int_equal(hv_mm_page_query(&f.heap, cb, &page), 0);
+	assert_false(page.allocated);
+	assert_int_equal(hv_mm_page_query(&f.heap, array, &page), 0);
+	assert_false(page.allocated);
 	fake_fini(&f);
 }
 
@@ -426,6 +483,7 @@ int main(void)
 	    cmocka_unit_test(arm_offers_only_registrations),
 	    cmocka_unit_test(register_vcpu_info),
 	    cmocka_unit_test(vcpu_info_frame_outlives_its_mapping),
+	    cmocka_unit_test(fifo_frames_outlive_their_mappings),
 	    cmocka_unit_test(timers_wake_blocked_vcpu),
 	    cmocka_unit_test(stopped_timer_does_not_fire),
 	    cmocka_unit_test(runstate_accounts_time),
