@@ -1,10 +1,12 @@
 /*
  * The guest side of the FIFO ABI.  READY says which queues have events;
  * each queue is walked from HEAD along the LINK fields, clearing LINKED
- * (and LINK) with one cmpxchg per word, so the hypervisor either links a
- * new event behind a word before we take it or finds it unlinked and
- * starts the queue afresh at HEAD.  After each event READY is read again,
- * so a higher-priority event overtakes the rest.
+ * (and LINK) and taking PENDING with one cmpxchg per word, so the
+ * hypervisor either links a new event behind a word before we take it or
+ * finds it unlinked and starts the queue afresh at HEAD.  After each event
+ * READY is looked at again, so a higher-priority event overtakes the rest.
+ * Locked instructions are most of an event's cost, so there is one per
+ * event, and READY is exchanged only when it has a bit set.
  */
 #include <hv/atomic.h>
 #include <hv/error.h>
@@ -68,27 +70,20 @@ int hv_evtchn_guest_fifo_expand(struct hv_evtchn_guest_fifo_array *array,
 	return rc;
 }
 
-/* Unlink the word we are at; returns the next port in its queue, 0 for
- * none. */
-static uint32_t clear_linked(event_word_t *word)
+/* Unlink the word we are at and take its event (clear PENDING) unless it
+ * is masked, in one step; *next is the next port in its queue, 0 for
+ * none.  True if this took an event. */
+static bool take_linked(event_word_t *word, uint32_t *next)
 {
 	event_word_t w = hv_atomic_load_u32(word);
+	bool take;
 
-	while (!hv_atomic_cmpxchg_u32(word, &w, w & ~(W_LINKED | W_LINK_MASK)))
-		;
-	return w & W_LINK_MASK;
-}
-
-/* Clear PENDING unless masked; true if this took an event. */
-static bool take_pending(event_word_t *word)
-{
-	event_word_t w = hv_atomic_load_u32(word);
-
-	while ((w & W_PENDING) && !(w & W_MASKED)) {
-		if (hv_atomic_cmpxchg_u32(word, &w, w & ~W_PENDING))
-			return true;
-	}
-	return false;
+	do {
+		take = (w & W_PENDING) && !(w & W_MASKED);
+	} while (!hv_atomic_cmpxchg_u32(
+	    word, &w, w & ~(W_LINKED | W_LINK_MASK | (take ? W_PENDING : 0))));
+	*next = w & W_LINK_MASK;
+	return take;
 }
 
 /* Take the event at the head of queue q; clear q from *ready once the
@@ -99,6 +94,7 @@ static unsigned int consume_one(struct hv_evtchn_guest_fifo *g, unsigned int q,
 	evtchn_port_t port = g->head[q];
 	event_word_t *word;
 	uint32_t next;
+	bool taken;
 
 	if (port == 0)
 		port = hv_atomic_load_u32(&g->cb->head[q]);
@@ -108,11 +104,11 @@ static unsigned int consume_one(struct hv_evtchn_guest_fifo *g, unsigned int q,
 		g->head[q] = 0;
 		return 0;
 	}
-	next = clear_linked(word);
+	taken = take_linked(word, &next);
 	if (next == 0)
 		*ready &= ~(UINT32_C(1) << q);
 	g->head[q] = next;
-	if (!take_pending(word))
+	if (!taken)
 		return 0;
 	g->ops->handler(g->ops->opaque, port);
 	return 1;
@@ -132,7 +128,8 @@ unsigned int hv_evtchn_guest_fifo_drain(struct hv_evtchn_guest_fifo *g)
 			unsigned int q = (unsigned int)__builtin_ctz(ready);
 
 			n += consume_one(g, q, &ready);
-			ready |= hv_atomic_xchg_u32(&g->cb->ready, 0);
+			if (hv_atomic_load_u32(&g->cb->ready))
+				ready |= hv_atomic_xchg_u32(&g->cb->ready, 0);
 		}
 	} while (g->vcpu && hv_atomic_load_u8(&g->vcpu->evtchn_upcall_pending));
 	return n;

@@ -192,6 +192,33 @@ static bool append(struct hv_evtchn_domain *d, struct fifo_domain *fd,
 	return linked;
 }
 
+/* Word w needs nothing more for an event: PENDING, and queued already
+ * or not to be (MASKED, or no control block to link with). */
+static bool marked(event_word_t w, bool may_link)
+{
+	return (w & W_PENDING) && (!may_link || (w & (W_MASKED | W_LINKED)));
+}
+
+/*
+ * Set PENDING and, if may_link and the word is neither MASKED nor LINKED
+ * yet, LINKED too, in one atomic step (a locked instruction costs more
+ * than the rest of an event); a marked word is not written at all.  True
+ * if this set LINKED: the port must be queued.
+ */
+static bool mark_pending(event_word_t *word, bool may_link)
+{
+	event_word_t w = hv_atomic_load_u32(word);
+
+	while (!marked(w, may_link)) {
+		bool link = may_link && !(w & (W_MASKED | W_LINKED));
+
+		if (hv_atomic_cmpxchg_u32(word, &w,
+					  w | W_PENDING | (link ? W_LINKED : 0)))
+			return link;
+	}
+	return false;
+}
+
 static void fifo_set_pending(struct hv_evtchn_domain *d, hv_vcpuid_t vcpu,
 			     struct chn *chn, uint32_t port)
 {
@@ -208,17 +235,18 @@ static void fifo_set_pending(struct hv_evtchn_domain *d, hv_vcpuid_t vcpu,
 		hv_atomic_store_u8(&chn->stashed, 1);
 		return;
 	}
+	/* Without a control block the guest cannot have unmasked yet. */
+	cb = evtchn_load_ptr(&fd->vcpu[vcpu].cb);
+	/* An event on one already queued adds nothing: no queue to lock. */
+	if (marked(hv_atomic_load_u32(word), cb != NULL))
+		return;
 	if (!lock_with_last(fd, chn, q, &old_q)) {
 		hv_atomic_fetch_or_u32(word, W_PENDING);
 		hv_log_warn(d->cfg.log, "evtchn: d%u port %u event not queued",
 			    d->cfg.domid, port);
 		return;
 	}
-	hv_atomic_fetch_or_u32(word, W_PENDING);
-	/* Without a control block the guest cannot have unmasked yet. */
-	cb = evtchn_load_ptr(&fd->vcpu[vcpu].cb);
-	if (cb && !(hv_atomic_load_u32(word) & W_MASKED) &&
-	    !(hv_atomic_fetch_or_u32(word, W_LINKED) & W_LINKED)) {
+	if (mark_pending(word, cb != NULL)) {
 		move_to(chn, port, q, &old_q, lastq_pack(vcpu, prio));
 		head = !append(d, fd, q, port);
 		if (head)
