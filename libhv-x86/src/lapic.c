@@ -38,8 +38,8 @@
 #define PIC1_DATA 0x21
 #define PIC2_DATA 0xa1
 
-#define CALIBRATE_NS	     1000000 /* 1 ms */
-#define CALIBRATIONS_PER_SEC (1000000000 / CALIBRATE_NS)
+#define CALIBRATE_NS 1000000 /* 1 ms */
+#define READINGS     3
 
 static void mask_legacy_pics(void)
 {
@@ -49,16 +49,57 @@ static void mask_legacy_pics(void)
 	hv_outb(PIC2_DATA, 0xff);
 }
 
-/* Count `ticks` of APIC timer and return how many TSC ticks passed. */
-static uint64_t measure(struct hv_x86_timer *t, uint32_t ticks)
-{
-	uint64_t start;
+/* The APIC timer's count, and the TSC when it was read: the middle of
+ * two TSC reads around it, `spread` apart. */
+struct reading {
+	uint64_t tsc;
+	uint64_t spread;
+	uint32_t count;
+};
 
-	t->lapic[TIMER_INITIAL] = ticks;
-	start = hv_rdtsc();
-	while (t->lapic[TIMER_CURRENT] != 0)
+/* The closest of a few readings: a delay (a host descheduling QEMU's
+ * thread for a few ms) widens the one it hits. */
+static struct reading read_count(const struct hv_x86_timer *t)
+{
+	struct reading best = {.spread = UINT64_MAX};
+
+	for (unsigned int i = 0; i < READINGS; i++) {
+		uint64_t before = hv_rdtsc();
+		uint32_t count = t->lapic[TIMER_CURRENT];
+		uint64_t after = hv_rdtsc();
+
+		if (after - before < best.spread)
+			best = (struct reading){before + (after - before) / 2,
+						after - before, count};
+	}
+	return best;
+}
+
+/*
+ * TSC ticks in `ticks` of APIC timer, scaled to a second.  The two
+ * clocks are read together at both ends, so what delays the CPU between
+ * the readings (the counting loop, a descheduled host thread: measured,
+ * waiting for the count to reach zero made 1 boot in 60 under load see a
+ * TSC 8 times too fast, and the loop's own exits made it 1% fast) lengthens
+ * both alike.  0 if the timer does not count.
+ */
+static uint64_t tsc_hz(const struct hv_x86_timer *t, uint32_t ticks)
+{
+	struct reading start, end;
+
+	t->lapic[TIMER_INITIAL] = UINT32_MAX;
+	start = read_count(t);
+	if (start.count < ticks)
+		return 0;
+	/* One-shot: the count stops at zero at the latest. */
+	while (t->lapic[TIMER_CURRENT] > start.count - ticks)
 		;
-	return hv_rdtsc() - start;
+	end = read_count(t);
+	t->lapic[TIMER_INITIAL] = 0;
+	if (end.count >= start.count)
+		return 0;
+	return (end.tsc - start.tsc) * t->lapic_hz /
+	       (uint64_t)(start.count - end.count);
 }
 
 /* This CPU's APIC: on, in xAPIC mode, at the address every CPU shares
@@ -90,7 +131,6 @@ int hv_x86_timer_init(struct hv_x86_timer *t, uint64_t lapic_hz,
 		      unsigned int vector)
 {
 	uint64_t ticks = hv_x86_ns_to_ticks(CALIBRATE_NS, lapic_hz);
-	uint64_t tsc;
 
 	if (lapic_find(&t->lapic) || vector < 32 || vector >= SPURIOUS_VECTOR ||
 	    ticks == 0 || ticks > UINT32_MAX)
@@ -101,10 +141,9 @@ int hv_x86_timer_init(struct hv_x86_timer *t, uint64_t lapic_hz,
 	mask_legacy_pics();
 	/* Masked while measuring: one-shot, no interrupt. */
 	lapic_setup(t, true);
-	tsc = measure(t, (uint32_t)ticks);
-	if (tsc == 0)
+	t->tsc_hz = tsc_hz(t, (uint32_t)ticks);
+	if (t->tsc_hz == 0)
 		return -HV_ENODEV;
-	t->tsc_hz = tsc * CALIBRATIONS_PER_SEC;
 	t->lapic[LVT_TIMER] = vector;
 	return 0;
 }
