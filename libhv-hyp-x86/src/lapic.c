@@ -211,7 +211,7 @@ void hyp_x86_lapic_deliver(struct hv_hyp_vcpu *v, hv_time_t now)
 	hv_x86_vlapic_timer_fire(&a->lapic, now);
 	vector = hv_x86_vlapic_pending(&a->lapic);
 	if (vector >= 0 &&
-	    hv_x86_vmcb_inject_intr(a->cpu.vmcb, (uint8_t)vector))
+	    hyp_x86_inject_intr(v, (uint8_t)vector))
 		hv_x86_vlapic_ack(&a->lapic, (uint8_t)vector);
 }
 
