@@ -13,7 +13,9 @@
  * Copies are all or nothing by walking the range twice: a first pass only
  * translates every page, a second translates again and moves the bytes.
  * That costs a second callback per page but needs no storage for the
- * pointers, whatever the length.  The guarantee holds as long as the
+ * pointers, whatever the length.  A range within one page (most hypercall
+ * arguments) needs only the second pass: its one translation comes before
+ * any byte moves.  The guarantee holds as long as the
  * translation does not change during the call (the caller's business: it
  * holds its P2M lock, or the guest cannot unmap concurrently); if a page
  * disappears between the passes, the second pass still fails with
@@ -159,6 +161,10 @@ static int transfer(const struct hv_gmem *gm, const struct gmem_xfer *x,
 		return 0;
 	if (!range_ok(gm, x->gaddr, x->len))
 		return -HV_EFAULT;
+	/* Within one page the copy pass alone is all or nothing: it fails
+	 * before it moves a byte. */
+	if (x->len <= page_left(x->gaddr))
+		return walk(gm, x, op);
 	rc = walk(gm, x, GMEM_CHECK);
 	if (rc)
 		return rc;
