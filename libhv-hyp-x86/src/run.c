@@ -20,8 +20,6 @@
 
 #include <xen/sched.h>
 
-#define HLT_OPCODE 0xf4
-
 /*
  * A vCPU's domain shares its ASID with its other vCPUs, and each pCPU's
  * TLB keeps what the last vCPU of that ASID left: a vCPU that comes to a
@@ -163,40 +161,6 @@ static void upcall(struct hv_hyp_vcpu *v)
 	hv_atomic_store_u32(&vcpu_arch(v)->upcall_pending, 1);
 	if (p->current == v)
 		kick(p);
-}
-
-/*
- * The idiom "sti; hlt" halts with interrupts on, atomically: the HLT is in
- * STI's one-instruction shadow, where no interrupt is taken, so one that
- * comes in between wakes the HLT and returns after it.  A window opened
- * in the shadow should open after the HLT; QEMU's TCG opens it at the HLT
- * (measured: the VINTR exit at the HLT's address with the shadow gone), so
- * the handler returned to the HLT and the vCPU halted with the interrupt
- * it waited for already taken (the platform guest, 1 run in 10 under
- * load).  With an interrupt to deliver, complete the HLT as the CPU would:
- * step over it, and the interrupt goes in at once.
- */
-static void complete_shadowed_hlt(struct hv_hyp_vcpu *v)
-{
-	struct hv_x86_vmcb *vmcb = vcpu_arch(v)->cpu.vmcb;
-	struct hv_gmem gm;
-	uint8_t insn;
-
-	if (!(vmcb->control.interrupt_shadow & HV_X86_INTERRUPT_SHADOW) ||
-	    !(vmcb->save.rflags & HV_X86_RFLAGS_IF) ||
-	    (vmcb->control.eventinj & HV_X86_EVENT_VALID))
-		return;
-	hyp_x86_gmem_linear(&gm, v);
-	if (!hv_gmem_copy_from(&gm, &insn, vmcb->save.cs.base + vmcb->save.rip,
-			       1) &&
-	    insn == HLT_OPCODE)
-		skip(v, 1);
-}
-
-bool hyp_x86_inject_intr(struct hv_hyp_vcpu *v, uint8_t vector)
-{
-	complete_shadowed_hlt(v);
-	return hv_x86_vmcb_inject_intr(vcpu_arch(v)->cpu.vmcb, vector);
 }
 
 /* Before entering v (no lock): the waiting upcall as an external
