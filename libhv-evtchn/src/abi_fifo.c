@@ -51,7 +51,7 @@ struct fifo_domain {
 	uint32_t nr_words; /* ports with an event word: pages * 1024 */
 	event_word_t *page[MAX_ARRAY_PAGES];
 	uint64_t page_pin[MAX_ARRAY_PAGES]; /* each page's hv_gmem pin */
-	struct fifo_vcpu vcpu[]; /* cfg.nr_vcpus */
+	struct fifo_vcpu vcpu[];	    /* cfg.nr_vcpus */
 };
 
 HV_STATIC_ASSERT(HV_EVTCHN_MAX_VCPUS <= (UINT32_MAX >> 4),
@@ -212,8 +212,8 @@ static bool mark_pending(event_word_t *word, bool may_link)
 	while (!marked(w, may_link)) {
 		bool link = may_link && !(w & (W_MASKED | W_LINKED));
 
-		if (hv_atomic_cmpxchg_u32(word, &w,
-					  w | W_PENDING | (link ? W_LINKED : 0)))
+		if (hv_atomic_cmpxchg_u32(
+			word, &w, w | W_PENDING | (link ? W_LINKED : 0)))
 			return link;
 	}
 	return false;

@@ -180,16 +180,14 @@ bool hyp_x86_lapic_write(struct hv_hyp_vcpu *v, hv_gpaddr_t gpa,
 	return true;
 }
 
-bool hyp_x86_lapic_msr_read(struct hv_hyp_vcpu *v, uint32_t msr,
-			    uint64_t *val)
+bool hyp_x86_lapic_msr_read(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t *val)
 {
 	return vcpu_arch(v)->lapic_on &&
 	       !hv_x86_vlapic_msr_read(&vcpu_arch(v)->lapic, msr, now_of(v),
 				       val);
 }
 
-bool hyp_x86_lapic_msr_write(struct hv_hyp_vcpu *v, uint32_t msr,
-			     uint64_t val)
+bool hyp_x86_lapic_msr_write(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t val)
 {
 	struct hv_x86_vlapic_ipi ipi;
 	int sent;
@@ -246,8 +244,7 @@ void hyp_x86_lapic_deliver(struct hv_hyp_vcpu *v, hv_time_t now)
 		return;
 	hv_x86_vlapic_timer_fire(&a->lapic, now);
 	vector = hv_x86_vlapic_pending(&a->lapic);
-	if (vector >= 0 &&
-	    hyp_x86_inject_intr(v, (uint8_t)vector))
+	if (vector >= 0 && hyp_x86_inject_intr(v, (uint8_t)vector))
 		hv_x86_vlapic_ack(&a->lapic, (uint8_t)vector);
 }
 

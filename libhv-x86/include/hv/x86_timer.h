@@ -33,8 +33,8 @@ struct hv_x86_timer {
  * enable with spurious vector 0xff, LINT0/LINT1 and the legacy 8259 PICs
  * masked, the timer one-shot on `vector` (32..254) and stopped; then
  * measure the TSC over 1 ms of APIC timer, both clocks read together at
- * each end (so a delay in between does not count).  0, or -HV_ENODEV if the APIC
- * is off or in x2APIC mode, or its timer does not count.
+ * each end (so a delay in between does not count).  0, or -HV_ENODEV if the
+ * APIC is off or in x2APIC mode, or its timer does not count.
  */
 int hv_x86_timer_init(struct hv_x86_timer *t, uint64_t lapic_hz,
 		      unsigned int vector);

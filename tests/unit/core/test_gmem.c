@@ -574,8 +574,8 @@ static struct {
 	bool null_page;
 } pins;
 
-static int fake_pin(void *ctx, hv_gfn_t frame, unsigned int access,
-		    void **page, uint64_t *pin)
+static int fake_pin(void *ctx, hv_gfn_t frame, unsigned int access, void **page,
+		    uint64_t *pin)
 {
 	int rc = fake_translate(ctx, frame, access, page);
 
@@ -633,20 +633,20 @@ static void map_pinned_refusals_hold_nothing(void **state)
 
 	(void)state;
 	fake.state[3] = FRAME_RO;
-	assert_int_equal(hv_gmem_map_pinned(&gm, PAGE + 4, 8, 8, HV_GMEM_READ,
-					    &p, &pin),
-			 -HV_EINVAL);
-	assert_int_equal(hv_gmem_map_pinned(&gm, 0x100000000, 8, 8,
-					    HV_GMEM_READ, &p, &pin),
-			 -HV_EFAULT);
-	assert_int_equal(hv_gmem_map_pinned(&gm, 3 * PAGE, 8, 8, HV_GMEM_WRITE,
-					    &p, &pin),
-			 -HV_EFAULT);
+	assert_int_equal(
+	    hv_gmem_map_pinned(&gm, PAGE + 4, 8, 8, HV_GMEM_READ, &p, &pin),
+	    -HV_EINVAL);
+	assert_int_equal(
+	    hv_gmem_map_pinned(&gm, 0x100000000, 8, 8, HV_GMEM_READ, &p, &pin),
+	    -HV_EFAULT);
+	assert_int_equal(
+	    hv_gmem_map_pinned(&gm, 3 * PAGE, 8, 8, HV_GMEM_WRITE, &p, &pin),
+	    -HV_EFAULT);
 	/* A pin that hands back no page is a fault, and given back. */
 	pins.null_page = true;
-	assert_int_equal(hv_gmem_map_pinned(&gm, 2 * PAGE, 8, 8, HV_GMEM_READ,
-					    &p, &pin),
-			 -HV_EFAULT);
+	assert_int_equal(
+	    hv_gmem_map_pinned(&gm, 2 * PAGE, 8, 8, HV_GMEM_READ, &p, &pin),
+	    -HV_EFAULT);
 	assert_ptr_equal(p, &gm);
 	assert_int_equal(pin, 7);
 	for (size_t i = 0; i < NPAGES; i++)
@@ -661,16 +661,16 @@ static void map_pinned_without_pinning_maps(void **state)
 	void *p = NULL;
 
 	(void)state;
-	assert_int_equal(hv_gmem_map_pinned(&gm, 5 * PAGE + 8, 8, 8,
-					    HV_GMEM_READ, &p, &pin),
-			 0);
+	assert_int_equal(
+	    hv_gmem_map_pinned(&gm, 5 * PAGE + 8, 8, 8, HV_GMEM_READ, &p, &pin),
+	    0);
 	assert_ptr_equal(p, at(5 * PAGE + 8));
 	assert_int_equal(pin, 0);
 	hv_gmem_unpin(&gm, pin);
 	fake.state[4] = FRAME_HOLE;
-	assert_int_equal(hv_gmem_map_pinned(&gm, 4 * PAGE, 8, 8, HV_GMEM_READ,
-					    &p, &pin),
-			 -HV_EFAULT);
+	assert_int_equal(
+	    hv_gmem_map_pinned(&gm, 4 * PAGE, 8, 8, HV_GMEM_READ, &p, &pin),
+	    -HV_EFAULT);
 }
 
 /* Puts s (with its NUL) at gaddr, possibly across pages. */

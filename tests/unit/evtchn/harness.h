@@ -43,7 +43,7 @@ struct fake_dom {
 	uint8_t *mem; /* GUEST_PAGES pages */
 	struct hv_gmem gmem;
 	unsigned int pins[GUEST_PAGES]; /* hv_gmem pins held on each page */
-	bool hidden; /* get_domain does not find it */
+	bool hidden;			/* get_domain does not find it */
 	unsigned int notified[MAX_VCPUS];
 	unsigned int notified_high; /* vCPUs MAX_VCPUS and up */
 	/* Guest-side consumers and their record of handled ports. */

@@ -433,6 +433,20 @@ long fake_op(struct hv_hyp_vcpu *v, uint64_t nr, unsigned int cmd, void *arg,
 	return ret;
 }
 
+long fake_reservation(struct hv_hyp_vcpu *v, unsigned int op, uint64_t gfn)
+{
+	hv_gpaddr_t gpa = fake_scratch_gpa(v);
+	xen_pfn_t frame = gfn;
+	struct xen_memory_reservation r = {
+	    .nr_extents = 1, .extent_order = 0, .domid = DOMID_SELF};
+
+	set_xen_guest_handle(r.extent_start,
+			     (xen_pfn_t *)(uintptr_t)(gpa + 512));
+	fake_poke(v->dom, gpa, &r, sizeof(r));
+	fake_poke(v->dom, gpa + 512, &frame, sizeof(frame));
+	return fake_hypercall(v, __HYPERVISOR_memory_op, op, gpa, 0);
+}
+
 void fake_map_shared_info(struct hv_hyp_vcpu *v, uint64_t gfn)
 {
 	struct xen_add_to_physmap x = {

@@ -148,6 +148,9 @@ long fake_hypercall(struct hv_hyp_vcpu *v, uint64_t nr, uint64_t a0,
  * grant_table_op, memory_op...). */
 long fake_op(struct hv_hyp_vcpu *v, uint64_t nr, unsigned int cmd, void *arg,
 	     size_t len);
+/* XENMEM_decrease_reservation or _populate_physmap (op) of the one frame
+ * gfn, from v: the hypercall's result. */
+long fake_reservation(struct hv_hyp_vcpu *v, unsigned int op, uint64_t gfn);
 /* v's domain maps its shared-info page at gfn (must succeed). */
 void fake_map_shared_info(struct hv_hyp_vcpu *v, uint64_t gfn);
 /* SCHEDOP_block from v. */

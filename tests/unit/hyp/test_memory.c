@@ -150,20 +150,6 @@ static void add_to_physmap_errors_arm(void **state)
 	fake_fini(&f);
 }
 
-static long reservation(struct hv_hyp_vcpu *v, unsigned int op, uint64_t gfn)
-{
-	hv_gpaddr_t gpa = fake_scratch_gpa(v);
-	xen_pfn_t frame = gfn;
-	struct xen_memory_reservation r = {
-	    .nr_extents = 1, .extent_order = 0, .domid = DOMID_SELF};
-
-	set_xen_guest_handle(r.extent_start,
-			     (xen_pfn_t *)(uintptr_t)(gpa + 512));
-	fake_poke(v->dom, gpa, &r, sizeof(r));
-	fake_poke(v->dom, gpa + 512, &frame, sizeof(frame));
-	return fake_hypercall(v, __HYPERVISOR_memory_op, op, gpa, 0);
-}
-
 /* A balloon: a page given back and taken again, through libhv-mm. */
 static void decrease_then_populate(void **state)
 {
@@ -172,15 +158,18 @@ static void decrease_then_populate(void **state)
 	uint64_t before = pages(&f, v), word;
 
 	(void)state;
-	assert_int_equal(reservation(v, XENMEM_decrease_reservation, 0x300), 1);
+	assert_int_equal(
+	    fake_reservation(v, XENMEM_decrease_reservation, 0x300), 1);
 	assert_int_equal(pages(&f, v), before - 1);
 	assert_int_equal(hv_gmem_copy_from(&v->dom->guest_phys, &word,
 					   0x300ull << HV_PAGE_SHIFT, 8),
 			 -HV_EFAULT);
 	/* Its limit is its configured memory: one page fits again. */
-	assert_int_equal(reservation(v, XENMEM_populate_physmap, 0x300), 1);
+	assert_int_equal(fake_reservation(v, XENMEM_populate_physmap, 0x300),
+			 1);
 	assert_int_equal(pages(&f, v), before);
-	assert_int_equal(reservation(v, XENMEM_populate_physmap, 0x301), 0);
+	assert_int_equal(fake_reservation(v, XENMEM_populate_physmap, 0x301),
+			 0);
 	fake_peek(v->dom, 0x300ull << HV_PAGE_SHIFT, &word, sizeof(word));
 	assert_int_equal(word, 0); /* scrubbed */
 	fake_fini(&f);

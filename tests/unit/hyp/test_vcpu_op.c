@@ -383,21 +383,6 @@ static void upcall_vector_per_vcpu(void **state)
 	fake_fini(&f);
 }
 
-/* XENMEM_decrease_reservation of one frame, from vCPU v. */
-static long give_back(struct hv_hyp_vcpu *v, xen_pfn_t frame)
-{
-	hv_gpaddr_t gpa = fake_scratch_gpa(v);
-	struct xen_memory_reservation r = {
-	    .nr_extents = 1, .extent_order = 0, .domid = DOMID_SELF};
-
-	set_xen_guest_handle(r.extent_start,
-			     (xen_pfn_t *)(uintptr_t)(gpa + 512));
-	fake_poke(v->dom, gpa, &r, sizeof(r));
-	fake_poke(v->dom, gpa + 512, &frame, sizeof(frame));
-	return fake_hypercall(v, __HYPERVISOR_memory_op,
-			      XENMEM_decrease_reservation, gpa, 0);
-}
-
 static hv_mfn_t frame_of(struct hv_hyp_domain *d, uint64_t gfn)
 {
 	struct hv_mm_p2m_info info;
@@ -431,7 +416,8 @@ static void vcpu_info_frame_outlives_its_mapping(void **state)
 	(void)state;
 	assert_int_equal(
 	    vcpu_op(v, VCPUOP_register_vcpu_info, 0, &info, sizeof(info)), 0);
-	assert_int_equal(give_back(v, 0x200), 1);
+	assert_int_equal(
+	    fake_reservation(v, XENMEM_decrease_reservation, 0x200), 1);
 	assert_held(&f, mfn, 1);
 	fake_fini(&f);
 }
@@ -459,8 +445,10 @@ static void fifo_frames_outlive_their_mappings(void **state)
 	assert_int_equal(fake_hypercall(v, __HYPERVISOR_event_channel_op,
 					EVTCHNOP_expand_array, gpa, 0),
 			 0);
-	assert_int_equal(give_back(v, 0x201), 1);
-	assert_int_equal(give_back(v, 0x202), 1);
+	assert_int_equal(
+	    fake_reservation(v, XENMEM_decrease_reservation, 0x201), 1);
+	assert_int_equal(
+	    fake_reservation(v, XENMEM_decrease_reservation, 0x202), 1);
 	assert_held(&f, cb, 1);
 	assert_held(&f, array, 1);
 	fake_poke(d, gpa, &reset, sizeof(reset));

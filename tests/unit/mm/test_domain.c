@@ -335,24 +335,22 @@ static void pinned_frame_outlives_its_mapping(void **state)
 					       HV_MM_P2M_ORDER_1G, NULL),
 			 0);
 	mfn = lookup(&td, 0x10).mfn;
-	assert_int_equal(hv_gmem_map_pinned(&gm, 0x10008, 8, 8, HV_GMEM_WRITE,
-					    &p, &pin),
-			 0);
+	assert_int_equal(
+	    hv_gmem_map_pinned(&gm, 0x10008, 8, 8, HV_GMEM_WRITE, &p, &pin), 0);
 	assert_int_equal(pin, hv_mfn_x(mfn));
 	assert_ptr_equal(p, test_ram_page(&m.ram, hv_mfn_x(mfn)) + 8);
 	/* Pinned twice: two references to drop. */
-	assert_int_equal(hv_gmem_map_pinned(&gm, 0x10000, 8, 8, HV_GMEM_READ,
-					    &p, &pin2),
-			 0);
+	assert_int_equal(
+	    hv_gmem_map_pinned(&gm, 0x10000, 8, 8, HV_GMEM_READ, &p, &pin2), 0);
 	assert_int_equal(hv_mm_domain_unmap(&td.d, NULL, hv_gfn(0x10), 1), 0);
 	assert_int_equal(hv_mm_page_query(&m.heap, mfn, &info), 0);
 	assert_true(info.allocated);
 	assert_ptr_equal(info.owner, &td.d.account);
 	assert_int_equal(info.refs, 2);
 	assert_int_equal(td.d.account.tot_pages, 2);
-	assert_int_equal(hv_gmem_map_pinned(&gm, 0x10000, 8, 8, HV_GMEM_READ,
-					    &p, &pin),
-			 -HV_EFAULT);
+	assert_int_equal(
+	    hv_gmem_map_pinned(&gm, 0x10000, 8, 8, HV_GMEM_READ, &p, &pin),
+	    -HV_EFAULT);
 	hv_gmem_unpin(&gm, pin2);
 	assert_true(frame_allocated(&m, mfn));
 	hv_gmem_unpin(&gm, hv_mfn_x(mfn));
@@ -364,12 +362,11 @@ static void pinned_frame_outlives_its_mapping(void **state)
 	assert_int_equal(hv_mm_domain_map(&td.d, NULL, hv_gfn(0x20), mfn, 1,
 					  HV_MM_P2M_RAM_RO, HV_MM_P2M_R),
 			 0);
-	assert_int_equal(hv_gmem_map_pinned(&gm, 0x20000, 8, 8, HV_GMEM_WRITE,
-					    &p, &pin),
-			 -HV_EFAULT);
-	assert_int_equal(hv_gmem_map_pinned(&gm, 0x20000, 8, 8, HV_GMEM_READ,
-					    &p, &pin),
-			 0);
+	assert_int_equal(
+	    hv_gmem_map_pinned(&gm, 0x20000, 8, 8, HV_GMEM_WRITE, &p, &pin),
+	    -HV_EFAULT);
+	assert_int_equal(
+	    hv_gmem_map_pinned(&gm, 0x20000, 8, 8, HV_GMEM_READ, &p, &pin), 0);
 	assert_int_equal(hv_mm_domain_unmap(&td.d, NULL, hv_gfn(0x20), 1), 0);
 	assert_int_equal(hv_mm_put_pages(&m.heap, mfn, 0, 0), 0);
 	assert_true(frame_allocated(&m, mfn));
