@@ -237,7 +237,10 @@ static void fifo_set_pending(struct hv_evtchn_domain *d, hv_vcpuid_t vcpu,
 	}
 	/* Without a control block the guest cannot have unmasked yet. */
 	cb = evtchn_load_ptr(&fd->vcpu[vcpu].cb);
-	/* An event on one already queued adds nothing: no queue to lock. */
+	/* An event on one already queued adds nothing: no queue to lock.
+	 * Where Xen's atomic set of PENDING orders what the sender wrote
+	 * (a ring's data) before the guest's look at the word, here every
+	 * caller's domain lock, taken after the write, does. */
 	if (marked(hv_atomic_load_u32(word), cb != NULL))
 		return;
 	if (!lock_with_last(fd, chn, q, &old_q)) {

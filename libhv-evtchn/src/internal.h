@@ -143,9 +143,9 @@ void evtchn_unlock_pair(struct hv_evtchn_domain *a, struct hv_evtchn_domain *b);
  * in the channel when the ABI has nowhere to put it yet. */
 void evtchn_set_pending(struct hv_evtchn_domain *d, hv_vcpuid_t vcpu,
 			struct chn *chn, uint32_t port);
-/* Redeliver events stashed on ports [first, last). Under d->lock. */
 /* Let go of the shared-info page and the vcpu_infos (domain destroy). */
 void evtchn_unpin_mappings(struct hv_evtchn_domain *d);
+/* Redeliver events stashed on ports [first, last). Under d->lock. */
 void evtchn_replay_stashed(struct hv_evtchn_domain *d, uint32_t first,
 			   uint32_t last);
 /* The vcpu_info of vCPU vcpu: registered, in the shared-info page, or

@@ -9,7 +9,10 @@
 #include <hv/string.h>
 
 /* The guest may move the page (XENMEM_add_to_physmap again): the old one's
- * pin goes once the new one is in place. */
+ * pin goes once the new one is in place, while a remote sender that
+ * loaded the old pointer may still set a bit there, so the old page must
+ * stay allocated by other means (hvkit's core maps its own frame, which
+ * lives as long as the domain; see hv/evtchn.h). */
 int hv_evtchn_map_shared_info(struct hv_evtchn_domain *d, uint64_t gaddr)
 {
 	struct shared_info *old;

@@ -81,8 +81,6 @@ hyp_extension(const struct hv_hyp *h, unsigned int i)
 /* VCPUOP (vcpu_op.c): the hypercall; v's runstate becomes `state`
  * (RUNSTATE_*) at `now`; VIRQ `virq` raised on v through the extensions;
  * v set or moved a timer (its pCPU looks at the timers after this exit). */
-/* Drop the references registered vcpu_infos hold on their frames (at
- * teardown, once the extensions have let go of them). */
 long hyp_vcpu_op(struct hv_hyp_vcpu *v, const struct hv_gmem *gm, uint64_t cmd,
 		 uint64_t vcpuid, uint64_t arg);
 void hyp_runstate_set(struct hv_hyp_vcpu *v, unsigned int state, hv_time_t now);

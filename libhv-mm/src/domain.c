@@ -7,6 +7,7 @@
 
 #include "domain_priv.h"
 #include "heap_priv.h"
+#include "p2m_priv.h"
 
 /* Memop extents a domU may use in Xen (CONFIG_DOMU_MAX_ORDER). */
 #define DOMU_MAX_ORDER 9u
@@ -221,21 +222,17 @@ uint64_t hv_mm_domain_release(struct hv_mm_domain *d)
 	return hv_mm_domain_batch_end(&b);
 }
 
-/* The RAM frame under gfn, if it allows `access`. */
-static int gpa_lookup(struct hv_mm_domain *d, hv_gfn_t gfn, unsigned int access,
-		      hv_mfn_t *mfn)
+/* Whether a P2M entry is RAM that allows `access`: 0, -HV_EFAULT (not
+ * RAM) or -HV_EPERM. */
+static int gpa_allows(const struct hv_mm_p2m_info *info, unsigned int access)
 {
-	struct hv_mm_p2m_info info;
 	unsigned int need = ((access & HV_GMEM_READ) ? HV_MM_P2M_R : 0) |
 			    ((access & HV_GMEM_WRITE) ? HV_MM_P2M_W : 0);
 
-	if (hv_mm_p2m_lookup(d->p2m, gfn, &info))
+	if (info->type != HV_MM_P2M_RAM_RW && info->type != HV_MM_P2M_RAM_RO)
 		return -HV_EFAULT;
-	if (info.type != HV_MM_P2M_RAM_RW && info.type != HV_MM_P2M_RAM_RO)
-		return -HV_EFAULT;
-	if ((hv_mm_p2m_type_rights(info.type) & need) != need)
+	if ((hv_mm_p2m_type_rights(info->type) & need) != need)
 		return -HV_EPERM;
-	*mfn = info.mfn;
 	return 0;
 }
 
@@ -248,39 +245,46 @@ int hv_mm_gpa_translate(void *ctx, hv_gfn_t gfn, unsigned int access,
 			void **page)
 {
 	struct hv_mm_domain *d = ctx;
-	hv_mfn_t mfn;
-	int rc = gpa_lookup(d, gfn, access, &mfn);
+	struct hv_mm_p2m_info info;
+	int rc;
 
+	if (hv_mm_p2m_lookup(d->p2m, gfn, &info))
+		return -HV_EFAULT;
+	rc = gpa_allows(&info, access);
 	if (rc)
 		return rc;
-	*page = frame_ptr(d, mfn);
+	*page = frame_ptr(d, info.mfn);
 	return 0;
 }
 
 /*
- * The guest may give the frame back between the lookup and the reference,
- * and the heap may hand it to someone else: so the reference counts only
- * if the frame is still mapped at gfn once it is taken.  A frame the guest
- * still maps cannot be anyone else's.
+ * The lookup and the reference under the P2M's lock: a frame the guest
+ * gives back leaves the P2M under that lock and the heap only after, so a
+ * frame still mapped here is still the domain's (or the hypervisor's, a
+ * page it shows the guest), and the reference cannot land on a frame that
+ * became someone else's.  (The P2M's lock is taken before the heap's
+ * everywhere: tables come from the heap under it too.)
  */
 int hv_mm_gpa_pin(void *ctx, hv_gfn_t gfn, unsigned int access, void **page,
 		  uint64_t *pin)
 {
 	struct hv_mm_domain *d = ctx;
-	hv_mfn_t mfn, again;
-	int rc = gpa_lookup(d, gfn, access, &mfn);
+	struct hv_mm_p2m *p2m = d->p2m;
+	struct hv_mm_p2m_info info;
+	int rc;
 
+	if (hv_gfn_x(gfn) >= p2m->gfn_limit)
+		return -HV_EFAULT;
+	hv_spin_lock(&p2m->lock);
+	p2m_lookup_locked(p2m, hv_gfn_x(gfn), &info);
+	rc = gpa_allows(&info, access);
+	if (!rc && hv_mm_get_page(d->heap, info.mfn, NULL))
+		rc = -HV_EFAULT;
+	hv_spin_unlock(&p2m->lock);
 	if (rc)
 		return rc;
-	if (hv_mm_get_page(d->heap, mfn, NULL))
-		return -HV_EFAULT;
-	if (gpa_lookup(d, gfn, access, &again) ||
-	    hv_mfn_x(again) != hv_mfn_x(mfn)) {
-		hv_mm_put_pages(d->heap, mfn, 0, 0);
-		return -HV_EFAULT;
-	}
-	*page = frame_ptr(d, mfn);
-	*pin = hv_mfn_x(mfn);
+	*page = frame_ptr(d, info.mfn);
+	*pin = hv_mfn_x(info.mfn);
 	return 0;
 }
 

@@ -40,6 +40,10 @@
 
 #define CALIBRATE_NS 1000000 /* 1 ms */
 #define READINGS     3
+#define CALIBRATIONS 3 /* tries before the timer is taken for broken */
+/* TSC ticks (~30 s at 2 GHz) after which a count that will not go down is
+ * given up on. */
+#define GIVE_UP_TSC (UINT64_C(1) << 36)
 
 static void mask_legacy_pics(void)
 {
@@ -81,11 +85,13 @@ static struct reading read_count(const struct hv_x86_timer *t)
  * the readings (the counting loop, a descheduled host thread: measured,
  * waiting for the count to reach zero made 1 boot in 60 under load see a
  * TSC 8 times too fast, and the loop's own exits made it 1% fast) lengthens
- * both alike.  0 if the timer does not count.
+ * both alike.  0 if the timer does not count, or ran out (a delay of
+ * more than 2^32 ticks stops the one-shot count at zero).
  */
 static uint64_t tsc_hz(const struct hv_x86_timer *t, uint32_t ticks)
 {
 	struct reading start, end;
+	uint64_t tsc, count;
 
 	t->lapic[TIMER_INITIAL] = UINT32_MAX;
 	start = read_count(t);
@@ -93,13 +99,17 @@ static uint64_t tsc_hz(const struct hv_x86_timer *t, uint32_t ticks)
 		return 0;
 	/* One-shot: the count stops at zero at the latest. */
 	while (t->lapic[TIMER_CURRENT] > start.count - ticks)
-		;
+		if (hv_rdtsc() - start.tsc > GIVE_UP_TSC)
+			return 0;
 	end = read_count(t);
 	t->lapic[TIMER_INITIAL] = 0;
-	if (end.count >= start.count)
+	if (end.count == 0 || end.count >= start.count)
 		return 0;
-	return (end.tsc - start.tsc) * t->lapic_hz /
-	       (uint64_t)(start.count - end.count);
+	/* tsc * lapic_hz / count, split so that no product overflows
+	 * whatever the delay (count < 2^32, lapic_hz below 4 GHz). */
+	tsc = end.tsc - start.tsc;
+	count = start.count - end.count;
+	return tsc / count * t->lapic_hz + tsc % count * t->lapic_hz / count;
 }
 
 /* This CPU's APIC: on, in xAPIC mode, at the address every CPU shares
@@ -141,7 +151,9 @@ int hv_x86_timer_init(struct hv_x86_timer *t, uint64_t lapic_hz,
 	mask_legacy_pics();
 	/* Masked while measuring: one-shot, no interrupt. */
 	lapic_setup(t, true);
-	t->tsc_hz = tsc_hz(t, (uint32_t)ticks);
+	t->tsc_hz = 0;
+	for (unsigned int i = 0; i < CALIBRATIONS && !t->tsc_hz; i++)
+		t->tsc_hz = tsc_hz(t, (uint32_t)ticks);
 	if (t->tsc_hz == 0)
 		return -HV_ENODEV;
 	t->lapic[LVT_TIMER] = vector;

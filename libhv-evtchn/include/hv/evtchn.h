@@ -122,7 +122,9 @@ struct hv_evtchn_config {
 	 * and event-array pages are mapped through it and kept mapped, each
 	 * pinned (hv_gmem_map_pinned) until the domain goes (the FIFO pages
 	 * until EVTCHNOP_reset, the shared-info page until it moves): give
-	 * it pinning if the guest can give frames back. */
+	 * it pinning if the guest can give frames back.  A moved shared-info
+	 * page is unpinned at once while a remote sender may still write it:
+	 * make it a page that outlives the domain (as Xen's own is). */
 	const struct hv_gmem *gmem;
 	const struct hv_evtchn_ops *ops; /* get_domain and notify required */
 	void *ctx;			 /* passed to every ops callback */
