@@ -30,6 +30,31 @@ def fail(msg):
     sys.exit(f"check_trace: {msg}")
 
 
+def check_last(hvkit, trace, records):
+    """`hvkit trace --last 3`: each pCPU's header, then at most three
+    records of it, in time order, and together every pCPU's count."""
+    got = subprocess.run([hvkit, "trace", trace, "--last", "3"],
+                         capture_output=True, text=True)
+    if got.returncode != 0:
+        fail(f"hvkit trace --last exited {got.returncode}: {got.stderr}")
+    total, cpu, lines, last_time = 0, None, 0, 0.0
+    for line in got.stdout.splitlines():
+        if line.startswith("pCPU "):
+            head = line.split()
+            cpu, lines, last_time = head[1].rstrip(":"), 0, 0.0
+            total += int(head[5])
+            continue
+        fields = line.split()
+        if cpu is None or fields[1:3] != ["pcpu", cpu]:
+            fail(f"--last: {line!r} is not a record of pCPU {cpu}")
+        lines += 1
+        if lines > 3 or float(fields[0]) < last_time:
+            fail(f"--last: pCPU {cpu}: more than 3 records or out of order")
+        last_time = float(fields[0])
+    if total != records:
+        fail(f"--last counted {total} records, the summary {records}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hvkit", required=True)
@@ -86,6 +111,7 @@ def main():
         with open(os.path.join(a.out, p), "rb") as f:
             if f.read(8) != PNG:
                 fail(f"{p} is not a PNG")
+    check_last(a.hvkit, trace, s["records"])
     print(f"check_trace: {len(s['domains'])} domains, {s['records']} "
           f"records, none lost, shares within {SLACK}, pictures in {a.out}")
 

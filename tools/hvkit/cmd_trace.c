@@ -1,5 +1,5 @@
 /*
- * cmd_trace.c - `hvkit trace FILE [--json] [--plot DIR]`: the trace
+ * cmd_trace.c - `hvkit trace FILE [--json] [--plot DIR] [--last N]`: the trace
  * file's reader is a Python program (tools/trace/hvkit_trace.py), run
  * with Debian's interpreter, whose python3-matplotlib draws the pictures.
  * An installed hvkit (PREFIX/bin) runs the installed reader

@@ -2,7 +2,7 @@
 """Read a trace file of `hvkit run --trace FILE` (format: libhv-core's
 hv/trace.h): a summary, as text or JSON, and pictures.
 
-  hvkit trace FILE [--json] [--plot DIR]
+  hvkit trace FILE [--json] [--plot DIR] [--last N]
 
 The summary: per domain its CPU time and share of the traced span, its
 exits by reason with count, median and p99 cost, its wake-up latency
@@ -10,7 +10,9 @@ exits by reason with count, median and p99 cost, its wake-up latency
 records lost (gaps in each pCPU's sequence numbers).  --plot DIR writes
 gantt.png (which vCPU ran on which pCPU, over time), wakeup.png (a wake-up
 latency histogram per domain) and exits.png (each exit reason's median and
-p99 cost, and count), with Debian's python3-matplotlib.
+p99 cost, and count), with Debian's python3-matplotlib.  --last N prints
+each pCPU's last N records instead, one a line: what each pCPU did just
+before a run hung or died.
 """
 import argparse
 import signal
@@ -65,10 +67,13 @@ class Trace:
                      f"bytes, not {RECORD.size}")
         self.arch = arch.rstrip(b"\0").decode()
         self.events = {}
+        self.arg_names = {}
         off = header_size
         for _ in range(nr_events):
             eid, name, args = EVENT.unpack_from(data, off)
             self.events[eid] = name.rstrip(b"\0").decode()
+            self.arg_names[eid] = [args[i:i + 16].rstrip(b"\0").decode()
+                                   for i in range(0, 64, 16)]
             off += EVENT.size
         ids = {name: eid for eid, name in self.events.items()}
         self.ev = type("Ev", (), ids)
@@ -285,6 +290,32 @@ def plot(tr, doms, slices, start, span, outdir):
     plt.close(fig)
 
 
+def describe(tr, record):
+    """One record as a line: time, pCPU, event and its named arguments."""
+    t, cpu, _, event, args = record
+    parts = [f"{t / 1e9:.6f}", f"pcpu {cpu}", tr.events.get(event, str(event))]
+    for name, value in zip(tr.arg_names.get(event, []), args):
+        if not name:
+            continue
+        if name == "reason":
+            parts.append(f"{name}={reason_name(tr.arch, value)}")
+        elif name == "ret":  # an int32 as its bits
+            parts.append(f"{name}={value - (1 << 32) if value >> 31 else value}")
+        elif name.startswith("name"):
+            parts.append(f"{name}={value:#x}")
+        else:
+            parts.append(f"{name}={value}")
+    return " ".join(parts)
+
+
+def print_last(tr, n):
+    for cpu in sorted({r[1] for r in tr.records}):
+        mine = [r for r in tr.records if r[1] == cpu]
+        print(f"pCPU {cpu}: last {min(n, len(mine))} of {len(mine)} records")
+        for r in mine[-n:]:
+            print("  " + describe(tr, r))
+
+
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends quietly
     ap = argparse.ArgumentParser(prog="hvkit trace",
@@ -294,10 +325,17 @@ def main():
                     help="the summary as JSON")
     ap.add_argument("--plot", metavar="DIR",
                     help="write gantt.png, wakeup.png and exits.png")
+    ap.add_argument("--last", metavar="N", type=int,
+                    help="each pCPU's last N records, instead")
     args = ap.parse_args()
     if not os.path.isfile(args.file):
         sys.exit(f"hvkit trace: {args.file}: no such file")
     tr = Trace(args.file)
+    if args.last is not None:
+        if args.last < 1:
+            sys.exit("hvkit trace: --last needs a count of 1 or more")
+        print_last(tr, args.last)
+        return
     doms, slices, start, span = analyse(tr)
     s = summary(tr, doms, slices, span)
     if args.json:
