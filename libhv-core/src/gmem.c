@@ -245,16 +245,19 @@ int hv_gmem_map_pinned(const struct hv_gmem *gm, uint64_t gaddr, size_t len,
 		       size_t align, unsigned int access, void **ptr,
 		       uint64_t *pin)
 {
-	int rc = map_args_ok(gm, gaddr, len, align);
 	void *page = NULL;
 	uint64_t held = 0;
+	int rc;
 
+	if (!gm->pin) {
+		rc = hv_gmem_map(gm, gaddr, len, align, access, ptr);
+		if (rc == 0)
+			*pin = 0;
+		return rc;
+	}
+	rc = map_args_ok(gm, gaddr, len, align);
 	if (rc)
 		return rc;
-	if (!gm->pin) {
-		*pin = 0;
-		return hv_gmem_map(gm, gaddr, len, align, access, ptr);
-	}
 	if (gm->pin(gm->ctx, hv_gpaddr_to_gfn(gaddr), access, &page, &held))
 		return -HV_EFAULT;
 	if (!page) {

@@ -432,18 +432,16 @@ static void fifo_frames_outlive_their_mappings(void **state)
 	struct evtchn_init_control init = {.control_gfn = 0x201, .vcpu = 0};
 	struct evtchn_expand_array expand = {.array_gfn = 0x202};
 	struct evtchn_reset reset = {.dom = DOMID_SELF};
-	hv_gpaddr_t gpa = fake_scratch_gpa(v);
 	hv_mfn_t cb = frame_of(d, 0x201), array = frame_of(d, 0x202);
 	struct hv_mm_page_info page;
 
 	(void)state;
-	fake_poke(d, gpa, &init, sizeof(init));
-	assert_int_equal(fake_hypercall(v, __HYPERVISOR_event_channel_op,
-					EVTCHNOP_init_control, gpa, 0),
+	assert_int_equal(fake_op(v, __HYPERVISOR_event_channel_op,
+				 EVTCHNOP_init_control, &init, sizeof(init)),
 			 0);
-	fake_poke(d, gpa, &expand, sizeof(expand));
-	assert_int_equal(fake_hypercall(v, __HYPERVISOR_event_channel_op,
-					EVTCHNOP_expand_array, gpa, 0),
+	assert_int_equal(fake_op(v, __HYPERVISOR_event_channel_op,
+				 EVTCHNOP_expand_array, &expand,
+				 sizeof(expand)),
 			 0);
 	assert_int_equal(
 	    fake_reservation(v, XENMEM_decrease_reservation, 0x201), 1);
@@ -451,9 +449,8 @@ static void fifo_frames_outlive_their_mappings(void **state)
 	    fake_reservation(v, XENMEM_decrease_reservation, 0x202), 1);
 	assert_held(&f, cb, 1);
 	assert_held(&f, array, 1);
-	fake_poke(d, gpa, &reset, sizeof(reset));
-	assert_int_equal(fake_hypercall(v, __HYPERVISOR_event_channel_op,
-					EVTCHNOP_reset, gpa, 0),
+	assert_int_equal(fake_op(v, __HYPERVISOR_event_channel_op,
+				 EVTCHNOP_reset, &reset, sizeof(reset)),
 			 0);
 	/* Both back in the heap now, before the domain goes. */
 	assert_int_equal(hv_mm_page_query(&f.heap, cb, &page), 0);
