@@ -162,17 +162,30 @@ static int prepare(struct p2m_op *op, hv_paddr_t table, unsigned int level,
 	return 0;
 }
 
+/* What a MAP op writes into the entry at `level` mapping from eg.  The
+ * leaf's bits but the frame are the format's, asked once per level. */
+static uint64_t map_value(struct p2m_op *op, unsigned int level, uint64_t eg)
+{
+	const struct hv_mm_p2m_format *fmt = op->p2m->fmt;
+	uint64_t frame = eg + op->mfn_delta;
+
+	if (op->type == HV_MM_P2M_INVALID)
+		return 0;
+	if (!(op->tmpl_levels & (1u << level))) {
+		op->tmpl[level] = fmt->make_leaf(0, fmt->shift[level],
+						 op->type, op->access);
+		op->tmpl_levels |= 1u << level;
+	}
+	return op->tmpl[level] | (op->has_frame ? frame << HV_PAGE_SHIFT : 0);
+}
+
 /* Pass 2, MAP: the whole entry becomes the op's leaf (or empty). */
 static void commit_map_entry(struct p2m_op *op, uint64_t *slot,
 			     unsigned int level, uint64_t eg)
 {
 	struct hv_mm_p2m *p2m = op->p2m;
 	uint64_t span = p2m_span(p2m, level);
-	uint64_t frame = eg + op->mfn_delta;
-	uint64_t value = op->type == HV_MM_P2M_INVALID
-			     ? 0
-			     : op->tmpl[level] |
-				   (op->has_frame ? frame << HV_PAGE_SHIFT : 0);
+	uint64_t value = map_value(op, level, eg);
 	struct hv_mm_p2m_pte old;
 	bool moved;
 
@@ -347,7 +360,7 @@ static bool map_one_empty_entry(struct p2m_op *op)
 	if (pte.kind != HV_MM_PTE_EMPTY ||
 	    op->end - op->first != p2m_span(p2m, level))
 		return false;
-	commit_map_entry(op, path[level], level, eg);
+	pte_write(path[level], map_value(op, level, eg));
 	/* The new entry keeps its table from being empty, so a table above
 	 * can only become a leaf, and only once the one below it has. */
 	while (level-- > 0 && p2m->geom[level].leaf) {

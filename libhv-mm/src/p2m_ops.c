@@ -19,12 +19,10 @@ static bool frames_ok(const struct hv_mm_p2m *p2m, uint64_t mfn, uint64_t nr)
 	return nr <= limit && mfn <= limit - nr;
 }
 
-static void op_init_map(struct p2m_op *op, struct hv_mm_p2m *p2m, uint64_t gfn,
-			uint64_t mfn, uint64_t nr, enum hv_mm_p2m_type type,
+static void op_init_map(struct p2m_op *op, uint64_t gfn, uint64_t mfn,
+			uint64_t nr, enum hv_mm_p2m_type type,
 			unsigned int access)
 {
-	const struct hv_mm_p2m_format *fmt = p2m->fmt;
-
 	memset(op, 0, sizeof(*op));
 	op->kind = P2M_OP_MAP;
 	op->first = gfn;
@@ -33,12 +31,6 @@ static void op_init_map(struct p2m_op *op, struct hv_mm_p2m *p2m, uint64_t gfn,
 	op->access = p2m_clamp_access(type, access);
 	op->has_frame = hv_mm_p2m_type_has_frame(type);
 	op->mfn_delta = op->has_frame ? mfn - gfn : 0;
-	if (type == HV_MM_P2M_INVALID)
-		return;
-	for (unsigned int l = 0; l < fmt->levels; l++)
-		if (p2m->geom[l].leaf)
-			op->tmpl[l] =
-			    fmt->make_leaf(0, fmt->shift[l], type, op->access);
 }
 
 typedef int (*op_check_fn)(const struct hv_mm_p2m_info *info, hv_mfn_t mfn);
@@ -87,7 +79,7 @@ int hv_mm_p2m_set(struct hv_mm_p2m *p2m, struct hv_mm_p2m_batch *batch,
 		return -HV_EINVAL;
 	if (nr == 0)
 		return 0;
-	op_init_map(&op, p2m, hv_gfn_x(gfn), hv_mfn_x(mfn), nr, type, access);
+	op_init_map(&op, hv_gfn_x(gfn), hv_mfn_x(mfn), nr, type, access);
 	return op_run(p2m, batch, &op, NULL, mfn);
 }
 
@@ -153,7 +145,7 @@ int hv_mm_p2m_grant_map(struct hv_mm_p2m *p2m, struct hv_mm_p2m_batch *batch,
 
 	if (rc)
 		return rc;
-	op_init_map(&op, p2m, hv_gfn_x(gfn), hv_mfn_x(mfn), 1, type,
+	op_init_map(&op, hv_gfn_x(gfn), hv_mfn_x(mfn), 1, type,
 		    HV_MM_P2M_RWX);
 	return op_run(p2m, batch, &op, check_not_grant, mfn);
 }
@@ -166,6 +158,6 @@ int hv_mm_p2m_grant_unmap(struct hv_mm_p2m *p2m, struct hv_mm_p2m_batch *batch,
 
 	if (rc)
 		return rc;
-	op_init_map(&op, p2m, hv_gfn_x(gfn), 0, 1, HV_MM_P2M_INVALID, 0);
+	op_init_map(&op, hv_gfn_x(gfn), 0, 1, HV_MM_P2M_INVALID, 0);
 	return op_run(p2m, batch, &op, check_grant_of, mfn);
 }

@@ -108,7 +108,9 @@ struct p2m_op {
 	enum hv_mm_p2m_type type; /* MAP */
 	unsigned int access;	  /* MAP: clamped; ACCESS: as asked */
 	bool has_frame;		  /* MAP: type maps frames */
-	uint64_t tmpl[HV_MM_P2M_MAX_LEVELS]; /* MAP: leaf template per level */
+	/* MAP: the leaf template of each level in tmpl_levels (bit l) */
+	uint64_t tmpl[HV_MM_P2M_MAX_LEVELS];
+	unsigned int tmpl_levels;
 	/* Removed mappings are reported in runs of contiguous frames. */
 	struct {
 		uint64_t gfn, mfn, nr;
