@@ -42,6 +42,17 @@ void hv_arm_decode_sysreg(uint64_t esr, struct hv_arm_sysreg_access *out)
 	out->read = iss & 1;
 }
 
+bool hv_arm_sysreg_is_pmu(const struct hv_arm_sysreg_access *a)
+{
+	if (a->op0 != 3)
+		return false;
+	/* PMCR_EL0 .. PMOVSSET_EL0, PMINTENSET/CLR_EL1, PMMIR_EL1 */
+	if (a->crn == 9 && a->crm >= 12 && a->crm <= 14)
+		return a->op1 == 0 || a->op1 == 3;
+	/* PMEVCNTR<n>_EL0, PMEVTYPER<n>_EL0, PMCCFILTR_EL0 */
+	return a->op1 == 3 && a->crn == 14 && a->crm >= 8;
+}
+
 #define ESR_IL		   (1ull << 25)
 #define PSTATE_MODE_MASK   0xfull
 #define PSTATE_EL0T	   0x0ull

@@ -31,6 +31,12 @@ void hv_arm_fpsimd_restore(const struct hv_arm_fpsimd *fp);
 #define HCR_TSC	 (1ull << 19)
 #define HCR_RW	 (1ull << 31)
 
+#define MDCR_HPMN_MASK 0x1full
+#define MDCR_TPMCR     (1ull << 5)
+#define MDCR_TPM       (1ull << 6)
+/* ID_AA64DFR0_EL1.PMUVer: 0 none, 0xf an IMPLEMENTATION DEFINED one */
+#define DFR0_PMUVER(dfr0) (((dfr0) >> 8) & 0xf)
+
 #define SCTLR_EL1_RES1 0x30d00800ull /* MMU, caches and alignment off */
 #define MPIDR_RES1     (1ull << 31)
 
@@ -38,6 +44,15 @@ uint64_t hv_arm_vcpu_default_hcr(void)
 {
 	return HCR_RW | HCR_TSC | HCR_TWE | HCR_TWI | HCR_AMO | HCR_IMO |
 	       HCR_FMO | HCR_SWIO | HCR_VM;
+}
+
+uint64_t hv_arm_vcpu_default_mdcr(void)
+{
+	uint64_t mdcr = hv_read_sysreg(mdcr_el2) & MDCR_HPMN_MASK;
+
+	if (DFR0_PMUVER(hv_read_sysreg(id_aa64dfr0_el1)) != 0)
+		mdcr |= MDCR_TPM | MDCR_TPMCR;
+	return mdcr;
 }
 
 void hv_arm_vcpu_reset(struct hv_arm_vcpu *v, uint64_t entry, uint64_t arg0,
@@ -51,6 +66,7 @@ void hv_arm_vcpu_reset(struct hv_arm_vcpu *v, uint64_t entry, uint64_t arg0,
 	v->hcr = hcr;
 	v->vttbr = s2_root | (uint64_t)vmid << 48;
 	v->vmpidr = vmpidr | MPIDR_RES1;
+	v->mdcr = hv_arm_vcpu_default_mdcr();
 	v->el1.sctlr = SCTLR_EL1_RES1;
 }
 
@@ -87,6 +103,7 @@ void hv_arm_vcpu_load(const struct hv_arm_vcpu *v)
 	hv_write_sysreg(cntv_ctl_el0, r->cntv_ctl);
 	hv_arm_fpsimd_restore(&v->fp);
 	hv_write_sysreg(vmpidr_el2, v->vmpidr);
+	hv_write_sysreg(mdcr_el2, v->mdcr);
 	hv_write_sysreg(vttbr_el2, v->vttbr);
 	hv_write_sysreg(hcr_el2, v->hcr);
 	hv_isb();

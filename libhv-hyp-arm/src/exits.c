@@ -128,8 +128,9 @@ static void fetch_abort(struct hv_hyp_vcpu *v, const struct hv_arm_exit *e)
 
 /* A trapped system register: a guest's SGIs (ICC_SGI1R_EL1, which
  * HCR_EL2.IMO traps) go through the vGIC, its physical timer (CNTP_*,
- * which CNTHCTL_EL2 traps) is emulated; any other is an undefined
- * instruction for the guest, as on Xen. */
+ * which CNTHCTL_EL2 traps) is emulated, the performance monitors (which
+ * MDCR_EL2 traps) read as zero and ignore writes, as on Xen; any other is
+ * an undefined instruction for the guest, as on Xen. */
 static void sysreg(struct hv_hyp_vcpu *v, uint64_t esr)
 {
 	struct domain_arch *da = domain_arch(v->dom);
@@ -137,8 +138,14 @@ static void sysreg(struct hv_hyp_vcpu *v, uint64_t esr)
 	uint64_t kick;
 
 	hv_arm_decode_sysreg(esr, &a);
-	if (hyp_arm_ptimer_sysreg(v, &a)) {
+	if (hv_arm_sysreg_is_pmu(&a)) {
+		if (a.read && a.reg < 31)
+			vcpu_arch(v)->cpu.x[a.reg] = 0;
 		vcpu_arch(v)->cpu.pc += 4; /* ELR is the mrs/msr itself */
+		return;
+	}
+	if (hyp_arm_ptimer_sysreg(v, &a)) {
+		vcpu_arch(v)->cpu.pc += 4;
 		return;
 	}
 	if (a.read || hv_arm_sysreg_id(&a) != HV_ARM_SYSREG(3, 0, 12, 11, 5)) {

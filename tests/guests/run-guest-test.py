@@ -2,7 +2,7 @@
 """Boot an image with domains under `hvkit run` and check what happened.
 
   run-guest-test.py --hvkit HVKIT --image IMAGE [--timeout S] [--machine M]
-                    [--cpus N]
+                    [--cpus N] [--cpu MODEL]
                     --expect NAME=REASON... [--before A,B]...
                     [--interleaved A,B]... [--line TEXT]...
                     [--type WHEN=TEXT]... DOMAIN.cfg...
@@ -36,6 +36,7 @@ def main():
     ap.add_argument("--timeout", default="60")
     ap.add_argument("--machine", help="QEMU machine instead of the image's default")
     ap.add_argument("--cpus", help="the machine's CPUs (hvkit run --cpus)")
+    ap.add_argument("--cpu", help="QEMU CPU model instead of the image's default")
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("--before", action="append", default=[])
     ap.add_argument("--interleaved", action="append", default=[])
@@ -49,6 +50,8 @@ def main():
         cmd += ["--machine", a.machine]
     if a.cpus:
         cmd += ["--cpus", a.cpus]
+    if a.cpu:
+        cmd += ["--cpu", a.cpu]
     cmd += [a.image] + a.configs
     print("$ " + " ".join(cmd), flush=True)
     to_type = [t.split("=", 1) for t in a.type]

@@ -99,6 +99,14 @@ hv_arm_sysreg_id(const struct hv_arm_sysreg_access *a)
 }
 
 /*
+ * Whether the access is to a performance-monitor register (PMCR_EL0,
+ * PMCCNTR_EL0, PMUSERENR_EL0, PMINTENSET_EL1, PMEVCNTR<n>_EL0, ... :
+ * op0 3, CRn 9 with CRm 12-14, and op1 3, CRn 14 with CRm 8-15), what
+ * MDCR_EL2.TPM and TPMCR trap (hv_arm_vcpu_default_mdcr).
+ */
+bool hv_arm_sysreg_is_pmu(const struct hv_arm_sysreg_access *a);
+
+/*
  * Injecting a synchronous exception into an AArch64 EL1 guest: the offset
  * from VBAR_EL1 of the vector it enters, given the guest's PSTATE when it
  * took it (EL1h: current EL with SP_ELx; EL1t: current EL with SP_EL0;

@@ -68,6 +68,7 @@ struct hv_arm_vcpu {
 	uint64_t hcr;	 /* HCR_EL2 while this vCPU runs */
 	uint64_t vttbr;	 /* VTTBR_EL2: stage-2 root | VMID << 48 */
 	uint64_t vmpidr; /* what the guest reads as MPIDR_EL1 */
+	uint64_t mdcr;	 /* MDCR_EL2 while this vCPU runs */
 	struct hv_arm_el1_regs el1;
 	struct hv_arm_fpsimd fp;
 	struct hv_arm_vgic_regs vgic;
@@ -81,7 +82,9 @@ struct hv_arm_vcpu {
  * Reset a vCPU to the state a guest kernel expects at its entry: EL1h,
  * MMU and caches off, everything masked, pc = entry, x0 = arg0 (the device
  * tree for Linux), stage-2 root `s2_root` with `vmid`.  `hcr` is the
- * HCR_EL2 value the vCPU runs with (see hv_arm_vcpu_default_hcr).
+ * HCR_EL2 value the vCPU runs with (see hv_arm_vcpu_default_hcr); MDCR_EL2
+ * is hv_arm_vcpu_default_mdcr() (change v->mdcr after the reset for
+ * another).  Runs at EL2: it reads this CPU's MDCR_EL2.
  */
 void hv_arm_vcpu_reset(struct hv_arm_vcpu *v, uint64_t entry, uint64_t arg0,
 		       hv_paddr_t s2_root, uint16_t vmid, uint64_t vmpidr,
@@ -90,6 +93,15 @@ void hv_arm_vcpu_reset(struct hv_arm_vcpu *v, uint64_t entry, uint64_t arg0,
 /* HCR_EL2 for an AArch64 EL1 guest under stage-2 translation, with
  * physical IRQ/FIQ/SError routed to EL2 and SMC, WFI and WFE trapped. */
 uint64_t hv_arm_vcpu_default_hcr(void);
+
+/*
+ * MDCR_EL2 that keeps the performance monitors the hypervisor's: if the
+ * CPU has them, the guest's accesses to them trap (TPM, TPMCR), and the
+ * caller answers them (hv_arm_sysreg_is_pmu; Xen makes them read as zero
+ * and ignore writes).  Otherwise one guest could read and program counters
+ * every guest and the hypervisor share.  Keeps this CPU's HPMN.  At EL2.
+ */
+uint64_t hv_arm_vcpu_default_mdcr(void);
 
 /* Enter the guest; returns the exit kind (also in v->exit.kind). */
 enum hv_arm_exit_kind hv_arm_vcpu_run(struct hv_arm_vcpu *v);

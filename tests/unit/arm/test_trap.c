@@ -123,6 +123,59 @@ static void sysreg_write_fields_do_not_bleed(void **state)
 	assert_false(a.read);
 }
 
+static struct hv_arm_sysreg_access
+sysreg_access(unsigned int op0, unsigned int op1, unsigned int crn,
+	      unsigned int crm, unsigned int op2)
+{
+	return (struct hv_arm_sysreg_access){
+	    .op0 = op0, .op1 = op1, .crn = crn, .crm = crm, .op2 = op2};
+}
+
+/* What MDCR_EL2.TPM/TPMCR trap, and its neighbours, which they do not. */
+static void pmu_registers_told_apart(void **state)
+{
+	static const unsigned int pmu[][5] = {
+	    {3, 3, 9, 12, 0},  /* PMCR_EL0 */
+	    {3, 3, 9, 12, 1},  /* PMCNTENSET_EL0 */
+	    {3, 3, 9, 12, 7},  /* PMCEID1_EL0 */
+	    {3, 3, 9, 13, 0},  /* PMCCNTR_EL0 */
+	    {3, 3, 9, 14, 0},  /* PMUSERENR_EL0 */
+	    {3, 3, 9, 14, 3},  /* PMOVSSET_EL0 */
+	    {3, 0, 9, 14, 1},  /* PMINTENSET_EL1 */
+	    {3, 0, 9, 14, 2},  /* PMINTENCLR_EL1 */
+	    {3, 3, 14, 8, 0},  /* PMEVCNTR0_EL0 */
+	    {3, 3, 14, 11, 6}, /* PMEVCNTR30_EL0 */
+	    {3, 3, 14, 12, 5}, /* PMEVTYPER5_EL0 */
+	    {3, 3, 14, 15, 7}, /* PMCCFILTR_EL0 */
+	};
+	static const unsigned int other[][5] = {
+	    {3, 3, 14, 2, 1},  /* CNTP_CTL_EL0 */
+	    {3, 3, 14, 0, 1},  /* CNTPCT_EL0 */
+	    {3, 0, 14, 1, 0},  /* CNTKCTL_EL1 */
+	    {3, 0, 9, 9, 0},   /* PMSCR_EL1: profiling, not the PMU */
+	    {3, 0, 9, 10, 0},  /* PMBLIMITR_EL1 */
+	    {3, 0, 12, 11, 5}, /* ICC_SGI1R_EL1 */
+	    {3, 0, 1, 0, 0},   /* SCTLR_EL1 */
+	    {2, 3, 9, 12, 0},  /* op0 2: a debug register's space */
+	    {3, 4, 9, 12, 0},  /* op1 4: EL2's */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(pmu) / sizeof(pmu[0]); i++) {
+		struct hv_arm_sysreg_access a = sysreg_access(
+		    pmu[i][0], pmu[i][1], pmu[i][2], pmu[i][3], pmu[i][4]);
+
+		assert_true(hv_arm_sysreg_is_pmu(&a));
+	}
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		struct hv_arm_sysreg_access a =
+		    sysreg_access(other[i][0], other[i][1], other[i][2],
+				  other[i][3], other[i][4]);
+
+		assert_false(hv_arm_sysreg_is_pmu(&a));
+	}
+}
+
 static void ec_names(void **state)
 {
 	(void)state;
@@ -187,6 +240,7 @@ int main(void)
 	    cmocka_unit_test(dabt_without_syndrome),
 	    cmocka_unit_test(sysreg_read_of_sctlr_el1),
 	    cmocka_unit_test(sysreg_write_fields_do_not_bleed),
+	    cmocka_unit_test(pmu_registers_told_apart),
 	    cmocka_unit_test(ec_names),
 	    cmocka_unit_test(sync_vector_by_mode),
 	    cmocka_unit_test(injected_dabt_syndrome),
