@@ -42,7 +42,10 @@ void hv_arm_decode_sysreg(uint64_t esr, struct hv_arm_sysreg_access *out)
 	out->read = iss & 1;
 }
 
-bool hv_arm_sysreg_is_pmu(const struct hv_arm_sysreg_access *a)
+#define OSLSR_EL1	HV_ARM_SYSREG(2, 0, 1, 1, 4)
+#define OSLSR_OSLM_BIT1 (1u << 3) /* the OS lock is implemented */
+
+static bool sysreg_is_pmu(const struct hv_arm_sysreg_access *a)
 {
 	if (a->op0 != 3)
 		return false;
@@ -53,6 +56,21 @@ bool hv_arm_sysreg_is_pmu(const struct hv_arm_sysreg_access *a)
 	return a->op1 == 3 && a->crn == 14 && a->crm >= 8;
 }
 
+/* op1 1 is the trace unit's, 4 EL2's DBGVCR32_EL2. */
+static bool sysreg_is_debug(const struct hv_arm_sysreg_access *a)
+{
+	return a->op0 == 2 && (a->op1 == 0 || a->op1 == 3);
+}
+
+bool hv_arm_sysreg_withheld(const struct hv_arm_sysreg_access *a,
+			    uint64_t *value)
+{
+	if (!sysreg_is_pmu(a) && !sysreg_is_debug(a))
+		return false;
+	*value = hv_arm_sysreg_id(a) == OSLSR_EL1 ? OSLSR_OSLM_BIT1 : 0;
+	return true;
+}
+
 #define ESR_IL		   (1ull << 25)
 #define PSTATE_MODE_MASK   0xfull
 #define PSTATE_EL0T	   0x0ull
@@ -61,9 +79,14 @@ bool hv_arm_sysreg_is_pmu(const struct hv_arm_sysreg_access *a)
 #define VECTOR_CURRENT_SP0 0x000
 #define VECTOR_CURRENT_SPX 0x200
 #define VECTOR_LOWER_A64   0x400
+#define VECTOR_LOWER_A32   0x600
+#define PSTATE_NRW	   0x10ull /* the mode is an AArch32 one */
 
 uint64_t hv_arm_sync_vector(uint64_t pstate)
 {
+	/* An EL1 guest's AArch32 code can only be EL0's. */
+	if (pstate & PSTATE_NRW)
+		return VECTOR_LOWER_A32;
 	switch (pstate & PSTATE_MODE_MASK) {
 	case PSTATE_EL1H:
 		return VECTOR_CURRENT_SPX;
@@ -79,9 +102,8 @@ uint64_t hv_arm_sync_vector(uint64_t pstate)
 static uint64_t abort_esr(uint64_t pstate, unsigned int ec_lower,
 			  unsigned int ec_current)
 {
-	unsigned int ec = (pstate & PSTATE_MODE_MASK) == PSTATE_EL0T
-			      ? ec_lower
-			      : ec_current;
+	unsigned int ec =
+	    (pstate & PSTATE_MODE_MASK) == PSTATE_EL0T ? ec_lower : ec_current;
 
 	return (uint64_t)ec << 26 | ESR_IL;
 }
@@ -104,6 +126,9 @@ struct ec_name {
 static const struct ec_name ec_names[] = {
     {HV_ARM_EC_UNKNOWN, "UNKNOWN"},
     {HV_ARM_EC_WFX, "WFX"},
+    {HV_ARM_EC_CP14_MR, "CP14_MR"},
+    {HV_ARM_EC_CP14_LS, "CP14_LS"},
+    {HV_ARM_EC_CP14_64, "CP14_64"},
     {HV_ARM_EC_FP_ACCESS, "FP_ACCESS"},
     {HV_ARM_EC_ILLEGAL_STATE, "ILLEGAL_STATE"},
     {HV_ARM_EC_HVC64, "HVC64"},

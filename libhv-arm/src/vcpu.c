@@ -34,6 +34,9 @@ void hv_arm_fpsimd_restore(const struct hv_arm_fpsimd *fp);
 #define MDCR_HPMN_MASK 0x1full
 #define MDCR_TPMCR     (1ull << 5)
 #define MDCR_TPM       (1ull << 6)
+#define MDCR_TDA       (1ull << 9)
+#define MDCR_TDOSA     (1ull << 10)
+#define MDCR_TDRA      (1ull << 11)
 /* ID_AA64DFR0_EL1.PMUVer: 0 none, 0xf an IMPLEMENTATION DEFINED one */
 #define DFR0_PMUVER(dfr0) (((dfr0) >> 8) & 0xf)
 
@@ -48,7 +51,8 @@ uint64_t hv_arm_vcpu_default_hcr(void)
 
 uint64_t hv_arm_vcpu_default_mdcr(void)
 {
-	uint64_t mdcr = hv_read_sysreg(mdcr_el2) & MDCR_HPMN_MASK;
+	uint64_t mdcr = (hv_read_sysreg(mdcr_el2) & MDCR_HPMN_MASK) | MDCR_TDA |
+			MDCR_TDOSA | MDCR_TDRA;
 
 	if (DFR0_PMUVER(hv_read_sysreg(id_aa64dfr0_el1)) != 0)
 		mdcr |= MDCR_TPM | MDCR_TPMCR;

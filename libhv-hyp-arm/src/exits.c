@@ -128,19 +128,20 @@ static void fetch_abort(struct hv_hyp_vcpu *v, const struct hv_arm_exit *e)
 
 /* A trapped system register: a guest's SGIs (ICC_SGI1R_EL1, which
  * HCR_EL2.IMO traps) go through the vGIC, its physical timer (CNTP_*,
- * which CNTHCTL_EL2 traps) is emulated, the performance monitors (which
- * MDCR_EL2 traps) read as zero and ignore writes, as on Xen; any other is
- * an undefined instruction for the guest, as on Xen. */
+ * which CNTHCTL_EL2 traps) is emulated, the performance monitors and the
+ * debug registers (which MDCR_EL2 traps) read as fixed values and ignore
+ * writes; any other is an undefined instruction for the guest.  All as
+ * on Xen. */
 static void sysreg(struct hv_hyp_vcpu *v, uint64_t esr)
 {
 	struct domain_arch *da = domain_arch(v->dom);
 	struct hv_arm_sysreg_access a;
-	uint64_t kick;
+	uint64_t kick, value;
 
 	hv_arm_decode_sysreg(esr, &a);
-	if (hv_arm_sysreg_is_pmu(&a)) {
+	if (hv_arm_sysreg_withheld(&a, &value)) {
 		if (a.read && a.reg < 31)
-			vcpu_arch(v)->cpu.x[a.reg] = 0;
+			vcpu_arch(v)->cpu.x[a.reg] = value;
 		vcpu_arch(v)->cpu.pc += 4; /* ELR is the mrs/msr itself */
 		return;
 	}
@@ -187,6 +188,11 @@ void hyp_arm_sync_exit(struct hv_hyp_vcpu *v)
 		break;
 	case HV_ARM_EC_SYSREG:
 		sysreg(v, e->esr);
+		break;
+	case HV_ARM_EC_CP14_MR: /* a 32-bit task's debug registers */
+	case HV_ARM_EC_CP14_LS:
+	case HV_ARM_EC_CP14_64:
+		hv_arm_vcpu_inject_undef(&vcpu_arch(v)->cpu);
 		break;
 	default:
 		hv_hyp_crash(v,

@@ -178,13 +178,15 @@ static void decode(const struct world *w, const uint8_t *r)
 {
 	uint64_t v = fuzz_le(r + 4, 8);
 	struct hv_arm_sysreg_access s;
-	uint64_t vec = hv_arm_sync_vector(v);
+	uint64_t vec = hv_arm_sync_vector(v), value = 1;
 
 	hv_arm_decode_sysreg(v, &s);
 	fuzz_check(s.op0 <= 3 && s.op1 <= 7 && s.crn <= 15 && s.crm <= 15 &&
 		   s.op2 <= 7 && s.reg <= 31);
 	fuzz_check(hv_arm_sysreg_id(&s) < 1u << 16);
-	fuzz_check(vec == 0 || vec == 0x200 || vec == 0x400);
+	fuzz_check(!hv_arm_sysreg_withheld(&s, &value) || value == 0 ||
+		   value == 1u << 3);
+	fuzz_check(vec == 0 || vec == 0x200 || vec == 0x400 || vec == 0x600);
 	fuzz_check(hv_arm_esr_ec(hv_arm_dabt_esr(v)) == HV_ARM_EC_DABT_LOWER ||
 		   hv_arm_esr_ec(hv_arm_dabt_esr(v)) == HV_ARM_EC_DABT_CURRENT);
 	fuzz_check(hv_arm_esr_ec(hv_arm_iabt_esr(v)) == HV_ARM_EC_IABT_LOWER ||

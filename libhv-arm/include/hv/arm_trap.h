@@ -15,7 +15,10 @@ HV_BEGIN_DECLS
 enum hv_arm_ec {
 	HV_ARM_EC_UNKNOWN = 0x00,
 	HV_ARM_EC_WFX = 0x01,
+	HV_ARM_EC_CP14_MR = 0x05,  /* AArch32 MCR/MRC to coprocessor 14 */
+	HV_ARM_EC_CP14_LS = 0x06,  /* AArch32 LDC/STC to coprocessor 14 */
 	HV_ARM_EC_FP_ACCESS = 0x07,
+	HV_ARM_EC_CP14_64 = 0x0c,  /* AArch32 MRRC to coprocessor 14 */
 	HV_ARM_EC_ILLEGAL_STATE = 0x0e,
 	HV_ARM_EC_HVC64 = 0x16,
 	HV_ARM_EC_SMC64 = 0x17,
@@ -99,18 +102,24 @@ hv_arm_sysreg_id(const struct hv_arm_sysreg_access *a)
 }
 
 /*
- * Whether the access is to a performance-monitor register (PMCR_EL0,
+ * Whether the access is to a register the hypervisor keeps from guests,
+ * as Xen does (its vsysreg.c), and which MDCR_EL2 traps
+ * (hv_arm_vcpu_default_mdcr): the performance monitors (PMCR_EL0,
  * PMCCNTR_EL0, PMUSERENR_EL0, PMINTENSET_EL1, PMEVCNTR<n>_EL0, ... :
- * op0 3, CRn 9 with CRm 12-14, and op1 3, CRn 14 with CRm 8-15), what
- * MDCR_EL2.TPM and TPMCR trap (hv_arm_vcpu_default_mdcr).
+ * op0 3, CRn 9 with CRm 12-14, and op1 3, CRn 14 with CRm 8-15) and the
+ * debug registers (op0 2 with op1 0 or 3: breakpoints, watchpoints,
+ * MDSCR_EL1, the OS lock, the debug comms channel).  They read as *value
+ * (0, but OSLSR_EL1: its OSLM field says the OS lock is implemented) and
+ * ignore writes.
  */
-bool hv_arm_sysreg_is_pmu(const struct hv_arm_sysreg_access *a);
+bool hv_arm_sysreg_withheld(const struct hv_arm_sysreg_access *a,
+			    uint64_t *value);
 
 /*
  * Injecting a synchronous exception into an AArch64 EL1 guest: the offset
  * from VBAR_EL1 of the vector it enters, given the guest's PSTATE when it
  * took it (EL1h: current EL with SP_ELx; EL1t: current EL with SP_EL0;
- * EL0: lower EL, AArch64).
+ * EL0: lower EL, AArch64 or AArch32 by PSTATE.nRW).
  */
 uint64_t hv_arm_sync_vector(uint64_t pstate);
 

@@ -95,11 +95,14 @@ void hv_arm_vcpu_reset(struct hv_arm_vcpu *v, uint64_t entry, uint64_t arg0,
 uint64_t hv_arm_vcpu_default_hcr(void);
 
 /*
- * MDCR_EL2 that keeps the performance monitors the hypervisor's: if the
- * CPU has them, the guest's accesses to them trap (TPM, TPMCR), and the
- * caller answers them (hv_arm_sysreg_is_pmu; Xen makes them read as zero
- * and ignore writes).  Otherwise one guest could read and program counters
- * every guest and the hypervisor share.  Keeps this CPU's HPMN.  At EL2.
+ * MDCR_EL2 that keeps the performance monitors and the debug registers
+ * the hypervisor's: the guest's accesses to them trap (TPM and TPMCR if
+ * the CPU has a PMU; TDA, TDOSA, TDRA), and the caller answers them
+ * (hv_arm_sysreg_withheld; the AArch32 EL0 ones, exception classes
+ * HV_ARM_EC_CP14_*, as undefined instructions).  Otherwise one guest
+ * could read and program counters every guest and the hypervisor share,
+ * and leave breakpoints armed for the next guest on the pCPU (they are
+ * not switched with the vCPU).  Keeps this CPU's HPMN.  At EL2.
  */
 uint64_t hv_arm_vcpu_default_mdcr(void);
 

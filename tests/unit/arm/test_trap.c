@@ -131,10 +131,20 @@ sysreg_access(unsigned int op0, unsigned int op1, unsigned int crn,
 	    .op0 = op0, .op1 = op1, .crn = crn, .crm = crm, .op2 = op2};
 }
 
-/* What MDCR_EL2.TPM/TPMCR trap, and its neighbours, which they do not. */
-static void pmu_registers_told_apart(void **state)
+static bool withheld(const unsigned int r[5], uint64_t *value)
 {
-	static const unsigned int pmu[][5] = {
+	struct hv_arm_sysreg_access a =
+	    sysreg_access(r[0], r[1], r[2], r[3], r[4]);
+
+	*value = 0xbad;
+	return hv_arm_sysreg_withheld(&a, value);
+}
+
+/* What MDCR_EL2 traps (TPM/TPMCR, TDA/TDOSA/TDRA) reads as zero, and its
+ * neighbours, which it does not trap, are not withheld. */
+static void pmu_and_debug_registers_withheld(void **state)
+{
+	static const unsigned int zero[][5] = {
 	    {3, 3, 9, 12, 0},  /* PMCR_EL0 */
 	    {3, 3, 9, 12, 1},  /* PMCNTENSET_EL0 */
 	    {3, 3, 9, 12, 7},  /* PMCEID1_EL0 */
@@ -147,6 +157,16 @@ static void pmu_registers_told_apart(void **state)
 	    {3, 3, 14, 11, 6}, /* PMEVCNTR30_EL0 */
 	    {3, 3, 14, 12, 5}, /* PMEVTYPER5_EL0 */
 	    {3, 3, 14, 15, 7}, /* PMCCFILTR_EL0 */
+	    {2, 0, 0, 0, 4},   /* DBGBVR0_EL1 */
+	    {2, 0, 0, 15, 5},  /* DBGBCR15_EL1 */
+	    {2, 0, 0, 3, 6},   /* DBGWVR3_EL1 */
+	    {2, 0, 0, 2, 2},   /* MDSCR_EL1 */
+	    {2, 0, 1, 0, 4},   /* OSLAR_EL1 */
+	    {2, 0, 1, 3, 4},   /* OSDLR_EL1 */
+	    {2, 0, 1, 0, 0},   /* MDRAR_EL1 */
+	    {2, 0, 7, 8, 6},   /* DBGCLAIMSET_EL1 */
+	    {2, 3, 0, 1, 0},   /* MDCCSR_EL0 */
+	    {2, 3, 0, 5, 0},   /* DBGDTRRX_EL0 */
 	};
 	static const unsigned int other[][5] = {
 	    {3, 3, 14, 2, 1},  /* CNTP_CTL_EL0 */
@@ -156,24 +176,23 @@ static void pmu_registers_told_apart(void **state)
 	    {3, 0, 9, 10, 0},  /* PMBLIMITR_EL1 */
 	    {3, 0, 12, 11, 5}, /* ICC_SGI1R_EL1 */
 	    {3, 0, 1, 0, 0},   /* SCTLR_EL1 */
-	    {2, 3, 9, 12, 0},  /* op0 2: a debug register's space */
 	    {3, 4, 9, 12, 0},  /* op1 4: EL2's */
+	    {2, 1, 0, 0, 0},   /* op1 1: the trace unit's */
+	    {2, 4, 0, 7, 0},   /* DBGVCR32_EL2 */
 	};
+	static const unsigned int oslsr[5] = {2, 0, 1, 1, 4};
+	uint64_t value;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(pmu) / sizeof(pmu[0]); i++) {
-		struct hv_arm_sysreg_access a = sysreg_access(
-		    pmu[i][0], pmu[i][1], pmu[i][2], pmu[i][3], pmu[i][4]);
-
-		assert_true(hv_arm_sysreg_is_pmu(&a));
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++) {
+		assert_true(withheld(zero[i], &value));
+		assert_int_equal(value, 0);
 	}
-	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
-		struct hv_arm_sysreg_access a =
-		    sysreg_access(other[i][0], other[i][1], other[i][2],
-				  other[i][3], other[i][4]);
-
-		assert_false(hv_arm_sysreg_is_pmu(&a));
-	}
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		assert_false(withheld(other[i], &value));
+	/* OSLM 0b10: the OS lock is implemented (and unlocked). */
+	assert_true(withheld(oslsr, &value));
+	assert_int_equal(value, 1u << 3);
 }
 
 static void ec_names(void **state)
@@ -181,6 +200,7 @@ static void ec_names(void **state)
 	(void)state;
 	assert_string_equal(hv_arm_ec_name(HV_ARM_EC_DABT_LOWER), "DABT_LOWER");
 	assert_string_equal(hv_arm_ec_name(HV_ARM_EC_SMC64), "SMC64");
+	assert_string_equal(hv_arm_ec_name(HV_ARM_EC_CP14_MR), "CP14_MR");
 	assert_string_equal(hv_arm_ec_name(0x3f), "other");
 }
 
@@ -193,6 +213,9 @@ static void sync_vector_by_mode(void **state)
 	assert_int_equal(hv_arm_sync_vector(0x3c4), 0x000); /* EL1t */
 	assert_int_equal(hv_arm_sync_vector(0x000), 0x400); /* EL0t */
 	assert_int_equal(hv_arm_sync_vector(0x340), 0x400);
+	/* AArch32 EL0 (usr, 0x10) and the A32/T32 state bits around it. */
+	assert_int_equal(hv_arm_sync_vector(0x010), 0x600);
+	assert_int_equal(hv_arm_sync_vector(0x1f0), 0x600);
 }
 
 /* Xen's inject_abt64_exception: EC by the mode the guest was in, IL set,
@@ -240,7 +263,7 @@ int main(void)
 	    cmocka_unit_test(dabt_without_syndrome),
 	    cmocka_unit_test(sysreg_read_of_sctlr_el1),
 	    cmocka_unit_test(sysreg_write_fields_do_not_bleed),
-	    cmocka_unit_test(pmu_registers_told_apart),
+	    cmocka_unit_test(pmu_and_debug_registers_withheld),
 	    cmocka_unit_test(ec_names),
 	    cmocka_unit_test(sync_vector_by_mode),
 	    cmocka_unit_test(injected_dabt_syndrome),
