@@ -129,7 +129,8 @@ def direct_command(arch, kernel, initrd, cmdline, tsc_khz):
     if arch == "aarch64":
         return head + ["qemu-system-aarch64",
                        "-M", "virt,virtualization=on,gic-version=3",
-                       "-cpu", "cortex-a57", "-smp", "1", "-m", "256M",
+                       "-cpu", "cortex-a57,pmu=off", "-smp", "1",
+                       "-m", "256M",
                        "-nographic", "-no-reboot", "-kernel", kernel,
                        "-initrd", initrd, "-append", cmdline]
     if tsc_khz is None:

@@ -265,7 +265,7 @@ class Cli(unittest.TestCase):
                              "arm64-fake.img")
         self.assertEqual(argv, [
             "-M", "virt,virtualization=on,gic-version=3", "-cpu",
-            "cortex-a57", "-smp", "1", "-m", "128M", "-nographic",
+            "cortex-a57,pmu=off", "-smp", "1", "-m", "128M", "-nographic",
             "-no-reboot", "-semihosting", "-kernel", image, "-initrd", bundle,
             "-d", "guest_errors"])
         self.assertTrue(bundle.startswith(self.env["TMPDIR"] +
