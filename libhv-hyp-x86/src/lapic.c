@@ -212,27 +212,16 @@ bool hyp_x86_lapic_msr_write(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t val)
  * load).  With an interrupt to deliver, complete the HLT as the CPU would:
  * step over it, and the interrupt goes in at once.
  */
-/* The linear address of the instruction at CS:RIP (no CS base in 64-bit
- * mode; 32 bits of address outside it). */
-static uint64_t code_address(const struct hv_x86_vmcb *vmcb)
-{
-	if (hv_x86_vmcb_mode(vmcb) == HV_X86_MODE_LONG64)
-		return vmcb->save.rip;
-	return (uint32_t)(vmcb->save.cs.base + vmcb->save.rip);
-}
-
 static void complete_shadowed_hlt(struct hv_hyp_vcpu *v)
 {
 	struct hv_x86_vmcb *vmcb = vcpu_arch(v)->cpu.vmcb;
 	struct hv_gmem gm;
 	uint8_t insn;
 
-	if (!(vmcb->control.interrupt_shadow & HV_X86_INTERRUPT_SHADOW) ||
-	    !(vmcb->save.rflags & HV_X86_RFLAGS_IF) ||
-	    (vmcb->control.eventinj & HV_X86_EVENT_VALID))
+	if (!hv_x86_vmcb_in_sti_shadow(vmcb))
 		return;
 	hyp_x86_gmem_linear(&gm, v);
-	if (!hv_gmem_copy_from(&gm, &insn, code_address(vmcb), 1) &&
+	if (!hv_gmem_copy_from(&gm, &insn, hv_x86_vmcb_rip_linear(vmcb), 1) &&
 	    insn == HLT_OPCODE)
 		hv_x86_vmcb_skip(vmcb, 1);
 }

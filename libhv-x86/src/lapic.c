@@ -53,19 +53,11 @@ static void mask_legacy_pics(void)
 	hv_outb(PIC2_DATA, 0xff);
 }
 
-/* The APIC timer's count, and the TSC when it was read: the middle of
- * two TSC reads around it, `spread` apart. */
-struct reading {
-	uint64_t tsc;
-	uint64_t spread;
-	uint32_t count;
-};
-
 /* The closest of a few readings: a delay (a host descheduling QEMU's
  * thread for a few ms) widens the one it hits. */
-static struct reading read_count(const struct hv_x86_timer *t)
+static struct hv_x86_clock_reading read_count(const struct hv_x86_timer *t)
 {
-	struct reading best = {.spread = UINT64_MAX};
+	struct hv_x86_clock_reading best = {.spread = UINT64_MAX};
 
 	for (unsigned int i = 0; i < READINGS; i++) {
 		uint64_t before = hv_rdtsc();
@@ -73,8 +65,9 @@ static struct reading read_count(const struct hv_x86_timer *t)
 		uint64_t after = hv_rdtsc();
 
 		if (after - before < best.spread)
-			best = (struct reading){before + (after - before) / 2,
-						after - before, count};
+			best = (struct hv_x86_clock_reading){
+			    before + (after - before) / 2, after - before,
+			    count};
 	}
 	return best;
 }
@@ -90,8 +83,7 @@ static struct reading read_count(const struct hv_x86_timer *t)
  */
 static uint64_t tsc_hz(const struct hv_x86_timer *t, uint32_t ticks)
 {
-	struct reading start, end;
-	uint64_t tsc, count;
+	struct hv_x86_clock_reading start, end;
 
 	t->lapic[TIMER_INITIAL] = UINT32_MAX;
 	start = read_count(t);
@@ -103,13 +95,7 @@ static uint64_t tsc_hz(const struct hv_x86_timer *t, uint32_t ticks)
 			return 0;
 	end = read_count(t);
 	t->lapic[TIMER_INITIAL] = 0;
-	if (end.count == 0 || end.count >= start.count)
-		return 0;
-	/* tsc * lapic_hz / count, split so that no product overflows
-	 * whatever the delay (count < 2^32, lapic_hz below 4 GHz). */
-	tsc = end.tsc - start.tsc;
-	count = start.count - end.count;
-	return tsc / count * t->lapic_hz + tsc % count * t->lapic_hz / count;
+	return hv_x86_tsc_hz(&start, &end, t->lapic_hz);
 }
 
 /* This CPU's APIC: on, in xAPIC mode, at the address every CPU shares

@@ -195,6 +195,20 @@ bool hv_x86_vmcb_inject_intr(struct hv_x86_vmcb *vmcb, uint8_t vector)
 	return false;
 }
 
+bool hv_x86_vmcb_in_sti_shadow(const struct hv_x86_vmcb *vmcb)
+{
+	return (vmcb->save.rflags & HV_X86_RFLAGS_IF) &&
+	       (vmcb->control.interrupt_shadow & HV_X86_INTERRUPT_SHADOW) &&
+	       !(vmcb->control.eventinj & HV_X86_EVENT_VALID);
+}
+
+uint64_t hv_x86_vmcb_rip_linear(const struct hv_x86_vmcb *vmcb)
+{
+	if (hv_x86_vmcb_mode(vmcb) == HV_X86_MODE_LONG64)
+		return vmcb->save.rip;
+	return (uint32_t)(vmcb->save.cs.base + vmcb->save.rip);
+}
+
 void hv_x86_vmcb_skip(struct hv_x86_vmcb *vmcb, uint64_t len)
 {
 	vmcb->save.rip += len;

@@ -66,6 +66,26 @@ void hv_x86_timer_eoi(const struct hv_x86_timer *t);
 hv_time_t hv_x86_ticks_to_ns(uint64_t ticks, uint64_t hz);
 uint64_t hv_x86_ns_to_ticks(hv_time_t ns, uint64_t hz);
 
+/* A down-counting timer's count, and the TSC when it was read: the
+ * middle of two TSC reads around the count's, `spread` ticks apart. */
+struct hv_x86_clock_reading {
+	uint64_t tsc;
+	uint64_t spread;
+	uint32_t count;
+};
+
+/*
+ * The TSC's rate, from two readings taken while a down-counting timer at
+ * `timer_hz` ran: TSC ticks over timer ticks, scaled to a second, with no
+ * product that can overflow whatever the delay between the readings.  0
+ * if the count did not go down, or ran out (is 0 at the end: a one-shot
+ * count stops there, so the time it shows is too short).
+ * hv_x86_timer_init measures with it.
+ */
+uint64_t hv_x86_tsc_hz(const struct hv_x86_clock_reading *start,
+		       const struct hv_x86_clock_reading *end,
+		       uint64_t timer_hz);
+
 HV_END_DECLS
 
 #endif /* HV_X86_TIMER_H */

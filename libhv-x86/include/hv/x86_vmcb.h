@@ -294,6 +294,21 @@ bool hv_x86_vmcb_inject_intr(struct hv_x86_vmcb *vmcb, uint8_t vector);
 /* Stop asking for an interrupt window. */
 void hv_x86_vmcb_close_window(struct hv_x86_vmcb *vmcb);
 
+/*
+ * Whether the guest waits in the shadow of an STI (or MOV SS) with
+ * interrupts on and nothing in EVENTINJ: an interrupt delivered now is
+ * taken after its next instruction.  When that instruction is a HLT
+ * (`sti; hlt`, how idle loops halt atomically), the interrupt is the one
+ * that wakes it and must return past it: step over the HLT
+ * (hv_x86_vmcb_skip) before injecting.  QEMU's TCG would otherwise take
+ * the interrupt at the HLT and halt the guest on its return.
+ */
+bool hv_x86_vmcb_in_sti_shadow(const struct hv_x86_vmcb *vmcb);
+
+/* The linear address of the guest's next instruction, CS:RIP: RIP alone
+ * in 64-bit mode, CS base + RIP in 32 bits of address outside it. */
+uint64_t hv_x86_vmcb_rip_linear(const struct hv_x86_vmcb *vmcb);
+
 /* The hypervisor moved RIP past an instruction it emulated: the guest is
  * no longer in the shadow of an STI or MOV SS before it (as the CPU
  * clears it after the next instruction). */

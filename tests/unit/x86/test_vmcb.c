@@ -376,6 +376,48 @@ static void interrupt_window_otherwise(void **state)
 	assert_false(vmcb.control.intercept_misc1 & HV_X86_INTERCEPT1_VINTR);
 }
 
+/* `sti; hlt` stopped between the two, interrupts on: an interrupt now
+ * is the HLT's wake-up (the caller steps over the HLT first). */
+static void sti_shadow_before_an_interrupt(void **state)
+{
+	(void)state;
+	memset(&vmcb, 0, sizeof(vmcb));
+	vmcb.save.rflags = 2 | HV_X86_RFLAGS_IF;
+	vmcb.control.interrupt_shadow = HV_X86_INTERRUPT_SHADOW;
+	assert_true(hv_x86_vmcb_in_sti_shadow(&vmcb));
+	/* Not with interrupts off (a MOV SS shadow, say: no wake-up due). */
+	vmcb.save.rflags = 2;
+	assert_false(hv_x86_vmcb_in_sti_shadow(&vmcb));
+	/* Nor outside a shadow, nor with an event already going in. */
+	vmcb.save.rflags = 2 | HV_X86_RFLAGS_IF;
+	vmcb.control.interrupt_shadow = 0;
+	assert_false(hv_x86_vmcb_in_sti_shadow(&vmcb));
+	vmcb.control.interrupt_shadow = HV_X86_INTERRUPT_SHADOW;
+	vmcb.control.eventinj =
+	    HV_X86_EVENT_VALID | HV_X86_EVENT_TYPE_INTR | 32;
+	assert_false(hv_x86_vmcb_in_sti_shadow(&vmcb));
+}
+
+/* Where the next instruction is: the CS base counts but in 64-bit mode,
+ * and outside it the address wraps at 4 GiB. */
+static void next_instruction_address(void **state)
+{
+	(void)state;
+	memset(&vmcb, 0, sizeof(vmcb));
+	vmcb.save.cr0 = HV_X86_CR0_PE;
+	vmcb.save.cs.attrib = HV_X86_SEG_CODE32;
+	vmcb.save.cs.base = 0x10000;
+	vmcb.save.rip = 0x1234;
+	assert_true(hv_x86_vmcb_rip_linear(&vmcb) == 0x11234);
+	vmcb.save.cs.base = 0xfffff000;
+	vmcb.save.rip = 0x2000;
+	assert_true(hv_x86_vmcb_rip_linear(&vmcb) == 0x1000);
+	vmcb.save.efer = HV_X86_EFER_LMA;
+	vmcb.save.cs.attrib = 0x29b; /* 64-bit code */
+	vmcb.save.rip = 0xffffffff81000000ull;
+	assert_true(hv_x86_vmcb_rip_linear(&vmcb) == 0xffffffff81000000ull);
+}
+
 static void skip_ends_the_shadow(void **state)
 {
 	(void)state;
@@ -392,6 +434,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(interrupt_when_the_guest_can_take_it),
 	    cmocka_unit_test(interrupt_window_otherwise),
+	    cmocka_unit_test(sti_shadow_before_an_interrupt),
+	    cmocka_unit_test(next_instruction_address),
 	    cmocka_unit_test(skip_ends_the_shadow),
 	    cmocka_unit_test(pvh_start_state),
 	    cmocka_unit_test(startup_state),

@@ -317,6 +317,44 @@ static void time_conversions(void **state)
 			5000000000ull) == 86400ll * 1000000000);
 }
 
+static uint64_t tsc_hz(uint64_t tsc0, uint32_t count0, uint64_t tsc1,
+		       uint32_t count1, uint64_t timer_hz)
+{
+	struct hv_x86_clock_reading start = {tsc0, 20, count0};
+	struct hv_x86_clock_reading end = {tsc1, 20, count1};
+
+	return hv_x86_tsc_hz(&start, &end, timer_hz);
+}
+
+/* The TSC against QEMU's APIC timer (1 GHz, counting down). */
+static void tsc_rate_from_two_readings(void **state)
+{
+	const uint64_t ghz = 1000000000;
+	const uint32_t full = UINT32_MAX;
+
+	(void)state;
+	/* 1 ms of timer, 2.1 million TSC ticks: 2.1 GHz, wherever the
+	 * readings fall. */
+	assert_true(tsc_hz(5000, full, 5000 + 2100000, full - 1000000, ghz) ==
+		    2100000000);
+	assert_true(tsc_hz(UINT64_MAX - 2100000, 1000001, UINT64_MAX, 1, ghz) ==
+		    2100000000);
+	/* A delay between the readings lengthens both clocks alike: 4 s of
+	 * a 5 GHz TSC, most of the 32-bit count, where TSC ticks times the
+	 * timer's rate (2e19) would not fit 64 bits. */
+	assert_true(tsc_hz(0, full, 20000000000ull, full - 4000000000u, ghz) ==
+		    5000000000ull);
+	/* A rate that does not divide evenly: rounded down. */
+	assert_true(tsc_hz(0, 3000, 1000, 1, ghz) == 333444481);
+	/* Nothing to measure by: the count stood still, went up (the timer
+	 * was restarted), or ran out (a one-shot count stops at zero). */
+	assert_true(tsc_hz(0, 5000, 1000, 5000, ghz) == 0);
+	assert_true(tsc_hz(0, 5000, 1000, 6000, ghz) == 0);
+	assert_true(tsc_hz(0, 5000, 1000, 0, ghz) == 0);
+	/* Nor a TSC that did not move forward. */
+	assert_true(tsc_hz(1000, 5000, 1000, 4000, ghz) == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +367,7 @@ int main(void)
 	    cmocka_unit_test(hypercall_page_bytes),
 	    cmocka_unit_test(hypercall_registers),
 	    cmocka_unit_test(time_conversions),
+	    cmocka_unit_test(tsc_rate_from_two_readings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
