@@ -44,6 +44,10 @@ void hv_arm_decode_sysreg(uint64_t esr, struct hv_arm_sysreg_access *out)
 
 #define OSLSR_EL1	HV_ARM_SYSREG(2, 0, 1, 1, 4)
 #define OSLSR_OSLM_BIT1 (1u << 3) /* the OS lock is implemented */
+#define MDCCSR_EL0	HV_ARM_SYSREG(2, 3, 0, 1, 0)
+/* The comms channel's transmit side is always full: Linux's hvc_dcc
+ * writes a character and takes "not full" for a channel that works. */
+#define MDCCSR_TXFULL (1u << 29)
 
 static bool sysreg_is_pmu(const struct hv_arm_sysreg_access *a)
 {
@@ -67,7 +71,16 @@ bool hv_arm_sysreg_withheld(const struct hv_arm_sysreg_access *a,
 {
 	if (!sysreg_is_pmu(a) && !sysreg_is_debug(a))
 		return false;
-	*value = hv_arm_sysreg_id(a) == OSLSR_EL1 ? OSLSR_OSLM_BIT1 : 0;
+	switch (hv_arm_sysreg_id(a)) {
+	case OSLSR_EL1:
+		*value = OSLSR_OSLM_BIT1;
+		break;
+	case MDCCSR_EL0:
+		*value = MDCCSR_TXFULL;
+		break;
+	default:
+		*value = 0;
+	}
 	return true;
 }
 

@@ -49,6 +49,7 @@ uint64_t hv_arm_vcpu_default_hcr(void)
 	       HCR_FMO | HCR_SWIO | HCR_VM;
 }
 
+/* HPMN is this CPU's; CPUs of one kind (all QEMU's are) count alike. */
 uint64_t hv_arm_vcpu_default_mdcr(void)
 {
 	uint64_t mdcr = (hv_read_sysreg(mdcr_el2) & MDCR_HPMN_MASK) | MDCR_TDA |
@@ -108,6 +109,10 @@ void hv_arm_vcpu_load(const struct hv_arm_vcpu *v)
 	hv_arm_fpsimd_restore(&v->fp);
 	hv_write_sysreg(vmpidr_el2, v->vmpidr);
 	hv_write_sysreg(mdcr_el2, v->mdcr);
+	/* EL0 access to a withheld PMU off: an EL0 access is then the
+	 * guest kernel's undefined instruction, whatever firmware left. */
+	if (v->mdcr & MDCR_TPM)
+		hv_write_sysreg(pmuserenr_el0, 0);
 	hv_write_sysreg(vttbr_el2, v->vttbr);
 	hv_write_sysreg(hcr_el2, v->hcr);
 	hv_isb();

@@ -173,8 +173,8 @@ void hyp_arm_sync_exit(struct hv_hyp_vcpu *v)
 	case HV_ARM_EC_SMC64:
 		smc(v, e->esr);
 		break;
-	case HV_ARM_EC_WFX: /* ELR is the wfi/wfe itself */
-		vcpu_arch(v)->cpu.pc += 4;
+	case HV_ARM_EC_WFX: /* ELR is the wfi/wfe itself, T32's 2 bytes */
+		vcpu_arch(v)->cpu.pc += hv_arm_esr_insn_len(e->esr);
 		if (hv_arm_esr_is_wfe(e->esr))
 			hv_hyp_vcpu_yield(v);
 		else if (!hyp_arm_vcpu_irq_pending(v))

@@ -172,8 +172,8 @@ static uint64_t map_value(struct p2m_op *op, unsigned int level, uint64_t eg)
 	if (op->type == HV_MM_P2M_INVALID)
 		return 0;
 	if (!(op->tmpl_levels & (1u << level))) {
-		op->tmpl[level] = fmt->make_leaf(0, fmt->shift[level],
-						 op->type, op->access);
+		op->tmpl[level] =
+		    fmt->make_leaf(0, fmt->shift[level], op->type, op->access);
 		op->tmpl_levels |= 1u << level;
 	}
 	return op->tmpl[level] | (op->has_frame ? frame << HV_PAGE_SHIFT : 0);

@@ -145,8 +145,7 @@ int hv_mm_p2m_grant_map(struct hv_mm_p2m *p2m, struct hv_mm_p2m_batch *batch,
 
 	if (rc)
 		return rc;
-	op_init_map(&op, hv_gfn_x(gfn), hv_mfn_x(mfn), 1, type,
-		    HV_MM_P2M_RWX);
+	op_init_map(&op, hv_gfn_x(gfn), hv_mfn_x(mfn), 1, type, HV_MM_P2M_RWX);
 	return op_run(p2m, batch, &op, check_not_grant, mfn);
 }
 

@@ -185,7 +185,7 @@ static void decode(const struct world *w, const uint8_t *r)
 		   s.op2 <= 7 && s.reg <= 31);
 	fuzz_check(hv_arm_sysreg_id(&s) < 1u << 16);
 	fuzz_check(!hv_arm_sysreg_withheld(&s, &value) || value == 0 ||
-		   value == 1u << 3);
+		   value == 1u << 3 || value == 1u << 29);
 	fuzz_check(vec == 0 || vec == 0x200 || vec == 0x400 || vec == 0x600);
 	fuzz_check(hv_arm_esr_ec(hv_arm_dabt_esr(v)) == HV_ARM_EC_DABT_LOWER ||
 		   hv_arm_esr_ec(hv_arm_dabt_esr(v)) == HV_ARM_EC_DABT_CURRENT);

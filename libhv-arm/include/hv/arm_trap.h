@@ -15,10 +15,10 @@ HV_BEGIN_DECLS
 enum hv_arm_ec {
 	HV_ARM_EC_UNKNOWN = 0x00,
 	HV_ARM_EC_WFX = 0x01,
-	HV_ARM_EC_CP14_MR = 0x05,  /* AArch32 MCR/MRC to coprocessor 14 */
-	HV_ARM_EC_CP14_LS = 0x06,  /* AArch32 LDC/STC to coprocessor 14 */
+	HV_ARM_EC_CP14_MR = 0x05, /* AArch32 MCR/MRC to coprocessor 14 */
+	HV_ARM_EC_CP14_LS = 0x06, /* AArch32 LDC/STC to coprocessor 14 */
 	HV_ARM_EC_FP_ACCESS = 0x07,
-	HV_ARM_EC_CP14_64 = 0x0c,  /* AArch32 MRRC to coprocessor 14 */
+	HV_ARM_EC_CP14_64 = 0x0c, /* AArch32 MRRC to coprocessor 14 */
 	HV_ARM_EC_ILLEGAL_STATE = 0x0e,
 	HV_ARM_EC_HVC64 = 0x16,
 	HV_ARM_EC_SMC64 = 0x17,
@@ -103,14 +103,16 @@ hv_arm_sysreg_id(const struct hv_arm_sysreg_access *a)
 
 /*
  * Whether the access is to a register the hypervisor keeps from guests,
- * as Xen does (its vsysreg.c), and which MDCR_EL2 traps
- * (hv_arm_vcpu_default_mdcr): the performance monitors (PMCR_EL0,
- * PMCCNTR_EL0, PMUSERENR_EL0, PMINTENSET_EL1, PMEVCNTR<n>_EL0, ... :
- * op0 3, CRn 9 with CRm 12-14, and op1 3, CRn 14 with CRm 8-15) and the
- * debug registers (op0 2 with op1 0 or 3: breakpoints, watchpoints,
- * MDSCR_EL1, the OS lock, the debug comms channel).  They read as *value
- * (0, but OSLSR_EL1: its OSLM field says the OS lock is implemented) and
- * ignore writes.
+ * which MDCR_EL2 traps (hv_arm_vcpu_default_mdcr): the performance
+ * monitors (PMCR_EL0, PMCCNTR_EL0, PMUSERENR_EL0, PMINTENSET_EL1,
+ * PMEVCNTR<n>_EL0, ... : op0 3, CRn 9 with CRm 12-14, and op1 3, CRn 14
+ * with CRm 8-15) and the debug registers (op0 2 with op1 0 or 3:
+ * breakpoints, watchpoints, MDSCR_EL1, the OS lock, the debug comms
+ * channel).  They read as *value and ignore writes: 0, but OSLSR_EL1 (the
+ * OS lock is implemented) and MDCCSR_EL0 (the channel's transmit side is
+ * full, so nobody takes it for a console).  Xen answers most of them so
+ * (its vsysreg.c) and the rest, the event counters and the less used debug
+ * registers, as undefined; here one rule covers them all.
  */
 bool hv_arm_sysreg_withheld(const struct hv_arm_sysreg_access *a,
 			    uint64_t *value);

@@ -67,7 +67,8 @@ hv_time_t hv_x86_ticks_to_ns(uint64_t ticks, uint64_t hz);
 uint64_t hv_x86_ns_to_ticks(hv_time_t ns, uint64_t hz);
 
 /* A down-counting timer's count, and the TSC when it was read: the
- * middle of two TSC reads around the count's, `spread` ticks apart. */
+ * middle of two TSC reads around the count's, `spread` ticks apart (the
+ * reader keeps the closest of several; the rate below does not use it). */
 struct hv_x86_clock_reading {
 	uint64_t tsc;
 	uint64_t spread;
@@ -79,7 +80,8 @@ struct hv_x86_clock_reading {
  * `timer_hz` ran: TSC ticks over timer ticks, scaled to a second, with no
  * product that can overflow whatever the delay between the readings.  0
  * if the count did not go down, or ran out (is 0 at the end: a one-shot
- * count stops there, so the time it shows is too short).
+ * count stops there, so the time it shows is too short), or the TSC did
+ * not go forward.
  * hv_x86_timer_init measures with it.
  */
 uint64_t hv_x86_tsc_hz(const struct hv_x86_clock_reading *start,

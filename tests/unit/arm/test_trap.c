@@ -165,7 +165,6 @@ static void pmu_and_debug_registers_withheld(void **state)
 	    {2, 0, 1, 3, 4},   /* OSDLR_EL1 */
 	    {2, 0, 1, 0, 0},   /* MDRAR_EL1 */
 	    {2, 0, 7, 8, 6},   /* DBGCLAIMSET_EL1 */
-	    {2, 3, 0, 1, 0},   /* MDCCSR_EL0 */
 	    {2, 3, 0, 5, 0},   /* DBGDTRRX_EL0 */
 	};
 	static const unsigned int other[][5] = {
@@ -179,8 +178,11 @@ static void pmu_and_debug_registers_withheld(void **state)
 	    {3, 4, 9, 12, 0},  /* op1 4: EL2's */
 	    {2, 1, 0, 0, 0},   /* op1 1: the trace unit's */
 	    {2, 4, 0, 7, 0},   /* DBGVCR32_EL2 */
+	    {3, 0, 14, 8, 0},  /* op1 0 beside PMEVCNTR0_EL0 */
+	    {3, 3, 9, 15, 0},  /* CRm 15 beside PMUSERENR_EL0 */
 	};
 	static const unsigned int oslsr[5] = {2, 0, 1, 1, 4};
+	static const unsigned int mdccsr[5] = {2, 3, 0, 1, 0};
 	uint64_t value;
 
 	(void)state;
@@ -193,6 +195,9 @@ static void pmu_and_debug_registers_withheld(void **state)
 	/* OSLM 0b10: the OS lock is implemented (and unlocked). */
 	assert_true(withheld(oslsr, &value));
 	assert_int_equal(value, 1u << 3);
+	/* TXfull: the comms channel is no console to probe. */
+	assert_true(withheld(mdccsr, &value));
+	assert_int_equal(value, 1u << 29);
 }
 
 static void ec_names(void **state)
