@@ -60,9 +60,18 @@ uint64_t hv_x86_vcpu_run(const struct hv_x86_svm *svm, struct hv_x86_vcpu *v)
 void hv_x86_vcpu_load(const struct hv_x86_vcpu *v)
 {
 	__asm__ __volatile__("fxrstor64 %0" ::"m"(v->fxsave));
+	/* The host's DR7 keeps them disabled while it runs. */
+	__asm__ __volatile__("mov %0, %%db0" ::"r"(v->dr[0]));
+	__asm__ __volatile__("mov %0, %%db1" ::"r"(v->dr[1]));
+	__asm__ __volatile__("mov %0, %%db2" ::"r"(v->dr[2]));
+	__asm__ __volatile__("mov %0, %%db3" ::"r"(v->dr[3]));
 }
 
 void hv_x86_vcpu_put(struct hv_x86_vcpu *v)
 {
 	__asm__ __volatile__("fxsave64 %0" : "=m"(v->fxsave));
+	__asm__ __volatile__("mov %%db0, %0" : "=r"(v->dr[0]));
+	__asm__ __volatile__("mov %%db1, %0" : "=r"(v->dr[1]));
+	__asm__ __volatile__("mov %%db2, %0" : "=r"(v->dr[2]));
+	__asm__ __volatile__("mov %%db3, %0" : "=r"(v->dr[3]));
 }

@@ -76,6 +76,7 @@ struct hv_x86_vcpu {
 	struct hv_x86_vmcb *vmcb;
 	hv_paddr_t vmcb_pa;
 	uint8_t fxsave[HV_X86_FXSAVE_SIZE] __attribute__((aligned(16)));
+	uint64_t dr[4]; /* DR0-DR3: VMRUN and #VMEXIT leave them alone */
 };
 
 /* Attach a VMCB (one 4 KiB-aligned page at vmcb_pa) and give the vCPU the
@@ -86,7 +87,9 @@ void hv_x86_vcpu_init(struct hv_x86_vcpu *v, struct hv_x86_vmcb *vmcb,
 /* Enter the guest; returns the exit code (also in v->vmcb). */
 uint64_t hv_x86_vcpu_run(const struct hv_x86_svm *svm, struct hv_x86_vcpu *v);
 
-/* Switch the pCPU's x87/SSE state to (load) or from (put) this vCPU. */
+/* Switch the pCPU's x87/SSE state and breakpoint addresses (DR0-DR3; the
+ * VMCB holds DR6 and DR7) to (load) or from (put) this vCPU: what the
+ * guest left there would otherwise be the next vCPU's to read. */
 void hv_x86_vcpu_load(const struct hv_x86_vcpu *v);
 void hv_x86_vcpu_put(struct hv_x86_vcpu *v);
 
