@@ -85,6 +85,8 @@ static void idle(struct hv_hyp_pcpu *p, hv_time_t until)
 	console_poll(p);
 }
 
+#define CACHE_INSN_LEN 2 /* invd: 0f 08, wbinvd: 0f 09 */
+
 static void skip(struct hv_hyp_vcpu *v, unsigned int len)
 {
 	hv_x86_vmcb_skip(vcpu_arch(v)->cpu.vmcb, len);
@@ -224,6 +226,18 @@ static void vcpu_exit(struct hv_hyp_pcpu *p, struct hv_hyp_vcpu *v)
 	case HV_X86_EXIT_SHUTDOWN:
 		hv_hyp_crash(v, "triple fault at rip %#llx",
 			     (unsigned long long)vmcb->save.rip);
+		break;
+	case HV_X86_EXIT_INVD:
+	case HV_X86_EXIT_WBINVD:
+		/* As Xen with no device of the guest's to write back for:
+		 * nothing.  On a CPU, INVD would drop every domain's dirty
+		 * lines, and WBINVD stall the others for a flush. */
+		skip(v, CACHE_INSN_LEN);
+		break;
+	case HV_X86_EXIT_RDPMC:
+		/* No counter to read: what a CPU says to an index it lacks,
+		 * rather than the host's counters. */
+		hv_x86_vmcb_inject_exception(vmcb, HV_X86_VEC_GP, true, 0);
 		break;
 	case HV_X86_EXIT_VMRUN:
 	case HV_X86_EXIT_VMLOAD:

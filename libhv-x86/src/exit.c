@@ -37,6 +37,8 @@ static const struct {
     {HV_X86_EXIT_MONITOR, "monitor"},	{HV_X86_EXIT_MWAIT, "mwait"},
     {HV_X86_EXIT_MWAIT_COND, "mwait"},	{HV_X86_EXIT_XSETBV, "xsetbv"},
     {HV_X86_EXIT_NPF, "npf"},		{HV_X86_EXIT_CR4_WRITE, "cr4 write"},
+    {HV_X86_EXIT_RDPMC, "rdpmc"},	{HV_X86_EXIT_INVD, "invd"},
+    {HV_X86_EXIT_WBINVD, "wbinvd"},
 };
 
 const char *hv_x86_exit_name(uint64_t exitcode)
@@ -83,20 +85,28 @@ int hv_x86_decode_ioio(uint64_t exitinfo1, struct hv_x86_ioio *out)
 static bool legacy_prefix(uint8_t b)
 {
 	switch (b) {
-	case 0x66: case 0x67: case 0xf2: case 0xf3: case 0x26: case 0x2e:
-	case 0x36: case 0x3e: case 0x64: case 0x65:
+	case 0x66:
+	case 0x67:
+	case 0xf2:
+	case 0xf3:
+	case 0x26:
+	case 0x2e:
+	case 0x36:
+	case 0x3e:
+	case 0x64:
+	case 0x65:
 		return true;
 	default:
 		return false;
 	}
 }
 
-#define PREFIX_LOCK   0xf0
-#define REX(b)	      (((b) & 0xf0) == 0x40)
-#define REX_R	      0x4u
-#define REX_B	      0x1u
-#define MODRM_REG(m)  (((m) >> 3) & 7u)
-#define MODRM_RM(m)   ((m) & 7u)
+#define PREFIX_LOCK  0xf0
+#define REX(b)	     (((b)&0xf0) == 0x40)
+#define REX_R	     0x4u
+#define REX_B	     0x1u
+#define MODRM_REG(m) (((m) >> 3) & 7u)
+#define MODRM_RM(m)  ((m)&7u)
 
 int hv_x86_decode_mov_to_cr(const uint8_t *insn, unsigned int len,
 			    bool long_mode, struct hv_x86_mov_cr *out)

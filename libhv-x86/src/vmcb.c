@@ -23,13 +23,15 @@
 	 HV_X86_INTERCEPT1_SMI | HV_X86_INTERCEPT1_INIT |                      \
 	 HV_X86_INTERCEPT1_CPUID | HV_X86_INTERCEPT1_HLT |                     \
 	 HV_X86_INTERCEPT1_INVLPGA | HV_X86_INTERCEPT1_IOIO |                  \
-	 HV_X86_INTERCEPT1_MSR | HV_X86_INTERCEPT1_SHUTDOWN)
+	 HV_X86_INTERCEPT1_MSR | HV_X86_INTERCEPT1_SHUTDOWN |                  \
+	 HV_X86_INTERCEPT1_RDPMC | HV_X86_INTERCEPT1_INVD)
 #define INTERCEPTS2                                                            \
 	(HV_X86_INTERCEPT2_VMRUN | HV_X86_INTERCEPT2_VMMCALL |                 \
 	 HV_X86_INTERCEPT2_VMLOAD | HV_X86_INTERCEPT2_VMSAVE |                 \
 	 HV_X86_INTERCEPT2_STGI | HV_X86_INTERCEPT2_CLGI |                     \
 	 HV_X86_INTERCEPT2_SKINIT | HV_X86_INTERCEPT2_MONITOR |                \
-	 HV_X86_INTERCEPT2_MWAIT | HV_X86_INTERCEPT2_XSETBV)
+	 HV_X86_INTERCEPT2_MWAIT | HV_X86_INTERCEPT2_XSETBV |                  \
+	 HV_X86_INTERCEPT2_WBINVD)
 
 /* Segment attributes after INIT (SDM table 9-1): present, accessed
  * read/write data and execute/read code, an LDT, a busy 16-bit TSS. */

@@ -19,7 +19,9 @@ HV_BEGIN_DECLS
 #define HV_X86_EXIT_SMI		   0x062u
 #define HV_X86_EXIT_INIT	   0x063u
 #define HV_X86_EXIT_VINTR	   0x064u
+#define HV_X86_EXIT_RDPMC	   0x06fu
 #define HV_X86_EXIT_CPUID	   0x072u
+#define HV_X86_EXIT_INVD	   0x076u
 #define HV_X86_EXIT_HLT		   0x078u
 #define HV_X86_EXIT_INVLPGA	   0x07au
 #define HV_X86_EXIT_IOIO	   0x07bu
@@ -32,6 +34,7 @@ HV_BEGIN_DECLS
 #define HV_X86_EXIT_STGI	   0x084u
 #define HV_X86_EXIT_CLGI	   0x085u
 #define HV_X86_EXIT_SKINIT	   0x086u
+#define HV_X86_EXIT_WBINVD	   0x089u
 #define HV_X86_EXIT_MONITOR	   0x08au
 #define HV_X86_EXIT_MWAIT	   0x08bu
 #define HV_X86_EXIT_MWAIT_COND	   0x08cu

@@ -270,9 +270,8 @@ static void x2apic(void)
 	expect_gp_read(X2APIC_VERSION); /* not in xAPIC mode */
 	guest_wrmsr(MSR_APIC_BASE,
 		    APIC_BASE | APIC_BASE_ENABLE | APIC_BASE_EXTD);
-	CHECK_EQ(guest_rdmsr(MSR_APIC_BASE), APIC_BASE | APIC_BASE_ENABLE |
-						 APIC_BASE_EXTD |
-						 APIC_BASE_BSP);
+	CHECK_EQ(guest_rdmsr(MSR_APIC_BASE),
+		 APIC_BASE | APIC_BASE_ENABLE | APIC_BASE_EXTD | APIC_BASE_BSP);
 	CHECK_EQ(guest_rdmsr(X2APIC_ID), 0);
 	CHECK_EQ(guest_rdmsr(X2APIC_VERSION), 0x50014);
 	CHECK_EQ(guest_rdmsr(X2APIC_LDR), 1); /* cluster 0, bit 0 */
@@ -280,12 +279,12 @@ static void x2apic(void)
 	guest_wrmsr(X2APIC_TPR, 0x20);
 	CHECK_EQ(guest_rdmsr(X2APIC_PPR), 0x20);
 	guest_wrmsr(X2APIC_TPR, 0);
-	expect_gp_read(X2APIC_EOI);	  /* write-only */
-	expect_gp_read(X2APIC_SELF_IPI);  /* write-only */
-	expect_gp_read(X2APIC_DFR);	  /* none in x2APIC mode */
-	expect_gp_read(X2APIC_ICR_HIGH);  /* ICR is one 64-bit MSR */
-	expect_gp_write(X2APIC_ID, 1);	  /* read-only */
-	expect_gp_write(X2APIC_EOI, 1);	  /* 0 only */
+	expect_gp_read(X2APIC_EOI);	    /* write-only */
+	expect_gp_read(X2APIC_SELF_IPI);    /* write-only */
+	expect_gp_read(X2APIC_DFR);	    /* none in x2APIC mode */
+	expect_gp_read(X2APIC_ICR_HIGH);    /* ICR is one 64-bit MSR */
+	expect_gp_write(X2APIC_ID, 1);	    /* read-only */
+	expect_gp_write(X2APIC_EOI, 1);	    /* 0 only */
 	expect_gp_write(X2APIC_TPR, 0x100); /* a reserved bit */
 	expect_gp_write(X2APIC_TPR, 1ull << 32);
 #if defined(__x86_64__)
@@ -296,6 +295,26 @@ static void x2apic(void)
 	guest_wrmsr(MSR_APIC_BASE, APIC_BASE | APIC_BASE_ENABLE);
 	CHECK_EQ(apic_read(0x30), 0x50014);
 	expect_gp_read(X2APIC_VERSION);
+}
+
+#define RDPMC_LEN 2
+
+/* The caches and the counters are the host's: INVD and WBINVD do
+ * nothing (the hypervisor steps over them), RDPMC has no counter to read
+ * (#GP(0)). */
+static void host_caches_and_counters(void)
+{
+	unsigned int faults = guest_faults;
+	unsigned int lo, hi;
+
+	__asm__ __volatile__("invd; wbinvd" ::: "memory");
+	CHECK_EQ(guest_faults, faults);
+	guest_expect_fault(RDPMC_LEN);
+	__asm__ __volatile__("rdpmc" : "=a"(lo), "=d"(hi) : "c"(0));
+	CHECK_EQ(guest_faults, faults + 1);
+	CHECK_EQ(guest_fault_vector, VEC_GP);
+	CHECK_EQ(guest_fault_error, 0);
+	guest_print("invd and wbinvd stepped over, rdpmc #GP\n");
 }
 
 static void svm_instructions(void)
@@ -309,8 +328,8 @@ static void svm_instructions(void)
 }
 
 #define MOV_TO_CR4_LEN 3 /* mov %eax/%rax, %cr4: 0f 22 e0 */
-#define CR4_TSD		(1ul << 2)
-#define CR4_VMXE	(1ul << 13)
+#define CR4_TSD	       (1ul << 2)
+#define CR4_VMXE       (1ul << 13)
 
 static unsigned long read_cr4(void)
 {
@@ -425,6 +444,7 @@ int main(void)
 	local_apic();
 	x2apic();
 	svm_instructions();
+	host_caches_and_counters();
 	control_registers();
 #if defined(__x86_64__)
 	from_user_mode();

@@ -60,6 +60,10 @@ static void pvh_start_state(void **state)
 	assert_true(vmcb.control.intercept_misc1 & HV_X86_INTERCEPT1_CPUID);
 	assert_true(vmcb.control.intercept_misc2 & HV_X86_INTERCEPT2_VMRUN);
 	assert_true(vmcb.control.intercept_misc2 & HV_X86_INTERCEPT2_VMMCALL);
+	/* What would reach the host's caches and counters. */
+	assert_true(vmcb.control.intercept_misc1 & HV_X86_INTERCEPT1_INVD);
+	assert_true(vmcb.control.intercept_misc2 & HV_X86_INTERCEPT2_WBINVD);
+	assert_true(vmcb.control.intercept_misc1 & HV_X86_INTERCEPT1_RDPMC);
 	assert_int_equal(vmcb.control.intercept_exceptions, 0);
 	assert_true(vmcb.control.eventinj == 0);
 	/* A PVH guest starts in 32-bit protected mode at CPL 0. */
