@@ -40,8 +40,15 @@
 	((1u << 0) | (1u << 3) | (1u << 7) | (1u << 8) | (1u << 9) |           \
 	 (1u << 19) | (1u << 20) | (1u << 23) | (1u << 24) | (1u << 29))
 
-/* Leaf 0x80000001 ECX: SVM, SKINIT, WDT, LWP. */
-#define LX1_ECX_HIDDEN ((1u << 2) | (1u << 12) | (1u << 13) | (1u << 15))
+/* Leaf 0x80000001 ECX: SVM, SKINIT, WDT, LWP, and the core, northbridge
+ * and last-level-cache performance counters (RDPMC raises #GP: there are
+ * none to read). */
+#define LX1_ECX_HIDDEN                                                         \
+	((1u << 2) | (1u << 12) | (1u << 13) | (1u << 15) | (1u << 23) |       \
+	 (1u << 24) | (1u << 28))
+/* Leaf 0x80000001 EDX: RDTSCP, whose TSC_AUX no guest can set (its MSR
+ * is not emulated): every vCPU would read the same. */
+#define LX1_EDX_HIDDEN (1u << 27)
 
 static void clear(struct hv_x86_cpuid_regs *r)
 {
@@ -75,6 +82,7 @@ void hv_x86_cpuid_guest(uint32_t leaf, uint32_t subleaf,
 		break;
 	case 0x80000001u:
 		r->ecx &= ~LX1_ECX_HIDDEN;
+		r->edx &= ~LX1_EDX_HIDDEN;
 		break;
 	default:
 		break;

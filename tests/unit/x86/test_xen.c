@@ -214,11 +214,13 @@ static void guest_view_of_the_processor(void **state)
 	r = (struct hv_x86_cpuid_regs){1, 1, 1, 1};
 	hv_x86_cpuid_guest(0xd, 0, &r);
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
-	r = (struct hv_x86_cpuid_regs){0, 0, 0xffffffff, 0x20100800};
+	r = (struct hv_x86_cpuid_regs){0, 0, 0xffffffff, 0x28100800};
 	hv_x86_cpuid_guest(0x80000001u, 0, &r);
 	assert_false(r.ecx & (1u << 2));     /* SVM */
+	assert_false(r.ecx & (1u << 23));    /* PerfCtrExtCore */
+	assert_false(r.ecx & (1u << 28));    /* PerfCtrExtLLC */
 	assert_true(r.ecx & (1u << 0));	     /* LAHF kept */
-	assert_int_equal(r.edx, 0x20100800); /* LM, NX, SYSCALL kept */
+	assert_int_equal(r.edx, 0x20100800); /* LM, NX, SYSCALL kept; RDTSCP */
 	/* Leaves it does not know pass through. */
 	r = (struct hv_x86_cpuid_regs){1, 2, 3, 4};
 	hv_x86_cpuid_guest(0x80000008u, 0, &r);
