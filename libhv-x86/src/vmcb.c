@@ -156,43 +156,91 @@ void hv_x86_vmcb_inject_exception(struct hv_x86_vmcb *vmcb, unsigned int vector,
 	vmcb->control.eventinj = e;
 }
 
+#define VIRQ_FIELDS                                                            \
+	(HV_X86_VINTR_V_IRQ | HV_X86_VINTR_IGN_TPR |                           \
+	 0xfull << HV_X86_VINTR_PRIO_SHIFT | 0xffull << HV_X86_VINTR_VECTOR_SHIFT)
+
+/* The virtual interrupt `vector`, taken whatever the guest's TPR, at top
+ * priority. */
+static void set_virq(struct hv_x86_vmcb *vmcb, uint8_t vector)
+{
+	vmcb->control.vintr = (vmcb->control.vintr & ~VIRQ_FIELDS) |
+			      HV_X86_VINTR_V_IRQ | HV_X86_VINTR_IGN_TPR |
+			      0xfull << HV_X86_VINTR_PRIO_SHIFT |
+			      (uint64_t)vector << HV_X86_VINTR_VECTOR_SHIFT;
+}
+
+/* An interrupt injected as a virtual one (no VINTR intercept) that the
+ * guest has not taken yet: the CPU clears V_IRQ when it takes it. */
+static bool virq_injected(const struct hv_x86_vmcb *vmcb)
+{
+	return (vmcb->control.vintr & HV_X86_VINTR_V_IRQ) &&
+	       !(vmcb->control.intercept_misc1 & HV_X86_INTERCEPT1_VINTR);
+}
+
+/*
+ * An event the exit interrupted goes in again.  QEMU's TCG records an
+ * interrupt it was delivering (a virtual one among them) as an exception,
+ * which VMRUN refuses for a vector above 31: such a one goes back in as
+ * the virtual interrupt it was.
+ */
 void hv_x86_vmcb_reinject(struct hv_x86_vmcb *vmcb)
 {
-	if (vmcb->control.exitintinfo & HV_X86_EVENT_VALID)
-		vmcb->control.eventinj = vmcb->control.exitintinfo;
+	uint64_t e = vmcb->control.exitintinfo;
+
+	if (!(e & HV_X86_EVENT_VALID))
+		return;
+	if ((e & HV_X86_EVENT_TYPE_MASK) == HV_X86_EVENT_TYPE_EXCEPTION &&
+	    (e & 0xff) >= 32) {
+		vmcb->control.intercept_misc1 &= ~HV_X86_INTERCEPT1_VINTR;
+		set_virq(vmcb, (uint8_t)e);
+		return;
+	}
+	vmcb->control.eventinj = e;
 }
 
 bool hv_x86_vmcb_interruptible(const struct hv_x86_vmcb *vmcb)
 {
 	return (vmcb->save.rflags & HV_X86_RFLAGS_IF) &&
 	       !(vmcb->control.interrupt_shadow & HV_X86_INTERRUPT_SHADOW) &&
-	       !(vmcb->control.eventinj & HV_X86_EVENT_VALID);
+	       !(vmcb->control.eventinj & HV_X86_EVENT_VALID) &&
+	       !virq_injected(vmcb);
 }
 
 void hv_x86_vmcb_close_window(struct hv_x86_vmcb *vmcb)
 {
-	vmcb->control.vintr &= ~(HV_X86_VINTR_V_IRQ | HV_X86_VINTR_IGN_TPR |
-				 0xfull << HV_X86_VINTR_PRIO_SHIFT |
-				 0xffull << HV_X86_VINTR_VECTOR_SHIFT);
+	vmcb->control.vintr &= ~VIRQ_FIELDS;
 	vmcb->control.intercept_misc1 &= ~HV_X86_INTERCEPT1_VINTR;
 }
 
+/*
+ * An interrupt the guest can take now goes in as a virtual interrupt
+ * (V_IRQ without the VINTR intercept), which the CPU delivers before the
+ * guest's first instruction, as it would EVENTINJ.  Not EVENTINJ: QEMU
+ * 7.2's VMRUN delivers an injected INTR but leaves it as the CPU's
+ * pending exception, and the next time the CPU's thread is asked to leave
+ * its loop (a kick, another thread's request) it delivers it again, with
+ * interrupts off: Linux took its timer upcall a second time inside
+ * timekeeping_advance, while it held tk_core.seq, and every CPU spun in
+ * ktime_get for good (docs/x86.md).  A virtual interrupt QEMU takes on
+ * its interrupt path, once.
+ *
+ * Else a window: the virtual interrupt with the VINTR intercept, which
+ * exits as soon as the guest can take it, and the next entry injects.
+ * An injected one not taken yet (an exit came first) stays and goes
+ * first; a window already open for another vector gives way to this one.
+ */
 bool hv_x86_vmcb_inject_intr(struct hv_x86_vmcb *vmcb, uint8_t vector)
 {
 	if (hv_x86_vmcb_interruptible(vmcb)) {
 		hv_x86_vmcb_close_window(vmcb);
-		vmcb->control.eventinj =
-		    HV_X86_EVENT_VALID | HV_X86_EVENT_TYPE_INTR | vector;
+		set_virq(vmcb, vector);
 		return true;
 	}
-	/* The virtual interrupt is never taken: the intercept exits first.
-	 * Its vector and top priority are only what the CPU checks it by
-	 * (V_IGN_TPR: the guest's TPR does not hold it back); a window
-	 * already open for another vector gives way to this one. */
+	if (virq_injected(vmcb))
+		return false;
 	hv_x86_vmcb_close_window(vmcb);
-	vmcb->control.vintr |= HV_X86_VINTR_V_IRQ | HV_X86_VINTR_IGN_TPR |
-			       0xfull << HV_X86_VINTR_PRIO_SHIFT |
-			       (uint64_t)vector << HV_X86_VINTR_VECTOR_SHIFT;
+	set_virq(vmcb, vector);
 	vmcb->control.intercept_misc1 |= HV_X86_INTERCEPT1_VINTR;
 	return false;
 }

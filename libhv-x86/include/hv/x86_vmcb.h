@@ -171,6 +171,7 @@ HV_STATIC_ASSERT(offsetof(struct hv_x86_vmcb_save, g_pat) == 0x268,
 #define HV_X86_EVENT_TYPE_NMI	    (2ull << 8)
 #define HV_X86_EVENT_TYPE_EXCEPTION (3ull << 8)
 #define HV_X86_EVENT_TYPE_SOFT_INT  (4ull << 8)
+#define HV_X86_EVENT_TYPE_MASK	    (7ull << 8)
 
 /* Exception vectors the hypervisor raises in a guest. */
 #define HV_X86_VEC_UD 6
@@ -274,23 +275,29 @@ void hv_x86_vmcb_inject_exception(struct hv_x86_vmcb *vmcb, unsigned int vector,
 				  bool has_error, uint32_t error_code);
 
 /* If the exit interrupted the delivery of an event (exitintinfo valid),
- * deliver it again at the next entry, as the CPU would have. */
+ * deliver it again at the next entry, as the CPU would have (an
+ * "exception" above vector 31, which is how QEMU records an interrupt,
+ * as a virtual interrupt). */
 void hv_x86_vmcb_reinject(struct hv_x86_vmcb *vmcb);
 
 /*
  * Whether the guest can take an external interrupt at its next entry:
- * RFLAGS.IF set, no interrupt shadow, and no event already waiting in
- * EVENTINJ (an exception or re-injection goes first).
+ * RFLAGS.IF set, no interrupt shadow, no event already waiting in
+ * EVENTINJ (an exception or re-injection goes first) and no injected
+ * virtual interrupt the guest has not taken yet.
  */
 bool hv_x86_vmcb_interruptible(const struct hv_x86_vmcb *vmcb);
 
 /*
  * Deliver external interrupt `vector` at the next entry: true if the guest
- * can take it now (it goes into EVENTINJ and any interrupt window is
- * closed); false if not, and the VMCB then asks for an exit as soon as it
- * can (an interrupt window: a virtual interrupt, V_IRQ, with the VINTR
- * intercept, which exits before the guest would take it).  Call it again
- * at that exit.
+ * can take it now (it goes in as a virtual interrupt, V_IRQ without the
+ * VINTR intercept, which the CPU delivers before the guest's first
+ * instruction; any interrupt window is closed); false if not, and the
+ * VMCB then asks for an exit as soon as it can (an interrupt window: V_IRQ
+ * with the VINTR intercept, which exits before the guest would take it),
+ * or, while an injected one waits (an exit overtook it), leaves that one
+ * to go first.  Call it again at the next exit.  Not EVENTINJ: QEMU 7.2
+ * delivers an EVENTINJ interrupt a second time (docs/x86.md).
  */
 bool hv_x86_vmcb_inject_intr(struct hv_x86_vmcb *vmcb, uint8_t vector);
 
