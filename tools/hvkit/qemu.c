@@ -62,7 +62,35 @@ static void push_all(struct hvkit_argv *a, const char *const *s, size_t n)
 		push(a, s[i]);
 }
 
-/* Pushes the default head, with -M and -cpu values replaced if asked. */
+/* Whether the arguments after `--` name an accelerator of their own. */
+static bool extra_has_accel(const struct hvkit_qemu_opts *o)
+{
+	for (size_t i = 0; i < o->nr_extra; i++)
+		if (!strcmp(o->extra[i], "-accel"))
+			return true;
+	return false;
+}
+
+/*
+ * x86_64 with more than one CPU runs them on one host thread, in turns:
+ * under multi-threaded TCG, QEMU 7.2 can keep a translation of code that
+ * another CPU rewrote while it was being translated, and Linux rewrites
+ * its code while the other CPUs run it (text_poke_bp: an int3 first, the
+ * new bytes, then sync IPIs, which do not make TCG translate again).  A
+ * stale int3 stays in the translation after memory lost it, and every
+ * CPU that reaches it loops in the int3 handler for good (docs/x86.md,
+ * "Rare failures of 4-vCPU Linux on 4 pCPUs").  An -accel after `--`
+ * is used instead (hvkit then gives none).
+ */
+static const char *accel(const struct hvkit_qemu_opts *o, const char *dflt)
+{
+	if (o->arch == HVKIT_ARCH_X86_64 && o->cpus > 1)
+		return "tcg,thread=single";
+	return dflt;
+}
+
+/* Pushes the default head, with -M and -cpu values replaced if asked, and
+ * without its -accel if the arguments after `--` give one. */
 static void push_head(struct hvkit_argv *a, const char *const *head, size_t n,
 		      const struct hvkit_qemu_opts *o)
 {
@@ -71,6 +99,14 @@ static void push_head(struct hvkit_argv *a, const char *const *head, size_t n,
 	for (i = 0; i < n; i++) {
 		const char *s = head[i];
 
+		if (!strcmp(s, "-accel") && i + 1 < n) {
+			if (!extra_has_accel(o)) {
+				push(a, s);
+				push(a, accel(o, head[i + 1]));
+			}
+			i++;
+			continue;
+		}
 		if (i > 0 && !strcmp(head[i - 1], "-M") && o->machine)
 			s = o->machine;
 		else if (i > 0 && !strcmp(head[i - 1], "-cpu") && o->cpu)

@@ -36,7 +36,10 @@ struct hvkit_argv {
  *   -smp CPUS -m MEM -nodefaults -no-user-config -serial stdio -display none
  *   -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
  *   [-append ram-zeroed] -kernel IMAGE -initrd BUNDLE EXTRA...
- * with @o->machine and @o->cpu replacing the -M and -cpu values.
+ * with @o->machine and @o->cpu replacing the -M and -cpu values; on
+ * x86_64 with @o->cpus above 1, -accel tcg,thread=single (one TCG thread:
+ * a Linux guest patching its code under multi-threaded TCG can keep a
+ * stale int3, docs/x86.md); with an -accel in EXTRA, hvkit gives none.
  * The image's options go in one -append, before -kernel: on x86_64's
  * microvm (the default machine) "ram-zeroed", because its firmware writes
  * no RAM the start info leaves to the image (docs/x86.md); with @o->trace,

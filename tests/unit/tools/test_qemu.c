@@ -320,6 +320,47 @@ static void test_cpus(void **state)
 	hvkit_qemu_argv_free(&a);
 }
 
+/* x86_64 with several CPUs runs them on one TCG thread (a Linux that
+ * patches its code while they run it otherwise keeps a stale int3,
+ * docs/x86.md); one CPU, AArch64, or an -accel after `--` keep theirs. */
+static void test_x86_cpus_one_tcg_thread(void **state)
+{
+	static const char *const multi[] = {"-accel", "tcg,thread=multi"};
+	struct hvkit_qemu_opts o = {.arch = HVKIT_ARCH_X86_64,
+				    .cpus = 4,
+				    .memory_mib = 64,
+				    .image = "i",
+				    .bundle = "b"};
+	struct hvkit_argv a;
+	size_t accels = 0;
+
+	(void)state;
+	hvkit_qemu_argv(&a, &o);
+	assert_string_equal(a.v[3], "-accel");
+	assert_string_equal(a.v[4], "tcg,thread=single");
+	hvkit_qemu_argv_free(&a);
+	o.cpus = 1;
+	hvkit_qemu_argv(&a, &o);
+	assert_string_equal(a.v[4], "tcg");
+	hvkit_qemu_argv_free(&a);
+	o.cpus = 4;
+	o.extra = multi;
+	o.nr_extra = 2;
+	hvkit_qemu_argv(&a, &o);
+	for (size_t i = 0; i < a.n; i++)
+		accels += !strcmp(a.v[i], "-accel");
+	assert_int_equal(accels, 1);
+	assert_string_equal(a.v[3], "-cpu");
+	assert_string_equal(a.v[a.n - 1], "tcg,thread=multi");
+	hvkit_qemu_argv_free(&a);
+	o.arch = HVKIT_ARCH_AARCH64;
+	o.nr_extra = 0;
+	hvkit_qemu_argv(&a, &o);
+	for (size_t i = 0; i < a.n; i++)
+		assert_string_not_equal(a.v[i], "-accel");
+	hvkit_qemu_argv_free(&a);
+}
+
 static void test_default_memory(void **state)
 {
 	(void)state;
@@ -574,6 +615,7 @@ int main(void)
 	    cmocka_unit_test(test_ram_zeroed_only_for_microvm_as_is),
 	    cmocka_unit_test(test_overrides),
 	    cmocka_unit_test(test_cpus),
+	    cmocka_unit_test(test_x86_cpus_one_tcg_thread),
 	    cmocka_unit_test(test_default_memory),
 	    cmocka_unit_test(test_shell_line),
 	    cmocka_unit_test(test_recipe_arch),
