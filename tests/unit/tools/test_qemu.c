@@ -190,6 +190,13 @@ static void test_x86_default(void **state)
 
 /* ram-zeroed is hvkit's word for microvm's own firmware: not passed when
  * the arguments after `--` may change the machine or the firmware. */
+/* No argument of the command line is `arg`. */
+static void assert_no_arg(const struct hvkit_argv *a, const char *arg)
+{
+	for (size_t i = 0; i < a->n; i++)
+		assert_string_not_equal(a->v[i], arg);
+}
+
 static void test_ram_zeroed_only_for_microvm_as_is(void **state)
 {
 	static const char *const bios[] = {"-bios", "other.bin"};
@@ -206,13 +213,11 @@ static void test_ram_zeroed_only_for_microvm_as_is(void **state)
 	o.extra = bios;
 	o.nr_extra = 2;
 	hvkit_qemu_argv(&a, &o);
-	for (size_t i = 0; i < a.n; i++)
-		assert_string_not_equal(a.v[i], "ram-zeroed");
+	assert_no_arg(&a, "ram-zeroed");
 	hvkit_qemu_argv_free(&a);
 	o.extra = machine;
 	hvkit_qemu_argv(&a, &o);
-	for (size_t i = 0; i < a.n; i++)
-		assert_string_not_equal(a.v[i], "ram-zeroed");
+	assert_no_arg(&a, "ram-zeroed");
 	hvkit_qemu_argv_free(&a);
 	o.nr_extra = 0;
 	o.machine = "microvm,rtc=off";
@@ -356,8 +361,7 @@ static void test_x86_cpus_one_tcg_thread(void **state)
 	o.arch = HVKIT_ARCH_AARCH64;
 	o.nr_extra = 0;
 	hvkit_qemu_argv(&a, &o);
-	for (size_t i = 0; i < a.n; i++)
-		assert_string_not_equal(a.v[i], "-accel");
+	assert_no_arg(&a, "-accel");
 	hvkit_qemu_argv_free(&a);
 }
 
