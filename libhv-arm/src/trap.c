@@ -27,6 +27,7 @@ void hv_arm_decode_dabt(uint64_t esr, uint64_t hpfar, uint64_t far,
 	out->s1ptw = iss & ISS_DABT_S1PTW;
 	out->fsc = iss & ISS_DABT_FSC_MASK;
 	out->ipa = (hpfar & HPFAR_FIPA_MASK) << 8 | (far & 0xfff);
+	out->insn_len = hv_arm_esr_insn_len(esr);
 }
 
 void hv_arm_decode_sysreg(uint64_t esr, struct hv_arm_sysreg_access *out)

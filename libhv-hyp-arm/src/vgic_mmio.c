@@ -36,7 +36,7 @@ bool hyp_arm_vgic_mmio(struct hv_hyp_vcpu *v, const struct hv_arm_dabt *a,
 		return true;
 	if (!a->write && reg)
 		*reg = acc.val;
-	vcpu_arch(v)->cpu.pc += 4; /* a data abort's ELR is the access itself */
+	vcpu_arch(v)->cpu.pc += a->insn_len; /* ELR is the access itself */
 	hyp_arm_vgic_kick(v->dom, kick);
 	return true;
 }

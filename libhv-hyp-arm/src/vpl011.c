@@ -105,7 +105,7 @@ bool hyp_arm_vpl011_access(struct hv_hyp_vcpu *v, const struct hv_arm_dabt *a)
 		*reg = reg_read(u, offset);
 	}
 	/* UARTICR and the rest: the conditions are levels, not latches. */
-	vcpu_arch(v)->cpu.pc += 4; /* a data abort's ELR is the access itself */
+	vcpu_arch(v)->cpu.pc += a->insn_len; /* ELR is the access itself */
 	update_line(v->dom);
 	return true;
 }

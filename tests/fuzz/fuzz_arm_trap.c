@@ -105,6 +105,7 @@ static void dabt(struct world *w, const uint8_t *r)
 	hv_arm_decode_dabt(esr, hpfar, ipa, &d);
 	fuzz_check(d.ipa == ipa && d.reg <= 31 && d.fsc <= 0x3f);
 	fuzz_check(d.size == 1 || d.size == 2 || d.size == 4 || d.size == 8);
+	fuzz_check(d.insn_len == 4); /* IL is set above */
 	if (!d.valid)
 		return;
 	a = (struct hv_vgic_access){.size = d.size,

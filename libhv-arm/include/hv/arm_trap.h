@@ -65,15 +65,16 @@ static inline bool hv_arm_esr_is_wfe(uint64_t esr)
 
 /* A data abort from the guest (EC 0x24), decoded. */
 struct hv_arm_dabt {
-	bool valid;	   /* ISV: the fields below describe the access */
-	bool write;	   /* WnR */
-	bool sign_extend;  /* SSE */
-	bool sf;	   /* the register is 64-bit (else 32-bit) */
-	unsigned int size; /* access size in bytes: 1, 2, 4 or 8 */
-	unsigned int reg;  /* SRT: 0-30, 31 = xzr */
-	bool s1ptw;	   /* fault on a stage-1 page-table walk */
-	unsigned int fsc;  /* DFSC: fault status code */
-	hv_gpaddr_t ipa;   /* the faulting guest-physical address */
+	bool valid;	       /* ISV: the fields below describe the access */
+	bool write;	       /* WnR */
+	bool sign_extend;      /* SSE */
+	bool sf;	       /* the register is 64-bit (else 32-bit) */
+	unsigned int size;     /* access size in bytes: 1, 2, 4 or 8 */
+	unsigned int reg;      /* SRT: 0-30, 31 = xzr */
+	bool s1ptw;	       /* fault on a stage-1 page-table walk */
+	unsigned int fsc;      /* DFSC: fault status code */
+	hv_gpaddr_t ipa;       /* the faulting guest-physical address */
+	unsigned int insn_len; /* the access's bytes: 4, or 2 (16-bit T32) */
 };
 
 /* Decode a data abort; `hpfar` and `far` give the faulting IPA. */

@@ -54,6 +54,7 @@ static void dabt_word_store(void **state)
 	assert_false(d.s1ptw);
 	assert_int_equal(d.fsc, 0x07);
 	assert_int_equal(d.ipa, 0x12345678abcull);
+	assert_int_equal(d.insn_len, 4);
 }
 
 static void dabt_signed_byte_load_into_x30(void **state)
@@ -84,6 +85,10 @@ static void dabt_without_syndrome(void **state)
 	assert_false(d.valid);
 	assert_true(d.s1ptw);
 	assert_int_equal(d.fsc, 0x0f);
+	/* A 32-bit task's 16-bit T32 access: IL clear. */
+	hv_arm_decode_dabt(ESR(HV_ARM_EC_DABT_LOWER, 0) & ~(1ull << 25), 0, 0,
+			   &d);
+	assert_int_equal(d.insn_len, 2);
 }
 
 static void sysreg_read_of_sctlr_el1(void **state)
