@@ -102,8 +102,10 @@ bool hyp_x86_lapic_msr_write(struct hv_hyp_vcpu *v, uint32_t msr, uint64_t val);
 bool hyp_x86_lapic_set_base(struct hv_hyp_vcpu *v, uint64_t val);
 uint64_t hyp_x86_lapic_base(struct hv_hyp_vcpu *v);
 void hyp_x86_lapic_deliver(struct hv_hyp_vcpu *v, hv_time_t now);
-/* Inject external interrupt `vector` into v now if it can take it, else
- * open a window for it (false); see lapic.c for the HLT it may complete. */
+/* Inject external interrupt `vector` into v now if it can take it; else
+ * (false) open a window for it, or leave it behind one injected earlier
+ * that v has not taken yet (hv_x86_vmcb_inject_intr).  See lapic.c for
+ * the HLT it may complete. */
 bool hyp_x86_inject_intr(struct hv_hyp_vcpu *v, uint8_t vector);
 bool hyp_x86_lapic_has_work(struct hv_hyp_vcpu *v, hv_time_t now);
 bool hyp_x86_lapic_upcall(struct hv_hyp_vcpu *v, uint8_t vector);
