@@ -179,34 +179,44 @@ static uint64_t map_value(struct p2m_op *op, unsigned int level, uint64_t eg)
 	return op->tmpl[level] | (op->has_frame ? frame << HV_PAGE_SHIFT : 0);
 }
 
-/* Pass 2, MAP: the whole entry becomes the op's leaf (or empty). */
-static void commit_map_entry(struct p2m_op *op, uint64_t *slot,
-			     unsigned int level, uint64_t eg)
+/* An empty entry was never in a TLB: the new one goes straight in. */
+static inline void map_over_empty(struct p2m_op *op, uint64_t *slot,
+				  unsigned int level, uint64_t eg)
+{
+	uint64_t value = map_value(op, level, eg);
+
+	if (value)
+		pte_write(slot, value);
+}
+
+/* Pass 2, MAP: the whole entry, which holds `old`, becomes the op's leaf
+ * (or empty). */
+static void commit_map_over(struct p2m_op *op, uint64_t *slot,
+			    unsigned int level, uint64_t eg,
+			    const struct hv_mm_p2m_pte *old)
 {
 	struct hv_mm_p2m *p2m = op->p2m;
 	uint64_t span = p2m_span(p2m, level);
-	uint64_t value = map_value(op, level, eg);
-	struct hv_mm_p2m_pte old;
+	uint64_t value;
 	bool moved;
 
-	pte_decode(p2m, pte_read(slot), level, &old);
-	if (old.kind == HV_MM_PTE_EMPTY) {
-		if (value)
-			pte_write(slot, value);
+	if (old->kind == HV_MM_PTE_EMPTY) {
+		map_over_empty(op, slot, level, eg);
 		return;
 	}
-	if (old.kind == HV_MM_PTE_TABLE) {
+	value = map_value(op, level, eg);
+	if (old->kind == HV_MM_PTE_TABLE) {
 		p2m_replace_valid(op->batch, slot, value, eg, span);
 		p2m_batch_need_flush(op->batch, eg, span);
-		p2m_detach_subtree(op, old.addr, level + 1, eg);
+		p2m_detach_subtree(op, old->addr, level + 1, eg);
 		return;
 	}
-	if (op_leaf_unchanged(op, &old, eg))
+	if (op_leaf_unchanged(op, old, eg))
 		return;
-	moved = !op_keeps_mapping(op, &old, eg);
+	moved = !op_keeps_mapping(op, old, eg);
 	if (moved)
-		report_leaf_removed(op, &old, eg, span);
-	if (!old.hw_valid) {
+		report_leaf_removed(op, old, eg, span);
+	if (!old->hw_valid) {
 		pte_write(slot, value);
 		return;
 	}
@@ -216,6 +226,15 @@ static void commit_map_entry(struct p2m_op *op, uint64_t *slot,
 	else
 		pte_write(slot, value);
 	p2m_batch_need_flush(op->batch, eg, span);
+}
+
+static void commit_map_entry(struct p2m_op *op, uint64_t *slot,
+			     unsigned int level, uint64_t eg)
+{
+	struct hv_mm_p2m_pte old;
+
+	pte_decode(op->p2m, pte_read(slot), level, &old);
+	commit_map_over(op, slot, level, eg, &old);
 }
 
 static void commit(struct p2m_op *op, hv_paddr_t table, unsigned int level,
@@ -327,13 +346,15 @@ void p2m_detach_subtree(struct p2m_op *op, hv_paddr_t table, unsigned int level,
 }
 
 /*
- * A domain builder's common change in one walk: a MAP of exactly one
- * entry at a leaf level, whose tables exist down to it and which is
- * empty.  Nothing is split, removed or flushed (an empty entry was never
- * in a TLB); what is left of the commit walk is its merges on the way up.
- * False, having changed nothing, for anything else (the two walks then).
+ * The commonest changes in one walk: a MAP (INVALID included) of exactly
+ * one entry at a leaf level, whose tables exist down to it and which is
+ * not itself a table: a domain builder's page, a grant mapped or unmapped,
+ * a page given back.  Nothing needs a table allocated or split, so the
+ * entry is written as the commit walk would write it, and what is left of
+ * that walk is its merges on the way up.  False, having changed nothing,
+ * for anything else (the two walks then).
  */
-static bool map_one_empty_entry(struct p2m_op *op)
+static bool map_one_entry(struct p2m_op *op)
 {
 	struct hv_mm_p2m *p2m = op->p2m;
 	uint64_t *path[HV_MM_P2M_MAX_LEVELS];
@@ -342,7 +363,7 @@ static bool map_one_empty_entry(struct p2m_op *op)
 	unsigned int level;
 	uint64_t eg;
 
-	if (op->kind != P2M_OP_MAP || op->type == HV_MM_P2M_INVALID)
+	if (op->kind != P2M_OP_MAP)
 		return false;
 	for (level = 0;; level++) {
 		/* Entries are based at their span's alignment, as the
@@ -350,26 +371,32 @@ static bool map_one_empty_entry(struct p2m_op *op)
 		eg = op->first & ~(p2m_span(p2m, level) - 1);
 		path[level] = &p2m_table(p2m, table)[p2m_index(p2m, level, eg)];
 		pte_decode(p2m, pte_read(path[level]), level, &pte);
-		if (op_writes_entry(op, level, eg))
+		if (op_writes_entry(op, level, eg) && p2m->geom[level].leaf)
 			break;
 		if (pte.kind != HV_MM_PTE_TABLE || level == p2m_last_level(p2m))
 			return false;
 		table = pte.addr;
 	}
 	/* The op is exactly this entry (it covers it, starting at eg). */
-	if (pte.kind != HV_MM_PTE_EMPTY ||
+	if (pte.kind == HV_MM_PTE_TABLE ||
 	    op->end - op->first != p2m_span(p2m, level))
 		return false;
-	pte_write(path[level], map_value(op, level, eg));
-	/* The new entry keeps its table from being empty, so a table above
-	 * can only become a leaf, and only once the one below it has. */
-	while (level-- > 0 && p2m->geom[level].leaf) {
+	if (pte.kind == HV_MM_PTE_EMPTY)
+		map_over_empty(op, path[level], level, eg);
+	else
+		commit_map_over(op, path[level], level, eg, &pte);
+	/* A table above can merge only once the one below it has: stop at
+	 * the first that is still a table.  Only a hole can empty a table,
+	 * so a mapping can only complete one into a leaf, where leaves may
+	 * be. */
+	while (level-- > 0 &&
+	       (op->type == HV_MM_P2M_INVALID || p2m->geom[level].leaf)) {
 		pte_decode(p2m, pte_read(path[level]), level, &pte);
 		p2m_try_merge(op, path[level], level,
 			      op->first & ~(p2m_span(p2m, level) - 1),
 			      pte.addr);
 		pte_decode(p2m, pte_read(path[level]), level, &pte);
-		if (pte.kind != HV_MM_PTE_LEAF)
+		if (pte.kind == HV_MM_PTE_TABLE)
 			break;
 	}
 	return true;
@@ -380,7 +407,7 @@ int p2m_change_locked(struct p2m_op *op)
 	struct hv_mm_p2m *p2m = op->p2m;
 	int rc = 0;
 
-	if (!map_one_empty_entry(op)) {
+	if (!map_one_entry(op)) {
 		rc = prepare(op, p2m->root, 0, 0);
 		if (rc)
 			p2m_merge_range(op);
