@@ -9,6 +9,15 @@
  * since a guest migrated mid-continuation must resume); only cache_flush
  * may carry such bits.  hvkit creates no continuations: every call runs
  * to completion.
+ *
+ * The op array is read and written as Xen does, one element or field at
+ * a time, but through the page that holds it, translated once for the
+ * call (struct gnttab_args_page) rather than once per access: with 32 ops
+ * a call that was two P2M lookups per op.  The page is pinned
+ * (hv_gmem_map_pinned), so a frame the guest gives back meanwhile stays
+ * allocated until the call returns.  An element that crosses a page
+ * boundary, or a page that does not map for both reading and writing,
+ * is copied as before, so every fault is the one Xen gives.
  */
 #include "internal.h"
 
@@ -42,6 +51,9 @@ int hv_gnttab_hypercall(struct hv_gnttab_domain *d, const struct hv_gmem *args,
 	    .opaque = cmd & ~CMD_MASK,
 	};
 
+	struct gnttab_args_page page = {0};
+	int rc;
+
 	/* Xen takes count as an int. */
 	if (count > INT32_MAX)
 		return -HV_EINVAL;
@@ -50,7 +62,48 @@ int hv_gnttab_hypercall(struct hv_gnttab_domain *d, const struct hv_gmem *args,
 		return -HV_EINVAL;
 	if (cmd >= HV_ARRAY_SIZE(handlers) || !handlers[cmd])
 		return -HV_ENOSYS;
-	return handlers[cmd](&c);
+	c.page = &page;
+	rc = handlers[cmd](&c);
+	gnttab_args_forget(&c);
+	return rc;
+}
+
+void gnttab_args_forget(const struct gnttab_call *c)
+{
+	struct gnttab_args_page *p = c->page;
+
+	if (p->host)
+		hv_gmem_unpin(c->args, p->pin);
+	*p = (struct gnttab_args_page){0};
+}
+
+void gnttab_args_remapped(const struct gnttab_call *c, uint64_t gfn)
+{
+	if (c->page->tried && c->page->gfn == gfn)
+		gnttab_args_forget(c);
+}
+
+/* The host address of guest bytes [at, at + len) through the call's page,
+ * or NULL if they are to be copied. */
+static char *args_bytes(const struct gnttab_call *c, uint64_t at, size_t len)
+{
+	struct gnttab_args_page *p = c->page;
+	uint64_t gfn = hv_gfn_x(hv_gpaddr_to_gfn(at));
+	uint64_t offset = at & ~HV_PAGE_MASK;
+	void *host;
+
+	if (offset + len > HV_PAGE_SIZE)
+		return NULL;
+	if (!p->tried || p->gfn != gfn) {
+		gnttab_args_forget(c);
+		p->tried = true;
+		p->gfn = gfn;
+		if (hv_gmem_map_pinned(c->args, at - offset, HV_PAGE_SIZE, 1,
+				       HV_GMEM_READ | HV_GMEM_WRITE, &host,
+				       &p->pin) == 0)
+			p->host = host;
+	}
+	return p->host ? p->host + offset : NULL;
 }
 
 /* Guest address of byte `offset` of element i, or false if it wraps. */
@@ -67,9 +120,14 @@ int gnttab_get_op(const struct gnttab_call *c, unsigned int i, void *op,
 		  size_t size)
 {
 	uint64_t at;
+	char *host;
 
-	if (!elem_addr(c, size, i, 0, &at) ||
-	    hv_gmem_copy_from(c->args, op, at, size))
+	if (!elem_addr(c, size, i, 0, &at))
+		return -HV_EFAULT;
+	host = args_bytes(c, at, size);
+	if (host)
+		memcpy(op, host, size);
+	else if (hv_gmem_copy_from(c->args, op, at, size))
 		return -HV_EFAULT;
 	return 0;
 }
@@ -84,9 +142,14 @@ int gnttab_put_field(const struct gnttab_call *c, size_t elem_size,
 		     unsigned int i, size_t offset, const void *src, size_t len)
 {
 	uint64_t at;
+	char *host;
 
-	if (!elem_addr(c, elem_size, i, offset, &at) ||
-	    hv_gmem_copy_to(c->args, at, src, len))
+	if (!elem_addr(c, elem_size, i, offset, &at))
+		return -HV_EFAULT;
+	host = args_bytes(c, at, len);
+	if (host)
+		memcpy(host, src, len);
+	else if (hv_gmem_copy_to(c->args, at, src, len))
 		return -HV_EFAULT;
 	return 0;
 }

@@ -287,12 +287,25 @@ int16_t gnttab_follow_transitive(struct hv_gnttab_domain *rd, grant_ref_t ref,
 				 struct gnttab_copy_buf *buf);
 
 /* hypercall.c: one call, and its guest array of op structs. */
+/*
+ * The page of the op array a call last read or wrote, kept for the rest of
+ * the call (hypercall.c): a batch of ops costs one translation per page of
+ * its array, not one per access.
+ */
+struct gnttab_args_page {
+	uint64_t gfn;
+	char *host;   /* the page, or NULL: copy each access */
+	uint64_t pin; /* for hv_gmem_unpin, with host */
+	bool tried;   /* gfn was tried: host says how it went */
+};
+
 struct gnttab_call {
 	struct hv_gnttab_domain *d;
 	const struct hv_gmem *args;
 	uint64_t arg;
 	unsigned int count;
 	uint32_t opaque; /* continuation bits of the cmd (cache_flush) */
+	struct gnttab_args_page *page;
 };
 
 /* Read or write element i of the array; 0 or -HV_EFAULT. */
@@ -304,6 +317,14 @@ int gnttab_put_op(const struct gnttab_call *c, unsigned int i, const void *op,
 int gnttab_put_field(const struct gnttab_call *c, size_t elem_size,
 		     unsigned int i, size_t offset, const void *src,
 		     size_t len);
+
+/*
+ * The op changed the caller's P2M at guest frame gfn: an access to the op
+ * array there must translate again and see what the guest now has there,
+ * as in Xen.  gnttab_args_forget: the op may have changed it anywhere.
+ */
+void gnttab_args_remapped(const struct gnttab_call *c, uint64_t gfn);
+void gnttab_args_forget(const struct gnttab_call *c);
 
 /* One handler per op, each in its own file; what Xen returns. */
 int gnttab_op_setup_table(const struct gnttab_call *c);

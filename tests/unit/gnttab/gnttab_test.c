@@ -136,7 +136,9 @@ static void dom_init(struct gt_world *w, unsigned int i,
 					       RAM_PAGES, HV_MM_P2M_ORDER_4K,
 					       NULL),
 			 0);
+	/* As an image does: pinned pages outlive a frame given back. */
 	hv_gmem_init(&d->gmem, hv_mm_gpa_translate, &d->td.d, 48);
+	hv_gmem_set_pinning(&d->gmem, hv_mm_gpa_pin, hv_mm_gpa_unpin);
 	d->cfg = (struct hv_gnttab_config){
 	    .mm = &d->td.d,
 	    .max_grant_frames = o->max_grant_frames ? o->max_grant_frames : 4,

@@ -560,6 +560,127 @@ static void faulting_arguments(void **state)
 	gt_world_free(w);
 }
 
+/* An op that crosses a page boundary of the array reads and writes back
+ * as well as one within a page. */
+static void ops_across_pages(void **state)
+{
+	struct gt_world *w = world(state, 2);
+	struct gt_dom *b = gt_dom(w, B);
+	struct gnttab_map_grant_ref m[3];
+	struct gnttab_unmap_grant_ref u[3];
+	/* m[1] starts 16 bytes before the end of the ARGS page. */
+	uint64_t at = ARGS_ADDR + HV_PAGE_SIZE - sizeof(m[0]) - 16;
+
+	gt_grant(w, A, REF, gt_domid(B), GFN_DATA, GTF_permit_access);
+	for (unsigned int i = 0; i < 3; i++)
+		m[i] = (struct gnttab_map_grant_ref){
+		    .host_addr = (uint64_t)(MAP + i) << HV_PAGE_SHIFT,
+		    .flags = GNTMAP_host_map,
+		    .ref = REF,
+		    .dom = gt_domid(A),
+		};
+	assert_int_equal(hv_gmem_copy_to(&b->gmem, at, m, sizeof(m)), 0);
+	assert_int_equal(
+	    hv_gnttab_hypercall(b->g, &b->gmem, GNTTABOP_map_grant_ref, at, 3),
+	    0);
+	assert_int_equal(hv_gmem_copy_from(&b->gmem, m, at, sizeof(m)), 0);
+	for (unsigned int i = 0; i < 3; i++) {
+		assert_int_equal(m[i].status, GNTST_okay);
+		assert_int_equal(gt_type(w, B, MAP + i), HV_MM_P2M_GRANT_RW);
+		u[i] = (struct gnttab_unmap_grant_ref){
+		    .host_addr = m[i].host_addr,
+		    .handle = m[i].handle,
+		    .status = 99,
+		};
+	}
+	at = ARGS_ADDR + HV_PAGE_SIZE - sizeof(u[0]) - 8;
+	assert_int_equal(hv_gmem_copy_to(&b->gmem, at, u, sizeof(u)), 0);
+	assert_int_equal(hv_gnttab_hypercall(b->g, &b->gmem,
+					     GNTTABOP_unmap_grant_ref, at, 3),
+			 0);
+	assert_int_equal(hv_gmem_copy_from(&b->gmem, u, at, sizeof(u)), 0);
+	for (unsigned int i = 0; i < 3; i++)
+		assert_int_equal(u[i].status, GNTST_okay);
+	assert_untouched(w, gt_mfn(w, A, GFN_DATA), 1);
+	gt_world_free(w);
+}
+
+/*
+ * A map over the page that holds the op array: writing the op's result
+ * back faults, as in Xen, whose guest accessors reach RAM only (not the
+ * granted page now there); the map itself is done, the next op is not
+ * read, and the RAM that was there goes once the call is over.
+ */
+static void map_over_own_ops(void **state)
+{
+	struct gt_world *w = world(state, 2);
+	struct gt_dom *b = gt_dom(w, B);
+	uint64_t ram = gt_mfn(w, B, GFN_ARGS);
+	struct gnttab_map_grant_ref m[2];
+
+	gt_grant(w, A, REF, gt_domid(B), GFN_DATA, GTF_permit_access);
+	for (unsigned int i = 0; i < 2; i++)
+		m[i] = (struct gnttab_map_grant_ref){
+		    .host_addr = i ? (uint64_t)MAP << HV_PAGE_SHIFT : ARGS_ADDR,
+		    .flags = GNTMAP_host_map,
+		    .ref = REF,
+		    .dom = gt_domid(A),
+		};
+	assert_int_equal(hv_gmem_copy_to(&b->gmem, ARGS_ADDR, m, sizeof(m)), 0);
+	assert_int_equal(hv_gnttab_hypercall(b->g, &b->gmem,
+					     GNTTABOP_map_grant_ref, ARGS_ADDR,
+					     2),
+			 -HV_EFAULT);
+	assert_int_equal(gt_type(w, B, GFN_ARGS), HV_MM_P2M_GRANT_RW);
+	assert_int_equal(gt_type(w, B, MAP), HV_MM_P2M_INVALID);
+	assert_int_equal(gt_refs(w, ram), 0);
+	gt_world_free(w);
+}
+
+/* Guest accessors that reach grant mappings too: an embedder's choice
+ * (hv_mm_gpa_translate, like Xen's, reaches RAM only). */
+static int any_frame(void *ctx, hv_gfn_t gfn, unsigned int access, void **page)
+{
+	struct hv_mm_domain *d = ctx;
+	struct hv_mm_p2m_info info;
+
+	(void)access;
+	if (hv_mm_p2m_lookup(d->p2m, gfn, &info) ||
+	    !hv_mm_p2m_type_has_frame(info.type))
+		return -HV_EFAULT;
+	*page =
+	    d->p2m->ops->phys_to_virt(d->p2m->ctx, hv_mfn_to_paddr(info.mfn));
+	return 0;
+}
+
+/* An unmap of the granted page that holds the op array: the unmap is
+ * done and writing its status back faults, the page being gone. */
+static void unmap_own_ops(void **state)
+{
+	struct gt_world *w = world(state, 2);
+	struct gt_dom *b = gt_dom(w, B);
+	uint64_t at = (uint64_t)MAP << HV_PAGE_SHIFT;
+	struct gnttab_unmap_grant_ref *granted;
+	struct hv_gmem gm;
+	grant_handle_t h;
+
+	hv_gmem_init(&gm, any_frame, &b->td.d, 48);
+	gt_grant(w, A, REF, gt_domid(B), GFN_DATA, GTF_permit_access);
+	assert_int_equal(
+	    gt_map(w, B, gt_domid(A), REF, MAP, GNTMAP_host_map, &h),
+	    GNTST_okay);
+	granted = gt_page(w, A, GFN_DATA);
+	for (unsigned int i = 0; i < 2; i++)
+		granted[i] = (struct gnttab_unmap_grant_ref){
+		    .host_addr = at, .handle = h, .status = 99};
+	assert_int_equal(
+	    hv_gnttab_hypercall(b->g, &gm, GNTTABOP_unmap_grant_ref, at, 2),
+	    -HV_EFAULT);
+	assert_int_equal(granted[0].status, 99);
+	assert_untouched(w, gt_mfn(w, A, GFN_DATA), 1);
+	gt_world_free(w);
+}
+
 static void call_checks(void **state)
 {
 	struct gt_world *w = world(state, 1);
@@ -698,6 +819,9 @@ int main(void)
 	    cmocka_unit_test(unmap_and_replace),
 	    cmocka_unit_test(arrays_of_ops),
 	    cmocka_unit_test(faulting_arguments),
+	    BOTH(ops_across_pages),
+	    BOTH(map_over_own_ops),
+	    BOTH(unmap_own_ops),
 	    cmocka_unit_test(call_checks),
 	    cmocka_unit_test(map_own_grant),
 	    cmocka_unit_test(map_over_ram),

@@ -211,6 +211,26 @@ static void status_frames_come_and_go(void **state)
 	gt_world_free(w);
 }
 
+/* The op of a switch to v1 in the status frame it takes away: the
+ * switch is done, and writing the version back faults, the page gone. */
+static void switch_away_from_own_op(void **state)
+{
+	struct gt_world *w = gt_world_new(1, NULL);
+	struct gnttab_set_version op = {.version = 1};
+	uint64_t at = (uint64_t)GFN_STATUS << HV_PAGE_SHIFT;
+	struct gt_dom *a = gt_dom(w, A);
+
+	(void)state;
+	to_v2(w, A);
+	assert_int_equal(hv_gmem_copy_to(&a->gmem, at, &op, sizeof(op)), 0);
+	assert_int_equal(
+	    hv_gnttab_hypercall(a->g, &a->gmem, GNTTABOP_set_version, at, 1),
+	    -HV_EFAULT);
+	assert_int_equal(gt_version(w, A), 1);
+	assert_int_equal(gt_type(w, A, GFN_STATUS), HV_MM_P2M_INVALID);
+	gt_world_free(w);
+}
+
 /* No memory for the status frames: -ENOMEM and still v1. */
 static void switch_without_memory(void **state)
 {
@@ -371,6 +391,7 @@ int main(void)
 	    cmocka_unit_test(map_and_copy_v2),
 	    cmocka_unit_test(v2_entry_checks),
 	    cmocka_unit_test(v2_growth),
+	    cmocka_unit_test(switch_away_from_own_op),
 	};
 	return cmocka_run_group_tests_name("gnttab-version", tests, NULL, NULL);
 }
