@@ -128,12 +128,20 @@ void hv_mm_p2m_get_stats(struct hv_mm_p2m *p2m, struct hv_mm_p2m_stats *out)
 	out->merges = hv_atomic_load_u64(&p2m->stats.merges);
 }
 
-static void info_from_leaf(const struct hv_mm_p2m *p2m,
-			   const struct hv_mm_p2m_pte *pte, unsigned int level,
-			   uint64_t gfn, struct hv_mm_p2m_info *info)
+void p2m_info_from_pte(const struct hv_mm_p2m *p2m,
+		       const struct hv_mm_p2m_pte *pte, unsigned int level,
+		       uint64_t gfn, struct hv_mm_p2m_info *info)
 {
 	uint64_t offset = gfn & (p2m_span(p2m, level) - 1);
 
+	info->level = level;
+	info->order = p2m->geom[level].span_shift;
+	if (pte->kind != HV_MM_PTE_LEAF) {
+		info->type = HV_MM_P2M_INVALID;
+		info->access = 0;
+		info->mfn = hv_mfn(HV_INVALID_FRAME);
+		return;
+	}
 	info->type = pte->type;
 	info->access = pte->access;
 	info->mfn = hv_mm_p2m_type_has_frame(pte->type)
@@ -151,20 +159,12 @@ void p2m_lookup_locked(struct hv_mm_p2m *p2m, uint64_t gfn,
 
 		pte_decode(p2m, pte_read(&table[p2m_index(p2m, level, gfn)]),
 			   level, &pte);
-		info->level = level;
-		info->order = p2m->geom[level].span_shift;
 		if (pte.kind == HV_MM_PTE_TABLE &&
 		    level < p2m_last_level(p2m)) {
 			table = p2m_table(p2m, pte.addr);
 			continue;
 		}
-		if (pte.kind == HV_MM_PTE_LEAF) {
-			info_from_leaf(p2m, &pte, level, gfn, info);
-		} else {
-			info->type = HV_MM_P2M_INVALID;
-			info->access = 0;
-			info->mfn = hv_mfn(HV_INVALID_FRAME);
-		}
+		p2m_info_from_pte(p2m, &pte, level, gfn, info);
 		return;
 	}
 }

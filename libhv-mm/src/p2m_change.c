@@ -351,13 +351,19 @@ void p2m_detach_subtree(struct p2m_op *op, hv_paddr_t table, unsigned int level,
  * not itself a table: a domain builder's page, a grant mapped or unmapped,
  * a page given back.  Nothing needs a table allocated or split, so the
  * entry is written as the commit walk would write it, and what is left of
- * that walk is its merges on the way up.  False, having changed nothing,
- * for anything else (the two walks then).
+ * that walk is its merges on the way up.
  */
-static bool map_one_entry(struct p2m_op *op)
+struct one_entry {
+	uint64_t *path[HV_MM_P2M_MAX_LEVELS]; /* the slot at each level */
+	unsigned int level;		      /* of the entry */
+	uint64_t eg;			      /* its first guest frame */
+	struct hv_mm_p2m_pte pte;	      /* what it holds */
+};
+
+/* Whether op is such a change; if so, *e is its entry.  Changes nothing. */
+static bool find_one_entry(struct p2m_op *op, struct one_entry *e)
 {
 	struct hv_mm_p2m *p2m = op->p2m;
-	uint64_t *path[HV_MM_P2M_MAX_LEVELS];
 	hv_paddr_t table = p2m->root;
 	struct hv_mm_p2m_pte pte;
 	unsigned int level;
@@ -369,45 +375,76 @@ static bool map_one_entry(struct p2m_op *op)
 		/* Entries are based at their span's alignment, as the
 		 * general walks give them (entry_walk_next). */
 		eg = op->first & ~(p2m_span(p2m, level) - 1);
-		path[level] = &p2m_table(p2m, table)[p2m_index(p2m, level, eg)];
-		pte_decode(p2m, pte_read(path[level]), level, &pte);
+		e->path[level] =
+		    &p2m_table(p2m, table)[p2m_index(p2m, level, eg)];
+		pte_decode(p2m, pte_read(e->path[level]), level, &pte);
 		if (op_writes_entry(op, level, eg) && p2m->geom[level].leaf)
 			break;
 		if (pte.kind != HV_MM_PTE_TABLE || level == p2m_last_level(p2m))
 			return false;
 		table = pte.addr;
 	}
+	e->level = level;
+	e->eg = eg;
+	e->pte = pte;
 	/* The op is exactly this entry (it covers it, starting at eg). */
-	if (pte.kind == HV_MM_PTE_TABLE ||
-	    op->end - op->first != p2m_span(p2m, level))
-		return false;
-	if (pte.kind == HV_MM_PTE_EMPTY)
-		map_over_empty(op, path[level], level, eg);
+	return pte.kind != HV_MM_PTE_TABLE &&
+	       op->end - op->first == p2m_span(p2m, level);
+}
+
+static void write_one_entry(struct p2m_op *op, struct one_entry *e)
+{
+	struct hv_mm_p2m *p2m = op->p2m;
+	unsigned int level = e->level;
+	struct hv_mm_p2m_pte pte;
+
+	if (e->pte.kind == HV_MM_PTE_EMPTY)
+		map_over_empty(op, e->path[level], level, e->eg);
 	else
-		commit_map_over(op, path[level], level, eg, &pte);
+		commit_map_over(op, e->path[level], level, e->eg, &e->pte);
 	/* A table above can merge only once the one below it has: stop at
 	 * the first that is still a table.  Only a hole can empty a table,
 	 * so a mapping can only complete one into a leaf, where leaves may
 	 * be. */
 	while (level-- > 0 &&
 	       (op->type == HV_MM_P2M_INVALID || p2m->geom[level].leaf)) {
-		pte_decode(p2m, pte_read(path[level]), level, &pte);
-		p2m_try_merge(op, path[level], level,
+		pte_decode(p2m, pte_read(e->path[level]), level, &pte);
+		p2m_try_merge(op, e->path[level], level,
 			      op->first & ~(p2m_span(p2m, level) - 1),
 			      pte.addr);
-		pte_decode(p2m, pte_read(path[level]), level, &pte);
+		pte_decode(p2m, pte_read(e->path[level]), level, &pte);
 		if (pte.kind == HV_MM_PTE_TABLE)
 			break;
 	}
-	return true;
+}
+
+/* The op's check on its first frame, from the entry found (e) or a walk
+ * of its own. */
+static int op_check(struct p2m_op *op, const struct one_entry *e)
+{
+	struct hv_mm_p2m_info info;
+
+	if (!op->check)
+		return 0;
+	if (e)
+		p2m_info_from_pte(op->p2m, &e->pte, e->level, op->first, &info);
+	else
+		p2m_lookup_locked(op->p2m, op->first, &info);
+	return op->check(&info, op->check_mfn);
 }
 
 int p2m_change_locked(struct p2m_op *op)
 {
 	struct hv_mm_p2m *p2m = op->p2m;
-	int rc = 0;
+	struct one_entry e;
+	bool one = find_one_entry(op, &e);
+	int rc = op_check(op, one ? &e : NULL);
 
-	if (!map_one_entry(op)) {
+	if (rc)
+		return rc;
+	if (one) {
+		write_one_entry(op, &e);
+	} else {
 		rc = prepare(op, p2m->root, 0, 0);
 		if (rc)
 			p2m_merge_range(op);

@@ -37,26 +37,21 @@ typedef int (*op_check_fn)(const struct hv_mm_p2m_info *info, hv_mfn_t mfn);
 
 /*
  * Run op under the lock, in `batch` or in a batch of its own ended before
- * returning.  With `check`, first look up the op's first frame and give up
- * (returning check's error) unless check accepts what is there, all under
- * one hold of the lock.
+ * returning.  With `check`, give up (returning check's error) unless check
+ * accepts what the op's first frame maps, all under one hold of the lock.
  */
 static int op_run(struct hv_mm_p2m *p2m, struct hv_mm_p2m_batch *batch,
 		  struct p2m_op *op, op_check_fn check, hv_mfn_t mfn)
 {
 	struct hv_mm_p2m_batch local;
-	struct hv_mm_p2m_info info;
-	int rc = 0;
+	int rc;
 
 	op->p2m = p2m;
 	op->batch = p2m_batch_or_local(p2m, batch, &local);
+	op->check = check;
+	op->check_mfn = mfn;
 	hv_spin_lock(&p2m->lock);
-	if (check) {
-		p2m_lookup_locked(p2m, op->first, &info);
-		rc = check(&info, mfn);
-	}
-	if (!rc)
-		rc = p2m_change_locked(op);
+	rc = p2m_change_locked(op);
 	hv_spin_unlock(&p2m->lock);
 	if (!batch)
 		hv_mm_p2m_batch_end(&local);

@@ -84,6 +84,10 @@ void p2m_replace_valid(struct hv_mm_p2m_batch *b, uint64_t *slot,
 /* Walk to gfn with the lock held. */
 void p2m_lookup_locked(struct hv_mm_p2m *p2m, uint64_t gfn,
 		       struct hv_mm_p2m_info *info);
+/* What a lookup of gfn answers when the walk ends at pte, at `level`. */
+void p2m_info_from_pte(const struct hv_mm_p2m *p2m,
+		       const struct hv_mm_p2m_pte *pte, unsigned int level,
+		       uint64_t gfn, struct hv_mm_p2m_info *info);
 
 /* The access a type allows, of those asked for. */
 static inline unsigned int p2m_clamp_access(enum hv_mm_p2m_type type,
@@ -111,6 +115,10 @@ struct p2m_op {
 	/* MAP: the leaf template of each level in tmpl_levels (bit l) */
 	uint64_t tmpl[HV_MM_P2M_MAX_LEVELS];
 	unsigned int tmpl_levels;
+	/* Optional: make the op only if check accepts what its first frame
+	 * maps now; check's error, and nothing changed, if not. */
+	int (*check)(const struct hv_mm_p2m_info *info, hv_mfn_t mfn);
+	hv_mfn_t check_mfn;
 	/* Removed mappings are reported in runs of contiguous frames. */
 	struct {
 		uint64_t gfn, mfn, nr;
@@ -130,8 +138,8 @@ static inline void p2m_op_clip(const struct p2m_op *op, unsigned int level,
 	*to = hv_min_u64(op->end, table_end);
 }
 
-/* Apply op to the tree; the lock is held.  0 or -HV_ENOMEM (no
- * translation changed). */
+/* Apply op to the tree; the lock is held.  0, or -HV_ENOMEM or the op's
+ * check's error (no translation changed). */
 int p2m_change_locked(struct p2m_op *op);
 /* Report a removed mapping through the op's batch (coalescing). */
 void p2m_report_removed(struct p2m_op *op, uint64_t gfn, uint64_t mfn,
