@@ -200,8 +200,8 @@ static int add_except(struct hv_mm_heap *heap, uint64_t start, uint64_t end,
 }
 
 int hv_mm_heap_add_range(struct hv_mm_heap *heap, struct hv_mem_range ram,
-			 const struct hv_mem_range *holes, unsigned int nr_holes,
-			 unsigned int flags)
+			 const struct hv_mem_range *holes,
+			 unsigned int nr_holes, unsigned int flags)
 {
 	uint64_t start = HV_ALIGN_UP(ram.base, HV_PAGE_SIZE) >> HV_PAGE_SHIFT;
 	uint64_t end = (ram.base + ram.size) >> HV_PAGE_SHIFT;

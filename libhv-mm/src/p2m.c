@@ -119,6 +119,11 @@ uint64_t hv_mm_p2m_max_mapped_gfn(struct hv_mm_p2m *p2m)
 	return gfn;
 }
 
+uint64_t hv_mm_p2m_generation(const struct hv_mm_p2m *p2m)
+{
+	return hv_atomic_load_u64(&p2m->generation);
+}
+
 void hv_mm_p2m_get_stats(struct hv_mm_p2m *p2m, struct hv_mm_p2m_stats *out)
 {
 	out->tables = hv_atomic_load_u64(&p2m->stats.tables);

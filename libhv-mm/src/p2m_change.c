@@ -206,6 +206,7 @@ static void commit_map_over(struct p2m_op *op, uint64_t *slot,
 	}
 	value = map_value(op, level, eg);
 	if (old->kind == HV_MM_PTE_TABLE) {
+		p2m_mapping_changed(p2m);
 		p2m_replace_valid(op->batch, slot, value, eg, span);
 		p2m_batch_need_flush(op->batch, eg, span);
 		p2m_detach_subtree(op, old->addr, level + 1, eg);
@@ -213,6 +214,7 @@ static void commit_map_over(struct p2m_op *op, uint64_t *slot,
 	}
 	if (op_leaf_unchanged(op, old, eg))
 		return;
+	p2m_mapping_changed(p2m);
 	moved = !op_keeps_mapping(op, old, eg);
 	if (moved)
 		report_leaf_removed(op, old, eg, span);
@@ -259,6 +261,7 @@ static void commit_access_entry(struct p2m_op *op, uint64_t *slot,
 	access = p2m_clamp_access(old.type, op->access);
 	if (access == old.access)
 		return;
+	p2m_mapping_changed(p2m);
 	pte_write(slot, p2m->fmt->make_leaf(old.addr, p2m->fmt->shift[level],
 					    old.type, access));
 	if (old.hw_valid)

@@ -54,6 +54,12 @@ static inline void pte_decode(const struct hv_mm_p2m *p2m, uint64_t entry,
 	p2m->fmt->decode(entry, p2m->fmt->shift[level], out);
 }
 
+/* A mapping was rewritten or removed (the lock is held). */
+static inline void p2m_mapping_changed(struct hv_mm_p2m *p2m)
+{
+	hv_atomic_store_u64(&p2m->generation, p2m->generation + 1);
+}
+
 static inline void p2m_stat_add(uint64_t *counter, int64_t delta)
 {
 	hv_atomic_fetch_add_u64(counter, (uint64_t)delta);

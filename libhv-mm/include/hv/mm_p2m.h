@@ -127,6 +127,7 @@ struct hv_mm_p2m {
 	struct hv_mm_p2m_geom geom[HV_MM_P2M_MAX_LEVELS];
 	uint64_t gfn_limit; /* gfns are below this */
 	uint64_t max_mapped_gfn;
+	uint64_t generation; /* hv_mm_p2m_generation */
 	bool active;
 	hv_spinlock_t lock;
 	struct hv_mm_p2m_stats stats;
@@ -177,6 +178,14 @@ hv_paddr_t hv_mm_p2m_root(const struct hv_mm_p2m *p2m);
 uint64_t hv_mm_p2m_gfn_limit(const struct hv_mm_p2m *p2m);
 /* The highest gfn ever mapped (Xen's max_mapped_pfn); 0 if none was. */
 uint64_t hv_mm_p2m_max_mapped_gfn(struct hv_mm_p2m *p2m);
+/*
+ * How many changes have rewritten or removed a mapping (its frame, type or
+ * rights changed, or it went).  Filling empty entries, and splitting or
+ * merging superpages, leave it as it is.  So what a lookup found mapped
+ * while this read g is still mapped the same way while it reads g: the
+ * base of a cache of translations.  Read without the lock.
+ */
+uint64_t hv_mm_p2m_generation(const struct hv_mm_p2m *p2m);
 void hv_mm_p2m_get_stats(struct hv_mm_p2m *p2m, struct hv_mm_p2m_stats *out);
 
 /*

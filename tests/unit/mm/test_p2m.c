@@ -274,6 +274,65 @@ static void page_by_page_merges_and_frees(void **state)
 	}
 }
 
+/* The generation moves with every change that rewrites or removes a
+ * mapping (frame, type or rights), and with nothing else. */
+static void generation_counts_changed_mappings(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < test_nr_formats; i++) {
+		struct test_p2m f;
+		uint64_t g;
+
+		init_root_only(&f, test_formats[i], HV_MM_P2M_ORDER_1G);
+		g = hv_mm_p2m_generation(&f.p2m);
+		/* Filling holes, a superpage among them, and merging. */
+		test_p2m_set(&f, NULL, 0, 0x100, 1, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
+		test_p2m_set(&f, NULL, SZ_2M, SZ_2M, SZ_2M, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
+		for (uint64_t p = 0; p < SZ_2M; p++)
+			test_p2m_set(&f, NULL, SZ_2M * 4 + p, SZ_2M * 2 + p, 1,
+				     HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
+		test_p2m_set(&f, NULL, SZ_2M * 8 + 3, 0x300, 1,
+			     HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
+		/* The same mapping again; rights it already has. */
+		test_p2m_set(&f, NULL, 0, 0x100, 1, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
+		assert_int_equal(hv_mm_p2m_set_access(&f.p2m, NULL, hv_gfn(0),
+						      1, HV_MM_P2M_RWX),
+				 0);
+		assert_int_equal(hv_mm_p2m_generation(&f.p2m), g);
+		/* Another frame, another type, fewer rights, a removal, a
+		 * page out of a superpage: each moves it. */
+		test_p2m_set(&f, NULL, 0, 0x200, 1, HV_MM_P2M_RAM_RW,
+			     HV_MM_P2M_RWX);
+		assert_true(hv_mm_p2m_generation(&f.p2m) > g);
+		g = hv_mm_p2m_generation(&f.p2m);
+		test_p2m_set(&f, NULL, 0, 0x200, 1, HV_MM_P2M_RAM_RO,
+			     HV_MM_P2M_RWX);
+		assert_true(hv_mm_p2m_generation(&f.p2m) > g);
+		g = hv_mm_p2m_generation(&f.p2m);
+		assert_int_equal(hv_mm_p2m_set_access(&f.p2m, NULL, hv_gfn(0),
+						      1, HV_MM_P2M_R),
+				 0);
+		assert_true(hv_mm_p2m_generation(&f.p2m) > g);
+		g = hv_mm_p2m_generation(&f.p2m);
+		assert_int_equal(hv_mm_p2m_remove(&f.p2m, NULL, hv_gfn(0), 1),
+				 0);
+		assert_true(hv_mm_p2m_generation(&f.p2m) > g);
+		g = hv_mm_p2m_generation(&f.p2m);
+		assert_int_equal(
+		    hv_mm_p2m_remove(&f.p2m, NULL, hv_gfn(SZ_2M + 5), 1), 0);
+		assert_true(hv_mm_p2m_generation(&f.p2m) > g);
+		/* A superpage over a table of pages. */
+		g = hv_mm_p2m_generation(&f.p2m);
+		test_p2m_set(&f, NULL, SZ_2M * 8, SZ_2M * 6, SZ_2M,
+			     HV_MM_P2M_RAM_RW, HV_MM_P2M_RWX);
+		assert_true(hv_mm_p2m_generation(&f.p2m) > g);
+		test_p2m_fini(&f);
+	}
+}
+
 /* The first and last frames of each format's space, and the root's last
  * slot (the concatenated root's second page for a 40-bit IPA). */
 static void edges_of_the_space(void **state)
@@ -407,6 +466,7 @@ int main(void)
 	    cmocka_unit_test(misaligned_run_over_an_empty_entry),
 	    cmocka_unit_test(max_order_caps_entries),
 	    cmocka_unit_test(page_by_page_merges_and_frees),
+	    cmocka_unit_test(generation_counts_changed_mappings),
 	    cmocka_unit_test(edges_of_the_space),
 	    cmocka_unit_test(bad_arguments_change_nothing),
 	    cmocka_unit_test(init_rejects_bad_setups),
