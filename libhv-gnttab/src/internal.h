@@ -288,15 +288,16 @@ int16_t gnttab_follow_transitive(struct hv_gnttab_domain *rd, grant_ref_t ref,
 
 /* hypercall.c: one call, and its guest array of op structs. */
 /*
- * The page of the op array a call last read or wrote, kept for the rest of
- * the call (hypercall.c): a batch of ops costs one translation per page of
- * its array, not one per access.
+ * The page of the op array a call last read or wrote, kept while the
+ * caller's P2M changes no mapping (hypercall.c): a batch of ops costs one
+ * translation per page of its array, not one per access.
  */
 struct gnttab_args_page {
-	uint64_t gfn;
-	char *host;   /* the page, or NULL: copy each access */
-	uint64_t pin; /* for hv_gmem_unpin, with host */
-	bool tried;   /* gfn was tried: host says how it went */
+	uint64_t page; /* its number in the caller's address space */
+	uint64_t gen;  /* the P2M's generation when it was translated */
+	char *host;    /* the page, or NULL: copy each access */
+	uint64_t pin;  /* for hv_gmem_unpin, with host */
+	bool tried;    /* page was tried at gen: host says how it went */
 };
 
 struct gnttab_call {
@@ -317,14 +318,6 @@ int gnttab_put_op(const struct gnttab_call *c, unsigned int i, const void *op,
 int gnttab_put_field(const struct gnttab_call *c, size_t elem_size,
 		     unsigned int i, size_t offset, const void *src,
 		     size_t len);
-
-/*
- * The op changed the caller's P2M at guest frame gfn: an access to the op
- * array there must translate again and see what the guest now has there,
- * as in Xen.  gnttab_args_forget: the op may have changed it anywhere.
- */
-void gnttab_args_remapped(const struct gnttab_call *c, uint64_t gfn);
-void gnttab_args_forget(const struct gnttab_call *c);
 
 /* One handler per op, each in its own file; what Xen returns. */
 int gnttab_op_setup_table(const struct gnttab_call *c);

@@ -86,10 +86,9 @@ static int16_t map_with_handle(struct hv_gnttab_domain *ld,
 	return GNTST_okay;
 }
 
-static void map_one(const struct gnttab_call *c, struct hv_mm_domain_batch *b,
+static void map_one(struct hv_gnttab_domain *ld, struct hv_mm_domain_batch *b,
 		    struct gnttab_map_grant_ref *op)
 {
-	struct hv_gnttab_domain *ld = c->d;
 	struct hv_gnttab_domain *rd;
 	uint32_t handle;
 	int16_t rc;
@@ -114,9 +113,6 @@ static void map_one(const struct gnttab_call *c, struct hv_mm_domain_batch *b,
 		rc = map_with_handle(ld, rd, b, op, handle);
 		if (rc)
 			drop_handle(ld, handle);
-		else
-			gnttab_args_remapped(
-			    c, hv_gfn_x(hv_gpaddr_to_gfn(op->host_addr)));
 	}
 	op->status = rc;
 	gnttab_put(ld, rd);
@@ -134,7 +130,7 @@ int gnttab_op_map(const struct gnttab_call *c)
 		rc = gnttab_get_op(c, i, &op, sizeof(op));
 		if (rc)
 			break;
-		map_one(c, &b, &op);
+		map_one(c->d, &b, &op);
 		rc = gnttab_put_op(c, i, &op, sizeof(op));
 		if (rc)
 			break;

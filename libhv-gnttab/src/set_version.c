@@ -71,8 +71,6 @@ int gnttab_op_set_version(const struct gnttab_call *c)
 		rc = -HV_EINVAL;
 	else if (!to)
 		rc = -HV_ENOSYS;
-	/* Going to v1 takes the status frames out of the caller's P2M. */
-	gnttab_args_forget(c);
 	hv_spin_lock(&d->lock);
 	if (!rc && d->abi != to)
 		rc = switch_to(d, to);

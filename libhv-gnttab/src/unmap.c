@@ -167,9 +167,7 @@ static int unmap_batch(const struct gnttab_call *c, bool replace,
 		if (rc)
 			break;
 		read_req(replace, &op, &req);
-		status = unmap_begin(c->d, &b, &req, &done[n]);
-		if (done[n++].rd)
-			gnttab_args_remapped(c, done[n - 1].gfn);
+		status = unmap_begin(c->d, &b, &req, &done[n++]);
 		rc = gnttab_put_field(c, size, *i, status_at, &status,
 				      sizeof(status));
 		if (rc)

@@ -593,7 +593,8 @@ static void ops_across_pages(void **state)
 		    .status = 99,
 		};
 	}
-	at = ARGS_ADDR + HV_PAGE_SIZE - sizeof(u[0]) - 8;
+	/* u[1]'s status (bytes 20-21) crosses the boundary. */
+	at = ARGS_ADDR + HV_PAGE_SIZE - sizeof(u[0]) - 21;
 	assert_int_equal(hv_gmem_copy_to(&b->gmem, at, u, sizeof(u)), 0);
 	assert_int_equal(hv_gnttab_hypercall(b->g, &b->gmem,
 					     GNTTABOP_unmap_grant_ref, at, 3),
@@ -605,19 +606,36 @@ static void ops_across_pages(void **state)
 	gt_world_free(w);
 }
 
+/* A guest-virtual address space, as an image's hypercalls see: virtual
+ * page n is guest frame n - VIRT_SHIFT. */
+#define VIRT_SHIFT 0x40000u
+
+static int shifted(void *ctx, hv_gfn_t page, unsigned int access, void **host)
+{
+	if (hv_gfn_x(page) < VIRT_SHIFT)
+		return -HV_EFAULT;
+	return hv_mm_gpa_translate(ctx, hv_gfn(hv_gfn_x(page) - VIRT_SHIFT),
+				   access, host);
+}
+
 /*
  * A map over the page that holds the op array: writing the op's result
  * back faults, as in Xen, whose guest accessors reach RAM only (not the
  * granted page now there); the map itself is done, the next op is not
- * read, and the RAM that was there goes once the call is over.
+ * read, and the RAM that was there goes once the call is over.  The same
+ * whether the array is named by its guest-physical or a virtual address.
  */
-static void map_over_own_ops(void **state)
+static void map_over_own_ops_through(void **state, bool virt)
 {
 	struct gt_world *w = world(state, 2);
 	struct gt_dom *b = gt_dom(w, B);
 	uint64_t ram = gt_mfn(w, B, GFN_ARGS);
+	uint64_t at = ARGS_ADDR + (virt ? (uint64_t)VIRT_SHIFT << 12 : 0);
 	struct gnttab_map_grant_ref m[2];
+	struct hv_gmem gm = b->gmem;
 
+	if (virt)
+		hv_gmem_init(&gm, shifted, &b->td.d, 48);
 	gt_grant(w, A, REF, gt_domid(B), GFN_DATA, GTF_permit_access);
 	for (unsigned int i = 0; i < 2; i++)
 		m[i] = (struct gnttab_map_grant_ref){
@@ -626,15 +644,24 @@ static void map_over_own_ops(void **state)
 		    .ref = REF,
 		    .dom = gt_domid(A),
 		};
-	assert_int_equal(hv_gmem_copy_to(&b->gmem, ARGS_ADDR, m, sizeof(m)), 0);
-	assert_int_equal(hv_gnttab_hypercall(b->g, &b->gmem,
-					     GNTTABOP_map_grant_ref, ARGS_ADDR,
-					     2),
-			 -HV_EFAULT);
+	assert_int_equal(hv_gmem_copy_to(&gm, at, m, sizeof(m)), 0);
+	assert_int_equal(
+	    hv_gnttab_hypercall(b->g, &gm, GNTTABOP_map_grant_ref, at, 2),
+	    -HV_EFAULT);
 	assert_int_equal(gt_type(w, B, GFN_ARGS), HV_MM_P2M_GRANT_RW);
 	assert_int_equal(gt_type(w, B, MAP), HV_MM_P2M_INVALID);
 	assert_int_equal(gt_refs(w, ram), 0);
 	gt_world_free(w);
+}
+
+static void map_over_own_ops(void **state)
+{
+	map_over_own_ops_through(state, false);
+}
+
+static void map_over_own_ops_virtual(void **state)
+{
+	map_over_own_ops_through(state, true);
 }
 
 /* Guest accessors that reach grant mappings too: an embedder's choice
@@ -821,6 +848,7 @@ int main(void)
 	    cmocka_unit_test(faulting_arguments),
 	    BOTH(ops_across_pages),
 	    BOTH(map_over_own_ops),
+	    BOTH(map_over_own_ops_virtual),
 	    BOTH(unmap_own_ops),
 	    cmocka_unit_test(call_checks),
 	    cmocka_unit_test(map_own_grant),

@@ -220,14 +220,18 @@ static void switch_away_from_own_op(void **state)
 	uint64_t at = (uint64_t)GFN_STATUS << HV_PAGE_SHIFT;
 	struct gt_dom *a = gt_dom(w, A);
 
+	uint64_t frame;
+
 	(void)state;
 	to_v2(w, A);
+	frame = gt_mfn(w, A, GFN_STATUS);
 	assert_int_equal(hv_gmem_copy_to(&a->gmem, at, &op, sizeof(op)), 0);
 	assert_int_equal(
 	    hv_gnttab_hypercall(a->g, &a->gmem, GNTTABOP_set_version, at, 1),
 	    -HV_EFAULT);
 	assert_int_equal(gt_version(w, A), 1);
 	assert_int_equal(gt_type(w, A, GFN_STATUS), HV_MM_P2M_INVALID);
+	assert_int_equal(gt_refs(w, frame), 0);
 	gt_world_free(w);
 }
 
