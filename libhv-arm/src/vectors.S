@@ -12,6 +12,57 @@
 
 	.text
 
+/*
+ * Guest trap: x0 and x1 are parked on the (host's) EL2 stack while the
+ * running vCPU is found; then every guest register goes into it
+ * (guest_exit).
+ */
+	.macro	guest_vector kind
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #\kind
+	b	guest_exit
+	.endm
+
+/* EL2's own exception: build a struct hv_arm_hyp_fault on the stack
+ * (hyp_fault). */
+	.macro	hyp_vector index
+	sub	sp, sp, #FAULT_FRAME_SIZE
+	stp	x0, x1, [sp, #0]
+	mov	x1, #\index
+	b	hyp_fault
+	.endm
+
+	.macro	vector_entry target:vararg
+	.balign	0x80
+	\target
+	.endm
+
+	/* The table comes first in the section, which takes its 2 KiB
+	 * alignment: code before it would be padded up to the boundary. */
+	.balign	0x800
+	.globl	hv_arm_vectors
+hv_arm_vectors:
+	/* Current EL with SP_EL0: hvkit never runs EL2 on SP_EL0. */
+	vector_entry hyp_vector 0
+	vector_entry hyp_vector 1
+	vector_entry hyp_vector 2
+	vector_entry hyp_vector 3
+	/* Current EL with SP_ELx: a hypervisor bug. */
+	vector_entry hyp_vector 4
+	vector_entry hyp_vector 5
+	vector_entry hyp_vector 6
+	vector_entry hyp_vector 7
+	/* Lower EL, AArch64: the guest. */
+	vector_entry guest_vector 0
+	vector_entry guest_vector 1
+	vector_entry guest_vector 2
+	vector_entry guest_vector 3
+	/* Lower EL, AArch32: hvkit runs no AArch32 guests (HCR_EL2.RW = 1). */
+	vector_entry hyp_vector 12
+	vector_entry hyp_vector 13
+	vector_entry hyp_vector 14
+	vector_entry hyp_vector 15
+
 /* enum hv_arm_exit_kind hv_arm_vcpu_run(struct hv_arm_vcpu *v) */
 	.globl	hv_arm_vcpu_run
 	.type	hv_arm_vcpu_run, %function
@@ -51,17 +102,7 @@ hv_arm_vcpu_run:
 	isb
 	.size	hv_arm_vcpu_run, . - hv_arm_vcpu_run
 
-/*
- * Guest trap: x0 and x1 are parked on the (host's) EL2 stack while the
- * running vCPU is found; then every guest register goes into it.
- * x1 = exit kind on entry to guest_exit.
- */
-	.macro	guest_vector kind
-	stp	x0, x1, [sp, #-16]!
-	mov	x1, #\kind
-	b	guest_exit
-	.endm
-
+/* Guest trap (guest_vector): x1 = exit kind on entry. */
 guest_exit:
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #CPU_RUNNING]
@@ -103,14 +144,7 @@ guest_exit:
 	mov	x0, x1
 	ret
 
-/* EL2's own exception: build a struct hv_arm_hyp_fault on the stack. */
-	.macro	hyp_vector index
-	sub	sp, sp, #FAULT_FRAME_SIZE
-	stp	x0, x1, [sp, #0]
-	mov	x1, #\index
-	b	hyp_fault
-	.endm
-
+/* EL2's own exception (hyp_vector): x1 = vector index on entry. */
 hyp_fault:
 	stp	x2, x3, [sp, #16]
 	stp	x4, x5, [sp, #32]
@@ -139,31 +173,3 @@ hyp_fault:
 	bl	hv_arm_hyp_fault		/* does not return */
 	b	.
 
-	.macro	vector_entry target:vararg
-	.balign	0x80
-	\target
-	.endm
-
-	.balign	0x800
-	.globl	hv_arm_vectors
-hv_arm_vectors:
-	/* Current EL with SP_EL0: hvkit never runs EL2 on SP_EL0. */
-	vector_entry hyp_vector 0
-	vector_entry hyp_vector 1
-	vector_entry hyp_vector 2
-	vector_entry hyp_vector 3
-	/* Current EL with SP_ELx: a hypervisor bug. */
-	vector_entry hyp_vector 4
-	vector_entry hyp_vector 5
-	vector_entry hyp_vector 6
-	vector_entry hyp_vector 7
-	/* Lower EL, AArch64: the guest. */
-	vector_entry guest_vector 0
-	vector_entry guest_vector 1
-	vector_entry guest_vector 2
-	vector_entry guest_vector 3
-	/* Lower EL, AArch32: hvkit runs no AArch32 guests (HCR_EL2.RW = 1). */
-	vector_entry hyp_vector 12
-	vector_entry hyp_vector 13
-	vector_entry hyp_vector 14
-	vector_entry hyp_vector 15
