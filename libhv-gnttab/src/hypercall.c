@@ -95,7 +95,6 @@ int hv_gnttab_hypercall(struct hv_gnttab_domain *d, const struct hv_gmem *args,
 	    .count = count,
 	    .opaque = cmd & ~CMD_MASK,
 	};
-
 	struct gnttab_args_page page = {0};
 	int rc;
 

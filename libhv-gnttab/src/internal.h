@@ -286,8 +286,9 @@ int16_t gnttab_follow_transitive(struct hv_gnttab_domain *rd, grant_ref_t ref,
 				 const struct gnttab_trans *t,
 				 struct gnttab_copy_buf *buf);
 
-/* hypercall.c: one call, and its guest array of op structs. */
 /*
+ * hypercall.c: one call, and its guest array of op structs.
+ *
  * The page of the op array a call last read or wrote, kept while the
  * caller's P2M changes no mapping (hypercall.c): a batch of ops costs one
  * translation per page of its array, not one per access.

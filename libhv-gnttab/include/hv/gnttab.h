@@ -172,7 +172,11 @@ hv_domid_t hv_gnttab_domain_id(const struct hv_gnttab_domain *d);
 /*
  * The guest's HYPERVISOR_grant_table_op(cmd, arg, count) made by domain d:
  * `args` reads and writes the caller's memory (arg and the handles inside
- * the op structs are addresses in it).  Returns what Xen returns:
+ * the op structs are addresses in it).  The page of the op array it
+ * translates is kept (pinned, if `args` can pin) while d's P2M generation
+ * (hv_mm_p2m_generation) stays the same, so `args` must translate through
+ * d's P2M, or through memory that does not change during the call.
+ * Returns what Xen returns:
  *   0            done; each op's status (GNTST_*) is in its struct
  *   -HV_EFAULT   an op struct (or its status field) could not be read or
  *                written: ops before it are done, as in Xen
