@@ -98,6 +98,7 @@ static void s2_decode(uint64_t e, unsigned int shift, struct hv_mm_p2m_pte *out)
  * addresses and break-before-make. */
 #define S2_FORMAT_COMMON                                                       \
 	.pa_bits = 48, .break_before_make = true, .addr_mask = S2_ADDR_MASK,   \
+	.table_mask = S2_VALID | S2_TABLE, .table_match = S2_VALID | S2_TABLE, \
 	.make_table = s2_make_table, .make_leaf = s2_make_leaf,                \
 	.decode = s2_decode
 

@@ -160,10 +160,14 @@ void p2m_lookup_locked(struct hv_mm_p2m *p2m, uint64_t gfn,
 	uint64_t *table = p2m_table(p2m, p2m->root);
 
 	for (unsigned int level = 0;; level++) {
+		uint64_t e = pte_read(&table[p2m_index(p2m, level, gfn)]);
 		struct hv_mm_p2m_pte pte;
 
-		pte_decode(p2m, pte_read(&table[p2m_index(p2m, level, gfn)]),
-			   level, &pte);
+		if (level < p2m_last_level(p2m) && pte_is_table_fast(p2m, e)) {
+			table = p2m_table(p2m, e & p2m->fmt->addr_mask);
+			continue;
+		}
+		pte_decode(p2m, e, level, &pte);
 		if (pte.kind == HV_MM_PTE_TABLE &&
 		    level < p2m_last_level(p2m)) {
 			table = p2m_table(p2m, pte.addr);

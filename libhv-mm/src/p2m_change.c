@@ -375,13 +375,24 @@ static bool find_one_entry(struct p2m_op *op, struct one_entry *e)
 	if (op->kind != P2M_OP_MAP)
 		return false;
 	for (level = 0;; level++) {
+		bool writes;
+		uint64_t raw;
+
 		/* Entries are based at their span's alignment, as the
 		 * general walks give them (entry_walk_next). */
 		eg = op->first & ~(p2m_span(p2m, level) - 1);
 		e->path[level] =
 		    &p2m_table(p2m, table)[p2m_index(p2m, level, eg)];
-		pte_decode(p2m, pte_read(e->path[level]), level, &pte);
-		if (op_writes_entry(op, level, eg) && p2m->geom[level].leaf)
+		raw = pte_read(e->path[level]);
+		writes =
+		    op_writes_entry(op, level, eg) && p2m->geom[level].leaf;
+		if (!writes && level < p2m_last_level(p2m) &&
+		    pte_is_table_fast(p2m, raw)) {
+			table = raw & p2m->fmt->addr_mask;
+			continue;
+		}
+		pte_decode(p2m, raw, level, &pte);
+		if (writes)
 			break;
 		if (pte.kind != HV_MM_PTE_TABLE || level == p2m_last_level(p2m))
 			return false;

@@ -82,5 +82,9 @@ int hv_mm_p2m_format_check(const struct hv_mm_p2m_format *fmt)
 		return -HV_EINVAL;
 	if (fmt->addr_mask == 0 || (fmt->addr_mask & (HV_PAGE_SIZE - 1)))
 		return -HV_EINVAL;
+	/* A match must be possible, and an empty entry must not match. */
+	if ((fmt->table_match & ~fmt->table_mask) ||
+	    (fmt->table_mask && !fmt->table_match))
+		return -HV_EINVAL;
 	return 0;
 }

@@ -54,6 +54,16 @@ static inline void pte_decode(const struct hv_mm_p2m *p2m, uint64_t entry,
 	p2m->fmt->decode(entry, p2m->fmt->shift[level], out);
 }
 
+/* Whether an entry at a level above the last points to a table, by the
+ * format's mask alone: a walk goes down without decoding it. */
+static inline bool pte_is_table_fast(const struct hv_mm_p2m *p2m,
+				     uint64_t entry)
+{
+	const struct hv_mm_p2m_format *fmt = p2m->fmt;
+
+	return fmt->table_mask && (entry & fmt->table_mask) == fmt->table_match;
+}
+
 /* A mapping was rewritten or removed (the lock is held). */
 static inline void p2m_mapping_changed(struct hv_mm_p2m *p2m)
 {

@@ -98,6 +98,9 @@ const struct hv_mm_p2m_format hv_x86_npt = {
     .pa_bits = 52,
     .break_before_make = false,
     .addr_mask = NPT_ADDR_MASK,
+    /* Present without PS: a table at every level but the last. */
+    .table_mask = NPT_P | NPT_PS,
+    .table_match = NPT_P,
     .make_table = npt_make_table,
     .make_leaf = npt_make_leaf,
     .decode = npt_decode,

@@ -68,6 +68,13 @@ struct hv_mm_p2m_format {
 	 * (AArch64's break-before-make). */
 	bool break_before_make;
 	uint64_t addr_mask; /* entry bits holding a 4 KiB-aligned address */
+	/*
+	 * Optional, for the walks' speed: an entry e above the last level
+	 * with (e & table_mask) == table_match points to a table at
+	 * e & addr_mask, as decode would say, and is not decoded.  Other
+	 * entries are.  0 and 0: decode every entry.
+	 */
+	uint64_t table_mask, table_match;
 
 	/* An entry pointing to the next-level table at `table`. */
 	uint64_t (*make_table)(hv_paddr_t table);

@@ -5,6 +5,7 @@
  * the template property the engine relies on, and the descriptor checks.
  */
 #include "mm_test.h"
+#include "../model_rng.h"
 
 #include <hv/arm_stage2.h>
 #include <hv/x86_npt.h>
@@ -139,6 +140,69 @@ static void tables_and_holes_decode(void **state)
 	}
 }
 
+/* A random 64-bit entry, or one forced to match the table mask. */
+static uint64_t random_entry(uint64_t *rng, const struct hv_mm_p2m_format *f)
+{
+	uint64_t e = (uint64_t)model_rng(rng, UINT32_MAX) << 32 |
+		     model_rng(rng, UINT32_MAX);
+
+	if (model_rng(rng, 2))
+		e = (e & ~f->table_mask) | f->table_match;
+	return e;
+}
+
+/* What decode says of an entry at a level above the last whose table
+ * bits match: a table at its address bits. */
+static void assert_fast_table(const struct hv_mm_p2m_format *f, uint64_t e,
+			      unsigned int shift)
+{
+	struct hv_mm_p2m_pte pte;
+
+	if ((e & f->table_mask) != f->table_match)
+		return;
+	f->decode(e, shift, &pte);
+	assert_int_equal(pte.kind, HV_MM_PTE_TABLE);
+	assert_int_equal(pte.addr, e & f->addr_mask);
+}
+
+/*
+ * The walks go down an entry whose table bits match without decoding it:
+ * every entry the engine writes, and random ones, must then decode as
+ * that table, at every level above the last; and the tables the engine
+ * writes must match, or the shortcut is never taken.
+ */
+static void table_mask_agrees_with_decode(void **state)
+{
+	uint64_t rng = model_rng_seed(15);
+
+	(void)state;
+	for (size_t i = 0; i < test_nr_formats; i++) {
+		const struct hv_mm_p2m_format *f = test_formats[i];
+
+		assert_int_not_equal(f->table_mask, 0);
+		for (unsigned int l = 0; l + 1 < f->levels; l++) {
+			unsigned int shift = f->shift[l];
+
+			assert_fast_table(f, 0, shift);
+			assert_true((f->make_table(0xabc000) & f->table_mask) ==
+				    f->table_match);
+			assert_fast_table(f, f->make_table(0xabc000), shift);
+			for (int t = HV_MM_P2M_RAM_RW; t < HV_MM_P2M_NR_TYPES;
+			     t++)
+				for (unsigned int a = 0; a <= HV_MM_P2M_RWX;
+				     a++)
+					assert_fast_table(
+					    f,
+					    f->make_leaf(UINT64_C(1) << shift,
+							 shift, t, a),
+					    shift);
+			for (unsigned int n = 0; n < 100000; n++)
+				assert_fast_table(f, random_entry(&rng, f),
+						  shift);
+		}
+	}
+}
+
 static void descriptor_checks(void **state)
 {
 	struct hv_mm_p2m_format f;
@@ -181,6 +245,14 @@ static void descriptor_checks(void **state)
 	f = hv_x86_npt;
 	f.addr_mask |= 1;
 	assert_int_equal(hv_mm_p2m_format_check(&f), -HV_EINVAL);
+	f = hv_x86_npt;
+	f.table_match |= UINT64_C(1) << 62; /* outside the mask */
+	assert_int_equal(hv_mm_p2m_format_check(&f), -HV_EINVAL);
+	f = hv_x86_npt;
+	f.table_match = 0; /* an empty entry would be a table */
+	assert_int_equal(hv_mm_p2m_format_check(&f), -HV_EINVAL);
+	f.table_mask = 0; /* no shortcut: accepted */
+	assert_int_equal(hv_mm_p2m_format_check(&f), 0);
 	/* Consistent levels, but 76 address bits. */
 	f = hv_arm_stage2_ipa48;
 	f.bits[0] = f.bits[1] = f.bits[2] = f.bits[3] = 16;
@@ -221,6 +293,7 @@ int main(void)
 	    cmocka_unit_test(npt_encodings),
 	    cmocka_unit_test(round_trips),
 	    cmocka_unit_test(tables_and_holes_decode),
+	    cmocka_unit_test(table_mask_agrees_with_decode),
 	    cmocka_unit_test(descriptor_checks),
 	    cmocka_unit_test(type_helpers),
 	};
