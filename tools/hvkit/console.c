@@ -10,6 +10,7 @@
 #define PREFIX	 "(hvkit) "
 #define FINISHED "all domains finished"
 #define PANIC	 "PANIC:"
+#define ERROR	 "error: " /* the log level an image's panic line carries */
 #define DOMAIN	 "domain "
 #define SHUTDOWN ": shutdown "
 
@@ -108,6 +109,8 @@ void hvkit_console_line(struct hvkit_console *c, const char *line)
 	s = buf + strlen(PREFIX);
 	if (!strcmp(s, FINISHED))
 		c->finished = true;
+	else if (starts_with(s, ERROR PANIC))
+		panic_line(c, s + strlen(ERROR PANIC));
 	else if (starts_with(s, PANIC))
 		panic_line(c, s + strlen(PANIC));
 	else if (starts_with(s, DOMAIN))

@@ -139,7 +139,7 @@ const char hvkit_usage_run[] =
     "      build/x86_64/tests/trace/w400.cfg && ./hvkit trace t.bin\n"
     "\n"
     "The image prints `(hvkit) domain NAME: shutdown REASON` per domain,\n"
-    "then `(hvkit) all domains finished`, or `(hvkit) PANIC: ...`.\n"
+    "then `(hvkit) all domains finished`, or `(hvkit) error: PANIC: ...`.\n"
     "\n"
     "Exit status (with a one-line reason on stderr when not 0):\n"
     "  0  every domain shut down with reason poweroff\n"

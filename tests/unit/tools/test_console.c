@@ -96,11 +96,18 @@ static void test_lines(void **state)
 
 	hvkit_console_line(&con, "(hvkit) all domains finished\r");
 	assert_true(con.finished);
-	hvkit_console_line(&con, "(hvkit) PANIC:   out of memory in p2m\r");
+	/* As the images print it (their log's error level), or bare. */
+	hvkit_console_line(&con,
+			   "(hvkit) error: PANIC:   out of memory in p2m\r");
 	assert_true(con.panicked);
 	assert_string_equal(con.panic_msg, "out of memory in p2m");
 	hvkit_console_line(&con, "(hvkit) PANIC: second");
 	assert_string_equal(con.panic_msg, "out of memory in p2m");
+	hvkit_console_init(&con, names, reasons, 3);
+	hvkit_console_line(&con, "(hvkit) PANIC: bare");
+	assert_string_equal(con.panic_msg, "bare");
+	hvkit_console_line(&con, "(hvkit) warn: PANIC: not a panic line");
+	assert_string_equal(con.panic_msg, "bare");
 }
 
 static void test_feed_chunks(void **state)
@@ -237,7 +244,7 @@ static void test_panic(void **state)
 {
 	(void)state;
 	feed("(hvkit) domain alpha: shutdown crash\n"
-	     "(hvkit) PANIC: bad bundle: compatible\n");
+	     "(hvkit) error: PANIC: bad bundle: compatible\n");
 	verdict(HVKIT_ARCH_AARCH64, exit_status2, HVKIT_EXIT_PANIC,
 		"hypervisor panicked: bad bundle: compatible");
 	verdict(HVKIT_ARCH_X86_64, exit_status5, HVKIT_EXIT_PANIC,
