@@ -82,6 +82,11 @@ void hyp_core_run(struct hyp *h)
 	    &h->log, "booted in %lld us",
 	    (long long)(h->arch_ops->now(&h->core) - hyp_arch_boot_time(h)) /
 		1000);
+	/* The option "fault-test": an exception in the hypervisor, on
+	 * purpose (UD2 on x86, BRK on AArch64), so that a test sees the
+	 * fault path report it rather than the machine resetting. */
+	if (hyp_option(h, "fault-test", &(size_t){0}))
+		__builtin_trap();
 	hv_hyp_start(&h->core);
 	err = hv_hyp_run(&h->core, 0);
 	hv_log_info(&h->log, "all domains finished");
