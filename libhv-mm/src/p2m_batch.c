@@ -8,7 +8,7 @@
  * the next through its first entry, written as an address with bit 0 clear:
  * a walker that still reaches the table reads it as not present (see
  * <hv/mm_impl.h>), while the other entries keep their old translations.
- * Bits 1..11 of that link hold the table's order.
+ * Bits 1..10 of that link hold the table's order.
  */
 #include "p2m_priv.h"
 

@@ -82,9 +82,10 @@ int hv_mm_p2m_format_check(const struct hv_mm_p2m_format *fmt)
 		return -HV_EINVAL;
 	if (fmt->addr_mask == 0 || (fmt->addr_mask & (HV_PAGE_SIZE - 1)))
 		return -HV_EINVAL;
-	/* A match must be possible, and an empty entry must not match. */
+	/* A match must be possible and have bit 0 set: entries with it
+	 * clear (holes, retired tables, not-present leaves) are no tables. */
 	if ((fmt->table_match & ~fmt->table_mask) ||
-	    (fmt->table_mask && !fmt->table_match))
+	    (fmt->table_mask && !(fmt->table_match & 1)))
 		return -HV_EINVAL;
 	return 0;
 }

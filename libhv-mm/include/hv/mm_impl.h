@@ -72,7 +72,8 @@ struct hv_mm_p2m_format {
 	 * Optional, for the walks' speed: an entry e above the last level
 	 * with (e & table_mask) == table_match points to a table at
 	 * e & addr_mask, as decode would say, and is not decoded.  Other
-	 * entries are.  0 and 0: decode every entry.
+	 * entries are.  table_match has bit 0 set (an entry with it clear is
+	 * never the hardware's).  0 and 0: decode every entry.
 	 */
 	uint64_t table_mask, table_match;
 
