@@ -71,6 +71,7 @@ void hyp_core_init(struct hyp *h, unsigned int p2m_max_order)
 void hyp_core_run(struct hyp *h)
 {
 	uint64_t free_before;
+	size_t len;
 	int err;
 
 	hyp_trace_init(h);
@@ -82,10 +83,11 @@ void hyp_core_run(struct hyp *h)
 	    &h->log, "booted in %lld us",
 	    (long long)(h->arch_ops->now(&h->core) - hyp_arch_boot_time(h)) /
 		1000);
-	/* The option "fault-test": an exception in the hypervisor, on
-	 * purpose (UD2 on x86, BRK on AArch64), so that a test sees the
-	 * fault path report it rather than the machine resetting. */
-	if (hyp_option(h, "fault-test", &(size_t){0}))
+	/* The option "fault-test" (the bare word): an exception in the
+	 * hypervisor, on purpose (UD2 on x86, BRK on AArch64), so that a
+	 * test sees the fault path report it rather than the machine
+	 * resetting. */
+	if (hyp_option(h, "fault-test", &len) && len == 0)
 		__builtin_trap();
 	hv_hyp_start(&h->core);
 	err = hv_hyp_run(&h->core, 0);

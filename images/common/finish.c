@@ -1,5 +1,5 @@
 /*
- * A fatal error of the image: "(hvkit) PANIC: ..." and QEMU exits with
+ * A fatal error of the image: "(hvkit) error: PANIC: ..." and QEMU exits with
  * status 2.  (A domain's own end is the core's: hv_hyp_crash.)
  */
 #include "hyp_common.h"

@@ -75,7 +75,7 @@ struct hyp {
 	struct hyp_trace *trace; /* option "trace"; NULL: off */
 };
 
-/* Stop: print "(hvkit) PANIC: ..." (once the console exists) and leave
+/* Stop: print "(hvkit) error: PANIC: ..." (once the console exists) and leave
  * QEMU with status 2 (finish.c). */
 HV_NORETURN void hyp_panic(struct hyp *h, const char *fmt, ...) HV_PRINTF(2, 3);
 

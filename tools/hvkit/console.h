@@ -3,7 +3,8 @@
  *
  *   (hvkit) domain NAME: shutdown REASON     a domain ended
  *   (hvkit) all domains finished             the image is about to exit
- *   (hvkit) PANIC: message                   the hypervisor gave up
+ *   (hvkit) error: PANIC: message            the hypervisor gave up
+ *                                            (also read without "error: ")
  * and QEMU's exit status: the image's value directly on aarch64
  * (semihosting SYS_EXIT), value * 2 + 1 on x86_64 (isa-debug-exit).
  */

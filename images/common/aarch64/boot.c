@@ -4,7 +4,7 @@
  * GIC and stage-2 translation, the core with libhv-hyp-arm as its
  * adapter, the other pCPUs, the domains from the bundle.  Failures before
  * the console exists leave QEMU with status 2 silently; after, they print
- * "(hvkit) PANIC: ..." (hyp_panic).  And two hooks: leaving QEMU
+ * "(hvkit) error: PANIC: ..." (hyp_panic).  And two hooks: leaving QEMU
  * (semihosting) and the boot's start time.
  */
 #include "hyp.h"

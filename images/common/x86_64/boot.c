@@ -4,7 +4,7 @@
  * the core with libhv-hyp-x86 as its adapter, the boot CPU's SVM, the
  * other pCPUs, the domains from the bundle.  Failures before the console
  * exists leave QEMU with status 2 silently; after, they print
- * "(hvkit) PANIC: ..." (hyp_panic).  And two hooks: leaving QEMU (the
+ * "(hvkit) error: PANIC: ..." (hyp_panic).  And two hooks: leaving QEMU (the
  * debug-exit port) and the boot's start time.
  */
 #include "hyp.h"

@@ -174,8 +174,10 @@ hv_domid_t hv_gnttab_domain_id(const struct hv_gnttab_domain *d);
  * `args` reads and writes the caller's memory (arg and the handles inside
  * the op structs are addresses in it).  The page of the op array it
  * translates is kept (pinned, if `args` can pin) while d's P2M generation
- * (hv_mm_p2m_generation) stays the same, so `args` must translate through
- * d's P2M, or through memory that does not change during the call.
+ * (hv_mm_p2m_generation) stays the same: a translation that changes in
+ * another way during the call (the guest's own page tables rewritten, by
+ * a GNTTABOP_copy of the call or by another vCPU) is not seen by the
+ * rest of the call, where Xen would walk again (docs/gnttab.md).
  * Returns what Xen returns:
  *   0            done; each op's status (GNTST_*) is in its struct
  *   -HV_EFAULT   an op struct (or its status field) could not be read or
