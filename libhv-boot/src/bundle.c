@@ -1,13 +1,24 @@
-/* Reading and validating the domain bundle (docs/bundle.md). */
+/*
+ * Reading and validating the domain bundle (docs/bundle.md).
+ *
+ * The bundle is a flattened device tree, read with hv/fdt_walk.h alone:
+ * one checked pass over every tag when it is opened, then one pass for
+ * each domain read, gathering a node's properties as it goes.  No
+ * libfdt: an x86 image reads no other device tree, so it links none.
+ */
 #include <hv/boot.h>
 #include <hv/fdt_walk.h>
 #include <hv/fmt.h>
 #include <hv/string.h>
 
-#include <libfdt.h>
-
 #define DOMAIN_PREFIX  "domain@"
 #define SEGMENT_PREFIX "segment@"
+
+/* The header's first two words: its magic and the tree's size. */
+#define FDT_MAGIC	 0xd00dfeedu
+#define FDT_HEADER_BYTES 40u
+#define HEADER_MAGIC	 0
+#define HEADER_TOTALSIZE 1
 
 static int fail(struct hv_boot_error *err, const char *fmt, ...)
     HV_PRINTF(2, 3);
@@ -27,49 +38,55 @@ static bool has_prefix(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/*
- * A node's properties, gathered in one pass.  libfdt's fdt_getprop walks
- * the node again from its start for each property asked for, a call per
- * byte of every name on the way: a domain's dozen lookups were most of
- * reading it under TCG.  A node with more properties than the table
- * holds is still read whole, through fdt_getprop.
- */
-#define PROPS_MAX 24
+/* The next item of a walk over a bundle that opened: every tag was
+ * checked then, so the walk ends only where the tree does. */
+static bool next(struct hv_fdt_walk *w)
+{
+	const char *why;
 
+	return hv_fdt_walk_next(w, &why) > 0;
+}
+
+/* A walk of the bundle, at its root node's start. */
+static void walk_root(struct hv_fdt_walk *w, const void *bundle)
+{
+	/* hv_boot_bundle_open checked that totalsize bytes can be read. */
+	(void)hv_fdt_walk_start(w, bundle,
+				hv_fdt_cell(bundle, HEADER_TOTALSIZE));
+	(void)next(w);
+}
+
+/*
+ * The properties the reader looks at, of any node.  Others (a newer
+ * tool's) are passed over, however many there are.
+ */
+static const char *const known_props[] = {
+    "compatible",    "arch",	 "name",   "type",	 "cmdline",
+    "kernel-format", "cpus",	 "memory", "ram-base",	 "vcpus",
+    "entry",	     "weight",	 "cap",	   "initdomain", "data",
+    "gpa",	     "mem-size",
+};
+
+static bool known_prop(const char *name)
+{
+	for (size_t i = 0; i < HV_ARRAY_SIZE(known_props); i++)
+		if (strcmp(known_props[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* A node's known properties, gathered in the pass that reaches them. */
 struct props {
-	const void *fdt;
-	int node;
 	unsigned int n;
-	bool overflow;
 	struct {
 		const char *name;
 		const void *value;
-		int len;
-	} p[PROPS_MAX];
+		uint32_t len;
+	} p[HV_ARRAY_SIZE(known_props)];
 };
 
-static void props_read(const void *fdt, int node, struct props *np)
-{
-	int off;
-
-	np->fdt = fdt;
-	np->node = node;
-	np->n = 0;
-	np->overflow = false;
-	fdt_for_each_property_offset (off, fdt, node) {
-		if (np->n == PROPS_MAX) {
-			np->overflow = true;
-			return;
-		}
-		np->p[np->n].value = fdt_getprop_by_offset(
-		    fdt, off, &np->p[np->n].name, &np->p[np->n].len);
-		if (np->p[np->n].value)
-			np->n++;
-	}
-}
-
 /* Property `name`'s value (and *len, if len), or NULL if absent. */
-static const void *prop(const struct props *np, const char *name, int *len)
+static const void *prop(const struct props *np, const char *name, uint32_t *len)
 {
 	for (unsigned int i = 0; i < np->n; i++)
 		if (strcmp(np->p[i].name, name) == 0) {
@@ -77,8 +94,42 @@ static const void *prop(const struct props *np, const char *name, int *len)
 				*len = np->p[i].len;
 			return np->p[i].value;
 		}
-	return np->overflow ? fdt_getprop(np->fdt, np->node, name, len)
-			    : NULL;
+	return NULL;
+}
+
+/*
+ * The known properties of the node whose start w has reached (they come
+ * before its children), the first of each name.  w is left on the item
+ * after them: a child's start, or the node's end.
+ */
+static void props_gather(struct hv_fdt_walk *w, struct props *np)
+{
+	unsigned int depth = w->depth + 1;
+
+	np->n = 0;
+	while (next(w) && w->item == HV_FDT_PROP && w->depth == depth) {
+		if (!known_prop(w->name) || prop(np, w->name, NULL))
+			continue;
+		np->p[np->n].name = w->name;
+		np->p[np->n].value = w->value;
+		np->p[np->n].len = w->len;
+		np->n++;
+	}
+}
+
+/* From anywhere inside a node at `depth` (its start included), to the
+ * item after its end: the next sibling's start, or the parent's end. */
+static void skip_past_end(struct hv_fdt_walk *w, unsigned int depth)
+{
+	while ((w->item != HV_FDT_END_NODE || w->depth != depth) && next(w))
+		;
+	(void)next(w);
+}
+
+/* Whether w is at the start of a child of the node at `parent` depth. */
+static bool at_child(const struct hv_fdt_walk *w, unsigned int parent)
+{
+	return w->item == HV_FDT_BEGIN_NODE && w->depth == parent + 1;
 }
 
 /* A string property, NUL-terminated inside the property; NULL if absent
@@ -86,7 +137,7 @@ static const void *prop(const struct props *np, const char *name, int *len)
 static const char *get_string(const struct props *np, const char *name,
 			      bool *malformed)
 {
-	int len;
+	uint32_t len;
 	const char *s = prop(np, name, &len);
 
 	*malformed = s && (len < 1 || s[len - 1] != '\0' ||
@@ -94,30 +145,46 @@ static const char *get_string(const struct props *np, const char *name,
 	return *malformed ? NULL : s;
 }
 
+/* Whether a list of NUL-terminated strings (a compatible) holds s. */
+static bool list_holds(const char *list, uint32_t len, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	while (list && len > 0) {
+		const char *end = memchr(list, '\0', len);
+		size_t one;
+
+		if (!end)
+			return false;
+		one = (size_t)(end - list) + 1;
+		if (one == n && memcmp(list, s, n) == 0)
+			return true;
+		list += one;
+		len -= (uint32_t)one;
+	}
+	return false;
+}
+
 /* A big-endian u64 or u32 property; false if absent or the wrong size. */
 static bool get_u64(const struct props *np, const char *name, uint64_t *v)
 {
-	int len;
+	uint32_t len;
 	const void *p = prop(np, name, &len);
-	fdt64_t be;
 
-	if (!p || len != (int)sizeof(be))
+	if (!p || len != sizeof(*v))
 		return false;
-	memcpy(&be, p, sizeof(be));
-	*v = fdt64_to_cpu(be);
+	*v = (uint64_t)hv_fdt_cell(p, 0) << 32 | hv_fdt_cell(p, 1);
 	return true;
 }
 
 static bool get_u32(const struct props *np, const char *name, uint32_t *v)
 {
-	int len;
+	uint32_t len;
 	const void *p = prop(np, name, &len);
-	fdt32_t be;
 
-	if (!p || len != (int)sizeof(be))
+	if (!p || len != sizeof(*v))
 		return false;
-	memcpy(&be, p, sizeof(be));
-	*v = fdt32_to_cpu(be);
+	*v = hv_fdt_cell(p, 0);
 	return true;
 }
 
@@ -138,51 +205,57 @@ static const char *check_structure(const void *bundle, size_t size,
 int hv_boot_bundle_open(const void *bundle, size_t size, const char *arch,
 			struct hv_boot_error *err)
 {
-	const char *bundle_arch, *bad;
+	const char *bundle_arch, *compatible, *bad;
+	struct hv_fdt_walk w;
 	struct props root;
-	uint32_t offset;
+	uint32_t offset, len;
 	bool malformed;
-	int node, count = 0;
+	int count = 0;
 
-	if (size < sizeof(struct fdt_header) || fdt_check_header(bundle) != 0)
+	if (size < FDT_HEADER_BYTES ||
+	    hv_fdt_cell(bundle, HEADER_MAGIC) != FDT_MAGIC)
 		return fail(err, "bundle: not a flattened device tree");
-	if (fdt_totalsize(bundle) > size)
+	if (hv_fdt_cell(bundle, HEADER_TOTALSIZE) > size)
 		return fail(err, "bundle: %u bytes, but only %zu were loaded",
-			    fdt_totalsize(bundle), size);
-	/* Before any libfdt walk, which trusts what it finds. */
+			    hv_fdt_cell(bundle, HEADER_TOTALSIZE), size);
 	bad = check_structure(bundle, size, &offset);
 	if (bad && offset == HV_FDT_WALK_HEADER)
 		return fail(err, "bundle: %s", bad);
 	if (bad)
 		return fail(err, "bundle: structure block offset %#x: %s",
 			    offset, bad);
-	if (fdt_node_check_compatible(bundle, 0, HV_BOOT_COMPATIBLE) != 0)
+	walk_root(&w, bundle);
+	props_gather(&w, &root);
+	compatible = prop(&root, "compatible", &len);
+	if (!list_holds(compatible, len, HV_BOOT_COMPATIBLE))
 		return fail(err, "bundle: not compatible with \"%s\"",
 			    HV_BOOT_COMPATIBLE);
-	props_read(bundle, 0, &root);
 	bundle_arch = get_string(&root, "arch", &malformed);
 	if (!bundle_arch || strcmp(bundle_arch, arch) != 0)
 		return fail(err, "bundle: made for %s, this image is %s",
 			    bundle_arch ? bundle_arch : "no architecture",
 			    arch);
-	fdt_for_each_subnode (node, bundle, 0)
-		if (has_prefix(fdt_get_name(bundle, node, NULL), DOMAIN_PREFIX))
+	for (; at_child(&w, 0); skip_past_end(&w, 1))
+		if (has_prefix(w.name, DOMAIN_PREFIX))
 			count++;
 	if (count == 0)
 		return fail(err, "bundle: no domains");
 	return count;
 }
 
-static int find_domain(const void *fdt, unsigned int index)
+/* A walk at domain `index`'s start; false if there is no such domain. */
+static bool find_domain(const void *bundle, unsigned int index,
+			struct hv_fdt_walk *w)
 {
-	int node;
+	struct props root;
 	unsigned int i = 0;
 
-	fdt_for_each_subnode (node, fdt, 0)
-		if (has_prefix(fdt_get_name(fdt, node, NULL), DOMAIN_PREFIX) &&
-		    i++ == index)
-			return node;
-	return -1;
+	walk_root(w, bundle);
+	props_gather(w, &root);
+	for (; at_child(w, 0); skip_past_end(w, 1))
+		if (has_prefix(w->name, DOMAIN_PREFIX) && i++ == index)
+			return true;
+	return false;
 }
 
 /* Names are shown in every console line: keep them plain. */
@@ -219,24 +292,22 @@ static bool in_ram(const struct hv_boot_domain *d, hv_gpaddr_t a, uint64_t len)
 	       a - d->ram_base <= d->memory - len;
 }
 
-static int read_piece(const void *fdt, int node, const struct where *w,
+static int read_piece(const struct props *np, const struct where *w,
 		      const char *what, const struct hv_boot_domain *d,
 		      struct hv_boot_segment *s, bool has_mem_size)
 {
-	struct props np;
-	int len;
+	uint32_t len;
 
-	props_read(fdt, node, &np);
-	s->data = prop(&np, "data", &len);
+	s->data = prop(np, "data", &len);
 	if (!s->data)
 		return fail(w->err, "%s (%s): %s: data: missing", w->node,
 			    w->name, what);
-	s->len = (uint64_t)len;
-	if (!get_u64(&np, "gpa", &s->gpa))
+	s->len = len;
+	if (!get_u64(np, "gpa", &s->gpa))
 		return fail(w->err, "%s (%s): %s: gpa: missing or malformed",
 			    w->node, w->name, what);
 	s->mem_size = s->len;
-	if (has_mem_size && !get_u64(&np, "mem-size", &s->mem_size))
+	if (has_mem_size && !get_u64(np, "mem-size", &s->mem_size))
 		return fail(w->err,
 			    "%s (%s): %s: mem-size: missing or malformed",
 			    w->node, w->name, what);
@@ -256,13 +327,16 @@ static int read_piece(const void *fdt, int node, const struct where *w,
 	return 0;
 }
 
-static int read_pieces(const void *fdt, int dom, const struct where *w,
+/* The domain's children, from the first (where props_gather left fw),
+ * each read in the same pass. */
+static int read_pieces(struct hv_fdt_walk *fw, const struct where *w,
 		       struct hv_boot_domain *d)
 {
-	int node, err;
-
-	fdt_for_each_subnode (node, fdt, dom) {
-		const char *name = fdt_get_name(fdt, node, NULL);
+	for (; at_child(fw, 1); skip_past_end(fw, 2)) {
+		const char *name = fw->name;
+		struct hv_boot_segment *s;
+		struct props np;
+		int err;
 
 		if (has_prefix(name, SEGMENT_PREFIX)) {
 			if (d->nr_segments == HV_BOOT_MAX_SEGMENTS)
@@ -271,15 +345,15 @@ static int read_pieces(const void *fdt, int dom, const struct where *w,
 					    "kernel segments",
 					    w->node, w->name,
 					    HV_BOOT_MAX_SEGMENTS);
-			err = read_piece(fdt, node, w, name, d,
-					 &d->segments[d->nr_segments++], true);
+			s = &d->segments[d->nr_segments++];
 		} else if (strcmp(name, "ramdisk") == 0) {
 			d->has_ramdisk = true;
-			err = read_piece(fdt, node, w, name, d, &d->ramdisk,
-					 false);
+			s = &d->ramdisk;
 		} else {
-			err = 0;
+			continue;
 		}
+		props_gather(fw, &np);
+		err = read_piece(&np, w, name, d, s, s != &d->ramdisk);
 		if (err)
 			return err;
 	}
@@ -353,11 +427,9 @@ static int read_numbers(const struct props *np, const struct where *w,
 		return missing(w, "vcpus (at least 1)");
 	if (!get_u64(np, "entry", &d->entry) || !in_ram(d, d->entry, 1))
 		return missing(w, "entry (inside guest RAM)");
-	if (prop(np, "weight", NULL) &&
-	    !get_u32(np, "weight", &d->weight))
+	if (prop(np, "weight", NULL) && !get_u32(np, "weight", &d->weight))
 		return missing(w, "weight");
-	if (prop(np, "cap", NULL) &&
-	    !get_u32(np, "cap", &d->cap))
+	if (prop(np, "cap", NULL) && !get_u32(np, "cap", &d->cap))
 		return missing(w, "cap");
 	d->initdomain = prop(np, "initdomain", NULL) != NULL;
 	return 0;
@@ -366,20 +438,20 @@ static int read_numbers(const struct props *np, const struct where *w,
 int hv_boot_bundle_domain(const void *bundle, unsigned int index,
 			  struct hv_boot_domain *d, struct hv_boot_error *err)
 {
-	int node = find_domain(bundle, index);
 	struct where w = {.name = "?", .err = err};
+	struct hv_fdt_walk fw;
 	struct props np;
 	const char *name;
 	bool bad;
 	int e;
 
-	if (node < 0) {
+	if (!find_domain(bundle, index, &fw)) {
 		fail(err, "bundle: no domain %u", index);
 		return -HV_ENOENT;
 	}
 	memset(d, 0, sizeof(*d));
-	w.node = fdt_get_name(bundle, node, NULL);
-	props_read(bundle, node, &np);
+	w.node = fw.name;
+	props_gather(&fw, &np);
 	name = get_string(&np, "name", &bad);
 	if (!name || !valid_name(name))
 		return missing(&w, "name (1-63 of A-Z a-z 0-9 _ . -)");
@@ -390,7 +462,7 @@ int hv_boot_bundle_domain(const void *bundle, unsigned int index,
 	if (!e)
 		e = read_numbers(&np, &w, d);
 	if (!e)
-		e = read_pieces(bundle, node, &w, d);
+		e = read_pieces(&fw, &w, d);
 	if (!e)
 		e = check_overlaps(&w, d);
 	return e;
