@@ -2,7 +2,7 @@
 """Boot an image with domains under `hvkit run` and check what happened.
 
   run-guest-test.py --hvkit HVKIT --image IMAGE [--timeout S] [--machine M]
-                    [--cpus N] [--cpu MODEL] [--options TEXT]
+                    [--cpus N] [--cpu MODEL] [--option WORD]...
                     --expect NAME=REASON... [--before A,B]...
                     [--interleaved A,B]... [--line TEXT]...
                     [--type WHEN=TEXT]... DOMAIN.cfg...
@@ -37,8 +37,8 @@ def main():
     ap.add_argument("--machine", help="QEMU machine instead of the image's default")
     ap.add_argument("--cpus", help="the machine's CPUs (hvkit run --cpus)")
     ap.add_argument("--cpu", help="QEMU CPU model instead of the image's default")
-    ap.add_argument("--options", help="the image's options (QEMU -append), "
-                    "instead of hvkit run's")
+    ap.add_argument("--option", action="append", default=[],
+                    help="one more of the image's options (hvkit run --option)")
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("--before", action="append", default=[])
     ap.add_argument("--interleaved", action="append", default=[])
@@ -54,9 +54,9 @@ def main():
         cmd += ["--cpus", a.cpus]
     if a.cpu:
         cmd += ["--cpu", a.cpu]
+    for word in a.option:
+        cmd += ["--option", word]
     cmd += [a.image] + a.configs
-    if a.options:
-        cmd += ["--", "-append", a.options]
     print("$ " + " ".join(cmd), flush=True)
     to_type = [t.split("=", 1) for t in a.type]
     run = subprocess.Popen(cmd, stdin=subprocess.PIPE if to_type else subprocess.DEVNULL,

@@ -27,11 +27,16 @@
 #define MAX_TIMEOUT_S 86400u
 /* The core's limit on pCPUs (HV_HYP_MAX_PCPUS); an image may run fewer. */
 #define MAX_CPUS 64u
+/* The image reads its options (QEMU's -append) into 256 bytes. */
+#define OPTIONS_MAX_BYTES 255u
+#define MAX_OPTIONS	  16u
 
 struct run_args {
 	enum hvkit_arch arch;
 	const char *machine, *cpu, *build_dir;
-	const char *trace;	       /* --trace FILE, or NULL */
+	const char *trace;		  /* --trace FILE, or NULL */
+	const char *options[MAX_OPTIONS]; /* --option WORD... */
+	size_t nr_options;
 	unsigned long long memory_mib; /* 0: the default */
 	unsigned timeout_s;
 	unsigned cpus; /* QEMU's -smp */
@@ -51,6 +56,7 @@ static const struct option run_opts[] = {
     {"timeout", required_argument, NULL, 't'},
     {"build-dir", required_argument, NULL, 'b'},
     {"trace", required_argument, NULL, 'T'},
+    {"option", required_argument, NULL, 'O'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -114,6 +120,16 @@ static int run_option(struct run_args *a, int c, char **argv)
 			    optarg);
 		a->trace = optarg;
 		return 0;
+	case 'O':
+		if (!*optarg || strchr(optarg, ' ') ||
+		    a->nr_options == MAX_OPTIONS)
+			return hvkit_usage_error(
+			    CMD,
+			    "--option: expected one word without spaces "
+			    "(at most %u options), got \"%s\"",
+			    MAX_OPTIONS, optarg);
+		a->options[a->nr_options++] = optarg;
+		return 0;
 	case 'v':
 		a->verbose = true;
 		return 0;
@@ -121,6 +137,27 @@ static int run_option(struct run_args *a, int c, char **argv)
 		return -1;
 	}
 	return hvkit_bad_option(CMD, c, argv);
+}
+
+/* With --option: the image's options, hvkit's own counted as if all
+ * given, within what it reads. */
+static int options_fit(const struct run_args *a)
+{
+	size_t bytes = strlen("ram-zeroed");
+
+	if (!a->nr_options)
+		return 0;
+
+	if (a->trace)
+		bytes += strlen(" trace=") + strlen(a->trace);
+	for (size_t i = 0; i < a->nr_options; i++)
+		bytes += 1 + strlen(a->options[i]);
+	if (bytes > OPTIONS_MAX_BYTES)
+		return hvkit_usage_error(CMD,
+					 "--option: the image's options would "
+					 "take %zu bytes; it reads %u",
+					 bytes, OPTIONS_MAX_BYTES);
+	return 0;
 }
 
 /* Everything after the first `--` is QEMU's; options come before it. */
@@ -136,12 +173,15 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	a->extra = argv + (split < argc ? split + 1 : argc);
 	a->nr_extra = argc - (split < argc ? split + 1 : argc);
 	opterr = 0;
-	while ((c = getopt_long(split, argv, ":a:M:c:m:n:t:b:T:vh", run_opts,
+	while ((c = getopt_long(split, argv, ":a:M:c:m:n:t:b:T:O:vh", run_opts,
 				NULL)) != -1) {
 		ret = run_option(a, c, argv);
 		if (ret)
 			return ret;
 	}
+	ret = options_fit(a);
+	if (ret)
+		return ret;
 	a->pos = argv + optind;
 	a->nr_pos = split - optind;
 	if (a->nr_pos < 2)
@@ -226,6 +266,8 @@ static int run_image(const struct run_args *a, const struct hvkit_image *img)
 	    .cpus = a->cpus,
 	    .image = img->path,
 	    .trace = a->trace,
+	    .options = a->options,
+	    .nr_options = a->nr_options,
 	    .extra = (const char *const *)a->extra,
 	    .nr_extra = (size_t)a->nr_extra,
 	};

@@ -141,10 +141,13 @@ static bool fresh_ram(const struct hvkit_qemu_opts *o)
 /* The image's options (qemu.h), if any. */
 static void push_options(struct hvkit_argv *a, const struct hvkit_qemu_opts *o)
 {
-	char *line = hvkit_xcalloc(sizeof("ram-zeroed trace=") +
-					   (o->trace ? strlen(o->trace) : 0),
-				   1);
+	size_t size =
+	    sizeof("ram-zeroed trace=") + (o->trace ? strlen(o->trace) : 0);
+	char *line;
 
+	for (size_t i = 0; i < o->nr_options; i++)
+		size += 1 + strlen(o->options[i]);
+	line = hvkit_xcalloc(size, 1);
 	if (fresh_ram(o))
 		strcat(line, "ram-zeroed");
 	if (o->trace) {
@@ -152,6 +155,11 @@ static void push_options(struct hvkit_argv *a, const struct hvkit_qemu_opts *o)
 			strcat(line, " ");
 		strcat(line, "trace=");
 		strcat(line, o->trace);
+	}
+	for (size_t i = 0; i < o->nr_options; i++) {
+		if (*line)
+			strcat(line, " ");
+		strcat(line, o->options[i]);
 	}
 	if (*line)
 		push_all(a, (const char *const[]){"-append", line}, 2);

@@ -11,13 +11,15 @@
 
 struct hvkit_qemu_opts {
 	enum hvkit_arch arch;
-	const char *machine;	  /* -M value; NULL: the arch's default */
-	const char *cpu;	  /* -cpu value; NULL: the arch's default */
-	unsigned cpus;		  /* -smp; 0: 1 */
-	uint64_t memory_mib;	  /* -m */
-	const char *image;	  /* -kernel */
-	const char *bundle;	  /* -initrd */
-	const char *trace;	  /* the trace file (hvkit run --trace), or NULL */
+	const char *machine; /* -M value; NULL: the arch's default */
+	const char *cpu;     /* -cpu value; NULL: the arch's default */
+	unsigned cpus;	     /* -smp; 0: 1 */
+	uint64_t memory_mib; /* -m */
+	const char *image;   /* -kernel */
+	const char *bundle;  /* -initrd */
+	const char *trace;   /* the trace file (hvkit run --trace), or NULL */
+	const char *const *options; /* more of the image's options (--option) */
+	size_t nr_options;
 	const char *const *extra; /* appended as given (after `--`) */
 	size_t nr_extra;
 };
@@ -46,7 +48,7 @@ struct hvkit_argv {
  * "trace=FILE", the file the image traces into: on aarch64 it writes FILE
  * itself through semihosting, on x86_64 to -device
  * isa-debugcon,iobase=0x402,chardev=hvtrace, with -chardev
- * file,id=hvtrace,path=FILE.
+ * file,id=hvtrace,path=FILE; then @o->options, one word each.
  */
 void hvkit_qemu_argv(struct hvkit_argv *argv, const struct hvkit_qemu_opts *o);
 void hvkit_qemu_argv_free(struct hvkit_argv *argv);

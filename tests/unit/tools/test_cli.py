@@ -165,6 +165,21 @@ class Cli(unittest.TestCase):
                             "hvkit: --trace: expected a file name without "
                             "spaces, at most 240 characters, got "
                             f'"{f}"\nTry `hvkit run --help\'.\n')
+        for w in ("a b", ""):
+            self.assertExit(self.hvkit("run", "--option", w, "i", "c"), 2,
+                            "hvkit: --option: expected one word without "
+                            "spaces (at most 16 options), got "
+                            f'"{w}"\nTry `hvkit run --help\'.\n')
+        self.assertExit(self.hvkit("run", *["--option=w"] * 17, "i", "c"), 2,
+                        "hvkit: --option: expected one word without "
+                        "spaces (at most 16 options), got "
+                        '"w"\nTry `hvkit run --help\'.\n')
+        # With hvkit's own ram-zeroed (10) and trace= (7 + 240): 257.
+        self.assertExit(self.hvkit("run", "--trace", "x" * 240, "-O", "y",
+                                   "i", "c"), 2,
+                        "hvkit: --option: the image's options would take "
+                        "259 bytes; it reads 255\n"
+                        "Try `hvkit run --help'.\n")
         self.assertExit(self.hvkit("run", "--arch", "arm", "i", "c"), 2)
         self.assertExit(self.hvkit("run", "--machine"), 2,
                         "hvkit: option --machine needs a value\n"

@@ -226,6 +226,35 @@ static void test_ram_zeroed_only_for_microvm_as_is(void **state)
 	hvkit_qemu_argv_free(&a);
 }
 
+/* --option words follow hvkit's own in the one -append, before -kernel. */
+static void test_options(void **state)
+{
+	static const char *const words[] = {"fault-test", "x=1"};
+	struct hvkit_qemu_opts o = {
+	    .arch = HVKIT_ARCH_X86_64,
+	    .memory_mib = 64,
+	    .image = "i",
+	    .bundle = "b",
+	    .trace = "t.bin",
+	    .options = words,
+	    .nr_options = 2,
+	};
+	struct hvkit_argv a;
+
+	(void)state;
+	hvkit_qemu_argv(&a, &o);
+	assert_string_equal(a.v[a.n - 10], "-append");
+	assert_string_equal(a.v[a.n - 9],
+			    "ram-zeroed trace=t.bin fault-test x=1");
+	hvkit_qemu_argv_free(&a);
+	o.arch = HVKIT_ARCH_AARCH64;
+	o.trace = NULL;
+	hvkit_qemu_argv(&a, &o);
+	assert_string_equal(a.v[a.n - 6], "-append");
+	assert_string_equal(a.v[a.n - 5], "fault-test x=1");
+	hvkit_qemu_argv_free(&a);
+}
+
 static void test_overrides(void **state)
 {
 	static const char *const extra[] = {"-d", "int", "-append", "x y"};
@@ -617,6 +646,7 @@ int main(void)
 	    cmocka_unit_test(test_x86_default),
 	    cmocka_unit_test(test_trace),
 	    cmocka_unit_test(test_ram_zeroed_only_for_microvm_as_is),
+	    cmocka_unit_test(test_options),
 	    cmocka_unit_test(test_overrides),
 	    cmocka_unit_test(test_cpus),
 	    cmocka_unit_test(test_x86_cpus_one_tcg_thread),
