@@ -197,16 +197,22 @@ static void assert_no_arg(const struct hvkit_argv *a, const char *arg)
 		assert_string_not_equal(a->v[i], arg);
 }
 
-static void test_ram_zeroed_only_for_microvm_as_is(void **state)
+/* An x86_64 image on the default machine, 64 MiB, nothing else asked. */
+static struct hvkit_qemu_opts x86_plain(void)
 {
-	static const char *const bios[] = {"-bios", "other.bin"};
-	static const char *const machine[] = {"-M", "pc"};
-	struct hvkit_qemu_opts o = {
+	return (struct hvkit_qemu_opts){
 	    .arch = HVKIT_ARCH_X86_64,
 	    .memory_mib = 64,
 	    .image = "i",
 	    .bundle = "b",
 	};
+}
+
+static void test_ram_zeroed_only_for_microvm_as_is(void **state)
+{
+	static const char *const bios[] = {"-bios", "other.bin"};
+	static const char *const machine[] = {"-M", "pc"};
+	struct hvkit_qemu_opts o = x86_plain();
 	struct hvkit_argv a;
 
 	(void)state;
@@ -230,18 +236,13 @@ static void test_ram_zeroed_only_for_microvm_as_is(void **state)
 static void test_options(void **state)
 {
 	static const char *const words[] = {"fault-test", "x=1"};
-	struct hvkit_qemu_opts o = {
-	    .arch = HVKIT_ARCH_X86_64,
-	    .memory_mib = 64,
-	    .image = "i",
-	    .bundle = "b",
-	    .trace = "t.bin",
-	    .options = words,
-	    .nr_options = 2,
-	};
+	struct hvkit_qemu_opts o = x86_plain();
 	struct hvkit_argv a;
 
 	(void)state;
+	o.trace = "t.bin";
+	o.options = words;
+	o.nr_options = 2;
 	hvkit_qemu_argv(&a, &o);
 	assert_string_equal(a.v[a.n - 10], "-append");
 	assert_string_equal(a.v[a.n - 9],
