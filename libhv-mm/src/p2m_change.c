@@ -412,6 +412,9 @@ static void write_one_entry(struct p2m_op *op, struct one_entry *e)
 	unsigned int level = e->level;
 	struct hv_mm_p2m_pte pte;
 
+	/* The domain build's case, inlined here: commit_map_over handles it
+	 * too, but is not inlined, and the call cost ~5% of the 256 GiB x86
+	 * build (4.40 against 4.59-4.70 ms, medians of 31). */
 	if (e->pte.kind == HV_MM_PTE_EMPTY)
 		map_over_empty(op, e->path[level], level, e->eg);
 	else
