@@ -132,6 +132,16 @@ static bool at_child(const struct hv_fdt_walk *w, unsigned int parent)
 	return w->item == HV_FDT_BEGIN_NODE && w->depth == parent + 1;
 }
 
+/* From a child of the root, or the root's end: on to the next domain's
+ * start (true), or to the root's end (false). */
+static bool to_domain(struct hv_fdt_walk *w)
+{
+	for (; at_child(w, 0); skip_past_end(w, 1))
+		if (has_prefix(w->name, DOMAIN_PREFIX))
+			return true;
+	return false;
+}
+
 /* A string property, NUL-terminated inside the property; NULL if absent
  * or malformed (*malformed tells which). */
 static const char *get_string(const struct props *np, const char *name,
@@ -235,9 +245,8 @@ int hv_boot_bundle_open(const void *bundle, size_t size, const char *arch,
 		return fail(err, "bundle: made for %s, this image is %s",
 			    bundle_arch ? bundle_arch : "no architecture",
 			    arch);
-	for (; at_child(&w, 0); skip_past_end(&w, 1))
-		if (has_prefix(w.name, DOMAIN_PREFIX))
-			count++;
+	for (; to_domain(&w); skip_past_end(&w, 1))
+		count++;
 	if (count == 0)
 		return fail(err, "bundle: no domains");
 	return count;
@@ -252,8 +261,8 @@ static bool find_domain(const void *bundle, unsigned int index,
 
 	walk_root(w, bundle);
 	props_gather(w, &root);
-	for (; at_child(w, 0); skip_past_end(w, 1))
-		if (has_prefix(w->name, DOMAIN_PREFIX) && i++ == index)
+	for (; to_domain(w); skip_past_end(w, 1))
+		if (i++ == index)
 			return true;
 	return false;
 }
