@@ -143,15 +143,15 @@ static int run_option(struct run_args *a, int c, char **argv)
  * given, within what it reads. */
 static int options_fit(const struct run_args *a)
 {
-	size_t bytes = strlen("ram-zeroed");
+	struct hvkit_qemu_opts o = {
+	    .trace = a->trace,
+	    .options = a->options,
+	    .nr_options = a->nr_options,
+	};
+	size_t bytes = hvkit_qemu_options_len(&o);
 
 	if (!a->nr_options)
 		return 0;
-
-	if (a->trace)
-		bytes += strlen(" trace=") + strlen(a->trace);
-	for (size_t i = 0; i < a->nr_options; i++)
-		bytes += 1 + strlen(a->options[i]);
 	if (bytes > OPTIONS_MAX_BYTES)
 		return hvkit_usage_error(CMD,
 					 "--option: the image's options would "

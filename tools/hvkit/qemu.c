@@ -138,22 +138,31 @@ static bool fresh_ram(const struct hvkit_qemu_opts *o)
 	       !extra_changes_machine(o);
 }
 
+#define RAM_ZEROED "ram-zeroed"
+#define TRACE	   "trace="
+
+size_t hvkit_qemu_options_len(const struct hvkit_qemu_opts *o)
+{
+	size_t len = strlen(RAM_ZEROED);
+
+	if (o->trace)
+		len += strlen(" " TRACE) + strlen(o->trace);
+	for (size_t i = 0; i < o->nr_options; i++)
+		len += 1 + strlen(o->options[i]);
+	return len;
+}
+
 /* The image's options (qemu.h), if any. */
 static void push_options(struct hvkit_argv *a, const struct hvkit_qemu_opts *o)
 {
-	size_t size =
-	    sizeof("ram-zeroed trace=") + (o->trace ? strlen(o->trace) : 0);
-	char *line;
+	char *line = hvkit_xcalloc(hvkit_qemu_options_len(o) + 1, 1);
 
-	for (size_t i = 0; i < o->nr_options; i++)
-		size += 1 + strlen(o->options[i]);
-	line = hvkit_xcalloc(size, 1);
 	if (fresh_ram(o))
-		strcat(line, "ram-zeroed");
+		strcat(line, RAM_ZEROED);
 	if (o->trace) {
 		if (*line)
 			strcat(line, " ");
-		strcat(line, "trace=");
+		strcat(line, TRACE);
 		strcat(line, o->trace);
 	}
 	for (size_t i = 0; i < o->nr_options; i++) {

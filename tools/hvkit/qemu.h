@@ -51,6 +51,9 @@ struct hvkit_argv {
  * file,id=hvtrace,path=FILE; then @o->options, one word each.
  */
 void hvkit_qemu_argv(struct hvkit_argv *argv, const struct hvkit_qemu_opts *o);
+/* The longest -append line hvkit_qemu_argv can give for @o's trace and
+ * options ("ram-zeroed" counted as if given): bytes, without the NUL. */
+size_t hvkit_qemu_options_len(const struct hvkit_qemu_opts *o);
 void hvkit_qemu_argv_free(struct hvkit_argv *argv);
 
 /*
